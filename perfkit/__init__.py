@@ -1,0 +1,40 @@
+"""perfkit: reproducible budget performance self-evaluation (预算绩效自评).
+
+The public API is re-exported here lazily, so ``import perfkit`` stays cheap
+(kernels in a batch render import it once per worker, the CLI on every call).
+"""
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "load": "perfkit.data",
+    "load_all": "perfkit.data",
+    "Department": "perfkit.data",
+    "find_departments": "perfkit.data",
+    "parse_target": "perfkit.targets",
+    "load_rules": "perfkit.rulesets",
+    "score_execution": "perfkit.scoring",
+    "score_indicators": "perfkit.scoring",
+    "score_year": "perfkit.scoring",
+    "grade": "perfkit.scoring",
+    "check_stated": "perfkit.consistency",
+    "PerfkitError": "perfkit.errors",
+    "DataError": "perfkit.errors",
+    "RuleSetError": "perfkit.errors",
+    "RenderError": "perfkit.errors",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perfkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

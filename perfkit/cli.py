@@ -1,0 +1,100 @@
+"""The ``perfkit`` command: check data, score, render reports, Excel in and out.
+
+User errors (bad data, bad rules, bad parameters) print as plain Chinese
+messages with exit status 2; no traceback, because the analyst needs the file,
+row and column, not our stack.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from perfkit.errors import PerfkitError
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from perfkit.data import find_departments, validate
+
+    data_dir = Path(args.data)
+    codes = args.dept or find_departments(data_dir)
+    if not codes:
+        print(f"{data_dir} 下没有部门目录（含 department.yaml 的子目录）", file=sys.stderr)
+        return 2
+    n_problems = n_mismatch = 0
+    for code in codes:
+        dept, problems, notices = validate(data_dir / code)
+        label = dept.name if dept is not None else code
+        for notice in notices:
+            print(f"提示：{notice}")
+        if problems:
+            n_problems += len(problems)
+            print(f"✗ {code}（{label}）：{len(problems)} 个数据问题")
+            for p in problems:
+                print(f"    - {p}")
+            continue
+        years = "、".join(map(str, dept.years))
+        print(f"✓ {code}（{label}）：数据校验通过，年度 {years}")
+        n_mismatch += _print_consistency(dept)
+    if n_problems:
+        print(f"\n共 {n_problems} 个数据问题，请修改后重试。", file=sys.stderr)
+        return 1
+    if n_mismatch and args.strict:
+        return 1
+    return 0
+
+
+def _print_consistency(dept) -> int:
+    """Print the stated-figure and table-arithmetic checks; return the number of mismatches."""
+    try:
+        from perfkit.consistency import check_stated
+    except ImportError:  # scoring not installed in this build
+        return 0
+    mismatches = 0
+    for year in dept.years:
+        findings = check_stated(dept, year)
+        if findings.empty:
+            continue
+        checked = findings[findings["ok"].notna()]
+        bad = checked[checked["ok"] == False]  # noqa: E712 (nullable boolean)
+        print(f"    {year} 年：核对 {len(checked)} 项陈述数字/表内运算，{len(bad)} 项不一致，"
+              f"{int(findings['ok'].isna().sum())} 项仅列示")
+        for _, row in bad.iterrows():
+            print(f"      ✗ {row['label']}：{row['detail']}")
+        mismatches += len(bad)
+    return mismatches
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perfkit",
+        description="预算绩效自评分析：校验数据、评分、同比、问题与建议，批量生成报告。",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    p = sub.add_parser("check", help="校验 data/ 下所有部门的数据，并复算报告陈述的数字")
+    p.add_argument("--data", default="data", help="数据目录（默认 data）")
+    p.add_argument("--dept", action="append", help="只校验该部门（可重复）")
+    p.add_argument("--strict", action="store_true", help="陈述数字与复算不一致时也以非 0 退出")
+    p.set_defaults(func=_cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except PerfkitError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

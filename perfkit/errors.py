@@ -1,0 +1,90 @@
+"""perfkit's exception hierarchy.
+
+Every error a user can cause derives from :class:`PerfkitError`, so the CLI can
+print it as a message instead of a traceback.  Data errors carry *all* the
+problems found in one pass, each naming file, row, column, value and what was
+expected, so an analyst fixes a file once instead of once per run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one input cell (or file, when row/column are None)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" 第{self.row}行"
+        if self.column:
+            # YAML files have fields, not columns; say it the way the user sees it
+            kind = "字段" if self.file.endswith((".yaml", ".yml")) else "列"
+            where += f" {kind}「{self.column}」"
+        value = "" if self.value is None else f"：值「{self.value}」"
+        return f"{where}{value}，{self.expected}"
+
+
+class PerfkitError(Exception):
+    """Base class of every error perfkit raises on purpose."""
+
+
+class DataError(PerfkitError):
+    """Input data failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, file: str | None = None):
+        if isinstance(problems, str):
+            problems = [Problem(file or "", None, None, None, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        n = len(self.problems)
+        lines = [f"数据校验发现 {n} 个问题："]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class RuleSetError(PerfkitError):
+    """A rule-set file is missing, unreadable or inconsistent."""
+
+
+class RenderError(PerfkitError):
+    """Rendering could not start or could not finish (bad parameters, failed notebooks)."""
+
+
+@dataclass
+class NotebookFailure:
+    """A notebook that failed during a batch render."""
+
+    department: str
+    year: int
+    notebook: str
+    cell: int | None = None
+    error: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        cell = "" if self.cell is None else f" 单元格 {self.cell}"
+        return f"{self.department} {self.year} {self.notebook}{cell}：{self.error} {self.message}".strip()
+
+
+@dataclass
+class BatchRenderError(RenderError):
+    """Some notebooks of a batch failed; the others were rendered."""
+
+    failures: list[NotebookFailure] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [f"{len(self.failures)} 个笔记本渲染失败："]
+        lines += [f"  - {f}" for f in self.failures]
+        return "\n".join(lines)
