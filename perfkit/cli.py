@@ -77,7 +77,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dept", action="append", help="只校验该部门（可重复）")
     p.add_argument("--strict", action="store_true", help="陈述数字与复算不一致时也以非 0 退出")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("template", help="生成填报用 Excel 模板（可沿用某部门上年的范围、预算行和指标）")
+    p.add_argument("output", help="输出的 .xlsx 路径")
+    p.add_argument("--dept", help="部门代码（已有部门则沿用其信息）")
+    p.add_argument("--year", type=int, help="填报年度")
+    p.add_argument("--data", default="data", help="数据目录（默认 data）")
+    p.add_argument("--rows", type=int, help="每张表预留的空行数")
+    p.set_defaults(func=_lazy("perfkit.excel", "cmd_template"))
+
+    p = sub.add_parser("import", help="把填好的 Excel 模板导入为 data/ 下的 CSV/YAML（校验通过才写入）")
+    p.add_argument("workbook", help="填好的 .xlsx")
+    p.add_argument("--data", default="data", help="写入的数据目录（默认 data）")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--merge", action="store_true", help="部门已存在时，用工作簿中的年度替换这些年度")
+    mode.add_argument("--replace", action="store_true", help="部门已存在时，整体替换")
+    p.set_defaults(func=_lazy("perfkit.excel", "cmd_import"))
+
+    p = sub.add_parser("export", help="把某部门的数据导出为同一格式的 Excel 工作簿")
+    p.add_argument("output", help="输出的 .xlsx 路径")
+    p.add_argument("--dept", required=True, help="部门代码")
+    p.add_argument("--year", type=int, action="append", help="只导出该年度（可重复）")
+    p.add_argument("--data", default="data", help="数据目录（默认 data）")
+    p.set_defaults(func=_lazy("perfkit.excel", "cmd_export"))
     return parser
+
+
+def _lazy(module: str, name: str):
+    """Return a handler that imports its module only when its sub-command runs (keeps --help fast)."""
+    def handler(args):
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(args)
+    return handler
 
 
 def main(argv: list[str] | None = None) -> int:

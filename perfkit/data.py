@@ -340,16 +340,23 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
         meta["years"] = []
     for key in ("rule_set", "dept_sheet"):
         ref = meta.get(key)
-        if ref and not rule_file(str(ref), path).is_file():
+        if ref and (not rule_file(str(ref), path).is_file()
+                    or (str(ref) == rule_file(str(ref), path).stem and str(ref) not in builtin_rule_sets())):
             problems.append(Problem(fname, None, key, ref,
                                     f"找不到规则集：既不是内置规则集（{'、'.join(builtin_rule_sets())}），"
                                     "也不是本目录下的文件"))
+    findings_ref = meta.get("findings")
+    if findings_ref and not rule_file(str(findings_ref), path).is_file():
+        problems.append(Problem(fname, None, "findings", findings_ref,
+                                "找不到问题与建议规则文件（内置为 findings；或本目录下的 YAML 路径）"))
     return meta
 
 
 def builtin_rule_sets() -> list[str]:
-    """Return the names of the rule sets shipped with perfkit."""
-    return sorted(p.stem for p in BUILTIN_RULES_DIR.glob("*.yaml"))
+    """Return the names of the scoring rule sets shipped with perfkit (not the PEFA or findings files)."""
+    from perfkit.rulesets import builtin_names  # lazy: rulesets imports this module
+
+    return builtin_names()
 
 
 def rule_file(ref: str, base_dir: Path) -> Path:

@@ -1,0 +1,240 @@
+"""The Word draft: outline of the reference report, perfkit's figures, findings, Chinese fonts, charts."""
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+from docx.oxml.ns import qn
+
+import perfkit
+from perfkit.docx_report import (INDICATOR_HEADINGS, PLACEHOLDER, SYNTHETIC_MARK, write_docx_report)
+from perfkit.errors import RenderError
+
+from conftest import REFERENCE, SYNTHETIC
+
+OUTLINE = ["一、基本情况", "（一）部门职能", "（二）年度总体工作", "（三）部门整体支出绩效目标", "（四）部门整体收支情况",
+           "（五）部门整体绩效管理情况", "二、绩效自评情况", "（一）自评结论", "（二）履职效能分析", "（三）管理效率分析",
+           "三、存在的主要问题", "四、下一步改进措施"]
+
+
+def _png(path: Path, width: int = 40, height: int = 30) -> Path:
+    """Write a small valid grey PNG (no imaging library needed)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+class Report:
+    """A written report opened again, with the inputs it was made from."""
+
+    def __init__(self, dept, year, path, scored, findings):
+        self.dept, self.year, self.path, self.scored, self.findings = dept, year, path, scored, findings
+        self.doc = docx.Document(str(path))
+        self.paragraphs = [p.text for p in self.doc.paragraphs]
+        self.text = "\n".join(self.paragraphs)
+
+    def section(self, start: str, end: str | None) -> str:
+        i = self.paragraphs.index(start)
+        j = self.paragraphs.index(end) if end else len(self.paragraphs)
+        return "\n".join(self.paragraphs[i:j])
+
+    def table_after(self, caption_part: str):
+        """Return the table whose caption paragraph contains ``caption_part``."""
+        captions = [p for p in self.doc.paragraphs if caption_part in p.text and p.text.startswith("表")]
+        assert captions, caption_part
+        el = captions[0]._p.getnext()
+        assert el.tag == qn("w:tbl")
+        return next(t for t in self.doc.tables if t._tbl is el)
+
+
+def _shown(x) -> str:
+    return "—" if pd.isna(x) else f"{x:.2f}"
+
+
+def _report(tmp_path_factory, source, year, **kwargs) -> Report:
+    from perfkit.findings import derive_findings
+    from perfkit.scoring import score_year
+
+    dept = perfkit.load(source)
+    scored = score_year(dept, year)
+    findings = kwargs.pop("findings", None)
+    if findings is None:
+        findings = derive_findings(dept, year, scored=scored)
+    path = tmp_path_factory.mktemp("docx") / f"{dept.code}_{year}.docx"
+    write_docx_report(dept, year, path, scored=scored, findings=findings, **kwargs)
+    return Report(dept, year, path, scored, findings)
+
+
+@pytest.fixture(scope="module")
+def reference_report(tmp_path_factory):
+    return _report(tmp_path_factory, REFERENCE, 2023)
+
+
+@pytest.fixture(scope="module")
+def synthetic_report(tmp_path_factory):
+    figures_dir = tmp_path_factory.mktemp("figures")
+    figures = [_png(figures_dir / f"{name}.png")
+               for name in ("budget_execution", "attainment_whole", "score_breakdown_fund_aid", "extra_chart")]
+    return _report(tmp_path_factory, SYNTHETIC, 2023, figures=figures)
+
+
+@pytest.fixture(params=["reference", "synthetic"])
+def report(request):
+    return request.getfixturevalue(f"{request.param}_report")
+
+
+def test_outline_follows_the_reference_report(report):
+    headings = [p.text for p in report.doc.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    positions = [headings.index(h) for h in OUTLINE]
+    assert positions == sorted(positions)
+
+
+def test_title_names_department_and_year(report):
+    assert report.paragraphs[0] == f"{report.dept.name}{report.year}年部门整体支出绩效自评报告"
+
+
+def test_synthetic_data_is_marked_on_the_first_page(report):
+    first_page = report.paragraphs[:3]
+    header = report.doc.sections[0].header.paragraphs[0].text
+    if report.dept.synthetic:
+        assert SYNTHETIC_MARK in first_page and header == "示例数据"
+    else:
+        assert "示例数据" not in report.text and header == ""
+
+
+def test_execution_and_total_come_from_score_year(report):
+    ex = report.scored.execution.set_index("scope_id").loc["whole"]
+    total = report.scored.by_scope.set_index("scope_id").loc["whole"]
+    basic = report.section("（四）部门整体收支情况", "（五）部门整体绩效管理情况")
+    assert f"全年预算数{ex['budget']:.2f}万元" in basic
+    assert f"执行数{ex['executed']:.2f}万元" in basic
+    assert f"完成预算的{ex['execution_rate'] * 100:.2f}%" in basic
+    conclusion = report.section("（一）自评结论", "（二）履职效能分析")
+    assert f"自评得分为{total['score']:.2f}分（满分{total['weight']:.2f}分），等级为“{total['grade']}”" in conclusion
+
+
+def test_reference_figures_are_the_seed_report_figures(reference_report):
+    # the recomputed execution rate, 199466.59 / 200963.70, printed by perfkit, next to the report's totals
+    basic = reference_report.section("（四）部门整体收支情况", "（五）部门整体绩效管理情况")
+    assert "完成预算的99.26%" in basic
+    assert "总收入201881.94万元，其中本年收入199822.71万元" in basic
+    assert "总支出201881.94万元，其中本年支出199466.59万元" in basic
+    assert "报告陈述的自评得分为96.67分" in reference_report.text
+
+
+def test_score_table_matches_by_scope(report):
+    table = report.table_after("年度绩效自评得分")
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    expected = [[r.name, f"{r.score:.2f}", r.grade] for r in report.scored.by_scope.itertuples(index=False)]
+    assert [[r[0], r[3], r[4]] for r in rows] == expected
+
+
+def test_indicator_tables_match_scored_indicators(report):
+    data = report.dept.for_year(report.year)
+    for scope in data.scopes.itertuples(index=False):
+        ind = report.scored.indicators[report.scored.indicators["scope_id"] == scope.scope_id]
+        if not len(ind):
+            continue
+        table = report.table_after(f"{scope.name}绩效指标完成情况")
+        assert [c.text for c in table.rows[0].cells] == list(INDICATOR_HEADINGS)
+        got = [(r.cells[2].text, r.cells[5].text, r.cells[6].text) for r in table.rows[1:]]
+        want = [(("其中：" if pd.notna(r.parent_id) and not r.name.startswith("其中") else "") + r.name,
+                 _shown(r.weight_used), _shown(r.score)) for r in ind.itertuples(index=False)]
+        assert got == want
+
+
+def test_main_findings_fill_problems_and_improvements(report):
+    main = [f for f in report.findings if f.section == "存在的主要问题"]
+    assert main, "the shipped data has findings"
+    problems = report.section("三、存在的主要问题", "四、下一步改进措施")
+    improvements = report.section("四、下一步改进措施", "附：数据与核对")
+    for f in main:
+        assert f.problem in problems
+        for rec in f.recommendations:
+            assert rec in improvements
+
+
+def test_findings_passed_in_are_used(tmp_path_factory):
+    from perfkit.findings import Finding
+
+    finding = Finding(code="custom", severity="高", scope_id="whole", scope_name="部门整体", subject="测试",
+                      evidence={}, problem="这是一个传入的问题。", recommendations=["这是传入的建议。"],
+                      section="存在的主要问题", year=2023, title="传入的问题")
+    rep = _report(tmp_path_factory, REFERENCE, 2023, findings=[finding])
+    assert "（一）传入的问题。这是一个传入的问题。" in rep.paragraphs
+    assert "1.这是传入的建议。" in rep.paragraphs
+
+
+def test_no_findings_says_so(tmp_path_factory):
+    rep = _report(tmp_path_factory, REFERENCE, 2023, findings=[])
+    assert "经 perfkit 核查，未发现需要列为主要问题的事项。" in rep.paragraphs
+
+
+def test_what_data_cannot_say_is_a_visible_placeholder(report):
+    assert report.text.count(PLACEHOLDER) >= 5
+    management = report.section("（三）管理效率分析", "三、存在的主要问题")
+    assert f"{PLACEHOLDER}预算编制情况。" in management
+
+
+@pytest.mark.parametrize("style,east_asia", [
+    ("Normal", "仿宋"), ("Heading 1", "黑体"), ("Heading 2", "楷体"), ("Title", "方正小标宋简体"),
+    ("perfkit 表格文字", "宋体"),
+], ids=["body", "heading1", "heading2", "title", "table"])
+def test_styles_set_east_asian_fonts(reference_report, style, east_asia):
+    rfonts = reference_report.doc.styles[style].element.rPr.rFonts
+    assert rfonts.get(qn("w:eastAsia")) == east_asia
+    assert rfonts.get(qn("w:ascii")) == "Times New Roman"
+    # a theme font attribute would override the explicit font in Word
+    assert rfonts.get(qn("w:eastAsiaTheme")) is None and rfonts.get(qn("w:asciiTheme")) is None
+
+
+def test_figures_are_placed_and_captioned(synthetic_report):
+    rep = synthetic_report
+    assert len(rep.doc.inline_shapes) == 4
+    captions = [p for p in rep.paragraphs if p.startswith("图")]
+    whole = rep.dept.scope_name("whole")
+    fund = rep.dept.scope_name("fund_aid")
+    assert captions == ["图1  2023年预算执行情况", f"图2  {whole}指标得分率", f"图3  {fund}各一级指标得分",
+                        "图4  extra_chart"]
+    basic = rep.section("（四）部门整体收支情况", "（五）部门整体绩效管理情况")
+    assert "图1  2023年预算执行情况" in basic
+    assert rep.paragraphs.index("图4  extra_chart") > rep.paragraphs.index("附：数据与核对")
+
+
+def test_missing_figure_is_a_render_error(tmp_path, reference):
+    with pytest.raises(RenderError, match="找不到要插入报告的图片"):
+        write_docx_report(reference, 2023, tmp_path / "r.docx", figures={"budget_execution": tmp_path / "no.png"})
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_scored_is_computed_when_not_given(tmp_path, reference, reference_report):
+    path = write_docx_report(reference, 2023, tmp_path / "r.docx")
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert text == reference_report.text
+
+
+@pytest.mark.parametrize("label,stated,expected", [
+    ("破案数同比", "上升 15.1%", "破案数同比上升15.1%"),
+    ("群众投诉件数同比", "同比上升4.3%", "群众投诉件数同比上升4.3%"),
+    ("打击处理数", "同比上升66.2%", "打击处理数同比上升66.2%"),
+], ids=["label_has_yoy", "both_have_yoy", "text_has_yoy"])
+def test_yoy_phrase_says_yoy_once(label, stated, expected):
+    from perfkit.docx_report import _yoy_phrase
+
+    assert _yoy_phrase(label, stated) == expected
+
+
+def test_sub_rows_are_not_called_unscorable(synthetic_report):
+    ind = synthetic_report.scored.indicators
+    subs = ind[ind["parent_id"].notna()]
+    assert len(subs), "the synthetic data has 其中 sub-rows"
+    lines = [p for p in synthetic_report.paragraphs if "项指标无法评分" in p]
+    for name in subs["name"]:
+        assert not any(name in line for line in lines)

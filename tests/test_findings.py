@@ -1,0 +1,645 @@
+"""Findings: every rule on the smallest data that fires it and on data that just misses, the rules
+file (validation, department override), ordering, JSON output, and the reference case's findings."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+import yaml
+
+import perfkit.findings as fnd
+from perfkit.data import SCHEMAS, load
+from perfkit.errors import RuleSetError
+from perfkit.findings import (SECTION_APPENDIX, SECTION_MAIN, Finding, derive_findings, findings_frame,
+                              load_findings_rules)
+
+from conftest import REFERENCE, SYNTHETIC
+
+YEAR = 2023
+NO_CHECKS = pd.DataFrame(columns=["year", "scope_id", "check", "label", "figure_id", "stated_text", "stated",
+                                  "recomputed", "difference", "decimals", "ok", "severity", "file", "row", "detail"])
+
+# --------------------------------------------------------------------------- building small departments
+
+SCOPES = [
+    {"year": YEAR, "scope_id": "whole", "scope_type": "部门整体", "name": "部门整体支出"},
+    {"year": YEAR, "scope_id": "p1", "scope_type": "一级项目", "name": "甲项目"},
+]
+BUDGET = [
+    {"year": YEAR, "scope_id": "whole", "line": "合计", "line_type": "合计", "budget": 100, "executed": 100},
+    {"year": YEAR, "scope_id": "p1", "line": "合计", "line_type": "合计", "budget": 50, "executed": 50},
+]
+
+
+def ind(iid, name, target, actual="", scope="p1", year=YEAR, **kw):
+    """Return one indicators.csv row (产出/数量 unless given)."""
+    return {"year": year, "scope_id": scope, "indicator_id": iid, "level1": kw.pop("level1", "产出指标"),
+            "level2": kw.pop("level2", "数量指标"), "name": name, "target": target, "actual": actual, **kw}
+
+
+def write_dept(path, *, years=(YEAR,), scopes=None, budget=None, indicators=None, stated=None, progress=None,
+               meta=None):
+    """Write a department directory (only the given rows; other cells empty) and return it loaded."""
+    path.mkdir(parents=True, exist_ok=True)
+    doc = {"code": path.name, "name": "测试部门", "years": list(years), "rule_set": "cz2020", **(meta or {})}
+    (path / "department.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    tables = {"scopes.csv": scopes or [dict(s, year=y) for y in years for s in SCOPES],
+              "budget.csv": budget or [dict(b, year=y) for y in years for b in BUDGET],
+              "indicators.csv": indicators or [ind("x1", "占位指标", "≥1", "1")],
+              "stated.csv": stated, "progress.csv": progress}
+    for fname, rows in tables.items():
+        if rows is None:
+            continue
+        cols = list(SCHEMAS[fname])
+        df = pd.DataFrame(rows).reindex(columns=cols).astype(object)
+        if "unit" in cols and fname != "stated.csv":
+            df["unit"] = df["unit"].fillna("万元")
+        df["source"] = df["source"].fillna("测试")
+        df.to_csv(path / fname, index=False)
+    return load(path)
+
+
+def fake_scored(dept, year=YEAR, results=None, by_scope=None, execution=None, rules=None):
+    """Return a YearScore look-alike: the year's indicators plus met/attainment/flags given per indicator id."""
+    df = dept.for_year(year).indicators.copy()
+    df["met"] = pd.Series([pd.NA] * len(df), dtype="boolean")
+    df["attainment"] = float("nan")
+    df["flags"] = ""
+    for iid, cols in (results or {}).items():
+        for col, value in cols.items():
+            df.loc[df["indicator_id"] == iid, col] = value
+    return SimpleNamespace(indicators=df, by_scope=by_scope if by_scope is not None else pd.DataFrame(
+        columns=["scope_id", "name", "weight", "score", "grade"]), execution=execution, rules=rules or {},
+        problems=[])
+
+
+def run(dept, year=YEAR, checks=NO_CHECKS, **scored_kw):
+    return derive_findings(dept, year, scored=fake_scored(dept, year, **scored_kw), checks=checks)
+
+
+def hits(findings, code):
+    return [f for f in findings if f.code == code]
+
+
+# --------------------------------------------------------------------------- each rule: fires / just misses
+
+
+def _budget(whole=(100, 100), p1=(50, 50), lines=()):
+    rows = [{"year": YEAR, "scope_id": "whole", "line": "合计", "line_type": "合计", "budget": whole[0],
+             "executed": whole[1]},
+            {"year": YEAR, "scope_id": "p1", "line": "合计", "line_type": "合计", "budget": p1[0],
+             "executed": p1[1]}]
+    return rows + [{"year": YEAR, "scope_id": "whole", "line": name, "line_type": "支出类型", "budget": b,
+                    "executed": e} for name, b, e in lines]
+
+
+EXECUTION_CASES = [
+    # id, budget kwargs, rule, expected subject (None = must not fire), expected severity
+    ("whole_85pct_fires", dict(whole=(100, 85)), "exec_rate_whole", "部门整体支出", "中"),
+    ("whole_55pct_is_high", dict(whole=(100, 55)), "exec_rate_whole", "部门整体支出", "高"),
+    ("whole_exactly_90pct_misses", dict(whole=(100, 90)), "exec_rate_whole", None, None),
+    ("project_70pct_fires", dict(p1=(50, 35)), "exec_rate_project", "甲项目", "中"),
+    ("project_95pct_misses", dict(p1=(50, 47.5)), "exec_rate_project", None, None),
+    ("project_35pct_underspent", dict(p1=(50, 17.5)), "underspent", "甲项目", "高"),
+    ("project_35pct_not_also_low_rate", dict(p1=(50, 17.5)), "exec_rate_project", None, None),
+    ("project_exactly_60pct_not_underspent", dict(p1=(50, 30)), "underspent", None, None),
+    ("whole_35pct_is_not_a_project", dict(whole=(100, 35)), "underspent", None, None),
+    ("line_80pct_fires", dict(lines=[("基本支出", 80, 64)]), "exec_rate_line", "基本支出", "低"),
+    ("line_50pct_is_medium", dict(lines=[("项目支出", 20, 10)]), "exec_rate_line", "项目支出", "中"),
+    ("line_exactly_90pct_misses", dict(lines=[("基本支出", 80, 72)]), "exec_rate_line", None, None),
+]
+
+
+@pytest.mark.parametrize("kw, code, subject, severity", [c[1:] for c in EXECUTION_CASES],
+                         ids=[c[0] for c in EXECUTION_CASES])
+def test_execution_rules(tmp_path, kw, code, subject, severity):
+    found = hits(run(write_dept(tmp_path / "d", budget=_budget(**kw))), code)
+    if subject is None:
+        assert found == []
+    else:
+        assert [(f.subject, f.severity) for f in found] == [(subject, severity)]
+
+
+def test_execution_finding_carries_the_numbers(tmp_path):
+    f, = hits(run(write_dept(tmp_path / "d", budget=_budget(whole=(200, 170)))), "exec_rate_whole")
+    assert f.evidence["rate"] == pytest.approx(0.85)
+    assert f.evidence["unspent"] == pytest.approx(30)
+    assert f.evidence["threshold"] == 0.9
+    assert "85.0%" in f.problem and "30.00万元" in f.problem
+    assert any("30.00万元" in r for r in f.recommendations)
+
+
+LOW_SPENDING_CASES = [
+    # id, p1 budget (None = empty), deviation note, fires
+    ("amounts_missing_and_note_says_low", (None, None), "仅2宗2人，实际支出量偏低", True),
+    ("amounts_present_note_says_low", (50, 50), "仅2宗2人，实际支出量偏低", False),
+    ("amounts_missing_no_such_words", (None, None), "按计划发放", False),
+]
+
+
+@pytest.mark.parametrize("amounts, note, fires", [c[1:] for c in LOW_SPENDING_CASES],
+                         ids=[c[0] for c in LOW_SPENDING_CASES])
+def test_low_spending_noted(tmp_path, amounts, note, fires):
+    budget = _budget(p1=amounts)
+    stated = [{"year": YEAR, "figure_id": "cases", "scope_id": "p1", "label": "宗数", "kind": "计数",
+               "stated_text": "2宗", "value": 2, "unit": "宗"}]
+    dept = write_dept(tmp_path / "d", budget=budget, stated=stated,
+                      indicators=[ind("i1", "发放率", "=100%", "100%", deviation_note=note)])
+    found = hits(run(dept), "low_spending_noted")
+    assert len(found) == (1 if fires else 0)
+    if fires:
+        assert "实际支出量偏低" in found[0].problem and "2宗" in found[0].problem
+        assert "没有甲项目的预算数和执行数" in found[0].problem
+
+
+def _progress(month_amounts, budget=100):
+    return [{"year": YEAR, "scope_id": "whole", "month": m, "executed_cumulative": a} for m, a in month_amounts]
+
+
+PROGRESS_CASES = [
+    ("april_20pct_fires", [(4, 20), (6, 45), (8, 65), (10, 85)], ["4"]),
+    ("april_exactly_25pct_misses", [(4, 25), (6, 40), (8, 60), (10, 80)], []),
+    ("three_checkpoints_late", [(4, 10), (6, 30), (8, 50), (10, 85)], ["4", "6", "8"]),
+    ("months_without_data_not_judged", [(3, 1), (5, 2)], []),
+]
+
+
+@pytest.mark.parametrize("rows, missed", [c[1:] for c in PROGRESS_CASES], ids=[c[0] for c in PROGRESS_CASES])
+def test_progress_behind(tmp_path, rows, missed):
+    found = hits(run(write_dept(tmp_path / "d", progress=_progress(rows))), "progress_behind")
+    assert [str(m["month"]) for f in found for m in f.evidence["missed"]] == missed
+    if missed:
+        assert found[0].subject == "部门整体支出"
+
+
+def test_progress_severity_high_when_far_behind(tmp_path):
+    f, = hits(run(write_dept(tmp_path / "d", progress=_progress([(4, 10), (6, 45)]))), "progress_behind")
+    assert f.severity == "高"  # 10% against 25%: 0.4 of the requirement
+    assert "4月末累计执行10.0%（应不低于25%）" in f.problem
+
+
+RESULT_CASES = [
+    # id, indicator row, scoring results, rule, fires
+    ("missed_85_of_100", ind("i1", "培训人数", "≥100人", "85人"), {"met": False, "attainment": 0.85},
+     "indicator_missed", True),
+    ("met_is_not_missed", ind("i1", "培训人数", "≥100人", "100人"), {"met": True, "attainment": 1.0},
+     "indicator_missed", False),
+    ("partly_met_phrase", ind("i1", "制度建设", "有效", "部分达成"), {"met": False}, "indicator_partly_met", True),
+    ("fully_met_phrase", ind("i1", "制度建设", "有效", "达成"), {"met": True}, "indicator_partly_met", False),
+    ("over_completion_flag", ind("i1", "服务人次", "≥2400人次", "3200人次"),
+     {"met": True, "attainment": 3200 / 2400, "flags": "over_completion"}, "over_completion", True),
+    ("no_over_completion_flag", ind("i1", "服务人次", "≥2400人次", "3000人次"),
+     {"met": True, "attainment": 1.25, "flags": ""}, "over_completion", False),
+    ("flag_on_reverse_indicator_not_worded_as_over", ind("i1", "办理时限", "≤3天", "1天"),
+     {"met": True, "attainment": 1 / 3, "flags": "over_completion"}, "over_completion", False),
+    ("missed_without_note", ind("i1", "培训人数", "≥100人", "85人"), {"met": False, "attainment": 0.85},
+     "deviation_unexplained", True),
+    ("missed_with_note", ind("i1", "培训人数", "≥100人", "85人", deviation_note="疫情停办两期"),
+     {"met": False, "attainment": 0.85}, "deviation_unexplained", False),
+]
+
+
+@pytest.mark.parametrize("row, results, code, fires", [c[1:] for c in RESULT_CASES],
+                         ids=[c[0] for c in RESULT_CASES])
+def test_indicator_result_rules(tmp_path, row, results, code, fires):
+    dept = write_dept(tmp_path / "d", indicators=[row])
+    found = hits(run(dept, results={"i1": results}), code)
+    assert [f.subject for f in found] == ([row["name"]] if fires else [])
+
+
+def test_missed_indicator_states_the_gap(tmp_path):
+    dept = write_dept(tmp_path / "d", indicators=[ind("i1", "培训人数", "≥100人", "85人"),
+                                                  ind("i2", "合格率", "≥95%", "90.5%"),
+                                                  ind("i3", "办理时限", "≤3天", "4天")])
+    found = {f.subject: f for f in hits(run(dept, results={
+        "i1": {"met": False, "attainment": 0.85}, "i2": {"met": False, "attainment": 90.5 / 95},
+        "i3": {"met": False, "attainment": 0.75}}), "indicator_missed")}
+    assert found["培训人数"].evidence["gap"] == "差15人"
+    assert found["合格率"].evidence["gap"] == "差4.5个百分点"
+    assert found["办理时限"].evidence["gap"] == "超出1天"
+    assert "≥100人" in found["培训人数"].problem and "85人" in found["培训人数"].problem
+
+
+def test_missed_indicator_severity_follows_attainment(tmp_path):
+    dept = write_dept(tmp_path / "d", indicators=[ind("i1", "培训人数", "≥100人", "50人")])
+    f, = hits(run(dept, results={"i1": {"met": False, "attainment": 0.5}}), "indicator_missed")
+    assert f.severity == "高"
+
+
+def test_result_rules_leave_sub_rows_to_their_parent(tmp_path):
+    dept = write_dept(tmp_path / "d", indicators=[ind("i1", "培训人数", "≥100人", "85人"),
+                                                  ind("i2", "其中：线上", "≥50人", "40人", parent_id="i1")])
+    found = run(dept, results={"i1": {"met": False, "attainment": 0.85}, "i2": {"met": False, "attainment": 0.8}})
+    assert [f.subject for f in hits(found, "indicator_missed")] == ["培训人数"]
+    assert [f.subject for f in hits(found, "deviation_unexplained")] == ["培训人数"]
+
+
+def test_missed_target_read_from_the_name_is_shown(tmp_path):
+    dept = write_dept(tmp_path / "d", indicators=[ind("i1", "年度资金支付完成率100%", "", "96.8%")])
+    f, = hits(run(dept, results={"i1": {"met": False, "attainment": 0.968}}), "indicator_missed")
+    assert "年度指标值（空，名称中为≥100%）" in f.problem and "差3.2个百分点" in f.problem
+
+
+def test_decline_of_a_missed_indicator_is_reported_once(tmp_path):
+    dept = _two_years(tmp_path, "11人", "2人", "≥10人", name="奖励人数")
+    found = run(dept, results={"i1": {"met": False, "attainment": 0.2}})
+    assert [f.code for f in found if f.subject == "奖励人数"] == ["indicator_missed", "deviation_unexplained"]
+
+
+@pytest.mark.parametrize("actual, fires", [("85人", True), ("100人", False)], ids=["missed", "met"])
+def test_with_real_scoring(tmp_path, actual, fires):
+    """derive_findings scores the year itself when no YearScore is given."""
+    dept = write_dept(tmp_path / "d", indicators=[ind("i1", "培训人数", "≥100人", actual, weight=50)])
+    found = hits(derive_findings(dept, YEAR), "indicator_missed")
+    assert [(f.subject, f.evidence.get("gap")) for f in found] == ([("培训人数", "差15人")] if fires else [])
+
+
+MEASURABILITY_CASES = [
+    # id, target, actual, name, rule, fires
+    ("directional_target", "提升", "", "群众满意度", "target_directional", True),
+    ("operator_target_is_not_directional", "≥95%", "96%", "群众满意度", "target_directional", False),
+    ("vague_target", "效果明显", "达成", "宣传效果", "target_vague", True),
+    ("deadline_is_not_vague", "2021年12月完成", "2021年11月完成", "工程进度", "target_vague", False),
+    ("bare_value", "263", "263", "共护校园数", "target_bare_value", True),
+    ("written_operator_not_bare", "≥263", "263", "共护校园数", "target_bare_value", False),
+    ("target_in_name", "", "100%", "年度资金支付完成率100%", "target_in_name", True),
+    ("name_without_value_is_missing_not_in_name", "", "100%", "年度资金支付完成率", "target_in_name", False),
+    ("target_missing", "", "100%", "年度资金支付完成率", "target_missing", True),
+    ("target_given_not_missing", "=100%", "100%", "年度资金支付完成率", "target_missing", False),
+    ("actual_copies_operator", "≥90%", "≥90%", "验收合格率", "actual_copies_target", True),
+    ("actual_written_as_bound", "≥90%", "90%以上", "验收合格率", "actual_copies_target", True),
+    ("stock_phrase_for_number", "≥90%", "达成预期指标", "验收合格率", "actual_copies_target", True),
+    ("measured_actual", "≥90%", "92%", "验收合格率", "actual_copies_target", False),
+    ("actual_missing", "≥90%", "", "验收合格率", "actual_missing", True),
+    ("actual_present", "≥90%", "92%", "验收合格率", "actual_missing", False),
+]
+
+
+@pytest.mark.parametrize("target, actual, name, code, fires", [c[1:] for c in MEASURABILITY_CASES],
+                         ids=[c[0] for c in MEASURABILITY_CASES])
+def test_measurability_rules(tmp_path, target, actual, name, code, fires):
+    dept = write_dept(tmp_path / "d", indicators=[ind("i1", name, target, actual)])
+    found = hits(run(dept), code)
+    assert [f.subject for f in found] == ([name] if fires else [])
+
+
+def test_measurability_groups_a_scope_and_names_each_indicator(tmp_path):
+    dept = write_dept(tmp_path / "d", indicators=[
+        ind("i1", "案件数", "同比下降", "同比下降13.8%"), ind("i2", "满意度", "保持", "95%"),
+        ind("i3", "防护能力", "提升", ""), ind("i4", "合格率", "≥90%", "92%")])
+    f, = hits(run(dept), "target_directional")
+    assert f.subject == "案件数、满意度、防护能力"
+    assert f.evidence["count"] == 3
+    assert "有3项指标" in f.problem and "案件数“同比下降”" in f.problem
+    assert "其中满意度、防护能力没有上年值或同比完成值" in f.problem
+    recs = "\n".join(f.recommendations)
+    assert "“同比下降≥13.8%”" in recs          # from this year's actual decline
+    assert "“≥95%”（本年实际95%）" in recs       # 保持 at this year's level
+    assert "“防护能力”" in recs
+
+
+def test_group_by_indicator_when_configured(tmp_path):
+    rules_file = tmp_path / "my_findings.yaml"
+    rules_file.write_text("rules:\n  target_directional:\n    group: indicator\n", encoding="utf-8")
+    dept = write_dept(tmp_path / "d", meta={"findings": str(rules_file)},
+                      indicators=[ind("i1", "案件数", "同比下降"), ind("i2", "满意度", "保持")])
+    found = hits(run(dept), "target_directional")
+    assert sorted(f.subject for f in found) == ["案件数", "满意度"]
+
+
+def _two_years(tmp_path, prior_actual, actual, target="≥90%", name="验收合格率"):
+    years = (2022, YEAR)
+    rows = [ind("i1", name, target, prior_actual, year=2022), ind("i1", name, target, actual, year=YEAR)]
+    return write_dept(tmp_path / "d", years=years, indicators=rows)
+
+
+YOY_CASES = [
+    # id, prior, current, target, rule, fires
+    ("drop_5_points", "95%", "90%", "≥90%", "yoy_indicator_decline", True),
+    ("drop_1_5_points_misses", "95%", "93.5%", "≥90%", "yoy_indicator_decline", False),
+    ("rise_is_fine", "90%", "95%", "≥90%", "yoy_indicator_decline", False),
+    ("lower_is_better_days_up", "2天", "3天", "≤3天", "yoy_indicator_decline", True),
+    ("lower_is_better_days_down", "3天", "2天", "≤3天", "yoy_indicator_decline", False),
+    ("count_drop_15pct", "200个", "170个", "≥150个", "yoy_indicator_decline", True),
+    ("count_drop_8pct_misses", "200个", "184个", "≥150个", "yoy_indicator_decline", False),
+    ("keep_at_equal_value", "98.00%", "98.00%", "保持", "met_at_boundary", True),
+    ("keep_with_improvement", "97.50%", "98.00%", "保持", "met_at_boundary", False),
+]
+
+
+@pytest.mark.parametrize("prior, current, target, code, fires", [c[1:] for c in YOY_CASES],
+                         ids=[c[0] for c in YOY_CASES])
+def test_year_over_year_rules(tmp_path, prior, current, target, code, fires):
+    found = hits(run(_two_years(tmp_path, prior, current, target)), code)
+    assert [f.subject for f in found] == (["验收合格率"] if fires else [])
+
+
+def test_decline_across_a_gap_is_not_year_over_year(tmp_path):
+    rows = [ind("i1", "验收合格率", "≥90%", "99%", year=2020), ind("i1", "验收合格率", "≥90%", "90%", year=2022)]
+    dept = write_dept(tmp_path / "d", years=(2020, 2022), indicators=rows)
+    assert hits(run(dept, year=2022), "yoy_indicator_decline") == []
+
+
+def test_decline_of_a_sub_row_is_left_to_its_parent(tmp_path):
+    rows = [ind(iid, name, "≥100人", a, year=y, parent_id=parent) for y, a_parent, a_child in
+            ((2022, "300人", "200人"), (YEAR, "200人", "100人"))
+            for iid, name, a, parent in (("i1", "培训人数", a_parent, ""), ("i2", "其中：线上", a_child, "i1"))]
+    dept = write_dept(tmp_path / "d", years=(2022, YEAR), indicators=rows)
+    assert [f.subject for f in hits(run(dept), "yoy_indicator_decline")] == ["培训人数"]
+
+
+def test_steep_decline_is_high_severity(tmp_path):
+    f, = hits(run(_two_years(tmp_path, "11人", "2人", "≥2人", name="奖励人数")), "yoy_indicator_decline")
+    assert f.severity == "高"
+    assert "下降81.8%（11人 → 2人）" in f.problem
+
+
+def test_keep_at_boundary_from_prior_actual_column(tmp_path):
+    dept = write_dept(tmp_path / "d", indicators=[ind("i1", "治安满意度", "保持", "98.00%", prior_actual="98.00%")])
+    f, = hits(run(dept), "met_at_boundary")
+    assert "与上年98.00%持平" in f.problem and "0.00个百分点" in f.problem
+
+
+def test_decline_names_the_change(tmp_path):
+    f, = hits(run(_two_years(tmp_path, "95%", "90%")), "yoy_indicator_decline")
+    assert f.evidence["change"] == pytest.approx(-5.0)
+    assert "下降5.00个百分点" in f.problem and "2022" in f.problem
+
+
+def _by_scope(score, grade):
+    return pd.DataFrame({"scope_id": ["whole"], "name": ["部门整体支出"], "weight": [100.0], "score": [score],
+                         "grade": [grade]})
+
+
+SCORE_CASES = [
+    ("drop_4_points", 92.0, 88.0, True),
+    ("drop_half_point_misses", 92.0, 91.5, False),
+    ("rise_is_fine", 88.0, 92.0, False),
+]
+
+
+@pytest.mark.parametrize("prior, current, fires", [c[1:] for c in SCORE_CASES], ids=[c[0] for c in SCORE_CASES])
+def test_yoy_score_decline(tmp_path, monkeypatch, prior, current, fires):
+    dept = write_dept(tmp_path / "d", years=(2022, YEAR),
+                      indicators=[ind("i1", "占位", "≥1", "1", year=2022), ind("i1", "占位", "≥1", "1")])
+    monkeypatch.setattr(fnd, "_score", lambda d, y: SimpleNamespace(by_scope=_by_scope(prior, "优")))
+    found = hits(run(dept, by_scope=_by_scope(current, "良")), "yoy_score_decline")
+    assert len(found) == (1 if fires else 0)
+    if fires:
+        assert found[0].evidence["drop"] == pytest.approx(prior - current)
+        assert "下降4.00分" in found[0].problem
+
+
+def _checks(*rows):
+    base = dict(year=YEAR, scope_id="whole", label="", figure_id=None, stated_text=None, stated=None,
+                recomputed=None, difference=None, decimals=1, severity="", file=None, row=None, detail="")
+    return pd.DataFrame([{**base, **r} for r in rows], columns=NO_CHECKS.columns)
+
+
+CHECK_CASES = [
+    ("stated_rate_wrong", _checks(dict(check="stated_figure", label="预算完成率", stated_text="98.3%", stated=98.3,
+                                       recomputed=99.255, ok=False, severity="error")), "stated_mismatch",
+     ["预算完成率"]),
+    ("stated_rate_right", _checks(dict(check="stated_figure", label="预算完成率", stated=99.3, recomputed=99.255,
+                                       ok=True, severity="info")), "stated_mismatch", []),
+    ("listed_only", _checks(dict(check="listed_only", label="派出所总数", stated=21, ok=pd.NA)), "stated_mismatch", []),
+    ("expr_error_is_not_a_mismatch", _checks(dict(check="expr_error", label="某数", stated=1, ok=pd.NA)),
+     "table_arithmetic", []),
+    ("score_above_weight", _checks(dict(check="score_above_weight", label="得分超过分值", stated=12, recomputed=10,
+                                        ok=False, severity="error", file="x/indicators.csv", row=5)),
+     "table_arithmetic", ["得分超过分值（indicators.csv 第5行）"]),
+    ("weights_check_goes_to_weights_rule",
+     _checks(dict(check="weight_total", label="分值合计", stated=110, recomputed=100, ok=False)), "weights_sum",
+     ["部门整体支出"]),
+    ("weights_check_not_also_table_arithmetic",
+     _checks(dict(check="weight_total", label="分值合计", stated=110, recomputed=100, ok=False)),
+     "table_arithmetic", []),
+]
+
+
+@pytest.mark.parametrize("checks, code, subjects", [c[1:] for c in CHECK_CASES], ids=[c[0] for c in CHECK_CASES])
+def test_check_rules(tmp_path, checks, code, subjects):
+    checks = checks.astype({"ok": "boolean"})
+    found = hits(run(write_dept(tmp_path / "d"), checks=checks), code)
+    assert [f.subject for f in found] == subjects
+
+
+def test_stated_mismatch_shows_both_numbers_and_check_severity(tmp_path):
+    checks = _checks(dict(check="stated_figure", label="预算完成率", figure_id="rate", stated_text="98.3%", stated=98.3,
+                          recomputed=99.25512, decimals=1, ok=False, severity="error"),
+                     dict(check="parent_sum", label="父项与其中子项之和", stated=300, recomputed=310, ok=False,
+                          severity="warning", file="indicators.csv", row=7)).astype({"ok": "boolean"})
+    stated = [{"year": YEAR, "figure_id": "rate", "scope_id": "whole", "label": "预算完成率", "kind": "百分比",
+               "stated_text": "98.3%", "value": 98.3, "unit": "%"}]
+    found = run(write_dept(tmp_path / "d", stated=stated), checks=checks)
+    f, = hits(found, "stated_mismatch")
+    assert f.problem == "报告中“预算完成率”为98.3%，按数据复算为99.255%，超出印刷精度允许的误差，两者不一致。"
+    assert f.severity == "中"
+    g, = hits(found, "table_arithmetic")
+    assert g.severity == "低"  # consistency marks parent/sub-row differences as warnings
+
+
+WEIGHT_CASES = [
+    ("adds_to_110", [60, 30, 10], True),
+    ("adds_to_100", [50, 30, 10], False),
+    ("one_weight_missing", [50, 30, None], True),
+]
+
+
+@pytest.mark.parametrize("weights, fires", [c[1:] for c in WEIGHT_CASES], ids=[c[0] for c in WEIGHT_CASES])
+def test_weights_sum_from_data(tmp_path, weights, fires):
+    rows = [ind(f"i{k}", f"指标{k}", "≥1", "1", scope="whole", weight=w) for k, w in enumerate(weights)]
+    execution = pd.DataFrame({"scope_id": ["whole"], "weight": [10.0]})
+    dept = write_dept(tmp_path / "d", indicators=rows)
+    found = hits(run(dept, execution=execution), "weights_sum")
+    assert len(found) == (1 if fires else 0)
+    if fires:
+        assert found[0].evidence["expected"] == 100
+
+
+# --------------------------------------------------------------------------- output shape and order
+
+
+def test_order_is_severity_then_scope_then_subject(tmp_path):
+    dept = write_dept(tmp_path / "d", budget=_budget(p1=(50, 10)), indicators=[
+        ind("i1", "乙指标", "提升", "", scope="p1"), ind("i2", "甲指标", "提升", "", scope="whole"),
+        ind("i3", "丙指标", "263", "263", scope="whole")])
+    found = run(dept)
+    keys = [(f.severity, f.scope_id, f.subject) for f in found]
+    assert keys[0] == ("高", "p1", "甲项目")                      # underspent
+    assert [k[0] for k in keys] == sorted((k[0] for k in keys), key="高中低".index)
+    medium = [k[1] for k in keys if k[0] == "中"]
+    assert medium == sorted(medium, key=lambda s: s != "whole")  # whole department first
+    assert run(dept) == found                                   # deterministic
+
+
+def test_to_dict_is_json_safe(tmp_path):
+    import numpy as np
+
+    f = Finding("x", "中", "whole", "部门整体", "甲", {"rate": np.float64(0.5), "n": np.int64(2), "gap": float("nan"),
+                                                     "rows": (2, 3)}, "问题。", ["建议。"], SECTION_MAIN, 2023, "示例")
+    d = f.to_dict()
+    assert json.loads(json.dumps(d, ensure_ascii=False)) == d
+    assert d["evidence"] == {"rate": 0.5, "n": 2, "gap": None, "rows": [2, 3]}
+
+
+def test_findings_frame(tmp_path):
+    found = run(write_dept(tmp_path / "d", budget=_budget(whole=(100, 80))))
+    df = findings_frame(found)
+    assert list(df.columns) == fnd.FINDING_COLUMNS
+    assert list(df["code"]) == [f.code for f in found]
+    assert json.loads(df["evidence"].iloc[0])["rule"] == found[0].code
+    assert findings_frame([]).empty and list(findings_frame([]).columns) == fnd.FINDING_COLUMNS
+
+
+# --------------------------------------------------------------------------- the rules file
+
+BAD_RULES = [
+    ("unknown_placeholder", "rules:\n  exec_rate_whole:\n    problem: '{nonsense}'\n", "{nonsense}"),
+    ("bad_format_spec", "rules:\n  exec_rate_whole:\n    problem: '{scope_name:.1%}'\n", "格式有误"),
+    ("unknown_rule", "rules:\n  no_such_rule:\n    enabled: false\n", "no_such_rule"),
+    ("bad_severity", "rules:\n  exec_rate_whole:\n    severity: 严重\n", "严重"),
+    ("bad_section", "rules:\n  exec_rate_whole:\n    section: 正文\n", "正文"),
+    ("threshold_not_number", "rules:\n  exec_rate_whole:\n    threshold: 九成\n", "threshold"),
+    ("bad_band", "rules:\n  exec_rate_whole:\n    bands: [{below: 0.5}]\n", "bands"),
+    ("unknown_phrase", "phrases:\n  no_such_phrase: x\n", "no_such_phrase"),
+    ("phrase_placeholder", "phrases:\n  gap_below: '差{nonsense}'\n", "{nonsense}"),
+    ("phrase_mapping_incomplete", "phrases:\n  words: '上升'\n", "words"),
+]
+
+
+@pytest.mark.parametrize("text, message", [c[1:] for c in BAD_RULES], ids=[c[0] for c in BAD_RULES])
+def test_bad_rules_file_is_refused(tmp_path, text, message):
+    path = tmp_path / "findings.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleSetError, match=message.replace("{", r"\{").replace("}", r"\}")):
+        load_findings_rules(path)
+
+
+def test_missing_rules_file(tmp_path):
+    with pytest.raises(RuleSetError, match="找不到"):
+        load_findings_rules("nope.yaml", tmp_path)
+
+
+def test_builtin_rules_cover_every_rule():
+    rules = load_findings_rules()
+    assert set(rules.rules) == set(fnd._PLACEHOLDERS)
+    assert all(cfg["section"] in (SECTION_MAIN, SECTION_APPENDIX) for cfg in rules.rules.values())
+    # YAML line breaks do not leave spaces inside Chinese sentences
+    assert all("  " not in cfg["problem"] and "\n" not in cfg["problem"] for cfg in rules.rules.values())
+
+
+def test_department_findings_file_overrides_threshold_and_wording(tmp_path):
+    dept_dir = tmp_path / "d"
+    dept_dir.mkdir()
+    (dept_dir / "findings.yaml").write_text(
+        "rules:\n  exec_rate_whole:\n    threshold: 0.99\n    problem: '执行率仅{rate:.2%}。'\n"
+        "  target_bare_value:\n    enabled: false\n", encoding="utf-8")
+    dept = write_dept(dept_dir, meta={"findings": "findings.yaml"}, budget=_budget(whole=(100, 95)),
+                      indicators=[ind("i1", "共护校园数", "263", "263")])
+    found = run(dept)
+    f, = hits(found, "exec_rate_whole")
+    assert f.problem == "执行率仅95.00%。"
+    # untouched fields keep the built-in wording
+    assert len(f.recommendations) == 2 and f.recommendations[0].startswith("逐项核对未执行的5.00万元")
+    assert hits(found, "target_bare_value") == []
+
+
+def test_phrases_can_be_reworded(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("phrases:\n  gap_below: 短缺{amount}\n  words: {down: 减少}\n", encoding="utf-8")
+    dept = write_dept(tmp_path / "d", indicators=[ind("i1", "培训人数", "≥100人", "85人")])
+    found = derive_findings(dept, YEAR, scored=fake_scored(dept, results={"i1": {"met": False, "attainment": 0.85}}),
+                            checks=NO_CHECKS, rules=path)
+    f, = hits(found, "indicator_missed")
+    assert "未完成目标（短缺15人）" in f.problem
+    assert load_findings_rules(path).phrases["words"] == {"up": "上升", "down": "减少", "keep": "保持"}
+
+
+def test_rules_argument_takes_precedence(tmp_path):
+    path = tmp_path / "strict.yaml"
+    path.write_text("rules:\n  exec_rate_whole:\n    threshold: 0.999\n", encoding="utf-8")
+    dept = write_dept(tmp_path / "d", budget=_budget(whole=(100, 99.5)))
+    assert hits(derive_findings(dept, YEAR, scored=fake_scored(dept), checks=NO_CHECKS), "exec_rate_whole") == []
+    assert len(hits(derive_findings(dept, YEAR, scored=fake_scored(dept), checks=NO_CHECKS, rules=path),
+                    "exec_rate_whole")) == 1
+
+
+# --------------------------------------------------------------------------- the reference case
+
+
+@pytest.fixture(scope="module")
+def reference_findings(reference):
+    return derive_findings(reference, 2023)
+
+
+# (code, scope_id, subject): what the report itself names as problems, and what perfkit adds
+REFERENCE_EXPECTED = [
+    ("target_directional", "whole", "案件类警情、破案数、区域安全防护能力、社会治安稳定、市民安全感、治安满意度"),
+    ("target_directional", "jianyiyongwei", "满意度"),
+    ("met_at_boundary", "whole", "治安满意度"),
+    ("low_spending_noted", "jianyiyongwei", "见义勇为专项资金"),
+    ("actual_missing", "whole", "共护校园数、公安热线办结率、区域安全防护能力、社会治安稳定"),
+    ("actual_missing", "jianyiyongwei", "发放率（向符合见义勇为条件人员发放）、满意度"),
+    ("actual_copies_target", "whole", "市民安全感"),
+    ("target_bare_value", "whole", "共护校园数、公安热线办结率"),
+]
+
+
+@pytest.mark.parametrize("code, scope_id, subject", REFERENCE_EXPECTED, ids=[f"{c}-{s}" for c, s, _ in REFERENCE_EXPECTED])
+def test_reference_names_the_reports_own_problems(reference_findings, code, scope_id, subject):
+    assert (code, scope_id, subject) in {(f.code, f.scope_id, f.subject) for f in reference_findings}
+
+
+def test_reference_does_not_call_99_3_percent_a_problem(reference_findings):
+    assert not [f for f in reference_findings if f.code.startswith("exec_rate") or f.code == "underspent"]
+
+
+def test_reference_directional_targets_named_with_their_words(reference_findings):
+    f, = [f for f in reference_findings if f.code == "target_directional" and f.scope_id == "whole"]
+    for word in ("“同比下降”", "“同比上升”", "“提升”", "“保持”"):
+        assert word in f.problem
+    assert f.section == SECTION_MAIN
+
+
+def test_reference_satisfaction_only_at_the_boundary(reference_findings):
+    f, = [f for f in reference_findings if f.code == "met_at_boundary"]
+    assert "98.00%" in f.problem and "持平" in f.problem
+    assert f.evidence["prior"] == pytest.approx(98.0) and f.evidence["current"] == pytest.approx(98.0)
+    assert f.section == SECTION_MAIN
+
+
+def test_reference_jyyw_low_spending_says_amounts_are_missing(reference_findings):
+    f, = [f for f in reference_findings if f.code == "low_spending_noted"]
+    assert "2宗、2人" in f.problem
+    assert "没有见义勇为专项资金的预算数和执行数" in f.problem
+    assert f.evidence["counts"] == {"jyyw_cases": 2.0, "jyyw_persons": 2.0}
+    assert f.section == SECTION_MAIN
+
+
+def test_reference_is_reproducible(reference, reference_findings):
+    again = derive_findings(reference, 2023)
+    assert [f.to_dict() for f in again] == [f.to_dict() for f in reference_findings]
+
+
+def test_reference_summary_json_roundtrip(reference_findings):
+    payload = [f.to_dict() for f in reference_findings]
+    assert json.loads(json.dumps(payload, ensure_ascii=False)) == payload
+
+
+# --------------------------------------------------------------------------- the synthetic department
+
+
+@pytest.mark.skipif(not (SYNTHETIC / "department.yaml").is_file(), reason="示例数据尚未生成")
+def test_synthetic_every_year_derives(synthetic):
+    codes = set()
+    for year in synthetic.years:
+        found = derive_findings(synthetic, year)
+        assert found == fnd.sort_findings(found, fnd._scope_rank(synthetic.for_year(year).scopes))
+        codes |= {f.code for f in found}
+    # the generator plants these cases (slow year, whole below 90%, a project at 35%, a missed target)
+    assert {"progress_behind", "exec_rate_whole", "underspent", "target_in_name", "actual_copies_target"} <= codes
+    if fnd._score(synthetic, synthetic.years[-1]) is not None:
+        assert {"indicator_missed", "over_completion", "stated_mismatch"} <= codes
