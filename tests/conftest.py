@@ -23,3 +23,7 @@ def synthetic():
     import perfkit
 
     return perfkit.load(SYNTHETIC)
+
+
+# Notebooks under tests/fixtures are inputs of the renderer's tests, not nbval cases.
+collect_ignore_glob = ["fixtures/*"]

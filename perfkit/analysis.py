@@ -1,0 +1,97 @@
+"""One department-year's analysis, computed once and shared by notebooks, summary and exports.
+
+Notebooks, ``summary.json``, the Excel tables and the Word report all need the
+same scores, checks and findings; computing them in one place keeps them in
+agreement and avoids scoring the same rows three times per report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.data import Department, load
+
+
+@dataclass
+class YearAnalysis:
+    """Return-value bundle: the scored year, consistency checks, comparisons and findings."""
+
+    dept: Department
+    year: int
+
+    @cached_property
+    def data(self) -> Department:
+        """Return the department restricted to this year."""
+        return self.dept.for_year(self.year)
+
+    @cached_property
+    def scored(self):
+        """Return the :class:`perfkit.scoring.YearScore` of this year."""
+        from perfkit.scoring import score_year
+
+        return score_year(self.dept, self.year)
+
+    @cached_property
+    def checks(self) -> pd.DataFrame:
+        """Return the stated-figure and table-arithmetic checks."""
+        from perfkit.consistency import check_stated
+
+        return check_stated(self.dept, self.year, self.scored)
+
+    @cached_property
+    def findings(self) -> list:
+        """Return the findings (problems and recommendations), ordered."""
+        from perfkit.findings import derive_findings
+
+        return derive_findings(self.dept, self.year, scored=self.scored, checks=self.checks)
+
+    @property
+    def prior_year(self) -> int | None:
+        """Return the latest earlier year in the data, if any."""
+        earlier = [y for y in self.dept.years if y < self.year]
+        return max(earlier) if earlier else None
+
+    @cached_property
+    def coverage(self) -> pd.DataFrame:
+        """Return, per scope, the points that could be scored and those that could not.
+
+        A total where several indicators had no actual (the reference report
+        publishes few) is not comparable with a stated score; readers must see
+        how much of the 100 points was actually judged.
+        """
+        ind = self.scored.indicators
+        top = ind[ind["parent_id"].isna()]
+        parts = [top[["scope_id", "weight_used", "score"]].rename(columns={"weight_used": "weight"})]
+        ex = self.scored.execution
+        parts.append(ex.loc[ex["weight"] > 0, ["scope_id", "weight", "score"]])
+        mg = getattr(self.scored, "management", None)
+        if mg is not None and len(mg):
+            parts.append(mg[["scope_id", "points", "score"]].rename(columns={"points": "weight"}))
+        rows = pd.concat(parts, ignore_index=True)
+        rows["unscored"] = rows["score"].isna()
+        out = rows.groupby("scope_id", sort=False).apply(
+            lambda g: pd.Series({
+                "weight_scored": g.loc[~g["unscored"], "weight"].sum(),
+                "weight_unscored": g.loc[g["unscored"], "weight"].sum(),
+                "score": g["score"].sum(),
+                "n_unscored": int(g["unscored"].sum()),
+            }), include_groups=False).reset_index()
+        out["n_unscored"] = out["n_unscored"].astype("int64")
+        out["score_rate_scored"] = out["score"] / out["weight_scored"].where(out["weight_scored"] > 0)
+        return out
+
+    def scope_total(self, scope_id: str = "whole") -> pd.Series | None:
+        """Return the by-scope total row (weight, score, grade) of one scope."""
+        by_scope = self.scored.by_scope
+        rows = by_scope[by_scope["scope_id"] == scope_id]
+        return rows.iloc[0] if len(rows) else None
+
+
+def analyze(department: str | Path | Department, year: int, data_dir: str | Path | None = None) -> YearAnalysis:
+    """Return the :class:`YearAnalysis` of a department (object, code or path) and year."""
+    dept = department if isinstance(department, Department) else load(department, data_dir)
+    dept.for_year(year)  # validate the year now, with the usual message
+    return YearAnalysis(dept, int(year))
