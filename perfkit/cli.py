@@ -44,6 +44,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_render(args: argparse.Namespace) -> int:
+    from perfkit.render import render_all
+
+    result = render_all(args.data, args.out, departments=args.dept, years=args.year, workers=args.workers,
+                        timeout=args.timeout, progress=not args.no_progress)
+    print(f"已生成 {len(result.rendered)} 个部门年度的报告（{result.notebooks} 个笔记本，{result.seconds:.1f} 秒）："
+          f"{Path(args.out) / 'index.html'}")
+    if result.failures:
+        print(f"\n{len(result.failures)} 个笔记本失败（对应部门年度未写入，原有报告保留）：", file=sys.stderr)
+        for failure in result.failures:
+            print(f"  - {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _print_consistency(dept) -> int:
     """Print the stated-figure and table-arithmetic checks; return the number of mismatches."""
     try:
@@ -77,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dept", action="append", help="只校验该部门（可重复）")
     p.add_argument("--strict", action="store_true", help="陈述数字与复算不一致时也以非 0 退出")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("render", help="用 papermill 为每个部门、每个年度渲染报告到 reports/")
+    p.add_argument("--data", default="data", help="数据目录（默认 data）")
+    p.add_argument("--out", default="reports", help="输出目录（默认 reports）")
+    p.add_argument("--dept", action="append", help="只渲染该部门（可重复）")
+    p.add_argument("--year", type=int, action="append", help="只渲染该年度（可重复）")
+    p.add_argument("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
+    p.add_argument("--timeout", type=float, default=600, help="每个单元格的执行超时（秒，默认 600）")
+    p.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("template", help="生成填报用 Excel 模板（可沿用某部门上年的范围、预算行和指标）")
     p.add_argument("output", help="输出的 .xlsx 路径")

@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from perfkit.data import TOTAL_LINE
+from perfkit.reproducible import normalize_office_file
 from perfkit.errors import RenderError
 
 # Type set of Chinese government documents (GB/T 9704): 小标宋 title, 黑体 first-level
@@ -328,7 +329,7 @@ def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=N
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
-    return path
+    return normalize_office_file(path)
 
 
 def _derive_findings(dept, year: int, scored, checks) -> list:

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from perfkit import data as pdata
+from perfkit.reproducible import normalize_office_file
 from perfkit.errors import DataError, Problem
 
 # --------------------------------------------------------------------------- layout
@@ -297,6 +298,7 @@ def _write_workbook(path: Path, meta: dict, tables: dict[str, pd.DataFrame], bla
         _set_text(ws.cell(i, 1), line)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    normalize_office_file(path)
 
 
 def _set_text(cell, value) -> None:
@@ -1062,7 +1064,7 @@ def write_scored_tables(dept: "pdata.Department", year: int, path: str | Path, s
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return path
+    return normalize_office_file(path)
 
 
 def _rows_of(df: pd.DataFrame, scope_id: str) -> pd.DataFrame:

@@ -15,6 +15,20 @@ from perfkit.analysis import YearAnalysis, analyze
 from perfkit.data import Department
 
 SUMMARY_VERSION = 1
+SCORED_TABLES_NAME = "绩效自评表.xlsx"
+DOCX_NAME = "绩效自评报告（草稿）.docx"
+
+# The renderer asks for the summary and then the office files of the same
+# department-year; keeping the last analysis avoids scoring it twice.
+_last: YearAnalysis | None = None
+
+
+def _analysis(dept, year: int, data_dir=None) -> YearAnalysis:
+    global _last
+    if _last is not None and _last.dept is dept and _last.year == int(year):
+        return _last
+    _last = analyze(dept, year, data_dir)
+    return _last
 
 
 def _clean(value):
@@ -66,4 +80,22 @@ def summarize(a: YearAnalysis) -> dict:
 
 def build_summary(dept: Department | str | Path, year: int, data_dir: str | Path | None = None) -> dict:
     """Return the summary dict of ``dept`` (object, code or path) in ``year``."""
-    return summarize(analyze(dept, year, data_dir))
+    return summarize(_analysis(dept, year, data_dir))
+
+
+def write_office_files(dept: Department, year: int, out_dir: str | Path) -> list[Path]:
+    """Write the scored tables (.xlsx) and the draft Word report (.docx) into ``out_dir``; return their paths.
+
+    Both reuse the figures the notebooks saved in ``out_dir`` and the same
+    analysis as the summary, so their numbers are the notebooks' numbers.
+    """
+    from perfkit.docx_report import write_docx_report
+    from perfkit.excel import write_scored_tables
+
+    a = _analysis(dept, year)
+    out_dir = Path(out_dir)
+    figures = sorted(out_dir.glob("*.png"))
+    return [
+        write_scored_tables(dept, year, out_dir / SCORED_TABLES_NAME, scored=a.scored),
+        write_docx_report(dept, year, out_dir / DOCX_NAME, scored=a.scored, findings=a.findings, figures=figures),
+    ]

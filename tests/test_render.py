@@ -1,0 +1,579 @@
+"""Tests for perfkit.render and perfkit.kernels: batch rendering on warm kernels.
+
+The report notebooks here are small fixtures (tests/fixtures/render/), and
+``perfkit.data`` / ``perfkit.summary`` are replaced by fakes, so these tests
+pin the renderer's own behaviour: layout, HTML without code, summaries, the
+index, failure isolation, validation before any kernel starts, byte-identical
+reruns, no state leaking between notebooks on one kernel, and a quiet stderr.
+
+Kernel starts are the expensive part; one module-scoped single-worker
+renderer serves most tests (single worker: consecutive notebooks are known
+to share a kernel).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from perfkit.errors import BatchRenderError, NotebookFailure, RenderError
+from perfkit.render import (
+    Renderer,
+    build_index,
+    check_notebook,
+    normalize_notebook,
+    render_all,
+    summary_json,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "render"
+REPORT_NOTEBOOKS = FIXTURES / "report"
+LEAK_NOTEBOOKS = FIXTURES / "leak"
+NOTEBOOK_STEMS = ("01_概况", "02_指标")
+FIGURES = ("fig_execution.png", "fig_trend.png")
+
+# Departments of the main fake dataset and their years.
+DEPARTMENTS = {"alpha": [2022, 2023], "beta": [2023]}
+
+
+# --------------------------------------------------------------------------
+# Fakes for perfkit.data and perfkit.summary
+# --------------------------------------------------------------------------
+
+def make_data(root: Path, departments: dict[str, list[int]]) -> Path:
+    """Create a fake data dir: one directory per department with its years in dept.json."""
+    root.mkdir(parents=True, exist_ok=True)
+    for code, years in departments.items():
+        (root / code).mkdir(exist_ok=True)
+        (root / code / "dept.json").write_text(json.dumps({"name": f"{code}局", "years": years}))
+    return root
+
+
+def fake_score(code: str, year: int) -> float:
+    """Return the fake summary's score, different per department-year."""
+    return 80 + len(code) + (year % 10) / 3
+
+
+def _fake_modules() -> dict[str, types.ModuleType]:
+    data = types.ModuleType("perfkit.data")
+
+    def find_departments(data_dir):
+        return sorted(p.name for p in Path(data_dir).iterdir() if (p / "dept.json").is_file())
+
+    def load(code, data_dir=None):
+        meta = json.loads((Path(data_dir) / code / "dept.json").read_text())
+        return types.SimpleNamespace(code=code, name=meta["name"], years=meta["years"])
+
+    data.find_departments = find_departments
+    data.load = load
+
+    summary = types.ModuleType("perfkit.summary")
+
+    def build_summary(dept, year):
+        score = fake_score(dept.code, year)
+        return {"department": dept.code, "department_name": dept.name, "year": year,
+                "score": score, "grade": "优" if score >= 90 else "良", "missing": math.nan}
+
+    summary.build_summary = build_summary
+    return {"perfkit.data": data, "perfkit.summary": summary}
+
+
+@pytest.fixture
+def fakes(monkeypatch):
+    """Replace perfkit.data and perfkit.summary in this process (the parent) for one test."""
+    for name, module in _fake_modules().items():
+        monkeypatch.setitem(sys.modules, name, module)
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    with Renderer(workers=1, timeout=120, progress=False) as r:
+        yield r
+
+
+@pytest.fixture(scope="module")
+def rendered(renderer, tmp_path_factory):
+    root = tmp_path_factory.mktemp("render")
+    data = make_data(root / "data", DEPARTMENTS)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, module in _fake_modules().items():
+            mp.setitem(sys.modules, name, module)
+        result = renderer.render(data, root / "out", notebooks_dir=REPORT_NOTEBOOKS)
+    return result, root
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+DEPT_YEARS = [(code, year) for code, years in DEPARTMENTS.items() for year in years]
+DEPT_YEAR_IDS = [f"{c}-{y}" for c, y in DEPT_YEARS]
+
+
+# --------------------------------------------------------------------------
+# Pure helpers
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "summary, expected",
+    [
+        ({"score": 96.67, "grade": "优"}, (96.67, "优")),
+        ({"total_score": 88, "grade": "良"}, (88.0, "良")),
+        ({"overall": {"score": 75.5, "grade": "中"}}, (75.5, "中")),
+        ({"department": {"code": "x"}, "total": {"score": 36.39, "weight": 100.0, "grade": "差"},
+          "scopes": [{"score": 0.0}]}, (36.39, "差")),
+        ({"total": None}, (None, None)),
+        ({"score": "96.67"}, (None, None)),
+        ({"score": True}, (None, None)),
+        ({}, (None, None)),
+    ],
+    ids=["top-level", "total_score-key", "nested-overall", "perfkit-summary-shape", "total-none",
+         "score-as-text-ignored", "bool-not-a-score", "empty"],
+)
+def test_summary_score_grade(summary, expected):
+    from perfkit.render import _summary_score_grade
+
+    assert _summary_score_grade(summary) == expected
+
+
+@pytest.mark.parametrize(
+    "summary, expected",
+    [
+        ({"department": {"code": "a", "name": "甲局"}}, "甲局"),
+        ({"department_name": "乙局"}, "乙局"),
+        ({"department": "a"}, None),
+        ({}, None),
+    ],
+    ids=["nested-department", "department_name-key", "code-only", "empty"],
+)
+def test_summary_name(summary, expected):
+    from perfkit.render import _summary_name
+
+    assert _summary_name(summary, "a") == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ({"a": math.nan}, '{\n  "a": null\n}\n'),
+        ({"a": math.inf}, '{\n  "a": null\n}\n'),
+        ({"等级": "优"}, '{\n  "等级": "优"\n}\n'),
+        ({"b": 1, "a": 2}, '{\n  "b": 1,\n  "a": 2\n}\n'),
+        ({"s": {2, 1}}, '{\n  "s": [\n    1,\n    2\n  ]\n}\n'),
+    ],
+    ids=["nan-to-null", "inf-to-null", "chinese-kept", "key-order-kept", "set-sorted"],
+)
+def test_summary_json(value, expected):
+    assert summary_json(value) == expected
+
+
+def test_summary_json_numpy_scalars():
+    np = pytest.importorskip("numpy")
+    value = {"x": np.float64(1.5), "n": np.int64(3), "z": np.float64("nan"), "a": np.array([1.0, np.nan])}
+    assert json.loads(summary_json(value)) == {"x": 1.5, "n": 3, "z": None, "a": [1.0, None]}
+
+
+@pytest.mark.parametrize(
+    "executed_index, expected",
+    [(0, 0), (1, 1), (2, None), (3, 2), (6, 5)],
+    ids=["markdown-before-parameters", "parameters-cell", "injected-cell", "first-after-injected", "last"],
+)
+def test_source_cell_index(executed_index, expected):
+    from perfkit.render import _source_cell_index
+
+    # 01_概况: cell 0 markdown, cell 1 parameters -> papermill injects at 2.
+    assert _source_cell_index(REPORT_NOTEBOOKS / "01_概况.ipynb", executed_index, {}) == expected
+
+
+def _out(kind, text="", name="stdout"):
+    if kind == "stream":
+        return {"output_type": "stream", "name": name, "text": text}
+    return {"output_type": "display_data", "data": {"text/plain": text}, "metadata": {}}
+
+
+@pytest.mark.parametrize(
+    "outputs, expected",
+    [
+        ([], []),
+        ([_out("stream", "a\n")], [_out("stream", "a\n")]),
+        ([_out("stream", "部门"), _out("stream", "\n")], [_out("stream", "部门\n")]),
+        ([_out("stream", "w", "stderr"), _out("stream", "a")], [_out("stream", "a"), _out("stream", "w", "stderr")]),
+        ([_out("stream", "a"), _out("stream", "w", "stderr"), _out("stream", "b")],
+         [_out("stream", "ab"), _out("stream", "w", "stderr")]),
+        ([_out("stream", "a"), _out("display", "D"), _out("stream", "b")],
+         [_out("stream", "a"), _out("display", "D"), _out("stream", "b")]),
+    ],
+    ids=["empty", "single", "print-split-in-two-chunks", "stderr-before-stdout-reordered",
+         "interleaved-streams-joined", "display-is-a-fixed-point"],
+)
+def test_merge_streams(outputs, expected):
+    from perfkit.render import merge_streams
+
+    assert merge_streams([dict(o) for o in outputs]) == expected
+
+
+def test_normalize_notebook_removes_volatile_metadata():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {"start_time": "t", "end_time": "t", "duration": 1.0,
+                                "input_path": "/abs/in.ipynb", "output_path": None, "parameters": {"year": 1}}
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.metadata = {"tags": ["injected-parameters"], "execution": {"iopub.status.busy": "t"},
+                     "papermill": {"start_time": "t", "end_time": "t", "duration": 0.1, "status": "completed"}}
+    nb.cells.append(cell)
+    normalize_notebook(nb, "01_x.ipynb")
+    assert nb.metadata["papermill"] == {"input_path": "01_x.ipynb", "output_path": "01_x.ipynb",
+                                        "parameters": {"year": 1}}
+    assert cell.metadata == {"tags": ["injected-parameters"], "papermill": {"status": "completed"}}
+    assert cell["id"] == "injected-parameters"
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        (None, "没有标记为 parameters"),
+        ('department = "x"\nyear = 2023', "data_dir、output_dir"),
+        ('department = "x"\nyear == 2023\ndata_dir = "d"\noutput_dir = "."', "year"),
+    ],
+    ids=["no-parameters-cell", "missing-two-names", "comparison-is-not-assignment"],
+)
+def test_check_notebook_rejects_bad_parameters(tmp_path, source, message):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(source or "x = 1")
+    if source is not None:
+        cell.metadata["tags"] = ["parameters"]
+    nb.cells.append(cell)
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(nb, str(path))
+    with pytest.raises(RenderError, match=message):
+        check_notebook(path)
+
+
+def test_build_index_of_empty_dir(tmp_path):
+    assert "尚无已生成的报告" in build_index(tmp_path)
+
+
+# --------------------------------------------------------------------------
+# Validation happens before any kernel starts
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "kwargs, named, valid",
+    [
+        ({"departments": ["nope"]}, "nope", ["alpha", "beta"]),
+        ({"departments": ["alpha", "zeta"]}, "zeta", ["alpha", "beta"]),
+        ({"years": [1999]}, "1999", ["2022", "2023"]),
+        ({"departments": ["beta"], "years": [2022]}, "2022", ["2023"]),
+    ],
+    ids=["unknown-department", "one-of-two-unknown", "unknown-year", "year-not-in-selected-department"],
+)
+def test_unknown_department_or_year_rejected_before_kernels(fakes, tmp_path, monkeypatch, kwargs, named, valid):
+    data = make_data(tmp_path / "data", DEPARTMENTS)
+    fresh = Renderer(workers=1, progress=False)
+
+    def no_kernels(*args, **kw):
+        raise AssertionError("workers started before validation")
+
+    monkeypatch.setattr(fresh, "_start_workers", no_kernels)
+    with pytest.raises(RenderError) as info:
+        fresh.render(data, tmp_path / "out", notebooks_dir=REPORT_NOTEBOOKS, **kwargs)
+    message = str(info.value)
+    assert named in message
+    assert all(v in message.split("可用")[1] for v in valid), message
+    assert not fresh.started
+    assert not (tmp_path / "out").exists()
+
+
+def test_notebooks_without_parameters_rejected_before_kernels(fakes, tmp_path, monkeypatch):
+    import nbformat
+
+    data = make_data(tmp_path / "data", DEPARTMENTS)
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), str(folder / "01_x.ipynb"))
+    fresh = Renderer(workers=1, progress=False)
+    monkeypatch.setattr(fresh, "_start_workers", lambda *a, **k: pytest.fail("workers started"))
+    with pytest.raises(RenderError, match="01_x.ipynb"):
+        fresh.render(data, tmp_path / "out", notebooks_dir=folder)
+    assert not fresh.started
+
+
+def test_real_data_module_validates_departments(tmp_path):
+    """The adapter works with the real perfkit.data: unknown codes list the shipped departments."""
+    pytest.importorskip("perfkit.data")
+    data_dir = Path(__file__).resolve().parents[1] / "data"
+    if not (data_dir / "yuexiu-police" / "department.yaml").is_file():
+        pytest.skip("shipped data not present")
+    from perfkit.render import plan_reports
+
+    with pytest.raises(RenderError, match="yuexiu-police"):
+        plan_reports(data_dir, departments=["no-such-dept"])
+    jobs, loaded = plan_reports(data_dir, departments=["yuexiu-police"])
+    assert {job.year for job in jobs} == set(loaded["yuexiu-police"].years)
+    assert all(job.name == loaded["yuexiu-police"].name for job in jobs)
+
+
+# --------------------------------------------------------------------------
+# A normal render: layout, HTML, summary, index
+# --------------------------------------------------------------------------
+
+def test_render_result(rendered):
+    result, root = rendered
+    assert result.failures == []
+    assert result.rendered == sorted(DEPT_YEARS)
+    assert result.notebooks == len(DEPT_YEARS) * len(NOTEBOOK_STEMS)
+    assert not (root / "out" / ".staging").exists()
+
+
+@pytest.mark.parametrize("code, year", DEPT_YEARS, ids=DEPT_YEAR_IDS)
+def test_output_layout(rendered, code, year):
+    _, root = rendered
+    files = {p.name for p in (root / "out" / code / str(year)).iterdir()}
+    expected = {f"{s}.ipynb" for s in NOTEBOOK_STEMS} | {f"{s}.html" for s in NOTEBOOK_STEMS}
+    assert files == expected | set(FIGURES) | {"summary.json"}
+
+
+@pytest.mark.parametrize("stem", NOTEBOOK_STEMS)
+@pytest.mark.parametrize("code, year", DEPT_YEARS, ids=DEPT_YEAR_IDS)
+def test_html_has_outputs_but_no_code_or_parameters(rendered, code, year, stem):
+    _, root = rendered
+    page = (root / "out" / code / str(year) / f"{stem}.html").read_text(encoding="utf-8")
+    source = json.loads((REPORT_NOTEBOOKS / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    code_lines = [line.strip() for cell in source["cells"] if cell["cell_type"] == "code"
+                  for line in "".join(cell["source"]).splitlines() if len(line.strip()) > 12]
+    assert code_lines
+    for line in code_lines:
+        assert line not in page and line.replace('"', "&quot;") not in page, line
+    assert "# Parameters" not in page
+    assert f'department = "{code}"' not in page and "department = &quot;" not in page
+    assert str(root / "data") not in page
+    assert not re.search(r"In(&nbsp;|\s)\[\d*\]", page)
+    assert "<img" in page or "执行率" in page
+
+
+def test_html_shows_printed_output_and_table(rendered):
+    _, root = rendered
+    page = (root / "out" / "alpha" / "2023" / "01_概况.html").read_text(encoding="utf-8")
+    assert "部门：alpha，年度：2023" in page
+    assert "<table" in page and "执行率" in page
+
+
+@pytest.mark.parametrize("code, year", DEPT_YEARS, ids=DEPT_YEAR_IDS)
+def test_executed_notebook_parameters_and_metadata(rendered, code, year):
+    _, root = rendered
+    nb = json.loads((root / "out" / code / str(year) / "01_概况.ipynb").read_text(encoding="utf-8"))
+    pm = nb["metadata"]["papermill"]
+    assert pm["parameters"] == {"department": code, "year": year,
+                                "data_dir": str((root / "data").resolve()), "output_dir": "."}
+    assert not {"start_time", "end_time", "duration"} & set(pm)
+    injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert [c["id"] for c in injected] == ["injected-parameters"]
+    counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+    for cell in nb["cells"]:
+        assert "execution" not in cell["metadata"]
+        assert not {"start_time", "end_time", "duration"} & set(cell["metadata"].get("papermill", {}))
+
+
+@pytest.mark.parametrize("code, year", DEPT_YEARS, ids=DEPT_YEAR_IDS)
+def test_summary_written(rendered, code, year):
+    _, root = rendered
+    summary = json.loads((root / "out" / code / str(year) / "summary.json").read_text(encoding="utf-8"))
+    assert summary == {"department": code, "department_name": f"{code}局", "year": year,
+                       "score": fake_score(code, year), "grade": "优" if fake_score(code, year) >= 90 else "良",
+                       "missing": None}
+
+
+@pytest.mark.parametrize("code, year", DEPT_YEARS, ids=DEPT_YEAR_IDS)
+def test_index_links_every_report(rendered, code, year):
+    _, root = rendered
+    from urllib.parse import quote
+
+    index = (root / "out" / "index.html").read_text(encoding="utf-8")
+    row = next(r for r in index.split("<tr>") if f"<td>{code}</td><td>{year}</td>" in r)
+    for stem in NOTEBOOK_STEMS:
+        assert f'href="{quote(f"{code}/{year}/{stem}.html")}"' in row
+        assert (root / "out" / code / str(year) / f"{stem}.html").is_file()
+    assert f"<td>{code}局</td>" in row
+    assert f"{fake_score(code, year):.2f}" in row
+
+
+# --------------------------------------------------------------------------
+# Reproducible output
+# --------------------------------------------------------------------------
+
+def test_two_runs_byte_identical(renderer, rendered, fakes, tmp_path):
+    """A second render (kernel reused, different out dir) gives the same bytes in every file."""
+    first_result, root = rendered
+    second = renderer.render(root / "data", tmp_path / "again", notebooks_dir=REPORT_NOTEBOOKS)
+    assert second.failures == []
+    first_files, second_files = tree_bytes(root / "out"), tree_bytes(tmp_path / "again")
+    assert sorted(first_files) == sorted(second_files)
+    differing = [name for name in first_files if first_files[name] != second_files[name]]
+    assert differing == []
+
+
+def test_rerun_into_same_dir_is_identical(renderer, fakes, tmp_path):
+    data = make_data(tmp_path / "data", {"gamma": [2023]})
+    out = tmp_path / "out"
+    renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
+    before = tree_bytes(out)
+    renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
+    assert tree_bytes(out) == before
+
+
+# --------------------------------------------------------------------------
+# Failures: collected, isolated, no partial output
+# --------------------------------------------------------------------------
+
+def test_failing_notebooks_isolated(renderer, fakes, tmp_path):
+    """A cell error, a timeout and a killed worker each fail only their own department-year."""
+    data = make_data(tmp_path / "data", {"alpha": [2023], "broken": [2023], "slow": [2023]})
+    out = tmp_path / "out"
+    good = renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS, timeout=5)
+    assert good.failures == []
+    previous = {code: tree_bytes(out / code) for code in ("broken", "slow")}
+
+    (data / "broken" / "FAIL").touch()
+    (data / "slow" / "SLOW").touch()
+    make_data(data, {"newbad": [2023], "crash": [2023]})
+    (data / "newbad" / "FAIL").touch()
+    (data / "crash" / "CRASH").touch()
+    result = renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS, timeout=5)
+
+    # 02_指标 cell 3 raises; 01_概况 cell 5 sleeps past the timeout; 02_指标 cell 4
+    # kills the worker process, which is replaced for the remaining notebooks.
+    failures = sorted(result.failures, key=lambda f: f.department)
+    crash = failures.pop([f.department for f in failures].index("crash"))
+    assert (crash.department, crash.notebook, crash.cell, crash.error) == ("crash", "02_指标.ipynb", None, "WorkerDied")
+    assert crash.message.startswith("渲染进程意外退出")
+    assert failures == [
+        NotebookFailure("broken", 2023, "02_指标.ipynb", 3, "ValueError", "故意失败：测试用"),
+        NotebookFailure("newbad", 2023, "02_指标.ipynb", 3, "ValueError", "故意失败：测试用"),
+        NotebookFailure("slow", 2023, "01_概况.ipynb", 5, "CellTimeoutError", "单元格执行超过 5 秒，已中止"),
+    ]
+    assert result.rendered == [("alpha", 2023)]
+    assert not (out / "crash").exists()
+    # The previous good reports are untouched; a department-year never rendered has no directory.
+    assert {code: tree_bytes(out / code) for code in ("broken", "slow")} == previous
+    assert not (out / "newbad").exists()
+    assert not (out / ".staging").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "newbad" not in index and "<td>broken</td>" in index
+    with pytest.raises(BatchRenderError) as info:
+        result.raise_for_failures()
+    assert len(info.value.failures) == 4
+    assert "单元格 3" in str(info.value)
+
+    # Kernels and workers recover: the next render succeeds.
+    for marker in data.glob("*/[A-Z]*"):
+        marker.unlink()
+    again = renderer.render(data, out, departments=["newbad", "crash"], notebooks_dir=REPORT_NOTEBOOKS)
+    assert again.failures == [] and again.rendered == [("crash", 2023), ("newbad", 2023)]
+
+
+# --------------------------------------------------------------------------
+# No state leaks between notebooks on one kernel
+# --------------------------------------------------------------------------
+
+def test_no_state_leaks_between_notebooks(renderer, fakes, tmp_path):
+    """A changes namespace, rcParams, cwd, env, sys.path, options, builtins, caches; B sees none of it."""
+    data = make_data(tmp_path / "data", {"leak": [2023]})
+    result = renderer.render(data, tmp_path / "out", notebooks_dir=LEAK_NOTEBOOKS)
+    assert result.failures == []
+    report = tmp_path / "out" / "leak" / "2023"
+    pids = {name: json.loads((report / f"kernel_{name}.json").read_text())["pid"] for name in "abcd"}
+    # A, B and C ran on the same warm kernel, so B's checks were meaningful ...
+    assert pids["a"] == pids["b"] == pids["c"]
+    # ... and C's magic could not be reset away: the kernel was replaced before D.
+    assert pids["d"] != pids["c"]
+    assert len(result.reset_problems) == 1 and "magics" in result.reset_problems[0]
+
+
+def test_leak_fixture_detects_leaks_without_reset(tmp_path):
+    """Control: without the reset, notebook B does fail, naming what leaked."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from perfkit.kernels import WarmKernel, silence_papermill_logging
+
+    silence_papermill_logging()
+    params = {"department": "leak", "year": 2023, "data_dir": str(tmp_path), "output_dir": "."}
+    warm = WarmKernel(cwd=tmp_path, log_path=tmp_path / "kernel.log")
+    try:
+        warm.start()
+        warm.prepare(tmp_path)
+        warm.execute_notebook(LEAK_NOTEBOOKS / "01_a.ipynb", params, timeout=60)
+        warm.prepare(tmp_path)  # chdir and numbering only: no reset
+        with pytest.raises(PapermillExecutionError) as info:
+            warm.execute_notebook(LEAK_NOTEBOOKS / "02_b.ipynb", params, timeout=60)
+    finally:
+        warm.close()
+    leaked = info.value.evalue
+    for item in ("variable", "In history", "Out history", "rcParams", "environ", "sys.path",
+                 "pandas options", "numpy errstate", "builtins", "perfkit cache"):
+        assert item in leaked, leaked
+
+
+# --------------------------------------------------------------------------
+# A normal run prints nothing but the progress bar
+# --------------------------------------------------------------------------
+
+def test_normal_run_stderr_is_only_the_progress_bar(fakes, tmp_path, capfd):
+    data = make_data(tmp_path / "data", DEPARTMENTS)
+    capfd.readouterr()
+    result = render_all(data, tmp_path / "out", workers=2, progress=True, notebooks_dir=REPORT_NOTEBOOKS)
+    out, err = capfd.readouterr()
+    assert result.failures == [] and result.workers == 2
+    assert out == ""
+    segments = [s for s in re.split(r"[\r\n]+", err) if s.strip()]
+    assert segments, "the progress bar was not shown"
+    assert all(s.startswith("渲染报告") for s in segments), segments
+    assert f"{result.notebooks}/{result.notebooks}" in segments[-1]
+
+
+def test_render_all_from_script_without_main_guard(tmp_path):
+    """Regression: workers must not re-import the caller's ``__main__`` (multiprocessing spawn does)."""
+    import subprocess
+
+    make_data(tmp_path / "data", {"solo": [2023]})
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys, json\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "import test_render\n"
+        "sys.modules.update(test_render._fake_modules())\n"
+        "from perfkit.render import render_all\n"
+        f"result = render_all({str(tmp_path / 'data')!r}, {str(tmp_path / 'out')!r}, workers=1, progress=False,\n"
+        f"                    notebooks_dir={str(REPORT_NOTEBOOKS)!r})\n"
+        "print(json.dumps([result.rendered, [str(f) for f in result.failures]]))\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert proc.stderr == ""
+    assert json.loads(proc.stdout) == [[["solo", 2023]], []]
+
+
+def test_real_notebooks_render(renderer, tmp_path):
+    """The shipped notebooks render for the reference department with the real data and summary."""
+    root = Path(__file__).resolve().parents[1]
+    notebooks = root / "notebooks"
+    if not list(notebooks.glob("*.ipynb")) or not (root / "data" / "yuexiu-police").is_dir():
+        pytest.skip("real notebooks or data not present")
+    pytest.importorskip("perfkit.summary")
+    result = renderer.render(root / "data", tmp_path / "out", departments=["yuexiu-police"],
+                             years=[2023], notebooks_dir=notebooks)
+    assert result.failures == []
+    report = tmp_path / "out" / "yuexiu-police" / "2023"
+    assert {p.stem for p in report.glob("*.html")} == {p.stem for p in notebooks.glob("*.ipynb")}
+    summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "广州市公安局越秀区分局" in index
+    assert f"{summary['total']['score']:.2f}" in index
