@@ -490,7 +490,8 @@ def _budget_parts(dept, year: int) -> list[dict]:
     file = str(dept.path / "budget.csv")
     out = []
     totals = budget[budget["line"] == "合计"].set_index("scope_id")
-    parts = budget[(budget["line"] != "合计") & budget["line_type"].ne("合计")]
+    # 统计项 lines (三公经费, 政府采购 …) overlap other lines by design; they are not parts of the total
+    parts = budget[(budget["line"] != "合计") & ~budget["line_type"].isin(["合计", "统计项"])]
     for (sid, line_type), lines in parts.groupby(["scope_id", "line_type"], sort=False):
         if sid not in totals.index:
             continue

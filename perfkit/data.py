@@ -21,7 +21,8 @@ from perfkit.errors import DataError, Problem
 
 AMOUNT_UNITS = {"万元": 1.0, "元": 1e-4}  # factor to 万元, the reporting unit
 SCOPE_TYPES = ("部门整体", "一级项目", "二级项目", "专项资金")
-LINE_TYPES = ("合计", "支出类型", "资金来源", "经济分类", "功能分类")
+# 统计项: memo lines that are not a breakdown of the total (e.g. 三公经费, 政府采购) and are never summed
+LINE_TYPES = ("合计", "支出类型", "资金来源", "经济分类", "功能分类", "统计项")
 STATED_KINDS = ("比率", "百分比", "同比", "合计", "金额", "计数", "得分", "等级")
 WHOLE_SCOPE = "whole"
 TOTAL_LINE = "合计"
