@@ -45,6 +45,7 @@ LABELS: dict[str, str] = {
     "met": "达成",
     "missed": "未达成",
     "no_weight": "无分值",
+    "unscored": "无法评分",
     "score_of": "{score}/{weight}",
     "breakdown_title": "各一级指标得分",
     "breakdown_title_total": "各一级指标得分（合计 {score}/{weight} 分）",
@@ -331,10 +332,11 @@ def plot_attainment(df: pd.DataFrame, ax: Axes | None = None, title: str | None 
         full_marks_style = {"color": COLORS["reference"], "linewidth": 1, "linestyle": (0, (3, 2))}
         ax.axvline(100, **full_marks_style)
         for yi, s, w, sh in zip(y, score, weight, share):
-            text = (
-                LABELS["score_of"].format(score=_fmt_number(s), weight=_fmt_number(w))
-                if np.isfinite(sh) else LABELS["no_weight"]
-            )
+            if np.isfinite(sh):
+                text = LABELS["score_of"].format(score=_fmt_number(s), weight=_fmt_number(w))
+            else:
+                # a weighted indicator without a score could not be judged (e.g. no actual value)
+                text = LABELS["unscored"] if np.isfinite(w) and w > 0 else LABELS["no_weight"]
             ax.annotate(
                 text, xy=(max(sh, 0) if np.isfinite(sh) else 0, yi), xytext=(4, 0),
                 textcoords="offset points", ha="left", va="center", fontsize=9,

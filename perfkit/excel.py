@@ -108,7 +108,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         _YEAR, _SCOPE,
         Column("line", "预算行", 14, "合计 为该范围总数；其余为细分（基本支出、项目支出、财政拨款…）（必填）",
                choices=BUDGET_LINES),
-        Column("line_type", "预算行类型", 12, "合计 / 支出类型 / 资金来源 / 经济分类 / 功能分类（必填）",
+        Column("line_type", "预算行类型", 12, " / ".join(pdata.LINE_TYPES) + "（必填；统计项如三公经费、政府采购不参与加总）",
                choices=pdata.LINE_TYPES, strict=True),
         Column("budget_original", "年初预算数", 16, "年初预算数，≥0，可空"),
         Column("budget", "全年预算数", 16, "全年预算数（调整后），≥0，可空"),

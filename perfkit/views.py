@@ -100,6 +100,13 @@ def _empty(message: str):
 # ---------------------------------------------------------------- common
 
 
+def configure_display() -> None:
+    """Show tables whole: reasons and source sentences are the point, so cells are not cut at 50 characters."""
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 500)
+    pd.set_option("display.max_columns", 50)
+
+
 def title(a: YearAnalysis, subject: str):
     """Return the report heading: department, year, subject, and the synthetic-data mark."""
     mark = "（示例数据）" if a.dept.synthetic and "示例数据" not in a.dept.name else ""
@@ -297,6 +304,21 @@ def totals_table(a: YearAnalysis) -> pd.DataFrame:
                        "score": COLUMNS["score"]})
 
 
+def management_table(a: YearAnalysis):
+    """Return the management-efficiency items of the whole-department score sheet, with values and reasons."""
+    mg = getattr(a.scored, "management", None)
+    if mg is None or mg.empty:
+        return _empty("所用规则集没有管理效率（部门整体评分表）项目。")
+    t = mg.copy()
+    t["scope"] = t["scope_id"].map(a.dept.scope_name)
+    t["value"] = [_num(v) + (u if isinstance(u, str) and not pd.isna(v) else "") for v, u in zip(t["value"], t["unit"])]
+    t["points"] = t["points"].map(_num)
+    t["score"] = t["score"].map(_num)
+    t["reason"] = t["reason"].map(_text)
+    return _table(t, {"scope": COLUMNS["scope"], "label": "管理效率指标", "value": "数值", "points": COLUMNS["weight"],
+                      "score": COLUMNS["score"], "reason": COLUMNS["reason"]})
+
+
 def score_chart(a: YearAnalysis, output_dir: str | Path, scope_id: str = "whole"):
     """Return the saved score-breakdown chart of one scope."""
     from perfkit.charts import plot_score_breakdown
@@ -313,6 +335,8 @@ def indicator_table(a: YearAnalysis) -> pd.DataFrame:
     ind["scope"] = ind["scope_id"].map(a.dept.scope_name)
     ind["weight"] = ind["weight_used"].map(_num)
     ind["score"] = ind["score"].map(_num)
+    if "rule_label" in ind.columns:
+        ind["rule"] = ind["rule_label"].where(ind["rule_label"].notna(), ind["rule"])
     for col in ("target", "actual", "rule", "reason"):
         ind[col] = ind[col].map(_text)
     return _table(ind, {"scope": COLUMNS["scope"], "level1": COLUMNS["level1"], "level2": COLUMNS["level2"],

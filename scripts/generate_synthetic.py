@@ -168,6 +168,31 @@ PUBLIC_FUNDS = {
 }
 PUBLIC_FUNDS_CASE = (2024, "公用经费执行数超过预算数（100.2%）")
 
+# 统计项 (memo) lines of the whole department: amounts the whole-department sheet's 管理效率
+# ratios read (“三公经费”控制率, 政府采购执行率).  They overlap the other lines (三公经费 is
+# paid out of 公用经费 and project money, 政府采购 out of anything), so they are not a
+# breakdown of the 合计 and are never summed (data/README.md, line_type 统计项).
+MEMO_LINES: dict[str, dict[int, tuple[str, str, str]]] = {
+    "三公经费": {
+        2020: ("38.00", "38.00", "35.20"),
+        2022: ("42.00", "40.00", "33.60"),
+        2023: ("40.00", "40.00", "37.90"),
+        2024: ("36.00", "36.00", "37.20"),   # 103.3%: over its budget, like 公用经费 that year
+    },
+    "政府采购": {
+        2020: ("400.00", "420.00", "398.60"),
+        2022: ("450.00", "460.00", "372.60"),  # 81.0%: procurement lagged in the slow year
+        2023: ("480.00", "500.00", "500.00"),  # 100%: the new digital platform was bought in full
+        2024: ("520.00", "520.00", "488.80"),
+    },
+}
+MEMO_CASES = {
+    ("三公经费", 2024): "“三公经费”执行数超过预算数（103.3%），控制率不得分",
+    ("政府采购", 2022): "政府采购执行率偏低（81.0%），按比例得分",
+    ("政府采购", 2023): "政府采购执行率 100%，得满分",
+}
+MEMO_CASE_ALL_YEARS = "统计项：与其他行重叠，不是合计的细分，不参与加总核对"
+
 # The 一级项目 p_ops is paid from two sources.
 P_OPS_OTHER = {  # 其他资金; 一般公共预算拨款 is the rest
     2020: ("20.00", "20.00", "19.00"),
@@ -219,6 +244,9 @@ def budget_rows() -> list[dict]:
                 for line, amounts in economic_lines(year).items():
                     over = PUBLIC_FUNDS_CASE[1] if (line, year) == ("公用经费", PUBLIC_FUNDS_CASE[0]) else None
                     add(year, sid, line, "经济分类", amounts, over)
+                for line, by_year in MEMO_LINES.items():
+                    case = "；".join(filter(None, (MEMO_CASE_ALL_YEARS, MEMO_CASES.get((line, year)))))
+                    add(year, sid, line, "统计项", tuple(map(d, by_year[year])), case)
             elif sid == "p_ops":
                 other = tuple(map(d, P_OPS_OTHER[year]))
                 add(year, sid, "一般公共预算拨款", "资金来源", tuple(t - o for t, o in zip(total, other)))
@@ -543,12 +571,13 @@ GRADES = ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
 
 # dept_sheet_example (illustrative weights) scores the whole department: 履职效能 80 points of
 # indicators (产出 40 / 效益 30 / 满意度 10), no separate execution line, and 管理效率 20 points of
-# management ratios.  Its 三公经费 and 政府采购 items need budget lines this data does not have
-# (data/README.md has no line type for such memo lines), so they earn nothing here.
+# management ratios.  Its 三公经费 and 政府采购 items read the 统计项 lines of MEMO_LINES.
 SHEET_COMPLETION_POINTS = 5
 SHEET_ADJUSTMENT_BANDS = (("=", 0, 3), ("<=", 10, 2), ("<=", 20, 1), ("<=", 30, 0.5))
 SHEET_CARRYOVER_BANDS = (("<=", 5, 3), ("<=", 10, 2), ("<=", 20, 1))
 SHEET_PUBLIC_FUNDS_BANDS = (("<=", 100, 3), ("<=", 105, 1.5))
+SHEET_THREE_PUBLIC_BANDS = (("<=", 100, 3),)
+SHEET_PROCUREMENT_POINTS = 3
 DIRECTION_WORDS = {"同比下降": "down", "下降": "down", "提升": "up", "上升": "up", "保持": "keep"}
 
 _OPS = (("≥", ">="), ("≧", ">="), ("＞", ">"), ("═", "="), ("=", "="), ("≤", "<="),
@@ -648,10 +677,14 @@ def management_points(year: int) -> float:
     """Return the 管理效率 points of the whole department by the illustrative sheet."""
     budget, original, executed = (float(total_of("whole", year, f)) for f in ("budget", "budget_original", "executed"))
     public_budget, public_executed = (float(x) for x in economic_lines(year)["公用经费"][1:])
+    three_budget, three_executed = (float(x) for x in MEMO_LINES["三公经费"][year][1:])
+    buy_budget, buy_executed = (float(x) for x in MEMO_LINES["政府采购"][year][1:])
     return (min(executed / budget, 1.0) * SHEET_COMPLETION_POINTS
             + banded(abs(budget - original) / original * 100, SHEET_ADJUSTMENT_BANDS)
             + banded(float(closing_balances()[year]) / budget * 100, SHEET_CARRYOVER_BANDS)
-            + banded(public_executed / public_budget * 100, SHEET_PUBLIC_FUNDS_BANDS))
+            + banded(public_executed / public_budget * 100, SHEET_PUBLIC_FUNDS_BANDS)
+            + banded(three_executed / three_budget * 100, SHEET_THREE_PUBLIC_BANDS)
+            + min(buy_executed / buy_budget, 1.0) * SHEET_PROCUREMENT_POINTS)
 
 
 def scope_score(scope_id: str, year: int) -> float:
@@ -872,9 +905,16 @@ def assumptions_md(rows_by_file: dict[str, list[dict]], scores) -> str:
         "- 规则集：项目和专项资金按 `cz2020`（分值 产出 50 / 效益 30 / 满意度 10 / 预算执行率 10）；"
         "部门整体按评分表 `dept_sheet_example`（示例权重：履职效能 产出 40 / 效益 30 / 满意度 10，管理效率 20，"
         "不单列预算执行率），所以部门整体的指标分值合计 80。",
-        "- 经济分类行只有人员经费和公用经费（合计为基本支出）。评分表中的“三公经费”控制率和政府采购执行率需要"
-        "名为“三公经费”“政府采购”的预算行，它们不是合计的细分，data/README.md 没有相应的行类型，故未提供，"
-        "这两项不得分。",
+        "- 经济分类行只有人员经费和公用经费（合计为基本支出）。",
+        "- 统计项行（`line_type` 为 `统计项`，仅部门整体）：评分表中的“三公经费”控制率和政府采购执行率读取名为"
+        "“三公经费”“政府采购”的预算行。它们与其他行重叠（三公经费出自公用经费和项目支出，政府采购出自各类支出），"
+        "不是合计的细分，不参与加总核对。各年金额（年初预算数 / 全年预算数 / 执行数，万元）：",
+        "",
+        "| 年度 | 三公经费 | 执行率 | 政府采购 | 执行率 |",
+        "|---|---|---|---|---|",
+        *[f"| {y} | " + " | ".join(
+            f"{' / '.join(MEMO_LINES[k][y])} | {rounded(d(MEMO_LINES[k][y][2]) / d(MEMO_LINES[k][y][1]) * 100, 1)}%"
+            for k in ("三公经费", "政府采购")) + " |" for y in YEARS],
         "",
         "## 范围",
         "",
@@ -891,7 +931,9 @@ def assumptions_md(rows_by_file: dict[str, list[dict]], scores) -> str:
         f"- 部门整体：各指标得分，加管理效率：预算完成率 min(执行率, 1) × {SHEET_COMPLETION_POINTS}；"
         "预算调整率 |全年预算数 − 年初预算数| / 年初预算数 分档 " + bands_text(SHEET_ADJUSTMENT_BANDS)
         + "；结转结余率 年末结转结余 / 全年预算数 分档 " + bands_text(SHEET_CARRYOVER_BANDS)
-        + "；公用经费控制率 执行数 / 预算数 分档 " + bands_text(SHEET_PUBLIC_FUNDS_BANDS) + "。",
+        + "；公用经费控制率 执行数 / 预算数 分档 " + bands_text(SHEET_PUBLIC_FUNDS_BANDS)
+        + "；“三公经费”控制率 执行数 / 预算数 分档 " + bands_text(SHEET_THREE_PUBLIC_BANDS)
+        + f"；政府采购执行率 min(执行数 / 预算数, 1) × {SHEET_PROCUREMENT_POINTS}。",
         "- 指标：正向/等值指标 完成值/指标值 × 分值（封顶），目标为 0 时完成值 ≤ 0 才得满分；"
         "反向指标 指标值/完成值 × 分值；照抄运算符的完成值（如 `≥90%`）按其数值计；期限型指标按时完成得满分；"
         "定性完成值 " + "、".join(f"{k} {round(v * 100)}%" for k, v in QUALITATIVE_SHARE.items()) + "。",

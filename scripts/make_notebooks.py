@@ -26,6 +26,7 @@ output_dir = "../reports/_notebook"  # 图表等文件的输出目录'''
 SETUP = '''import perfkit
 from perfkit import views
 
+views.configure_display()
 analysis = perfkit.analyze(department, year, data_dir=data_dir)
 views.title(analysis, "{title}")'''
 
@@ -82,6 +83,8 @@ INDICATORS = _notebook(
         code("views.score_summary(analysis)"),
         code("views.totals_table(analysis)"),
         code("views.score_chart(analysis, output_dir)"),
+        md("### 管理效率（部门整体评分表）"),
+        code("views.management_table(analysis)"),
         md("## 二、指标完成情况"),
         code("views.indicator_table(analysis)"),
         code("views.attainment_chart(analysis, output_dir)"),

@@ -30,6 +30,8 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop timestamps and durations so the stored notebooks only change when outputs do."""
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id on every run
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
     return nb

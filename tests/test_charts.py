@@ -421,3 +421,13 @@ def test_failed_save_leaves_old_file_and_no_temp_file(tmp_path, monkeypatch):
         charts.save_figure(fig, target)
     assert target.read_bytes() == b"old chart"
     assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+
+
+def test_attainment_weighted_but_unscored_says_so():
+    # the reference case: indicators with a weight but no actual value cannot be judged
+    df = pd.DataFrame({"name": ["共护校园数"], "score": [np.nan], "weight_used": [11.43]})
+    fig = charts.plot_attainment(df)
+    render(fig)
+    ax = the_axes(fig)
+    assert bar_widths(ax.containers[0]) == [0.0]
+    assert annotations(ax) == [LABELS["unscored"]]

@@ -156,6 +156,39 @@ def test_economic_lines_split_basic_spending(tables):
     assert list(over.index) == [2024]
 
 
+def test_memo_lines_for_the_management_ratios(tables):
+    """三公经费 and 政府采购 are 统计项 lines of the whole department, every year, in both bands."""
+    budget = tables["budget"]
+    memo = budget[budget["line_type"] == "统计项"]
+    assert set(memo["scope_id"]) == {"whole"}
+    for line in ("三公经费", "政府采购"):
+        rows = memo[memo["line"] == line].set_index("year")
+        assert list(rows.index) == YEARS, line
+        assert rows["assumption"].str.contains("统计项").all()
+    total = budget[budget["line"] == "合计"].set_index(["year", "scope_id"])
+    public = budget[budget["line"] == "公用经费"].set_index("year")
+    three = memo[memo["line"] == "三公经费"].set_index("year")
+    buy = memo[memo["line"] == "政府采购"].set_index("year")
+    for year in YEARS:   # small memo amounts, well inside the department's spending
+        assert three.loc[year, "budget"] < public.loc[year, "budget"]
+        assert buy.loc[year, "budget"] < total.loc[(year, "whole"), "budget"]
+    three_rate = three["executed"] / three["budget"]
+    assert (three_rate <= 1).any() and (three_rate > 1).any()      # full points and none
+    buy_rate = buy["executed"] / buy["budget"]
+    assert (buy_rate == 1).any() and (buy_rate < 1).any()          # full points and partial
+
+
+def test_every_management_ratio_is_scorable():
+    data = pytest.importorskip("perfkit.data")
+    scoring = pytest.importorskip("perfkit.scoring")
+    dept = data.load(SYNTHETIC)
+    for year in dept.years:
+        m = scoring.score_year(dept, year).management
+        whole = m[m["scope_id"] == "whole"]
+        assert len(whole) > 0
+        assert not whole["score"].isna().any(), whole.loc[whole["score"].isna(), "reason"].tolist()
+
+
 def test_whole_project_spending_is_the_sum_of_top_level_projects(tables):
     budget, scopes = tables["budget"], tables["scopes"]
     top = scopes[scopes["scope_type"].isin(["一级项目", "专项资金"])]
