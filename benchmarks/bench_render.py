@@ -25,7 +25,6 @@ Exit status 0 when 2 workers reach at least 4x the yardstick's throughput,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics

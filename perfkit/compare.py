@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from perfkit.data import BUILTIN_RULES_DIR, TOTAL_LINE, WHOLE_SCOPE, Department
+from perfkit._util import is_missing as _is_missing
 from perfkit.errors import RuleSetError
 
 # --------------------------------------------------------------------------- vocabulary
@@ -154,13 +155,6 @@ _DIRECTION_WORDS = {"up": "上升", "down": "下降", "keep": "保持"}
 # --------------------------------------------------------------------------- change
 
 
-def _is_missing(x) -> bool:
-    if x is None or x is pd.NA:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def _join(*notes) -> str:

@@ -11,7 +11,6 @@ prose.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from perfkit.data import TOTAL_LINE
 from perfkit.reproducible import normalize_office_file
+from perfkit._util import is_missing as _missing
 from perfkit.errors import RenderError
 
 # Type set of Chinese government documents (GB/T 9704): 小标宋 title, 黑体 first-level
@@ -63,10 +63,6 @@ MAIN_SECTION = "存在的主要问题"
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-def _missing(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
 def _amount(x) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from perfkit._util import is_missing as _missing
 from perfkit.errors import RuleSetError
 
 SECTION_MAIN = "存在的主要问题"
@@ -602,13 +603,6 @@ def _dedupe(items: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- small helpers
 
 
-def _missing(x) -> bool:
-    if x is None or x is pd.NA:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def _text(x) -> str:

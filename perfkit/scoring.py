@@ -514,7 +514,6 @@ def _weights(indicators: pd.DataFrame, rules: RuleSet, group: np.ndarray, top: n
     leaves after the weights the table does give; sub-rows never take a share
     (their parent holds the points).
     """
-    n = len(group)
     scope_key = _scope_key(indicators)
     n_groups = len(rules.groups)
     known = (group >= 0) & top

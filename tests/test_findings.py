@@ -15,7 +15,7 @@ from perfkit.errors import RuleSetError
 from perfkit.findings import (SECTION_APPENDIX, SECTION_MAIN, Finding, derive_findings, findings_frame,
                               load_findings_rules)
 
-from conftest import REFERENCE, SYNTHETIC
+from conftest import SYNTHETIC
 
 YEAR = 2023
 NO_CHECKS = pd.DataFrame(columns=["year", "scope_id", "check", "label", "figure_id", "stated_text", "stated",
