@@ -265,3 +265,15 @@ def test_reference_figures(seed_like, figure, ok, recomputed):
 def test_reference_figures_in_shipped_data(reference, figure, ok, recomputed):
     row = check_stated(reference, 2023).set_index("figure_id").loc[figure]
     assert (row["ok"], row["recomputed"]) == (ok, recomputed)
+
+
+@pytest.mark.parametrize("line_type,flagged", [("经济分类", True), ("统计项", False)],
+                         ids=["economic-parts-above-total", "memo-lines-never-summed"])
+def test_budget_parts_above_total_except_memo_lines(tmp_path, line_type, flagged):
+    # 三公经费 and 政府采购 overlap other lines by design, so 统计项 lines are never added up
+    dept = department(tmp_path, scopes=[[2023, "p", "一级项目", "项目", None, None, np.nan, None]],
+                      budget=[[2023, "p", "合计", "合计", 100.0, 100.0, 90.0, "万元"],
+                              [2023, "p", "三公经费", line_type, 60.0, 60.0, 50.0, "万元"],
+                              [2023, "p", "政府采购", line_type, 70.0, 70.0, 60.0, "万元"]],
+                      indicators=[ind("r", "产出指标", "≥95%", "98%", 10)])
+    assert (not _by(check_stated(dept, 2023), "budget_parts").empty) is flagged
