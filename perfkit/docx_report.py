@@ -427,9 +427,18 @@ def _yoy_phrase(label: str, stated: str) -> str:
     return f"{label}{stated}"
 
 
+def _incomplete_phrase(total) -> str:
+    """Return the warning that a total left items unscored (they count 0), or ''."""
+    n = total.get("n_unscored")
+    if _missing(n) or int(n) == 0:
+        return ""
+    return f"其中{int(n)}项因缺少实际完成值等原因无法评分、按0分计入，总分不完整，等级仅供参考。"
+
+
 def _conclusion_sentence(dept, year: int, total, rule) -> str:
     text = (f"按照{rule.title}（perfkit 规则集 {rule.name}）的评分规则，{year}年部门整体支出绩效自评得分为"
             f"{_score(total['score'])}分（满分{_score(total['weight'])}分），等级为“{_text(total['grade'])}”。")
+    text += _incomplete_phrase(total)
     if rule.illustrative:
         text += "该评分表的分值为示例，待取得官方评分表后替换。"
     if not _missing(total.get("stated_score")):
@@ -506,6 +515,7 @@ def _self_evaluation(w: _Writer, dept, data, year: int, scored) -> None:
             if tot is not None:
                 text = (f"{scope.name}自评得分{_score(tot['score'])}分（满分{_score(tot['weight'])}分），"
                         f"等级为“{_text(tot['grade'])}”。")
+                text += _incomplete_phrase(tot)
                 if not _missing(tot.get("stated_score")):
                     text += f"报告陈述的自评得分为{_score(tot['stated_score'])}分。"
                 w.para(text)

@@ -329,29 +329,27 @@ def summary_json(summary: dict) -> str:
 
 
 def _summary_score_grade(summary: dict) -> tuple[float | None, str | None]:
-    """Return (total score, grade) from a summary, wherever the summary keeps them."""
-    places = [summary] + [summary[k] for k in ("overall", "whole", "total") if isinstance(summary.get(k), dict)]
-    score = grade = None
-    for place in places:
-        for key in ("total_score", "score", "总分", "自评得分"):
-            value = place.get(key)
-            if score is None and isinstance(value, (int, float)) and not isinstance(value, bool):
-                score = float(value)
-        for key in ("grade", "等级"):
-            value = place.get(key)
-            if grade is None and isinstance(value, str) and value:
-                grade = value
+    """Return (total score, grade) from a summary.json written by perfkit.summary.
+
+    A total that left items unscored is marked 不完整, so the index never shows
+    a bare 差 that only reflects missing data.
+    """
+    total = summary.get("total")
+    if not isinstance(total, dict):
+        return None, None
+    score = total.get("score")
+    score = float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+    grade = total.get("grade") if isinstance(total.get("grade"), str) and total.get("grade") else None
+    if grade and total.get("complete") is False:
+        grade += "（不完整）"
     return score, grade
 
 
 def _summary_name(summary: dict, code: str) -> str | None:
-    for key in ("department_name", "name", "department"):
-        value = summary.get(key)
-        if isinstance(value, str) and value and value != code:
-            return value
-        if isinstance(value, dict) and isinstance(value.get("name"), str):
-            return value["name"]
-    return None
+    """Return the department's display name from a summary.json, if it has one."""
+    dept = summary.get("department")
+    name = dept.get("name") if isinstance(dept, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 def _notebook_title(stem: str) -> str:

@@ -62,8 +62,11 @@ def summarize(a: YearAnalysis) -> dict:
         "department": {"code": a.dept.code, "name": a.dept.name, "synthetic": a.dept.synthetic},
         "year": a.year,
         "rule_set": a.dept.meta.get("rule_set"),
-        "total": None if whole is None else _clean({"score": whole["score"], "weight": whole["weight"],
-                                                    "grade": whole["grade"]}),
+        "total": None if whole is None else _clean({
+            "score": whole["score"], "weight": whole["weight"], "grade": whole["grade"],
+            # items that could not be scored count 0; a reader must know the grade reflects that
+            "n_unscored": int(whole.get("n_unscored", 0) or 0),
+            "complete": int(whole.get("n_unscored", 0) or 0) == 0}),
         "execution": _records(scored.execution, ["scope_id", "budget", "executed", "execution_rate", "weight", "score"]),
         "scopes": _records(scored.by_scope, ["scope_id", "name", "weight", "score", "grade"]),
         "level1": _records(scored.by_level1, ["scope_id", "level1", "weight", "score"]),

@@ -238,3 +238,17 @@ def test_sub_rows_are_not_called_unscorable(synthetic_report):
     lines = [p for p in synthetic_report.paragraphs if "项指标无法评分" in p]
     for name in subs["name"]:
         assert not any(name in line for line in lines)
+
+
+def test_incomplete_total_is_flagged_in_the_conclusion(tmp_path, reference):
+    # the reference report publishes few actuals: its computed total must not read as a plain 差
+    import docx
+
+    import perfkit
+    from perfkit.docx_report import write_docx_report
+
+    path = write_docx_report(reference, 2023, tmp_path / "r.docx")
+    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    n = int(perfkit.score_year(reference, 2023).by_scope.set_index("scope_id").loc["whole", "n_unscored"])
+    assert n > 0
+    assert f"其中{n}项因缺少实际完成值等原因无法评分、按0分计入，总分不完整" in text

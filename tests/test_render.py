@@ -76,8 +76,10 @@ def _fake_modules() -> dict[str, types.ModuleType]:
 
     def build_summary(dept, year):
         score = fake_score(dept.code, year)
-        return {"department": dept.code, "department_name": dept.name, "year": year,
-                "score": score, "grade": "优" if score >= 90 else "良", "missing": math.nan}
+        # the shape perfkit.summary writes (department block, total block)
+        return {"department": {"code": dept.code, "name": dept.name}, "year": year,
+                "total": {"score": score, "grade": "优" if score >= 90 else "良", "complete": True},
+                "missing": math.nan}
 
     summary.build_summary = build_summary
     return {"perfkit.data": data, "perfkit.summary": summary}
@@ -122,18 +124,15 @@ DEPT_YEAR_IDS = [f"{c}-{y}" for c, y in DEPT_YEARS]
 @pytest.mark.parametrize(
     "summary, expected",
     [
-        ({"score": 96.67, "grade": "优"}, (96.67, "优")),
-        ({"total_score": 88, "grade": "良"}, (88.0, "良")),
-        ({"overall": {"score": 75.5, "grade": "中"}}, (75.5, "中")),
-        ({"department": {"code": "x"}, "total": {"score": 36.39, "weight": 100.0, "grade": "差"},
-          "scopes": [{"score": 0.0}]}, (36.39, "差")),
+        ({"department": {"code": "x"}, "total": {"score": 96.67, "weight": 100.0, "grade": "优", "complete": True}},
+         (96.67, "优")),
+        ({"total": {"score": 36.39, "weight": 100.0, "grade": "差", "complete": False}}, (36.39, "差（不完整）")),
         ({"total": None}, (None, None)),
-        ({"score": "96.67"}, (None, None)),
-        ({"score": True}, (None, None)),
+        ({"total": {"score": "96.67", "grade": ""}}, (None, None)),
+        ({"total": {"score": True}}, (None, None)),
         ({}, (None, None)),
     ],
-    ids=["top-level", "total_score-key", "nested-overall", "perfkit-summary-shape", "total-none",
-         "score-as-text-ignored", "bool-not-a-score", "empty"],
+    ids=["complete", "incomplete-marked", "total-none", "score-as-text-ignored", "bool-not-a-score", "empty"],
 )
 def test_summary_score_grade(summary, expected):
     from perfkit.render import _summary_score_grade
@@ -145,11 +144,10 @@ def test_summary_score_grade(summary, expected):
     "summary, expected",
     [
         ({"department": {"code": "a", "name": "甲局"}}, "甲局"),
-        ({"department_name": "乙局"}, "乙局"),
         ({"department": "a"}, None),
         ({}, None),
     ],
-    ids=["nested-department", "department_name-key", "code-only", "empty"],
+    ids=["nested-department", "code-only", "empty"],
 )
 def test_summary_name(summary, expected):
     from perfkit.render import _summary_name
@@ -387,8 +385,9 @@ def test_executed_notebook_parameters_and_metadata(rendered, code, year):
 def test_summary_written(rendered, code, year):
     _, root = rendered
     summary = json.loads((root / "out" / code / str(year) / "summary.json").read_text(encoding="utf-8"))
-    assert summary == {"department": code, "department_name": f"{code}局", "year": year,
-                       "score": fake_score(code, year), "grade": "优" if fake_score(code, year) >= 90 else "良",
+    assert summary == {"department": {"code": code, "name": f"{code}局"}, "year": year,
+                       "total": {"score": fake_score(code, year),
+                                 "grade": "优" if fake_score(code, year) >= 90 else "良", "complete": True},
                        "missing": None}
 
 
