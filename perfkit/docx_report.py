@@ -244,8 +244,12 @@ class _Writer:
             return
         self.n_figures += 1
         self.doc.add_picture(str(path), width=Cm(15))
-        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
+        picture = self.doc.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.first_line_indent = Pt(0)
+        # The body's fixed 28-point line would clip an inline picture to one line's height.
+        picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        picture.paragraph_format.space_before = Pt(6)
         self.para(f"图{self.n_figures}  {caption}", style=CAPTION_STYLE_NAME)
 
 

@@ -252,3 +252,21 @@ def test_incomplete_total_is_flagged_in_the_conclusion(tmp_path, reference):
     n = int(perfkit.score_year(reference, 2023).by_scope.set_index("scope_id").loc["whole", "n_unscored"])
     assert n > 0
     assert f"其中{n}项因缺少实际完成值等原因无法评分、按0分计入，总分不完整" in text
+
+
+def test_picture_paragraphs_are_not_clipped_by_fixed_line_spacing(tmp_path, reference):
+    # bug found on a rendered page: the body style's exact 28pt line cut charts to a thin strip
+    import docx
+    from docx.enum.text import WD_LINE_SPACING
+
+    import perfkit
+    from perfkit.charts import plot_execution, save_figure
+    from perfkit.docx_report import write_docx_report
+
+    ex = perfkit.score_year(reference, 2023).execution.dropna(subset=["budget"])
+    png = save_figure(plot_execution(ex.assign(label=ex["scope_id"])), tmp_path / "budget_execution.png")
+    doc = docx.Document(write_docx_report(reference, 2023, tmp_path / "r.docx", figures=[png]))
+    pictures = [p for p in doc.paragraphs if p._p.xpath(".//pic:pic")]
+    assert pictures
+    for p in pictures:
+        assert p.paragraph_format.line_spacing_rule == WD_LINE_SPACING.SINGLE
