@@ -1072,14 +1072,17 @@ class Renderer:
 
         respawns_left = _MAX_RESPAWNS_PER_WORKER * self.max_workers
         fatal_message = ""
+        def feed(worker) -> None:
+            if worker.ready and worker.task is None and tasks:
+                worker.task = tasks.popleft()
+                try:
+                    worker.conn.send(worker.task)
+                except OSError:
+                    pass  # the worker died; its closed connection reports it below
+
         while tasks or any(w.task is not None for w in self._workers):
             for worker in self._workers:
-                if worker.ready and worker.task is None and tasks:
-                    worker.task = tasks.popleft()
-                    try:
-                        worker.conn.send(worker.task)
-                    except OSError:
-                        pass  # the worker died; its closed connection reports it below
+                feed(worker)
             if not self._workers:
                 # No worker could start a kernel: every remaining notebook fails.
                 while tasks:
@@ -1106,6 +1109,9 @@ class Renderer:
                                 self._worker_timings[key] = self._worker_timings.get(key, 0.0) + value
                         elif kind == "done":
                             task, worker.task = worker.task, None
+                            # Hand the worker its next notebook first: done() may build a
+                            # summary and office files, and the kernel should not idle meanwhile.
+                            feed(worker)
                             done(task, payload)
                         elif kind == "fatal":
                             fatal_message = payload
