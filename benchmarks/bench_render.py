@@ -15,9 +15,8 @@ It measures, in one run and on the same notebook runs (N >= 12):
 
 and where the time goes: the cost of a ``papermill`` process before any
 notebook work, a fresh kernel's start and imports, and the renderer's own
-stage timings.  The real notebooks (``notebooks/``) and data
-(``data/yuexiu-police``, ``data/demo-synthetic``) are used when present;
-otherwise the test fixtures, with fake departments.
+stage timings.  It runs the real notebooks (``notebooks/``) on the shipped
+data (``data/yuexiu-police``, ``data/demo-synthetic``).
 
 Exit status 0 when 2 workers reach at least 4x the yardstick's throughput,
 1 otherwise.
@@ -32,35 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = ("yuexiu-police", "demo-synthetic")
-FIXTURE_NOTEBOOKS = ROOT / "tests" / "fixtures" / "render" / "report"
 MIN_RUNS = 12
 TARGET_RATIO = 4.0
-
-
-def _install_fakes(codes: list[str], years: list[int]) -> None:
-    """Replace perfkit.data in this process by fake departments (fixture mode only)."""
-    data = types.ModuleType("perfkit.data")
-    data.find_departments = lambda data_dir: list(codes)
-    data.load = lambda code, data_dir=None: types.SimpleNamespace(code=code, name=f"示例部门 {code}",
-                                                                  years=list(years))
-    sys.modules["perfkit.data"] = data
-
-
-def _ensure_summary() -> str:
-    """Return a note; install a stub perfkit.summary if the real one cannot be imported."""
-    try:
-        import perfkit.summary  # noqa: F401
-        return "perfkit.summary.build_summary"
-    except ImportError:
-        stub = types.ModuleType("perfkit.summary")
-        stub.build_summary = lambda dept, year: {"department": getattr(dept, "code", str(dept)), "year": year}
-        sys.modules["perfkit.summary"] = stub
-        return "STUB summary (perfkit.summary not importable)"
 
 
 def choose_inputs(work: Path) -> dict:
@@ -77,22 +53,11 @@ def choose_inputs(work: Path) -> dict:
             (data_dir / code).symlink_to(ROOT / "data" / code, target_is_directory=True)
         jobs, _ = plan_reports(data_dir)
         notebooks, _ = find_notebooks(ROOT / "notebooks")
-        if len(jobs) * len(notebooks) >= MIN_RUNS:
-            return {"mode": "real notebooks and data", "notebooks": notebooks, "data_dir": data_dir,
-                    "jobs": [(j.department, j.year) for j in jobs]}
-        print(f"注意：真实笔记本 × 部门年度只有 {len(jobs) * len(notebooks)} 次运行，改用测试夹具")
-        shutil.rmtree(data_dir)
-    notebooks, _ = find_notebooks(FIXTURE_NOTEBOOKS)
-    per_dept = 2
-    n_depts = -(-MIN_RUNS // (len(notebooks) * per_dept))
-    codes = [f"bench-{i:02d}" for i in range(1, n_depts + 1)]
-    years = [2022, 2023][:per_dept]
-    _install_fakes(codes, years)
-    data_dir = work / "data"
-    for code in codes:
-        (data_dir / code).mkdir(parents=True)
-    return {"mode": "test fixtures (fake departments)", "notebooks": notebooks, "data_dir": data_dir,
-            "jobs": [(c, y) for c in codes for y in years]}
+        if len(jobs) * len(notebooks) < MIN_RUNS:
+            print(f"注意：笔记本 × 部门年度只有 {len(jobs) * len(notebooks)} 次运行（建议 ≥ {MIN_RUNS}）")
+        return {"mode": "real notebooks and data", "notebooks": notebooks, "data_dir": data_dir,
+                "jobs": [(j.department, j.year) for j in jobs]}
+    raise SystemExit("找不到 notebooks/*.ipynb 或 data/ 下的部门，无法运行基准")
 
 
 def run_yardstick(inputs: dict, out: Path) -> tuple[float, int]:
@@ -186,7 +151,7 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-render-")) if args.keep is None else args.keep
     work.mkdir(parents=True, exist_ok=True)
     try:
-        summary_note = _ensure_summary()
+        summary_note = "perfkit.summary.build_summary"
         inputs = choose_inputs(work)
         n = len(inputs["jobs"]) * len(inputs["notebooks"])
         print(f"输入：{inputs['mode']}；{len(inputs['notebooks'])} 个笔记本 × {len(inputs['jobs'])} 个部门年度 "
