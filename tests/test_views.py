@@ -1,0 +1,86 @@
+"""The presentation layer the notebooks call: Chinese tables and text computed from perfkit's results."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import perfkit
+from perfkit import views
+
+
+@pytest.fixture(scope="module")
+def ref():
+    from conftest import REFERENCE
+
+    return perfkit.analyze(REFERENCE, 2023)
+
+
+@pytest.fixture(scope="module")
+def syn():
+    from conftest import SYNTHETIC
+
+    return perfkit.analyze(SYNTHETIC, 2023)
+
+
+def test_execution_summary_states_rate_and_check(ref):
+    text = views.execution_summary(ref).data
+    assert "执行率 **99.26%**" in text
+    assert "报告陈述的执行率为 99.3%，复算为 99.255%，按其印刷精度一致" in text
+
+
+def test_score_summary_marks_incomplete_totals(ref):
+    text = views.score_summary(ref).data
+    cov = ref.coverage.set_index("scope_id").loc["whole"]
+    assert f"其中 {int(cov['n_unscored'])} 项" in text and "总分不完整，仅供参考" in text
+    assert "报告自评得分 96.67" in text
+
+
+def test_checks_table_verdicts(syn):
+    table = views.checks_table(syn)
+    assert list(table.columns[:3]) == ["评价范围", "核对项", "报告陈述"]
+    row = table[table["核对项"] == "预算完成率"].iloc[0]
+    assert (row["报告陈述"], row["复算"], row["结论"]) == ("98.8", "98.23", "不一致")
+
+
+def test_indicator_table_uses_rule_labels_and_two_decimals(ref):
+    table = views.indicator_table(ref)
+    assert len(table) == len(ref.scored.indicators)
+    assert "方向性指标：对比上年值" in set(table["适用规则"])
+    assert all(s == "—" or s.count(".") == 1 and len(s.split(".")[1]) == 2 for s in table["得分"])
+
+
+def test_yoy_budget_without_prior_year_says_so(ref):
+    assert "无上年数据" in views.yoy_budget_table(ref).data
+
+
+def test_yoy_budget_rates_change_in_percentage_points(syn):
+    table = views.yoy_budget_table(syn)
+    rates = table[table["项目"] == "执行率（%）"]
+    assert len(rates) and set(rates["变动单位"]) == {"百分点"}
+    assert set(rates["变动率（%）"]) == {"—"}  # never a percent of a percent
+
+
+def test_problems_and_recommendations_follow_the_findings(ref):
+    main = [f for f in ref.findings if f.section == "存在的主要问题"]
+    problems = views.problems_markdown(ref).data
+    assert problems.count("\n") == len(main) - 1
+    assert "治安满意度" in problems and "见义勇为专项资金" in problems
+    assert "99.3" not in problems  # the execution rate is not a problem
+    recs = views.recommendations_markdown(ref).data
+    assert recs.startswith("（一）")
+
+
+def test_charts_are_saved_and_shown_from_the_same_file(ref, tmp_path):
+    image = views.execution_chart(ref, tmp_path)
+    saved = tmp_path / "budget_execution.png"
+    assert saved.is_file() and image.data == saved.read_bytes()
+
+
+def test_title_marks_synthetic_data(syn, ref):
+    assert "示例数据" in views.title(syn, "预算执行").data
+    assert "示例数据" not in views.title(ref, "预算执行").data
+
+
+def test_tables_have_no_styler_and_count_from_one(ref):
+    table = views.finance_table(ref)
+    assert isinstance(table, pd.DataFrame) and table.index[0] == 1
