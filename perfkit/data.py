@@ -483,12 +483,29 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
     return dept, problems, notices
 
 
+#: The checkout's data directory (perfkit is installed editable from the repository).
+REPOSITORY_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+def default_data_dir() -> Path:
+    """Return where departments live when no data directory is given.
+
+    ``./data`` (the repository root, where the CLI runs), then ``../data``
+    (``notebooks/``, where JupyterLab runs a notebook), then the checkout's own
+    ``data/``, so a notebook run by papermill from any directory finds the data.
+    """
+    for candidate in (Path("data"), Path("..") / "data"):
+        if find_departments(candidate):
+            return candidate
+    return REPOSITORY_DATA_DIR
+
+
 def resolve(code_or_path: str | Path, data_dir: str | Path | None = None) -> Path:
     """Return a department's directory from a code (looked up in data_dir) or a path."""
     candidate = Path(code_or_path)
     if (candidate / "department.yaml").is_file():
         return candidate
-    base = Path(data_dir) if data_dir is not None else Path("data")
+    base = Path(data_dir) if data_dir is not None else default_data_dir()
     if (base / str(code_or_path) / "department.yaml").is_file():
         return base / str(code_or_path)
     known = find_departments(base) if base.is_dir() else []
@@ -504,7 +521,7 @@ def load(code_or_path: str | Path, data_dir: str | Path | None = None) -> Depart
     code_or_path : str or Path
         A department directory, or a department code looked up under ``data_dir``.
     data_dir : str or Path, optional
-        Where departments live (default ``data``).
+        Where departments live (default: :func:`default_data_dir`).
     """
     dept, problems, _ = validate(resolve(code_or_path, data_dir))
     if problems:

@@ -120,13 +120,22 @@ def title(a: YearAnalysis, subject: str):
     return _md("\n\n".join(lines))
 
 
-def _save_and_show(fig, output_dir: str | Path, name: str):
+def figures_dir(a: YearAnalysis, output_dir: str | Path | None) -> Path:
+    """Return where a notebook saves its figures: output_dir, or ``reports/_notebook/<code>/<year>`` by default."""
+    if output_dir is not None:
+        return Path(output_dir)
+    from perfkit.data import REPOSITORY_DATA_DIR
+
+    return REPOSITORY_DATA_DIR.parent / "reports" / "_notebook" / a.dept.code / str(a.year)
+
+
+def _save_and_show(fig, a: YearAnalysis, output_dir: str | Path | None, name: str):
     """Save ``fig`` under output_dir and return an Image of the saved file (one rendering, same bytes)."""
     from IPython.display import Image
 
     from perfkit.charts import save_figure
 
-    path = save_figure(fig, Path(output_dir) / name)
+    path = save_figure(fig, figures_dir(a, output_dir) / name)
     fig.clear()
     return Image(filename=str(path))
 
@@ -195,7 +204,7 @@ def execution_table(a: YearAnalysis) -> pd.DataFrame:
     return out.rename(index=lambda i: i + 1)
 
 
-def execution_chart(a: YearAnalysis, output_dir: str | Path):
+def execution_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     """Return the saved budget-vs-executed chart of every scope with amounts."""
     from perfkit.charts import plot_execution
 
@@ -203,7 +212,7 @@ def execution_chart(a: YearAnalysis, output_dir: str | Path):
     df = pd.DataFrame({"label": ex["scope_id"].map(a.dept.scope_name), "budget": ex["budget"],
                        "executed": ex["executed"], "execution_rate": ex["execution_rate"]})
     fig = plot_execution(df, title=f"{a.year} 年预算执行情况")
-    return _save_and_show(fig, output_dir, "budget_execution.png")
+    return _save_and_show(fig, a, output_dir, "budget_execution.png")
 
 
 def finance_table(a: YearAnalysis):
@@ -246,7 +255,7 @@ def _change_table(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown.rename(columns=labels).reset_index(drop=True).rename(index=lambda i: i + 1)
 
 
-def trend_chart(a: YearAnalysis, output_dir: str | Path):
+def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     """Return the multi-year execution-rate chart (needs two or more years)."""
     from perfkit.charts import plot_trend
     from perfkit.scoring import score_execution
@@ -257,7 +266,7 @@ def trend_chart(a: YearAnalysis, output_dir: str | Path):
     df = pd.DataFrame({"year": ex["year"], "series": ex["scope_id"].map(a.dept.scope_name),
                        "value": ex["execution_rate"] * 100})
     fig = plot_trend(df, title="执行率（%）年度趋势", ylabel="执行率（%）")
-    return _save_and_show(fig, output_dir, "execution_trend.png")
+    return _save_and_show(fig, a, output_dir, "execution_trend.png")
 
 
 def pefa_table(a: YearAnalysis):
@@ -319,14 +328,14 @@ def management_table(a: YearAnalysis):
                       "score": COLUMNS["score"], "reason": COLUMNS["reason"]})
 
 
-def score_chart(a: YearAnalysis, output_dir: str | Path, scope_id: str = "whole"):
+def score_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
     """Return the saved score-breakdown chart of one scope."""
     from perfkit.charts import plot_score_breakdown
 
     lv = a.scored.by_level1
     df = lv[lv["scope_id"] == scope_id][["level1", "weight", "score"]]
     fig = plot_score_breakdown(df, title=f"{a.dept.scope_name(scope_id)}各一级指标得分")
-    return _save_and_show(fig, output_dir, f"score_breakdown_{scope_id}.png")
+    return _save_and_show(fig, a, output_dir, f"score_breakdown_{scope_id}.png")
 
 
 def indicator_table(a: YearAnalysis) -> pd.DataFrame:
@@ -345,14 +354,14 @@ def indicator_table(a: YearAnalysis) -> pd.DataFrame:
                         "reason": COLUMNS["reason"]})
 
 
-def attainment_chart(a: YearAnalysis, output_dir: str | Path, scope_id: str = "whole"):
+def attainment_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
     """Return the saved per-indicator attainment chart of one scope."""
     from perfkit.charts import plot_attainment
 
     ind = a.scored.indicators
     df = ind[ind["scope_id"] == scope_id][["name", "score", "weight_used", "met"]]
     fig = plot_attainment(df, title=f"{a.dept.scope_name(scope_id)}指标得分率")
-    return _save_and_show(fig, output_dir, f"attainment_{scope_id}.png")
+    return _save_and_show(fig, a, output_dir, f"attainment_{scope_id}.png")
 
 
 def yoy_indicator_table(a: YearAnalysis):

@@ -20,8 +20,8 @@ NOTEBOOKS = ROOT / "notebooks"
 PARAMETERS = '''# 参数：papermill / perfkit render 会注入新值；直接在 JupyterLab 打开时用这里的默认值（参考案例）
 department = "yuexiu-police"  # 部门代码（data/ 下的目录名）
 year = 2023  # 年度
-data_dir = "../data"  # 数据目录
-output_dir = "../reports/_notebook"  # 图表等文件的输出目录'''
+data_dir = None  # 数据目录；None 表示仓库的 data/（从任何目录运行都能找到）
+output_dir = None  # 图表文件的输出目录；None 表示 reports/_notebook/<部门>/<年度>/'''
 
 SETUP = '''import perfkit
 from perfkit import views

@@ -84,3 +84,14 @@ def test_title_marks_synthetic_data(syn, ref):
 def test_tables_have_no_styler_and_count_from_one(ref):
     table = views.finance_table(ref)
     assert isinstance(table, pd.DataFrame) and table.index[0] == 1
+
+
+def test_default_locations_work_from_any_directory(tmp_path, monkeypatch):
+    # papermill may run a notebook from anywhere with data_dir/output_dir left at None
+    from perfkit.data import REPOSITORY_DATA_DIR, default_data_dir
+
+    monkeypatch.chdir(tmp_path)
+    assert default_data_dir() == REPOSITORY_DATA_DIR
+    a = perfkit.analyze("yuexiu-police", 2023)
+    assert views.figures_dir(a, None) == REPOSITORY_DATA_DIR.parent / "reports" / "_notebook" / "yuexiu-police" / "2023"
+    assert views.figures_dir(a, "x") == __import__("pathlib").Path("x")
