@@ -384,7 +384,9 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
             code = dept_dir.name
             name = names.get(code) or (_summary_name(summary, code) if isinstance(summary, dict) else None)
             score, grade = _summary_score_grade(summary) if isinstance(summary, dict) else (None, None)
-            rows.append((code, name or code, int(year_dir.name), pages, summary_path.is_file(), score, grade))
+            total = summary.get("total") if isinstance(summary, dict) else None
+            stated = total.get("stated_score") if isinstance(total, dict) else None
+            rows.append((code, name or code, int(year_dir.name), pages, summary_path.is_file(), score, grade, stated))
 
     def link(path: Path, text: str) -> str:
         href = quote(path.relative_to(out).as_posix())
@@ -412,10 +414,10 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
         lines += [
             "<table>",
             "<thead><tr><th>部门</th><th>代码</th><th>年度</th><th>报告</th>"
-            "<th>摘要</th><th>自评得分</th><th>等级</th></tr></thead>",
+            "<th>摘要</th><th>perfkit 复算得分</th><th>等级</th><th>报告自评得分</th></tr></thead>",
             "<tbody>",
         ]
-        for code, name, year, pages, has_summary, score, grade in rows:
+        for code, name, year, pages, has_summary, score, grade, stated in rows:
             reports = "、".join(link(p, _notebook_title(p.stem)) for p in pages) or "—"
             summary_cell = link(out / code / str(year) / SUMMARY_NAME, SUMMARY_NAME) if has_summary else "—"
             office = sorted([*(out / code / str(year)).glob("*.xlsx"), *(out / code / str(year)).glob("*.docx")])
@@ -426,7 +428,8 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
             lines.append(
                 f"<tr><td>{html.escape(name)}</td><td>{html.escape(code)}</td><td>{year}</td>"
                 f"<td>{reports}</td><td>{summary_cell}</td><td class=\"num\">{score_cell}</td>"
-                f"<td>{html.escape(grade or '—')}</td></tr>"
+                f"<td>{html.escape(grade or '—')}</td>"
+                f"<td class=\"num\">{f'{stated:.2f}' if isinstance(stated, (int, float)) else '—'}</td></tr>"
             )
         lines += ["</tbody>", "</table>"]
     lines += ["</body>", "</html>", ""]

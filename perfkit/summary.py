@@ -64,6 +64,7 @@ def summarize(a: YearAnalysis) -> dict:
         "rule_set": a.dept.meta.get("rule_set"),
         "total": None if whole is None else _clean({
             "score": whole["score"], "weight": whole["weight"], "grade": whole["grade"],
+            "stated_score": whole.get("stated_score"),
             # items that could not be scored count 0; a reader must know the grade reflects that
             "n_unscored": int(whole.get("n_unscored", 0) or 0),
             "complete": int(whole.get("n_unscored", 0) or 0) == 0}),
