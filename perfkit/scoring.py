@@ -72,6 +72,7 @@ RULE_LABELS = {
     "deadline": "时限指标：按期完成得满分",
     "directional_prior": "方向性指标：对比上年值",
     "directional_stated": "方向性指标：按实际完成值所述方向",
+    "copied_claim": "完成值照抄指标值：按所述“达成”分档，不作实测值",
     "unscored": "未评分",
 }
 
@@ -161,6 +162,16 @@ def judge(t: Target, a: Target, p: Target, rules: RuleSet) -> Judgement:
                 return _qualitative(a, a.level, rules, bits | _BIT["stock_phrase"],
                                     f"实际完成值「{a.text}」没有数值，按表述视为「{a.level}」")
             return _unscored(f"指标值为数值（{t.canonical()}），实际完成值「{a.text}」不是数值，无法比较",
+                             bits | _BIT["unjudgeable"])
+        if a.op_written:
+            # A copied bound ("≥90%") claims the target was met; it is not a measurement, so it is
+            # scored like the stated word 达成 (inside its band), never as a measured number.
+            claim = _quantitative(t, a, rules, bits)
+            if claim.met:
+                return _qualitative(a, "达成", rules, bits,
+                                    f"实际完成值「{a.text}」照抄了指标值的运算符，不是实测值，按表述视为「达成」",
+                                    "copied_claim")
+            return _unscored(f"实际完成值「{a.text}」是区间而不是实测值，且不满足指标值 {t.canonical()}，无法评分",
                              bits | _BIT["unjudgeable"])
         return _quantitative(t, a, rules, bits)
     if t.kind == "directional":
