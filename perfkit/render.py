@@ -274,6 +274,19 @@ def normalize_notebook(nb, name: str):
     return nb
 
 
+#: Report styling added to every HTML page: Chinese text reads left to right, so table cells are
+#: left-aligned (Jupyter right-aligns them for numbers), and a CJK font stack is named first.
+REPORT_CSS = """<style>
+body, .jp-RenderedHTMLCommon { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
+  "PingFang SC", "Noto Sans SC", sans-serif; }
+.jp-RenderedHTMLCommon table { font-size: 13px; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left !important; vertical-align: top; max-width: 36em; }
+.jp-RenderedHTMLCommon img { max-width: 100%; }
+@media print { .jp-Cell { break-inside: avoid; } }
+</style>
+"""
+
+
 def make_html_exporter():
     """Return an nbconvert HTMLExporter that shows outputs and prose only.
 
@@ -536,7 +549,7 @@ def _run_task(warm, exporter, task: dict, index_cache: dict) -> dict:
     t3 = time.perf_counter()
     timings["write_ipynb"] = t3 - t2
     body, _ = exporter.get().from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
-    (stage / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
+    (stage / f"{notebook.stem}.html").write_text(body.replace("</head>", REPORT_CSS + "</head>", 1), encoding="utf-8")
     t4 = time.perf_counter()
     timings["html"] = t4 - t3
     result["reset_problem"] = warm.reset()

@@ -362,6 +362,9 @@ def test_html_shows_printed_output_and_table(rendered):
     page = (root / "out" / "alpha" / "2023" / "01_概况.html").read_text(encoding="utf-8")
     assert "部门：alpha，年度：2023" in page
     assert "<table" in page and "执行率" in page
+    # report styling: Chinese table text left-aligned (Jupyter right-aligns cells for numbers)
+    from perfkit.render import REPORT_CSS
+    assert REPORT_CSS in page and page.index(REPORT_CSS) < page.index("</head>")
 
 
 @pytest.mark.parametrize("code, year", DEPT_YEARS, ids=DEPT_YEAR_IDS)
