@@ -4,6 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check values, not speed: a loaded CI machine must not fail them on hypothesis's
+# default 200 ms per-example deadline (speed is measured by benchmarks/).
+settings.register_profile("perfkit", deadline=None)
+settings.load_profile("perfkit")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
