@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -266,6 +266,10 @@ def load_findings_rules(ref: str | Path | None = None, base_dir: str | Path | No
         merged.update({k: v for k, v in user.items() if k not in ("rules", "phrases")})
     for code, cfg in rules.items():
         rules[code] = _validated(code, cfg, source)
+    cut = merged.get("main_min_severity")
+    if cut not in (None, "") and cut not in SEVERITIES:
+        raise RuleSetError(f"问题与建议规则文件 {source}：main_min_severity 应为 {'、'.join(SEVERITIES)} 之一或留空，"
+                           f"而不是「{cut}」")
     return FindingRules(rules=rules, source=source, meta=merged, phrases=_validated_phrases(phrases, source))
 
 
@@ -470,8 +474,21 @@ def derive_findings(dept, year: int, scored=None, checks: pd.DataFrame | None = 
     hits: list[_Hit] = []
     for detect in _DETECTORS:
         hits.extend(detect(ctx))
-    findings = _assemble(ctx, hits)
+    findings = _main_section_cut(_assemble(ctx, hits), rules.meta.get("main_min_severity"))
     return sort_findings(findings, ctx.scope_rank)
+
+
+def _main_section_cut(findings: list[Finding], cut: str | None) -> list[Finding]:
+    """Move main-section findings less severe than ``cut`` to the appendix.
+
+    A report's 存在的主要问题 names a handful of problems; the minor ones stay
+    visible in the appendix table instead of burying the main ones.
+    """
+    if not cut:
+        return findings
+    limit = SEVERITIES.index(cut)
+    return [replace(f, section=SECTION_APPENDIX) if f.section == SECTION_MAIN and SEVERITIES.index(f.severity) > limit
+            else f for f in findings]
 
 
 def sort_findings(findings: list[Finding], scope_rank: dict | None = None) -> list[Finding]:

@@ -643,3 +643,22 @@ def test_synthetic_every_year_derives(synthetic):
     assert {"progress_behind", "exec_rate_whole", "underspent", "target_in_name", "actual_copies_target"} <= codes
     if fnd._score(synthetic, synthetic.years[-1]) is not None:
         assert {"indicator_missed", "over_completion", "stated_mismatch"} <= codes
+
+
+@pytest.mark.parametrize("cut,low_in_main", [("中", False), ("低", True), ("", True)],
+                         ids=["default-cut-moves-low-to-appendix", "cut-at-low-keeps-all", "empty-cut-keeps-all"])
+def test_main_section_severity_cut(tmp_path, synthetic, cut, low_in_main):
+    # a report's 存在的主要问题 should name a handful of problems; minor ones stay in the appendix
+    (tmp_path / "f.yaml").write_text(f'main_min_severity: "{cut}"\n', encoding="utf-8")
+    rules = load_findings_rules(tmp_path / "f.yaml")
+    found = derive_findings(synthetic, 2022, rules=rules)
+    low = [f for f in found if f.severity == "低"]
+    assert low  # synthetic 2022 has low-severity findings (line execution rates, partly met indicators)
+    assert any(f.section == "存在的主要问题" for f in low) is low_in_main
+    assert {f.code for f in found} == {f.code for f in derive_findings(synthetic, 2022)}  # nothing dropped
+
+
+def test_main_section_severity_cut_is_validated(tmp_path):
+    (tmp_path / "f.yaml").write_text("main_min_severity: 严重\n", encoding="utf-8")
+    with pytest.raises(RuleSetError, match="main_min_severity"):
+        load_findings_rules(tmp_path / "f.yaml")
