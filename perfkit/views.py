@@ -233,8 +233,12 @@ def yoy_budget_table(a: YearAnalysis):
     amounts = compare.yoy_budget(a.dept, a.year)
     rates = compare.yoy_execution(a.dept, a.year).assign(field_label="执行率（%）")
     table = pd.concat([amounts, rates], ignore_index=True)
-    rank = {sid: i for i, sid in enumerate(dict.fromkeys(a.data.scopes["scope_id"]))}
-    table = table.assign(_rank=table["scope_id"].map(rank)).sort_values(["_rank", "line"], kind="stable")
+    # scopes in scopes.csv order; within a scope 合计 first, then the lines in budget.csv order
+    scope_rank = {sid: i for i, sid in enumerate(dict.fromkeys(a.data.scopes["scope_id"]))}
+    lines = a.dept.budget.sort_values("line", key=lambda s: s.ne("合计"), kind="stable")
+    line_rank = {line: i for i, line in enumerate(dict.fromkeys(lines["line"]))}
+    table = (table.assign(_scope=table["scope_id"].map(scope_rank), _line=table["line"].map(line_rank))
+             .sort_values(["_scope", "_line"], kind="stable"))
     return _change_table(table, ["scope_name", "line", "field_label", "prior_label", "prior", "current", "change",
                                  "change_unit", "pct_change", "note"])
 
