@@ -71,14 +71,11 @@ class YearAnalysis:
         if mg is not None and len(mg):
             parts.append(mg[["scope_id", "points", "score"]].rename(columns={"points": "weight"}))
         rows = pd.concat(parts, ignore_index=True)
-        rows["unscored"] = rows["score"].isna()
-        out = rows.groupby("scope_id", sort=False).apply(
-            lambda g: pd.Series({
-                "weight_scored": g.loc[~g["unscored"], "weight"].sum(),
-                "weight_unscored": g.loc[g["unscored"], "weight"].sum(),
-                "score": g["score"].sum(),
-                "n_unscored": int(g["unscored"].sum()),
-            }), include_groups=False).reset_index()
+        unscored = rows["score"].isna()
+        rows = rows.assign(weight_scored=rows["weight"].where(~unscored, 0.0),
+                           weight_unscored=rows["weight"].where(unscored, 0.0), n_unscored=unscored)
+        out = (rows.groupby("scope_id", sort=False)[["weight_scored", "weight_unscored", "score", "n_unscored"]]
+               .sum().reset_index())
         out["n_unscored"] = out["n_unscored"].astype("int64")
         out["score_rate_scored"] = out["score"] / out["weight_scored"].where(out["weight_scored"] > 0)
         return out

@@ -341,8 +341,9 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
         meta["years"] = []
     for key in ("rule_set", "dept_sheet"):
         ref = meta.get(key)
-        if ref and (not rule_file(str(ref), path).is_file()
-                    or (str(ref) == rule_file(str(ref), path).stem and str(ref) not in builtin_rule_sets())):
+        # a bare name must be a built-in *scoring* rule set (not e.g. findings or pefa2016); a path must exist
+        is_name = ref and not str(ref).endswith((".yaml", ".yml")) and "/" not in str(ref)
+        if ref and (str(ref) not in builtin_rule_sets() if is_name else not rule_file(str(ref), path).is_file()):
             problems.append(Problem(fname, None, key, ref,
                                     f"找不到规则集：既不是内置规则集（{'、'.join(builtin_rule_sets())}），"
                                     "也不是本目录下的文件"))

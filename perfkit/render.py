@@ -83,11 +83,16 @@ def _data_module():
         raise RenderError(f"无法导入数据模块 perfkit.data：{exc}") from exc
 
 
-def _summary_builder():
-    """Return ``perfkit.summary.build_summary``; raise RenderError if it is missing."""
+def _summary_builders():
+    """Return ``perfkit.summary``'s (build_summary, write_office_files or None); RenderError if missing.
+
+    Looked up once per render, before any kernel starts; a summary module
+    without office-file support (as in the renderer's own tests) writes only
+    ``summary.json``.
+    """
     try:
         module = importlib.import_module("perfkit.summary")
-        return module.build_summary
+        return module.build_summary, getattr(module, "write_office_files", None)
     except (ImportError, AttributeError) as exc:
         raise RenderError(f"无法生成 summary.json：找不到 perfkit.summary.build_summary（{exc}）") from exc
 
@@ -945,7 +950,7 @@ class Renderer:
         timings: dict[str, float] = {}
         jobs, loaded = plan_reports(data_dir, departments, years)
         notebooks, kernel_name = find_notebooks(notebooks_dir)
-        build_summary = _summary_builder()
+        build_summary, write_office_files = _summary_builders()
         timings["plan"] = time.perf_counter() - started
 
         out = Path(out_dir).resolve()
@@ -1011,10 +1016,8 @@ class Renderer:
                 try:
                     summary = build_summary(loaded[job.department], job.year)
                     (stage / SUMMARY_NAME).write_text(summary_json(summary), encoding="utf-8")
-                    # the office files (scored .xlsx, draft .docx) come from the same summary module
-                    write_files = getattr(sys.modules.get("perfkit.summary"), "write_office_files", None)
-                    if write_files is not None:
-                        write_files(loaded[job.department], job.year, stage)
+                    if write_office_files is not None:  # scored .xlsx and draft .docx
+                        write_office_files(loaded[job.department], job.year, stage)
                 except Exception as exc:  # a summary bug must not stop the other reports
                     timings["summary"] = timings.get("summary", 0.0) + time.perf_counter() - t0
                     record(job, SUMMARY_NAME, None, type(exc).__name__, str(exc))

@@ -197,9 +197,9 @@ def execution_table(a: YearAnalysis) -> pd.DataFrame:
         COLUMNS["budget"]: table["budget"].map(_num),
         COLUMNS["executed"]: table["executed"].map(_num),
         COLUMNS["execution_rate"]: table["execution_rate"].map(_pct),
-        COLUMNS["weight"]: table.get("weight", pd.Series(index=table.index, dtype=float)).map(_num),
-        COLUMNS["score"]: table.get("score", pd.Series(index=table.index, dtype=float)).map(_num),
-        COLUMNS["reason"]: table.get("reason", pd.Series(index=table.index, dtype=object)).map(_text),
+        COLUMNS["weight"]: table["weight"].map(_num),
+        COLUMNS["score"]: table["score"].map(_num),
+        COLUMNS["reason"]: table["reason"].map(_text),
     })
     return out.rename(index=lambda i: i + 1)
 
