@@ -8,7 +8,7 @@ It measures, in one run and on the same notebook runs (N >= 12):
 
 (a) the yardstick: ``for ...; do papermill in.ipynb out.ipynb -p ...; done``
     in bash, one fresh Python process and one fresh kernel per notebook;
-(b) ``perfkit.render.render_all`` with 1 worker and with 2 workers (warm
+(b) ``perfkit.batch.render.render_all`` with 1 worker and with 2 workers (warm
     kernels, plus HTML export, summaries and the index, which the yardstick
     does not even do);
 (c) the floor: papermill executing an empty notebook on an already warm kernel;
@@ -41,7 +41,7 @@ TARGET_RATIO = 4.0
 
 def choose_inputs(work: Path) -> dict:
     """Return the notebooks, data dir and department-years to benchmark on."""
-    from perfkit.render import find_notebooks, plan_reports
+    from perfkit.batch.render import find_notebooks, plan_reports
 
     real_notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     present = [code for code in REAL_DATA if (ROOT / "data" / code / "department.yaml").is_file()]
@@ -86,7 +86,7 @@ exit $fails
 
 
 def run_renderer(inputs: dict, out: Path, workers: int):
-    from perfkit.render import render_all
+    from perfkit.batch.render import render_all
 
     start = time.perf_counter()
     result = render_all(inputs["data_dir"], out, workers=workers, progress=False,
@@ -98,7 +98,7 @@ def measure_floor(work: Path, runs: int = 20) -> dict[str, float]:
     """Return median seconds of an empty notebook on one warm kernel (execute; with prepare+reset)."""
     import nbformat
 
-    from perfkit.kernels import WarmKernel, silence_papermill_logging
+    from perfkit.batch.kernels import WarmKernel, silence_papermill_logging
 
     silence_papermill_logging()
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-render-")) if args.keep is None else args.keep
     work.mkdir(parents=True, exist_ok=True)
     try:
-        summary_note = "perfkit.summary.build_summary"
+        summary_note = "perfkit.outputs.summary.build_summary"
         inputs = choose_inputs(work)
         n = len(inputs["jobs"]) * len(inputs["notebooks"])
         print(f"输入：{inputs['mode']}；{len(inputs['notebooks'])} 个笔记本 × {len(inputs['jobs'])} 个部门年度 "

@@ -8,7 +8,7 @@ Run on demand (it is not a test)::
 It builds rows with realistic spellings (``≥95%``, ``不低于95%``, ``95%以上``,
 ``≤3天``, ``同比下降``, ``达成预期指标`` …; a few thousand distinct spellings)
 over many departments, then, in a fresh subprocess so that its peak memory is
-its own, times :func:`perfkit.scoring.score_indicators` plus the per-scope
+its own, times :func:`perfkit.score.scoring.score_indicators` plus the per-scope
 totals with a cold parse cache.  The yardstick is a plain per-row Python loop
 doing the same work (parse each row's texts without the cache, judge, weight,
 write the reason, accumulate the totals), timed in the same run; both must give
@@ -151,16 +151,16 @@ def build_rows(n: int, seed: int = 20240611) -> pd.DataFrame:
 
 def per_scope_totals(scored: pd.DataFrame) -> pd.DataFrame:
     """Return weight and score per (year, scope_id) from the scored rows (the same totals score_year adds)."""
-    from perfkit.scoring import indicator_totals
+    from perfkit.score.scoring import indicator_totals
 
     return indicator_totals(scored).groupby(["year", "scope_id"], sort=True)[["weight", "score"]].sum()
 
 
 def run_vectorized(rows: int) -> dict:
     """Build the rows, then time parse + score + totals with a cold cache (run in a subprocess)."""
-    from perfkit.rulesets import load_rules
-    from perfkit.scoring import score_indicators
-    from perfkit.targets import clear_cache
+    from perfkit.rules.ruleset import load_rules
+    from perfkit.score.scoring import score_indicators
+    from perfkit.score.targets import clear_cache
 
     df = build_rows(rows)
     rules = load_rules("cz2020")
@@ -190,9 +190,9 @@ def run_loop(df: pd.DataFrame) -> tuple[float, dict]:
     cache, judged, weighted (two passes: the default split needs the group
     sums), its reason written, and the totals accumulated.
     """
-    from perfkit.rulesets import load_rules
-    from perfkit.scoring import judge
-    from perfkit.targets import fmt_number, parse_uncached, target_from_name
+    from perfkit.rules.ruleset import load_rules
+    from perfkit.score.scoring import judge
+    from perfkit.score.targets import fmt_number, parse_uncached, target_from_name
 
     rules = load_rules("cz2020")
 

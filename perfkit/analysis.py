@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.data import Department, load
+from perfkit.ingest.department import Department, load
+from perfkit.rules.book import RuleBook, rulebook_for
 
 
 @dataclass
@@ -28,25 +29,31 @@ class YearAnalysis:
         return self.dept.for_year(self.year)
 
     @cached_property
-    def scored(self):
-        """Return the :class:`perfkit.scoring.YearScore` of this year."""
-        from perfkit.scoring import score_year
+    def rules(self) -> RuleBook:
+        """Return the department's rules (rule sets, finding rules, PEFA bands), loaded once."""
+        return rulebook_for(self.dept)
 
-        return score_year(self.dept, self.year)
+    @cached_property
+    def scored(self):
+        """Return the :class:`perfkit.score.scoring.YearScore` of this year."""
+        from perfkit.score.scoring import score_year
+
+        return score_year(self.dept, self.year, self.rules)
 
     @cached_property
     def checks(self) -> pd.DataFrame:
         """Return the stated-figure and table-arithmetic checks."""
-        from perfkit.consistency import check_stated
+        from perfkit.score.checks import check_stated
 
         return check_stated(self.dept, self.year, self.scored)
 
     @cached_property
     def findings(self) -> list:
         """Return the findings (problems and recommendations), ordered."""
-        from perfkit.findings import derive_findings
+        from perfkit.findings.core import derive_findings
 
-        return derive_findings(self.dept, self.year, scored=self.scored, checks=self.checks)
+        return derive_findings(self.dept, self.year, scored=self.scored, checks=self.checks,
+                               rules=self.rules.findings)
 
     @property
     def prior_year(self) -> int | None:

@@ -24,7 +24,7 @@ data_dir = None  # 数据目录；None 表示仓库的 data/（从任何目录�
 output_dir = None  # 图表文件的输出目录；None 表示 reports/_notebook/<部门>/<年度>/'''
 
 SETUP = '''import perfkit
-from perfkit import views
+from perfkit.present import views
 
 views.configure_display()
 analysis = perfkit.analyze(department, year, data_dir=data_dir)

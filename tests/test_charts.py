@@ -1,4 +1,4 @@
-"""Tests for perfkit.charts: Chinese-labelled charts and deterministic saving."""
+"""Tests for perfkit.present.charts: Chinese-labelled charts and deterministic saving."""
 from __future__ import annotations
 
 import io
@@ -20,10 +20,10 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from perfkit import charts  # noqa: E402
-from perfkit.charts import COLORS, LABELS  # noqa: E402
+from perfkit.present import charts  # noqa: E402
+from perfkit.present.charts import COLORS, LABELS  # noqa: E402
 from perfkit.errors import DataError, RenderError  # noqa: E402
-from perfkit.fonts import cjk_font_path  # noqa: E402
+from perfkit.present.fonts import cjk_font_path  # noqa: E402
 
 # Figures of the 2023 seed report (万元), and made-up rows around them.
 EXECUTION = pd.DataFrame({
@@ -385,7 +385,7 @@ def test_saving_same_figure_twice_is_byte_identical(tmp_path, fmt):
 
 def test_saving_in_another_process_gives_identical_png(tmp_path):
     code = (
-        "import pandas as pd, sys; from perfkit import charts; "
+        "import pandas as pd, sys; from perfkit.present import charts; "
         f"df = pd.DataFrame({EXECUTION.to_dict(orient='list')!r}); "
         "charts.save_figure(charts.plot_execution(df), sys.argv[1])"
     )

@@ -1,4 +1,4 @@
-"""Year-over-year comparison, multi-year views and the PEFA lens (perfkit.compare).
+"""Year-over-year comparison, multi-year views and the PEFA lens (perfkit.compare.core).
 
 Expected numbers are worked out by hand in the comments next to each case;
 small departments are written to a temporary directory and loaded with the
@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfkit
-from perfkit import compare
-from perfkit.compare import NO_CURRENT, NO_PRIOR, ZERO_BASE
-from perfkit.data import validate
+from perfkit.compare import core as compare
+from perfkit.compare.core import NO_CURRENT, NO_PRIOR, ZERO_BASE
+from perfkit.ingest.department import validate
 from perfkit.errors import DataError, RuleSetError
 
 from conftest import REFERENCE, SYNTHETIC
@@ -755,7 +755,7 @@ def test_reference_tables_give_reasons(reference):
 
 
 def test_synthetic_scores_smoke(synthetic_data):
-    pytest.importorskip("perfkit.scoring")
+    pytest.importorskip("perfkit.score.scoring")
     df = compare.yoy_scores(synthetic_data, 2024)
     assert (df["change_unit"] == "分").all()
     _assert_reasons(df)

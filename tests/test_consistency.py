@@ -1,14 +1,16 @@
 """Stated figures recomputed at their printed precision, and the tables' own arithmetic (domain.md §6, §7)."""
 from __future__ import annotations
 
+import perfkit
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from perfkit.consistency import ExprError, check_stated, evaluate, matches, parse_expr, printed_decimals
-from perfkit.data import Department
+from perfkit.score.checks import check_stated, matches, printed_decimals
+from perfkit.score.figures import ExprError, evaluate, parse_expr
+from perfkit.ingest.department import Department
 
 # --------------------------------------------------------------------------- the evaluator
 
@@ -131,32 +133,32 @@ def _by(findings: pd.DataFrame, check: str, scope: str | None = None) -> pd.Data
 
 
 def test_stated_figure_within_precision_is_ok(flawed):
-    found = check_stated(flawed, 2023)
+    found = perfkit.analyze(flawed, 2023).checks
     row = found[found["figure_id"] == "rate"].iloc[0]
     assert (row["ok"], row["stated"], row["recomputed"], row["decimals"]) == (True, 90.0, 90.0, 1)
     assert "完成预算的90.0%" in row["detail"] and "stated.csv 第 2 行" in row["detail"]
 
 
 def test_stated_figure_outside_precision_is_a_finding_with_both_numbers(flawed):
-    row = check_stated(flawed, 2023).set_index("figure_id").loc["rate_bad"]
+    row = perfkit.analyze(flawed, 2023).checks.set_index("figure_id").loc["rate_bad"]
     assert (row["ok"], row["severity"]) == (False, "error")
     assert row["difference"] == pytest.approx(1.2)
     assert "91.2%" in row["detail"] and "90" in row["detail"] and "不一致" in row["detail"]
 
 
 def test_grade_rows_compare_text(flawed):
-    row = check_stated(flawed, 2023).set_index("figure_id").loc["grade_p"]
+    row = perfkit.analyze(flawed, 2023).checks.set_index("figure_id").loc["grade_p"]
     assert (row["stated"], row["recomputed"], row["ok"]) == ("良", "优", False)
 
 
 def test_rows_without_expr_are_listed_only(flawed):
-    row = check_stated(flawed, 2023).set_index("figure_id").loc["listed"]
+    row = perfkit.analyze(flawed, 2023).checks.set_index("figure_id").loc["listed"]
     assert pd.isna(row["ok"])
     assert row["detail"].startswith("仅列示，无法复算") and "其中一级项目18个" in row["detail"]
 
 
 def test_a_formula_the_data_cannot_answer_is_reported(flawed):
-    row = check_stated(flawed, 2023).set_index("figure_id").loc["broken"]
+    row = perfkit.analyze(flawed, 2023).checks.set_index("figure_id").loc["broken"]
     assert (row["check"], row["severity"]) == ("expr_error", "error") and pd.isna(row["ok"])
     assert "总收入" in row["detail"]
 
@@ -176,7 +178,7 @@ ARITHMETIC = [
 
 @pytest.mark.parametrize("check,scope,stated,recomputed", [a[1:] for a in ARITHMETIC], ids=[a[0] for a in ARITHMETIC])
 def test_table_arithmetic(flawed, check, scope, stated, recomputed):
-    rows = _by(check_stated(flawed, 2023), check, scope)
+    rows = _by(perfkit.analyze(flawed, 2023).checks, check, scope)
     bad = rows[rows["ok"] == False]  # noqa: E712 (nullable boolean)
     assert len(bad) >= 1, rows
     row = bad.iloc[0]
@@ -193,7 +195,7 @@ def test_rates_of_sub_rows_are_not_added(tmp_path):
                       indicators=[ind("r", "产出指标", "≥95%", "98%", 10),
                                   ind("r1", "产出指标", "≥95%", "97%", np.nan, parent="r"),
                                   ind("r2", "产出指标", "≥95%", "99%", np.nan, parent="r")])
-    assert _by(check_stated(dept, 2023), "parent_sum").empty
+    assert _by(perfkit.analyze(dept, 2023).checks, "parent_sum").empty
 
 
 def test_grade_follows_the_rule_set_of_the_figures_scope(tmp_path):
@@ -207,18 +209,18 @@ def test_grade_follows_the_rule_set_of_the_figures_scope(tmp_path):
                       indicators=[],
                       stated=[[2023, "gp", "p", "等级", "等级", "良", np.nan, None, "grade(88)", None],
                               [2023, "gl", "l", "等级", "等级", "优", np.nan, None, "grade(88)", None]])
-    found = check_stated(dept, 2023).set_index("figure_id")
+    found = perfkit.analyze(dept, 2023).checks.set_index("figure_id")
     assert (found.loc["gp", "recomputed"], found.loc["gl", "recomputed"]) == ("良", "优")
 
 
 def test_consistent_scopes_pass(flawed):
-    found = check_stated(flawed, 2023)
+    found = perfkit.analyze(flawed, 2023).checks
     weights_q = _by(found, "weight_total", "q").iloc[0]
     assert bool(weights_q["ok"]) and weights_q["recomputed"] == 100
 
 
 def test_columns(flawed):
-    found = check_stated(flawed, 2023)
+    found = perfkit.analyze(flawed, 2023).checks
     assert list(found.columns) == ["year", "scope_id", "check", "label", "figure_id", "stated_text", "stated",
                                    "recomputed", "difference", "decimals", "ok", "severity", "file", "row", "detail"]
     assert str(found["ok"].dtype) == "boolean"
@@ -257,13 +259,13 @@ SEED = [("execution_99_3_matches_99_255", "execution_rate", True, pytest.approx(
 
 @pytest.mark.parametrize("figure,ok,recomputed", [s[1:] for s in SEED], ids=[s[0] for s in SEED])
 def test_reference_figures(seed_like, figure, ok, recomputed):
-    row = check_stated(seed_like, 2023).set_index("figure_id").loc[figure]
+    row = perfkit.analyze(seed_like, 2023).checks.set_index("figure_id").loc[figure]
     assert (row["ok"], row["recomputed"]) == (ok, recomputed)
 
 
 @pytest.mark.parametrize("figure,ok,recomputed", [s[1:] for s in SEED], ids=[s[0] for s in SEED])
 def test_reference_figures_in_shipped_data(reference, figure, ok, recomputed):
-    row = check_stated(reference, 2023).set_index("figure_id").loc[figure]
+    row = perfkit.analyze(reference, 2023).checks.set_index("figure_id").loc[figure]
     assert (row["ok"], row["recomputed"]) == (ok, recomputed)
 
 
@@ -276,4 +278,4 @@ def test_budget_parts_above_total_except_memo_lines(tmp_path, line_type, flagged
                               [2023, "p", "三公经费", line_type, 60.0, 60.0, 50.0, "万元"],
                               [2023, "p", "政府采购", line_type, 70.0, 70.0, 60.0, "万元"]],
                       indicators=[ind("r", "产出指标", "≥95%", "98%", 10)])
-    assert (not _by(check_stated(dept, 2023), "budget_parts").empty) is flagged
+    assert (not _by(perfkit.analyze(dept, 2023).checks, "budget_parts").empty) is flagged

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import perfkit
-from perfkit.data import find_departments, validate
+from perfkit.ingest.department import find_departments, validate
 from perfkit.errors import DataError
 
 from conftest import DATA, REFERENCE

@@ -11,7 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 
 import perfkit
-from perfkit.docx_report import (INDICATOR_HEADINGS, PLACEHOLDER, SYNTHETIC_MARK, write_docx_report)
+from perfkit.outputs.docx_report import (INDICATOR_HEADINGS, PLACEHOLDER, SYNTHETIC_MARK, write_docx_report)
 from perfkit.errors import RenderError
 
 from conftest import REFERENCE, SYNTHETIC
@@ -59,11 +59,11 @@ def _shown(x) -> str:
 
 
 def _report(tmp_path_factory, source, year, **kwargs) -> Report:
-    from perfkit.findings import derive_findings
-    from perfkit.scoring import score_year
+    from perfkit.findings.core import derive_findings
+    from perfkit.score.scoring import score_year
 
     dept = perfkit.load(source)
-    scored = score_year(dept, year)
+    scored = perfkit.analyze(dept, year).scored
     findings = kwargs.pop("findings", None)
     if findings is None:
         findings = derive_findings(dept, year, scored=scored)
@@ -162,7 +162,7 @@ def test_main_findings_fill_problems_and_improvements(report):
 
 
 def test_findings_passed_in_are_used(tmp_path_factory):
-    from perfkit.findings import Finding
+    from perfkit.findings.core import Finding
 
     finding = Finding(code="custom", severity="高", scope_id="whole", scope_name="部门整体", subject="测试",
                       evidence={}, problem="这是一个传入的问题。", recommendations=["这是传入的建议。"],
@@ -226,7 +226,7 @@ def test_scored_is_computed_when_not_given(tmp_path, reference, reference_report
     ("打击处理数", "同比上升66.2%", "打击处理数同比上升66.2%"),
 ], ids=["label_has_yoy", "both_have_yoy", "text_has_yoy"])
 def test_yoy_phrase_says_yoy_once(label, stated, expected):
-    from perfkit.docx_report import _yoy_phrase
+    from perfkit.outputs.docx_report import _yoy_phrase
 
     assert _yoy_phrase(label, stated) == expected
 
@@ -245,11 +245,11 @@ def test_incomplete_total_is_flagged_in_the_conclusion(tmp_path, reference):
     import docx
 
     import perfkit
-    from perfkit.docx_report import write_docx_report
+    from perfkit.outputs.docx_report import write_docx_report
 
     path = write_docx_report(reference, 2023, tmp_path / "r.docx")
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
-    n = int(perfkit.score_year(reference, 2023).by_scope.set_index("scope_id").loc["whole", "n_unscored"])
+    n = int(perfkit.analyze(reference, 2023).scored.by_scope.set_index("scope_id").loc["whole", "n_unscored"])
     assert n > 0
     assert f"其中{n}项因缺少实际完成值等原因无法评分、按0分计入，总分不完整" in text
 
@@ -260,10 +260,10 @@ def test_picture_paragraphs_are_not_clipped_by_fixed_line_spacing(tmp_path, refe
     from docx.enum.text import WD_LINE_SPACING
 
     import perfkit
-    from perfkit.charts import plot_execution, save_figure
-    from perfkit.docx_report import write_docx_report
+    from perfkit.present.charts import plot_execution, save_figure
+    from perfkit.outputs.docx_report import write_docx_report
 
-    ex = perfkit.score_year(reference, 2023).execution.dropna(subset=["budget"])
+    ex = perfkit.analyze(reference, 2023).scored.execution.dropna(subset=["budget"])
     png = save_figure(plot_execution(ex.assign(label=ex["scope_id"])), tmp_path / "budget_execution.png")
     doc = docx.Document(write_docx_report(reference, 2023, tmp_path / "r.docx", figures=[png]))
     pictures = [p for p in doc.paragraphs if p._p.xpath(".//pic:pic")]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import perfkit
-from perfkit import excel
+from perfkit.outputs import excel
 from perfkit.errors import DataError
 
 from conftest import REFERENCE, SYNTHETIC
@@ -430,13 +430,13 @@ def _scored_cases():
 @pytest.fixture(scope="module")
 def scored_books(tmp_path_factory):
     """(department, year) -> (dept, YearScore, path of the written tables)."""
-    from perfkit.scoring import score_year
+    from perfkit.score.scoring import score_year
 
     out, loaded = {}, {}
     base = tmp_path_factory.mktemp("scored")
     for name, source, year in _scored_cases():
         dept = loaded.setdefault(name, perfkit.load(source))
-        scored = score_year(dept, year)
+        scored = perfkit.analyze(dept, year).scored
         path = excel.write_scored_tables(dept, year, base / f"{name}_{year}.xlsx", scored=scored)
         out[(name, year)] = (dept, scored, path)
     return out

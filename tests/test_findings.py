@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
-import perfkit.findings as fnd
-from perfkit.data import SCHEMAS, load
+import perfkit.findings.core as fnd
+from perfkit.ingest.department import SCHEMAS, load
 from perfkit.errors import RuleSetError
-from perfkit.findings import (SECTION_APPENDIX, SECTION_MAIN, Finding, derive_findings, findings_frame,
+from perfkit.rules.findings import _PLACEHOLDERS
+from perfkit.findings.core import (SECTION_APPENDIX, SECTION_MAIN, Finding, derive_findings, findings_frame,
                               load_findings_rules)
 
 from conftest import SYNTHETIC
@@ -525,7 +526,7 @@ def test_missing_rules_file(tmp_path):
 
 def test_builtin_rules_cover_every_rule():
     rules = load_findings_rules()
-    assert set(rules.rules) == set(fnd._PLACEHOLDERS)
+    assert set(rules.rules) == set(_PLACEHOLDERS)
     assert all(cfg["section"] in (SECTION_MAIN, SECTION_APPENDIX) for cfg in rules.rules.values())
     # YAML line breaks do not leave spaces inside Chinese sentences
     assert all("  " not in cfg["problem"] and "\n" not in cfg["problem"] for cfg in rules.rules.values())

@@ -1,4 +1,4 @@
-"""Tests for perfkit.fonts: CJK font lookup and the chinese_style context manager."""
+"""Tests for perfkit.present.fonts: CJK font lookup and the chinese_style context manager."""
 from __future__ import annotations
 
 import io
@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from perfkit import fonts  # noqa: E402
+from perfkit.present import fonts  # noqa: E402
 from perfkit.errors import RenderError  # noqa: E402
 
 
@@ -189,7 +189,7 @@ def test_chinese_text_renders_with_cjk_font_without_missing_glyph_warning():
 
 def test_importing_perfkit_fonts_and_charts_does_not_import_matplotlib():
     code = (
-        "import sys, perfkit.fonts, perfkit.charts; "
+        "import sys, perfkit.present.fonts, perfkit.present.charts; "
         "print('matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

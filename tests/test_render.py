@@ -1,7 +1,7 @@
-"""Tests for perfkit.render and perfkit.kernels: batch rendering on warm kernels.
+"""Tests for perfkit.batch.render and perfkit.batch.kernels: batch rendering on warm kernels.
 
 The report notebooks here are small fixtures (tests/fixtures/render/), and
-``perfkit.data`` / ``perfkit.summary`` are replaced by fakes, so these tests
+``perfkit.ingest.department`` / ``perfkit.outputs.summary`` are replaced by fakes, so these tests
 pin the renderer's own behaviour: layout, HTML without code, summaries, the
 index, failure isolation, validation before any kernel starts, byte-identical
 reruns, no state leaking between notebooks on one kernel, and a quiet stderr.
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from perfkit.errors import BatchRenderError, NotebookFailure, RenderError
-from perfkit.render import (
+from perfkit.batch.render import (
     Renderer,
     build_index,
     check_notebook,
@@ -42,7 +42,7 @@ DEPARTMENTS = {"alpha": [2022, 2023], "beta": [2023]}
 
 
 # --------------------------------------------------------------------------
-# Fakes for perfkit.data and perfkit.summary
+# Fakes for perfkit.ingest.department and perfkit.outputs.summary
 # --------------------------------------------------------------------------
 
 def make_data(root: Path, departments: dict[str, list[int]]) -> Path:
@@ -60,7 +60,7 @@ def fake_score(code: str, year: int) -> float:
 
 
 def _fake_modules() -> dict[str, types.ModuleType]:
-    data = types.ModuleType("perfkit.data")
+    data = types.ModuleType("perfkit.ingest.department")
 
     def find_departments(data_dir):
         return sorted(p.name for p in Path(data_dir).iterdir() if (p / "dept.json").is_file())
@@ -72,22 +72,22 @@ def _fake_modules() -> dict[str, types.ModuleType]:
     data.find_departments = find_departments
     data.load = load
 
-    summary = types.ModuleType("perfkit.summary")
+    summary = types.ModuleType("perfkit.outputs.summary")
 
     def build_summary(dept, year):
         score = fake_score(dept.code, year)
-        # the shape perfkit.summary writes (department block, total block)
+        # the shape perfkit.outputs.summary writes (department block, total block)
         return {"department": {"code": dept.code, "name": dept.name}, "year": year,
                 "total": {"score": score, "grade": "优" if score >= 90 else "良", "complete": True},
                 "missing": math.nan}
 
     summary.build_summary = build_summary
-    return {"perfkit.data": data, "perfkit.summary": summary}
+    return {"perfkit.ingest.department": data, "perfkit.outputs.summary": summary}
 
 
 @pytest.fixture
 def fakes(monkeypatch):
-    """Replace perfkit.data and perfkit.summary in this process (the parent) for one test."""
+    """Replace perfkit.ingest.department and perfkit.outputs.summary in this process (the parent) for one test."""
     for name, module in _fake_modules().items():
         monkeypatch.setitem(sys.modules, name, module)
 
@@ -135,7 +135,7 @@ DEPT_YEAR_IDS = [f"{c}-{y}" for c, y in DEPT_YEARS]
     ids=["complete", "incomplete-marked", "total-none", "score-as-text-ignored", "bool-not-a-score", "empty"],
 )
 def test_summary_score_grade(summary, expected):
-    from perfkit.render import _summary_score_grade
+    from perfkit.batch.render import _summary_score_grade
 
     assert _summary_score_grade(summary) == expected
 
@@ -150,7 +150,7 @@ def test_summary_score_grade(summary, expected):
     ids=["nested-department", "code-only", "empty"],
 )
 def test_summary_name(summary, expected):
-    from perfkit.render import _summary_name
+    from perfkit.batch.render import _summary_name
 
     assert _summary_name(summary, "a") == expected
 
@@ -182,7 +182,7 @@ def test_summary_json_numpy_scalars():
     ids=["markdown-before-parameters", "parameters-cell", "injected-cell", "first-after-injected", "last"],
 )
 def test_source_cell_index(executed_index, expected):
-    from perfkit.render import _source_cell_index
+    from perfkit.batch.render import _source_cell_index
 
     # 01_概况: cell 0 markdown, cell 1 parameters -> papermill injects at 2.
     assert _source_cell_index(REPORT_NOTEBOOKS / "01_概况.ipynb", executed_index, {}) == expected
@@ -210,7 +210,7 @@ def _out(kind, text="", name="stdout"):
          "interleaved-streams-joined", "display-is-a-fixed-point"],
 )
 def test_merge_streams(outputs, expected):
-    from perfkit.render import merge_streams
+    from perfkit.batch.render import merge_streams
 
     assert merge_streams([dict(o) for o in outputs]) == expected
 
@@ -305,12 +305,12 @@ def test_notebooks_without_parameters_rejected_before_kernels(fakes, tmp_path, m
 
 
 def test_real_data_module_validates_departments(tmp_path):
-    """The adapter works with the real perfkit.data: unknown codes list the shipped departments."""
-    pytest.importorskip("perfkit.data")
+    """The adapter works with the real perfkit.ingest.department: unknown codes list the shipped departments."""
+    pytest.importorskip("perfkit.ingest.department")
     data_dir = Path(__file__).resolve().parents[1] / "data"
     if not (data_dir / "yuexiu-police" / "department.yaml").is_file():
         pytest.skip("shipped data not present")
-    from perfkit.render import plan_reports
+    from perfkit.batch.render import plan_reports
 
     with pytest.raises(RenderError, match="yuexiu-police"):
         plan_reports(data_dir, departments=["no-such-dept"])
@@ -363,7 +363,7 @@ def test_html_shows_printed_output_and_table(rendered):
     assert "部门：alpha，年度：2023" in page
     assert "<table" in page and "执行率" in page
     # report styling: Chinese table text left-aligned (Jupyter right-aligns cells for numbers)
-    from perfkit.render import REPORT_CSS
+    from perfkit.batch.render import REPORT_CSS
     assert REPORT_CSS in page and page.index(REPORT_CSS) < page.index("</head>")
 
 
@@ -504,7 +504,7 @@ def test_leak_fixture_detects_leaks_without_reset(tmp_path):
     """Control: without the reset, notebook B does fail, naming what leaked."""
     from papermill.exceptions import PapermillExecutionError
 
-    from perfkit.kernels import WarmKernel, silence_papermill_logging
+    from perfkit.batch.kernels import WarmKernel, silence_papermill_logging
 
     silence_papermill_logging()
     params = {"department": "leak", "year": 2023, "data_dir": str(tmp_path), "output_dir": "."}
@@ -552,7 +552,7 @@ def test_render_all_from_script_without_main_guard(tmp_path):
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "import test_render\n"
         "sys.modules.update(test_render._fake_modules())\n"
-        "from perfkit.render import render_all\n"
+        "from perfkit.batch.render import render_all\n"
         f"result = render_all({str(tmp_path / 'data')!r}, {str(tmp_path / 'out')!r}, workers=1, progress=False,\n"
         f"                    notebooks_dir={str(REPORT_NOTEBOOKS)!r})\n"
         "print(json.dumps([result.rendered, [str(f) for f in result.failures]]))\n",
@@ -569,7 +569,7 @@ def test_real_notebooks_render(renderer, tmp_path):
     notebooks = root / "notebooks"
     if not list(notebooks.glob("*.ipynb")) or not (root / "data" / "yuexiu-police").is_dir():
         pytest.skip("real notebooks or data not present")
-    pytest.importorskip("perfkit.summary")
+    pytest.importorskip("perfkit.outputs.summary")
     result = renderer.render(root / "data", tmp_path / "out", departments=["yuexiu-police"],
                              years=[2023], notebooks_dir=notebooks)
     assert result.failures == []

@@ -1,6 +1,7 @@
 """Scoring rules on worked examples, weights and totals, and properties that must hold for any input."""
 from __future__ import annotations
 
+import perfkit
 import math
 from pathlib import Path
 
@@ -10,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfkit.data import Department
+from perfkit.ingest.department import Department
 from perfkit.errors import DataError
-from perfkit.rulesets import load_rules
-from perfkit.scoring import (
+from perfkit.rules.ruleset import load_rules
+from perfkit.score.scoring import (
     FLAG_CODES,
     SCORED_COLUMNS,
     YearScore,
@@ -24,7 +25,7 @@ from perfkit.scoring import (
     score_indicators,
     score_year,
 )
-from perfkit.targets import Target, parse_target
+from perfkit.score.targets import Target, parse_target
 
 TABLE_COLUMNS = ["year", "scope_id", "indicator_id", "parent_id", "level1", "level2", "name", "target", "actual",
                      "weight", "stated_score", "prior_actual"]
@@ -292,7 +293,7 @@ def test_execution_reason_shows_the_arithmetic():
 @pytest.mark.parametrize("score,label", [(96.67, "优"), (88, "良"), (60, "中"), (59.99, "差"), (math.nan, None)],
                          ids=["seed_whole", "seed_fund", "boundary_60", "below_60", "missing"])
 def test_grade(score, label):
-    assert grade(score) == label
+    assert grade(score, load_rules("cz2020")) == label
 
 
 # --------------------------------------------------------------------------- a department-year
@@ -315,7 +316,7 @@ def test_score_year_adds_execution_and_indicators(tmp_path):
                       {"level1": "效益指标", "target": "有效", "actual": "达成", "weight": 30.0},
                       {"level1": "满意度指标", "target": "≥90%", "actual": "95%", "weight": 10.0}, scope_id="p")
     dept = department(tmp_path, [("p", "一级项目", "项目", None)], [("p", np.nan, 100.0, 90.0)], rows)
-    ys = score_year(dept, 2023)
+    ys = perfkit.analyze(dept, 2023).scored
     assert isinstance(ys, YearScore)
     total = ys.by_scope.set_index("scope_id").loc["p"]
     assert total["score"] == pytest.approx(9 + 42.5 + 30 + 10)
@@ -330,7 +331,7 @@ def test_weights_that_do_not_add_up_are_reported(tmp_path):
                       {"level1": "效益指标", "target": "≥1", "actual": "1", "weight": 30.0},
                       {"level1": "满意度指标", "target": "≥1", "actual": "1", "weight": 10.0})
     dept = department(tmp_path, [("p", "一级项目", "项目", None)], [("p", np.nan, 100.0, 100.0)], rows)
-    ys = score_year(dept, 2023)
+    ys = perfkit.analyze(dept, 2023).scored
     assert ys.by_scope["weight"].iloc[0] == 110
     [problem] = ys.problems
     assert problem.column == "weight" and "应为 100" in problem.expected and "110" in problem.expected
@@ -345,7 +346,7 @@ def test_scope_override_and_user_rule_file(tmp_path):
                                                                             "scope_id": "b"})
     dept = department(tmp_path, [("a", "一级项目", "甲", None), ("b", "一级项目", "乙", "mine.yaml")],
                       [("a", np.nan, 1.0, 1.0), ("b", np.nan, 1.0, 1.0)], rows)
-    ys = score_year(dept, 2023)
+    ys = perfkit.analyze(dept, 2023).scored
     scores = ys.indicators.set_index("scope_id")["score"]
     assert (scores["a"], scores["b"]) == (pytest.approx(7.5), pytest.approx(20 / 3))
     assert (ys.rules["a"].name, ys.rules["b"].name) == ("cz2020", "mine")
@@ -356,7 +357,7 @@ def test_whole_department_follows_the_dept_sheet(tmp_path):
                       {"level1": "效益指标", "target": "≥1", "actual": "1", "weight": np.nan, "scope_id": "whole"})
     dept = department(tmp_path, [("whole", "部门整体", "整体", None)], [("whole", 90.0, 99.0, 99.0)], rows,
                       meta={"dept_sheet": "dept_sheet_example"})
-    ys = score_year(dept, 2023)
+    ys = perfkit.analyze(dept, 2023).scored
     assert ys.rules["whole"].name == "dept_sheet_example"
     mg = ys.management.set_index("item")
     assert mg.loc["budget_completion", "score"] == pytest.approx(5.0)
@@ -372,7 +373,7 @@ def test_whole_department_follows_the_dept_sheet(tmp_path):
 def test_unknown_year_is_a_data_error(tmp_path):
     dept = department(tmp_path, [("p", "一级项目", "项目", None)], [("p", np.nan, 1.0, 1.0)], indicators())
     with pytest.raises(DataError, match="没有 2019 年的数据"):
-        score_year(dept, 2019)
+        perfkit.analyze(dept, 2019).scored
 
 
 # --------------------------------------------------------------------------- properties

@@ -6,7 +6,7 @@ import json
 import pytest
 
 import perfkit
-from perfkit.summary import build_summary, write_office_files
+from perfkit.outputs.summary import build_summary, write_office_files
 
 
 def test_reference_summary_has_scores_checks_and_findings(reference):

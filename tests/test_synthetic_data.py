@@ -7,6 +7,7 @@ read straight from the CSV text so they do not depend on the code under test.
 """
 from __future__ import annotations
 
+import perfkit
 import ast
 import importlib.util
 import re
@@ -179,11 +180,11 @@ def test_memo_lines_for_the_management_ratios(tables):
 
 
 def test_every_management_ratio_is_scorable():
-    data = pytest.importorskip("perfkit.data")
-    scoring = pytest.importorskip("perfkit.scoring")
+    data = pytest.importorskip("perfkit.ingest.department")
+    scoring = pytest.importorskip("perfkit.score.scoring")
     dept = data.load(SYNTHETIC)
     for year in dept.years:
-        m = scoring.score_year(dept, year).management
+        m = perfkit.analyze(dept, year).scored.management
         whole = m[m["scope_id"] == "whole"]
         assert len(whole) > 0
         assert not whole["score"].isna().any(), whole.loc[whole["score"].isna(), "reason"].tolist()
@@ -479,7 +480,7 @@ def test_exactly_one_slow_year(tables):
 
 
 def test_loads_without_problems():
-    data = pytest.importorskip("perfkit.data")
+    data = pytest.importorskip("perfkit.ingest.department")
     missing = [r for r in ("cz2020", "dept_sheet_example") if r not in data.builtin_rule_sets()]
     if missing:
         pytest.skip(f"built-in rule sets not shipped yet: {missing}")
@@ -490,7 +491,7 @@ def test_loads_without_problems():
     assert dept.budget["unit"].eq("万元").all()
 
 
-# The deliberate errors ASSUMPTIONS.md lists, as (year, scope_id, check code of perfkit.consistency).
+# The deliberate errors ASSUMPTIONS.md lists, as (year, scope_id, check code of perfkit.score.checks).
 DELIBERATE_FINDINGS = [
     (2022, "p_ops", "grade_vs_score"),        # 86.40 stated as 优 (scopes.csv)
     (2022, "p_ops", "stated_figure"),         # the same grade in stated.csv
@@ -502,12 +503,12 @@ DELIBERATE_FINDINGS = [
 
 def test_perfkit_finds_exactly_the_deliberate_errors():
     """Every other stated score agrees with perfkit's recomputation: a change on either side shows here."""
-    consistency = pytest.importorskip("perfkit.consistency")
-    data = pytest.importorskip("perfkit.data")
+    consistency = pytest.importorskip("perfkit.score.checks")
+    data = pytest.importorskip("perfkit.ingest.department")
     dept = data.load(SYNTHETIC)
     found = []
     for year in dept.years:
-        findings = consistency.check_stated(dept, year)
+        findings = perfkit.analyze(dept, year).checks
         failed = findings[findings["ok"].eq(False).fillna(False)]
         found += [(year, r.scope_id, r.check) for r in failed.itertuples()]
     assert sorted(found) == DELIBERATE_FINDINGS

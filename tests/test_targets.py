@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfkit.targets import (
+from perfkit.score.targets import (
     Target,
     clear_cache,
     fmt_number,

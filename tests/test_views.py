@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import perfkit
-from perfkit import views
+from perfkit.present import views
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_tables_have_no_styler_and_count_from_one(ref):
 
 def test_default_locations_work_from_any_directory(tmp_path, monkeypatch):
     # papermill may run a notebook from anywhere with data_dir/output_dir left at None
-    from perfkit.data import REPOSITORY_DATA_DIR, default_data_dir
+    from perfkit.ingest.department import REPOSITORY_DATA_DIR, default_data_dir
 
     monkeypatch.chdir(tmp_path)
     assert default_data_dir() == REPOSITORY_DATA_DIR

@@ -1,0 +1,554 @@
+"""Loading and validating a department's data (see ``data/README.md``).
+
+Every file is read as text first and validated cell by cell, so that one run
+reports every problem of every file (file, spreadsheet row, column, value, what
+was expected) instead of stopping at the first.  Nothing here writes to the
+input directory.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from perfkit.errors import DataError, Problem
+from perfkit.rules.files import BUILTIN_RULES_DIR, rule_file
+from perfkit.rules.ruleset import builtin_names as builtin_rule_sets
+
+AMOUNT_UNITS = {"万元": 1.0, "元": 1e-4}  # factor to 万元, the reporting unit
+SCOPE_TYPES = ("部门整体", "一级项目", "二级项目", "专项资金")
+# 统计项: memo lines that are not a breakdown of the total (e.g. 三公经费, 政府采购) and are never summed
+LINE_TYPES = ("合计", "支出类型", "资金来源", "经济分类", "功能分类", "统计项")
+STATED_KINDS = ("比率", "百分比", "同比", "合计", "金额", "计数", "得分", "等级")
+WHOLE_SCOPE = "whole"
+TOTAL_LINE = "合计"
+PROVENANCE = ("source", "assumption")
+
+# column -> (kind, required). kinds: year, int, amount, float, str, unit, month.
+# "required" means the cell may not be empty.
+SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
+    "scopes.csv": {
+        "year": ("year", True),
+        "scope_id": ("str", True),
+        "scope_type": ("str", True),
+        "name": ("str", True),
+        "parent_scope_id": ("str", False),
+        "rule_set": ("str", False),
+        "stated_score": ("float", False),
+        "stated_grade": ("str", False),
+    },
+    "budget.csv": {
+        "year": ("year", True),
+        "scope_id": ("str", True),
+        "line": ("str", True),
+        "line_type": ("str", True),
+        "budget_original": ("amount", False),
+        # may be empty: a report can name a fund without giving its amounts
+        "budget": ("amount", False),
+        "executed": ("amount", False),
+        "unit": ("unit", True),
+    },
+    "finance.csv": {
+        "year": ("year", True),
+        "item": ("str", True),
+        "amount": ("amount", True),
+        "unit": ("unit", True),
+    },
+    "indicators.csv": {
+        "year": ("year", True),
+        "scope_id": ("str", True),
+        "indicator_id": ("str", True),
+        "parent_id": ("str", False),
+        "level1": ("str", True),
+        "level2": ("str", True),
+        "name": ("str", True),
+        "target": ("str", False),
+        "actual": ("str", False),
+        "weight": ("float", False),
+        "stated_score": ("float", False),
+        "prior_actual": ("str", False),
+        "deviation_note": ("str", False),
+    },
+    "stated.csv": {
+        "year": ("year", True),
+        "figure_id": ("str", True),
+        "scope_id": ("str", False),
+        "label": ("str", True),
+        "kind": ("str", True),
+        "stated_text": ("str", True),
+        "value": ("float", False),
+        "unit": ("str", False),
+        "expr": ("str", False),
+        "sentence": ("str", False),
+    },
+    "progress.csv": {
+        "year": ("year", True),
+        "scope_id": ("str", True),
+        "month": ("month", True),
+        "executed_cumulative": ("amount", True),
+        "unit": ("unit", True),
+    },
+}
+for _schema in SCHEMAS.values():
+    _schema["source"] = ("str", True)
+    _schema["assumption"] = ("str", False)
+
+REQUIRED_FILES = ("scopes.csv", "budget.csv", "indicators.csv")
+TABLE_ATTRS = {
+    "scopes.csv": "scopes",
+    "budget.csv": "budget",
+    "finance.csv": "finance",
+    "indicators.csv": "indicators",
+    "stated.csv": "stated",
+    "progress.csv": "progress",
+}
+META_REQUIRED = ("code", "name", "years", "rule_set")
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+@dataclass
+class Department:
+    """A department's data: metadata plus one DataFrame per file, amounts in 万元."""
+
+    code: str
+    path: Path
+    meta: dict
+    scopes: pd.DataFrame
+    budget: pd.DataFrame
+    finance: pd.DataFrame
+    indicators: pd.DataFrame
+    stated: pd.DataFrame
+    progress: pd.DataFrame
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name", self.code))
+
+    @property
+    def years(self) -> list[int]:
+        """Return the declared years, ascending."""
+        return sorted(int(y) for y in self.meta.get("years", []))
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.meta.get("synthetic", False))
+
+    def for_year(self, year: int) -> "Department":
+        """Return a copy holding only ``year``'s rows (metadata unchanged)."""
+        year = int(year)
+        if year not in self.years:
+            raise DataError(
+                Problem(str(self.path / "department.yaml"), None, "years", year,
+                        f"没有 {year} 年的数据；可用年度：{'、'.join(map(str, self.years))}")
+            )
+        tables = {attr: _rows_of_year(getattr(self, attr), year) for attr in TABLE_ATTRS.values()}
+        return replace(self, **tables)
+
+    def rule_set_for(self, scope_id: str, year: int | None = None) -> str:
+        """Return the rule-set reference (built-in name or path) that ``scope_id`` follows.
+
+        The one place this choice is made: the scope's own ``rule_set`` in
+        ``scopes.csv``, else ``dept_sheet`` for a whole-department scope when the
+        department names one, else the department's ``rule_set``.
+        """
+        rows = self.scopes[self.scopes["scope_id"] == scope_id]
+        if year is not None:
+            rows = rows[rows["year"] == int(year)]
+        overrides = rows["rule_set"].dropna() if "rule_set" in rows else rows["scope_id"].iloc[:0]
+        overrides = overrides[overrides.astype(str).str.len() > 0]
+        if len(overrides):
+            return str(overrides.iloc[-1])
+        sheet = self.meta.get("dept_sheet")
+        if sheet and (rows["scope_type"] == "部门整体").any():
+            return str(sheet)
+        return str(self.meta["rule_set"])
+
+    def rule_refs(self) -> list[str]:
+        """Return every rule-set reference any scope of any year follows, in first-use order."""
+        refs = [self.rule_set_for(sid, year) for year, sid in
+                self.scopes[["year", "scope_id"]].drop_duplicates().itertuples(index=False)]
+        refs.append(str(self.meta["rule_set"]))
+        return list(dict.fromkeys(refs))
+
+    def scope_name(self, scope_id: str) -> str:
+        """Return the display name of a scope (its id when unknown)."""
+        names = self.scopes.loc[self.scopes["scope_id"] == scope_id, "name"]
+        return str(names.iloc[-1]) if len(names) else scope_id
+
+
+def _rows_of_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    if "year" not in df.columns:
+        return df
+    return df[df["year"] == year].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    """Return a file's text and a notice when it was not UTF-8.
+
+    Chinese Excel saves CSV as GBK/GB18030; such files are decoded as GB18030
+    (a superset of GBK) rather than refused, with a notice suggesting UTF-8.
+    """
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem(str(path), None, None, None,
+                                f"无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030，第 {exc.start} 字节起）；"
+                                "请在 Excel 中另存为「CSV UTF-8」")) from None
+    return text, f"{path}：文件为 GBK/GB18030 编码，已按 GB18030 读取；建议另存为「CSV UTF-8」"
+
+
+def _read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[Problem],
+                notices: list[str]) -> pd.DataFrame | None:
+    """Read one CSV as strings, check its columns; None when it cannot be used at all."""
+    fname = str(path)
+    try:
+        text, notice = read_text(path)
+    except DataError as err:
+        problems.extend(err.problems)
+        return None
+    if notice:
+        notices.append(notice)
+    if not text.strip():
+        problems.append(Problem(fname, None, None, None, "文件为空：应有表头行和数据行"))
+        return None
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in schema if c not in df.columns]
+    for col in missing:
+        problems.append(Problem(fname, 1, col, None, f"缺少必需的列「{col}」（表头应包含：{'、'.join(schema)}）"))
+    if missing:
+        return None
+    if df.empty:
+        problems.append(Problem(fname, None, None, None, "只有表头，没有数据行"))
+    df = df.apply(lambda s: s.str.strip())
+    df.insert(0, "src_row", np.arange(2, len(df) + 2))
+    return df
+
+
+def _convert_columns(df: pd.DataFrame, schema: dict[str, tuple[str, bool]], fname: str,
+                     years: list[int], problems: list[Problem]) -> pd.DataFrame:
+    """Convert string cells to typed columns, recording every bad cell."""
+    out = pd.DataFrame({"src_row": df["src_row"].astype("int64")})
+    for col, (kind, required) in schema.items():
+        raw = df[col]
+        empty = raw == ""
+        if required:
+            for row in df.loc[empty, "src_row"]:
+                problems.append(Problem(fname, int(row), col, "", "不能为空"))
+        if kind in ("year", "month", "int", "amount", "float"):
+            cleaned = raw.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+            ok = cleaned.str.match(_NUMBER_RE) | empty
+            for row, value in zip(df.loc[~ok, "src_row"], raw[~ok]):
+                problems.append(Problem(fname, int(row), col, value, "应为数字"))
+            numbers = pd.to_numeric(cleaned.where(ok & ~empty), errors="coerce")
+            if kind == "amount":
+                neg = numbers < 0
+                for row, value in zip(df.loc[neg, "src_row"], raw[neg]):
+                    problems.append(Problem(fname, int(row), col, value, "金额不能为负数"))
+            if kind in ("year", "month", "int"):
+                frac = numbers.notna() & (numbers != numbers.round())
+                for row, value in zip(df.loc[frac, "src_row"], raw[frac]):
+                    problems.append(Problem(fname, int(row), col, value, "应为整数"))
+            if kind == "year":
+                bad = numbers.notna() & ~numbers.isin(years)
+                declared = "、".join(map(str, years)) or "（未声明）"
+                for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
+                    problems.append(Problem(fname, int(row), col, value,
+                                            f"未知年度：不在 department.yaml 的 years 中（已声明：{declared}）"))
+            if kind == "month":
+                bad = numbers.notna() & ~numbers.between(1, 12)
+                for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
+                    problems.append(Problem(fname, int(row), col, value, "月份应为 1–12"))
+            if kind in ("year", "month", "int"):
+                # plain int64 when complete, so merges and groupbys behave; nullable only when cells are bad
+                ints = numbers.round()
+                out[col] = ints.astype("int64") if ints.notna().all() else ints.astype("Int64")
+            else:
+                out[col] = numbers.astype("float64")
+        elif kind == "unit":
+            bad = ~empty & ~raw.isin(list(AMOUNT_UNITS))
+            for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
+                problems.append(Problem(fname, int(row), col, value, "未知金额单位，应为「万元」或「元」"))
+            out[col] = raw.mask(empty)
+        else:
+            out[col] = raw.mask(empty)
+    extra = [c for c in df.columns if c not in schema and c != "src_row"]
+    for col in extra:
+        out[col] = df[col].mask(df[col] == "")
+    return out
+
+
+def _check_units(df: pd.DataFrame, fname: str, amount_cols: list[str], problems: list[Problem]) -> pd.DataFrame:
+    """Refuse files that mix 元 and 万元; convert amounts to 万元."""
+    units = df["unit"].dropna()
+    known = units[units.isin(list(AMOUNT_UNITS))]
+    if known.nunique() > 1:
+        counts = known.value_counts()
+        majority = counts.index[0]
+        minority_rows = df.loc[df["unit"].isin(list(AMOUNT_UNITS)) & (df["unit"] != majority), "src_row"]
+        rows = "、".join(str(int(r)) for r in minority_rows)
+        problems.append(Problem(fname, int(minority_rows.iloc[0]), "unit", df.loc[minority_rows.index[0], "unit"],
+                                f"同一文件混用了「元」与「万元」（多数行为「{majority}」，第 {rows} 行不同）；"
+                                "不做静默换算，请统一为一种单位"))
+        return df
+    factor = df["unit"].map(AMOUNT_UNITS).astype("float64").fillna(1.0)
+    for col in amount_cols:
+        df[col] = df[col] * factor
+    return df
+
+
+def _duplicates(df: pd.DataFrame, keys: list[str], fname: str, what: str, problems: list[Problem]) -> None:
+    dup = df.duplicated(keys, keep="first") & df[keys].notna().all(axis=1)
+    if not dup.any():
+        return
+    first_row = df.drop_duplicates(keys, keep="first").set_index(keys)["src_row"]
+    for _, rec in df[dup].iterrows():
+        key = tuple(rec[k] for k in keys)
+        first = first_row.loc[key if len(keys) > 1 else key[0]]
+        value = " / ".join(str(v) for v in key)
+        problems.append(Problem(fname, int(rec["src_row"]), ",".join(keys), value,
+                                f"{what}重复（与第 {int(first)} 行相同）"))
+
+
+def _load_meta(path: Path, problems: list[Problem]) -> dict:
+    fname = str(path / "department.yaml")
+    meta_path = path / "department.yaml"
+    if not meta_path.is_file():
+        problems.append(Problem(fname, None, None, None, "缺少 department.yaml（部门信息、years、rule_set）"))
+        return {}
+    try:
+        text, _ = read_text(meta_path)
+        meta = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        problems.append(Problem(fname, None, None, None, f"YAML 格式错误：{exc}"))
+        return {}
+    except DataError as err:
+        problems.extend(err.problems)
+        return {}
+    if not isinstance(meta, dict):
+        problems.append(Problem(fname, None, None, None, "应为键值对（YAML 映射）"))
+        return {}
+    for key in META_REQUIRED:
+        if meta.get(key) in (None, "", []):
+            problems.append(Problem(fname, None, key, None, f"缺少必填字段「{key}」"))
+    code = meta.get("code")
+    if code is not None and str(code) != path.name:
+        problems.append(Problem(fname, None, "code", code, f"部门代码应与目录名一致（{path.name}）"))
+    if code is not None and not CODE_RE.match(str(code)):
+        problems.append(Problem(fname, None, "code", code, "部门代码只能用小写字母、数字、- 和 _"))
+    years = meta.get("years") or []
+    if not isinstance(years, list) or not all(isinstance(y, int) and 1990 <= y <= 2100 for y in years):
+        problems.append(Problem(fname, None, "years", years, "应为年度整数列表，如 [2022, 2023]"))
+        meta["years"] = []
+    for key in ("rule_set", "dept_sheet"):
+        ref = meta.get(key)
+        # a bare name must be a built-in *scoring* rule set (not e.g. findings or pefa2016); a path must exist
+        is_name = ref and not str(ref).endswith((".yaml", ".yml")) and "/" not in str(ref)
+        if ref and (str(ref) not in builtin_rule_sets() if is_name else not rule_file(str(ref), path).is_file()):
+            problems.append(Problem(fname, None, key, ref,
+                                    f"找不到规则集：既不是内置规则集（{'、'.join(builtin_rule_sets())}），"
+                                    "也不是本目录下的文件"))
+    findings_ref = meta.get("findings")
+    if findings_ref and not rule_file(str(findings_ref), path).is_file():
+        problems.append(Problem(fname, None, "findings", findings_ref,
+                                "找不到问题与建议规则文件（内置为 findings；或本目录下的 YAML 路径）"))
+    return meta
+
+
+
+
+def _check_references(tables: dict[str, pd.DataFrame], path: Path, problems: list[Problem]) -> None:
+    """Cross-file checks: scopes exist, parents exist, every scope has a 合计 line."""
+    scopes = tables.get("scopes.csv")
+    if scopes is None:
+        return
+    f_scopes = str(path / "scopes.csv")
+    for _, rec in scopes[scopes["scope_type"].notna() & ~scopes["scope_type"].isin(SCOPE_TYPES)].iterrows():
+        problems.append(Problem(f_scopes, int(rec["src_row"]), "scope_type", rec["scope_type"],
+                                f"范围类型应为：{'、'.join(SCOPE_TYPES)}"))
+    known = set(zip(scopes["year"], scopes["scope_id"]))
+    for _, rec in scopes[scopes["parent_scope_id"].notna()].iterrows():
+        if (rec["year"], rec["parent_scope_id"]) not in known:
+            problems.append(Problem(f_scopes, int(rec["src_row"]), "parent_scope_id", rec["parent_scope_id"],
+                                    f"上级范围在 {rec['year']} 年不存在"))
+    for fname, df in tables.items():
+        if fname == "scopes.csv" or df is None or "scope_id" not in df.columns:
+            continue
+        has = df["scope_id"].notna() & df["year"].notna()
+        for _, rec in df[has].iterrows():
+            if (rec["year"], rec["scope_id"]) not in known:
+                problems.append(Problem(str(path / fname), int(rec["src_row"]), "scope_id", rec["scope_id"],
+                                        f"范围在 scopes.csv 的 {rec['year']} 年中不存在"))
+    budget = tables.get("budget.csv")
+    if budget is not None:
+        f_budget = str(path / "budget.csv")
+        for _, rec in budget[budget["line_type"].notna() & ~budget["line_type"].isin(LINE_TYPES)].iterrows():
+            problems.append(Problem(f_budget, int(rec["src_row"]), "line_type", rec["line_type"],
+                                    f"预算行类型应为：{'、'.join(LINE_TYPES)}"))
+        totals = set(zip(budget.loc[budget["line"] == TOTAL_LINE, "year"],
+                         budget.loc[budget["line"] == TOTAL_LINE, "scope_id"]))
+        for _, rec in scopes.iterrows():
+            if (rec["year"], rec["scope_id"]) not in totals:
+                problems.append(Problem(f_budget, None, "line", TOTAL_LINE,
+                                        f"范围「{rec['scope_id']}」{rec['year']} 年缺少「合计」预算行"
+                                        f"（scopes.csv 第 {int(rec['src_row'])} 行）"))
+        _duplicates(budget, ["year", "scope_id", "line"], f_budget, "预算行", problems)
+    _duplicates(scopes, ["year", "scope_id"], f_scopes, "范围", problems)
+    ind = tables.get("indicators.csv")
+    if ind is not None:
+        f_ind = str(path / "indicators.csv")
+        _duplicates(ind, ["year", "indicator_id"], f_ind, "指标代码", problems)
+        _duplicates(ind, ["year", "scope_id", "level1", "level2", "name"], f_ind, "指标（同一范围的一级、二级、三级指标）",
+                    problems)
+        ids = set(zip(ind["year"], ind["indicator_id"]))
+        for _, rec in ind[ind["parent_id"].notna()].iterrows():
+            if (rec["year"], rec["parent_id"]) not in ids:
+                problems.append(Problem(f_ind, int(rec["src_row"]), "parent_id", rec["parent_id"],
+                                        f"父指标在 {rec['year']} 年不存在（应为同一年度某行的 indicator_id）"))
+    stated = tables.get("stated.csv")
+    if stated is not None:
+        f_stated = str(path / "stated.csv")
+        _duplicates(stated, ["year", "figure_id"], f_stated, "陈述数字代码", problems)
+        for _, rec in stated[stated["kind"].notna() & ~stated["kind"].isin(STATED_KINDS)].iterrows():
+            problems.append(Problem(f_stated, int(rec["src_row"]), "kind", rec["kind"],
+                                    f"类别应为：{'、'.join(STATED_KINDS)}"))
+        needs_value = stated["kind"].ne("等级") & stated["value"].isna()
+        for _, rec in stated[needs_value].iterrows():
+            problems.append(Problem(f_stated, int(rec["src_row"]), "value", None, "数值类陈述数字必须填写 value"))
+        for _, rec in stated[stated["expr"].notna()].iterrows():
+            try:
+                ast.parse(rec["expr"], mode="eval")
+            except SyntaxError:
+                problems.append(Problem(f_stated, int(rec["src_row"]), "expr", rec["expr"],
+                                        "复算公式语法错误（见 data/README.md 的公式说明）"))
+
+
+def _empty_table(schema: dict[str, tuple[str, bool]]) -> pd.DataFrame:
+    cols = {"src_row": pd.Series(dtype="int64")}
+    for col, (kind, _) in schema.items():
+        if kind in ("year", "month", "int"):
+            cols[col] = pd.Series(dtype="Int64")
+        elif kind in ("amount", "float"):
+            cols[col] = pd.Series(dtype="float64")
+        else:
+            cols[col] = pd.Series(dtype="str")
+    return pd.DataFrame(cols)
+
+
+def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[str]]:
+    """Return the loaded department (None when unusable), every problem, and notices."""
+    path = Path(path)
+    problems: list[Problem] = []
+    notices: list[str] = []
+    if not path.is_dir():
+        return None, [Problem(str(path), None, None, None, "部门目录不存在")], notices
+    meta = _load_meta(path, problems)
+    years = [int(y) for y in meta.get("years", [])]
+    tables: dict[str, pd.DataFrame | None] = {}
+    for fname, schema in SCHEMAS.items():
+        fpath = path / fname
+        if not fpath.is_file():
+            if fname in REQUIRED_FILES:
+                problems.append(Problem(str(fpath), None, None, None, "缺少必需的文件"))
+            tables[fname] = None
+            continue
+        raw = _read_table(fpath, schema, problems, notices)
+        if raw is None:
+            tables[fname] = None
+            continue
+        df = _convert_columns(raw, schema, str(fpath), years, problems)
+        amount_cols = [c for c, (k, _) in schema.items() if k == "amount"]
+        if "unit" in schema and amount_cols:
+            df = _check_units(df, str(fpath), amount_cols, problems)
+        tables[fname] = df
+    _check_references({k: v for k, v in tables.items() if v is not None}, path, problems)
+    if any(tables[f] is None for f in REQUIRED_FILES) or not meta:
+        return None, problems, notices
+    frames = {TABLE_ATTRS[f]: (tables[f] if tables[f] is not None else _empty_table(SCHEMAS[f]))
+              for f in SCHEMAS}
+    for fname, df in frames.items():
+        df.attrs["file"] = str(path / f"{fname}.csv")
+    dept = Department(code=str(meta.get("code", path.name)), path=path, meta=meta, notices=notices, **frames)
+    return dept, problems, notices
+
+
+#: The checkout's data directory (perfkit is installed editable from the repository).
+REPOSITORY_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def default_data_dir() -> Path:
+    """Return where departments live when no data directory is given.
+
+    ``./data`` (the repository root, where the CLI runs), then ``../data``
+    (``notebooks/``, where JupyterLab runs a notebook), then the checkout's own
+    ``data/``, so a notebook run by papermill from any directory finds the data.
+    """
+    for candidate in (Path("data"), Path("..") / "data"):
+        if find_departments(candidate):
+            return candidate
+    return REPOSITORY_DATA_DIR
+
+
+def resolve(code_or_path: str | Path, data_dir: str | Path | None = None) -> Path:
+    """Return a department's directory from a code (looked up in data_dir) or a path."""
+    candidate = Path(code_or_path)
+    if (candidate / "department.yaml").is_file():
+        return candidate
+    base = Path(data_dir) if data_dir is not None else default_data_dir()
+    if (base / str(code_or_path) / "department.yaml").is_file():
+        return base / str(code_or_path)
+    known = find_departments(base) if base.is_dir() else []
+    raise DataError(Problem(str(base / str(code_or_path)), None, None, str(code_or_path),
+                            f"找不到部门；{base} 下的部门：{'、'.join(known) or '（无）'}"))
+
+
+def load(code_or_path: str | Path, data_dir: str | Path | None = None) -> Department:
+    """Return a validated :class:`Department`; raise :class:`DataError` listing every problem.
+
+    Parameters
+    ----------
+    code_or_path : str or Path
+        A department directory, or a department code looked up under ``data_dir``.
+    data_dir : str or Path, optional
+        Where departments live (default: :func:`default_data_dir`).
+    """
+    dept, problems, _ = validate(resolve(code_or_path, data_dir))
+    if problems:
+        raise DataError(problems)
+    assert dept is not None
+    return dept
+
+
+def find_departments(data_dir: str | Path = "data") -> list[str]:
+    """Return the codes of the departments under ``data_dir`` (directories with department.yaml)."""
+    base = Path(data_dir)
+    return sorted(p.name for p in base.iterdir() if (p / "department.yaml").is_file()) if base.is_dir() else []
+
+
+def load_all(data_dir: str | Path = "data") -> list[Department]:
+    """Return every department under ``data_dir``; raise one DataError listing all problems."""
+    depts, problems = [], []
+    for code in find_departments(data_dir):
+        dept, found, _ = validate(Path(data_dir) / code)
+        problems += found
+        if dept is not None:
+            depts.append(dept)
+    if problems:
+        raise DataError(problems)
+    return depts

@@ -1,0 +1,623 @@
+"""The Word draft of a department-year's self-evaluation report (部门整体支出绩效自评报告).
+
+The document follows the reference report's outline (一、基本情况 / 二、绩效自评情况 /
+三、存在的主要问题 / 四、下一步改进措施) and is filled with perfkit's figures, tables,
+charts and findings, set the way Chinese government documents are (仿宋 body,
+黑体 and 楷体 headings), for an analyst to finish.  Every number is perfkit's:
+the scores and rates of :func:`perfkit.score.scoring.score_year`, the amounts of the
+loaded data, the findings of :func:`perfkit.findings.core.derive_findings`.  What the
+data cannot say is left as a visible 【请补充】 placeholder instead of invented
+prose.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from perfkit.ingest.department import TOTAL_LINE
+from perfkit.outputs.reproducible import normalize_office_file
+from perfkit._util import is_missing as _missing
+from perfkit.errors import RenderError
+
+# Type set of Chinese government documents (GB/T 9704): 小标宋 title, 黑体 first-level
+# headings, 楷体 second-level, 仿宋 body; Latin text and digits in Times New Roman.
+FONTS = {
+    "title": ("方正小标宋简体", 22, True),
+    "heading1": ("黑体", 16, False),
+    "heading2": ("楷体", 16, True),
+    "heading3": ("仿宋", 16, True),
+    "body": ("仿宋", 16, False),
+    "table": ("宋体", 10.5, False),
+    "caption": ("仿宋", 12, False),
+    "note": ("仿宋", 12, False),
+}
+LATIN_FONT = "Times New Roman"
+BODY_LINE_SPACING = Pt(28)  # the fixed 28-point line of official documents
+TABLE_STYLE_NAME = "perfkit 表格文字"
+CAPTION_STYLE_NAME = "perfkit 图表标题"
+NOTE_STYLE_NAME = "perfkit 注"
+PLACEHOLDER = "【请补充】"
+SYNTHETIC_MARK = "示例数据：本报告所用数据为虚构的示例数据，仅供演示，不代表任何真实单位。"
+DRAFT_NOTE = ("（初稿说明：本稿由 perfkit 根据部门数据自动生成，文中数字、表格和问题均由 perfkit 计算；"
+              f"标有{PLACEHOLDER}之处及文字表述请分析人员补充、修改后定稿。）")
+
+SECTIONS = ("一、基本情况", "二、绩效自评情况", "三、存在的主要问题", "四、下一步改进措施")
+BASIC = ("（一）部门职能", "（二）年度总体工作", "（三）部门整体支出绩效目标", "（四）部门整体收支情况",
+         "（五）部门整体绩效管理情况")
+SELF_EVAL = ("（一）自评结论", "（二）履职效能分析", "（三）管理效率分析")
+MANAGEMENT_TOPICS = ("预算编制", "预算执行", "信息公开", "绩效管理", "采购管理", "资产管理")
+INDICATOR_HEADINGS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                      "偏差原因分析及改进措施")
+INDICATOR_WIDTHS_CM = (1.6, 1.8, 3.0, 1.7, 1.7, 1.2, 1.2, 3.4)  # fills the 15.6 cm text width
+NUMERALS = "一二三四五六七八九十"
+MAIN_SECTION = "存在的主要问题"
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _amount(x) -> str:
+    return "—" if _missing(x) else f"{float(x):.2f}"
+
+
+def _score(x) -> str:
+    return "—" if _missing(x) else f"{float(x):.2f}"
+
+
+def _rate(x) -> str:
+    return "—" if _missing(x) else f"{float(x) * 100:.2f}%"
+
+
+def _text(x) -> str:
+    return "" if _missing(x) else str(x)
+
+
+def _chinese_number(i: int) -> str:
+    """Return 一, 二, … 十, 十一 … for 1-based ``i`` (numbering of （一）-style headings)."""
+    if i <= 10:
+        return NUMERALS[i - 1]
+    tens, ones = divmod(i, 10)
+    return f"{'' if tens == 1 else NUMERALS[tens - 1]}十{NUMERALS[ones - 1] if ones else ''}"
+
+
+# --------------------------------------------------------------------------- styles
+
+
+def _set_run_fonts(rpr_owner, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
+    """Set Latin and East Asian fonts on a style or run; drop theme fonts, which would override them."""
+    font = rpr_owner.font
+    font.name = LATIN_FONT
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    font.color.rgb = RGBColor(0, 0, 0)
+    rpr = rpr_owner.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:ascii"), LATIN_FONT)
+    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _setup_styles(doc) -> None:
+    styles = doc.styles
+    for style_name, key in (("Normal", "body"), ("Title", "title"), ("Heading 1", "heading1"),
+                            ("Heading 2", "heading2"), ("Heading 3", "heading3")):
+        name, size, bold = FONTS[key]
+        style = styles[style_name]
+        _set_run_fonts(style, name, size, bold)
+        style.font.italic = False
+        fmt = style.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = BODY_LINE_SPACING if key != "title" else Pt(40)
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(0)
+        if key == "body":
+            fmt.first_line_indent = Pt(size * 2)  # two characters, as official prose is set
+        if key == "title":
+            fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            fmt.space_after = Pt(16)
+            # the default Title style draws a rule under the title; official titles have none
+            ppr = style.element.get_or_add_pPr()
+            border = ppr.find(qn("w:pBdr"))
+            if border is not None:
+                ppr.remove(border)
+        if key.startswith("heading"):
+            fmt.first_line_indent = Pt(FONTS["body"][1] * 2)
+            fmt.keep_with_next = True
+    for style_name, key, align in ((TABLE_STYLE_NAME, "table", None), (CAPTION_STYLE_NAME, "caption", "center"),
+                                   (NOTE_STYLE_NAME, "note", None)):
+        style = styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        name, size, bold = FONTS[key]
+        _set_run_fonts(style, name, size, bold)
+        fmt = style.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        fmt.space_before = Pt(2 if key != "caption" else 4)
+        fmt.space_after = Pt(2 if key != "caption" else 8)
+        if align == "center":
+            fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _setup_page(doc, synthetic: bool) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    footer._p.append(field)
+    if synthetic:
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = header.add_run("示例数据")
+        _set_run_fonts(run, "黑体", 10.5, True)
+        run.font.color.rgb = RGBColor(0xC0, 0, 0)
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+class _Writer:
+    """Adds paragraphs, tables and figures to the document, numbering tables and figures."""
+
+    def __init__(self, doc, figures: dict[str, Path]):
+        self.doc = doc
+        self.figures = dict(figures)
+        self.n_tables = 0
+        self.n_figures = 0
+        # python-docx looks a style name up by scanning every style on each assignment (about 1 ms);
+        # a 300-row table would spend seconds there, so the ids are looked up once.
+        self.style_ids = {s.name: s.style_id for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+
+    def _styled(self, p, style: str | None):
+        if style is not None and style != "Normal":
+            p._p.style = self.style_ids[style]
+        return p
+
+    def heading(self, text: str, level: int) -> None:
+        self.para(text, f"Heading {level}")
+
+    def para(self, text: str, style: str | None = None):
+        return self._styled(self.doc.add_paragraph(text), style)
+
+    def placeholder(self, what: str) -> None:
+        self.para(f"{PLACEHOLDER}{what}")
+
+    def table(self, title: str, headings: tuple[str, ...] | list[str], rows: list[list[str]],
+              widths: tuple[float, ...] | None = None):
+        self.n_tables += 1
+        self.para(f"表{self.n_tables}  {title}", style=CAPTION_STYLE_NAME)
+        table = self.doc.add_table(rows=len(rows) + 1, cols=len(headings))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        all_rows = table.rows
+        head = all_rows[0]
+        tr_pr = head._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")  # repeat the heading row on every page
+        repeat.set(qn("w:val"), "true")
+        tr_pr.append(repeat)
+        for cell, text in zip(head.cells, headings):
+            self._cell(cell, text, bold=True)
+        for row, values in zip(all_rows[1:], rows):
+            for cell, text in zip(row.cells, values):
+                self._cell(cell, text)
+        if widths:
+            table.autofit = False
+            for row in all_rows:
+                for cell, width in zip(row.cells, widths):
+                    cell.width = Cm(width)
+        return table
+
+    def _cell(self, cell, text: str, bold: bool = False) -> None:
+        p = self._styled(cell.paragraphs[0], TABLE_STYLE_NAME)
+        run = p.add_run(text)
+        if bold:
+            run.bold = True
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def figure(self, slot: str, caption: str) -> None:
+        path = self.figures.pop(slot, None)
+        if path is None:
+            return
+        self.n_figures += 1
+        self.doc.add_picture(str(path), width=Cm(15))
+        picture = self.doc.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.first_line_indent = Pt(0)
+        # The body's fixed 28-point line would clip an inline picture to one line's height.
+        picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        picture.paragraph_format.space_before = Pt(6)
+        self.para(f"图{self.n_figures}  {caption}", style=CAPTION_STYLE_NAME)
+
+
+def _figure_slots(figures) -> dict[str, Path]:
+    """Return slot name -> PNG path; a list of paths is keyed by file stem (views' file names)."""
+    if figures is None:
+        return {}
+    if isinstance(figures, Mapping):
+        slots = {str(k): Path(v) for k, v in figures.items()}
+    else:
+        slots = {Path(p).stem: Path(p) for p in figures}
+    missing = [str(p) for p in slots.values() if not p.is_file()]
+    if missing:
+        raise RenderError(f"找不到要插入报告的图片：{'、'.join(missing)}")
+    return slots
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=None, figures=None) -> Path:
+    """Return the path of a .docx draft of the department-year's self-evaluation report.
+
+    Parameters
+    ----------
+    dept : Department
+    year : int
+    path : str or Path
+        Where to write the ``.docx``.
+    scored : YearScore, optional
+        ``perfkit.score.scoring.score_year(dept, year, rulebook_for(dept))``; computed when not given.
+    findings : list of Finding, optional
+        ``perfkit.findings.core.derive_findings(dept, year, scored)``; computed when not
+        given (and left out when that module is not available).
+    figures : mapping or list of paths, optional
+        PNG charts.  Keys (or file stems of a list) place them:
+        ``budget_execution`` (收支情况), ``execution_trend`` (预算执行),
+        ``score_breakdown_<scope_id>`` and ``attainment_<scope_id>`` (that
+        scope's section) — the names perfkit's notebooks save them under; any
+        other figure goes to the appendix, captioned with its key.
+
+    Raises
+    ------
+    RenderError
+        A figure file does not exist.
+    """
+    year = int(year)
+    data = dept.for_year(year)
+    slots = _figure_slots(figures)
+    if scored is None:
+        from perfkit.rules.book import rulebook_for
+        from perfkit.score.scoring import score_year
+
+        scored = score_year(dept, year, rulebook_for(dept))
+    checks = _checks(dept, year, scored)
+    if findings is None:
+        findings = _derive_findings(dept, year, scored, checks)
+
+    doc = Document()
+    _setup_styles(doc)
+    _setup_page(doc, dept.synthetic)
+    w = _Writer(doc, slots)
+    doc.add_paragraph(f"{dept.name}{year}年部门整体支出绩效自评报告", style="Title")
+    if dept.synthetic:
+        p = doc.add_paragraph(style=NOTE_STYLE_NAME)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(SYNTHETIC_MARK)
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xC0, 0, 0)
+    w.para(DRAFT_NOTE, style=NOTE_STYLE_NAME)
+
+    _basic_situation(w, dept, data, year, scored)
+    _self_evaluation(w, dept, data, year, scored)
+    _problems(w, findings)
+    _improvements(w, findings)
+    _appendix(w, dept, year, scored, findings, checks)
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return normalize_office_file(path)
+
+
+def _derive_findings(dept, year: int, scored, checks) -> list:
+    try:
+        from perfkit.findings.core import derive_findings
+    except ImportError:  # findings not available in this build: sections get placeholders
+        return []
+    return derive_findings(dept, year, scored=scored, checks=checks)
+
+
+def _checks(dept, year: int, scored) -> pd.DataFrame | None:
+    try:
+        from perfkit.score.checks import check_stated
+    except ImportError:
+        return None
+    return check_stated(dept, year, scored)
+
+
+def _whole_id(data) -> str | None:
+    whole = data.scopes[data.scopes["scope_type"] == "部门整体"]
+    return str(whole["scope_id"].iloc[0]) if len(whole) else None
+
+
+def _row(df: pd.DataFrame, scope_id: str | None):
+    if scope_id is None or not len(df):
+        return None
+    rows = df[df["scope_id"] == scope_id]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _basic_situation(w: _Writer, dept, data, year: int, scored) -> None:
+    w.heading(SECTIONS[0], 1)
+    w.heading(BASIC[0], 2)
+    functions = [str(f).rstrip("。；;") for f in dept.meta.get("functions") or []]
+    for i, f in enumerate(functions, 1):
+        w.para(f"{i}、{f}。")
+    if not functions:
+        w.placeholder("部门职能（department.yaml 的 functions）。")
+
+    w.heading(BASIC[1], 2)
+    yoy = data.stated[data.stated["kind"] == "同比"] if len(data.stated) else data.stated
+    if len(yoy):
+        parts = [_yoy_phrase(_text(r.label), _text(r.stated_text)) for r in yoy.itertuples(index=False)]
+        w.para(f"{year}年，" + "，".join(parts) + "。")
+    w.placeholder("年度总体工作情况。")
+
+    w.heading(BASIC[2], 2)
+    wid = _whole_id(data)
+    ind = scored.indicators[scored.indicators["scope_id"] == wid] if wid else scored.indicators.iloc[0:0]
+    if len(ind):
+        counts = ind.groupby("level1", sort=False).size()
+        w.para(f"部门整体支出设置绩效指标{len(ind)}项，其中"
+               + "、".join(f"{k}{v}项" for k, v in counts.items()) + "。")
+    w.placeholder("部门整体支出绩效目标。")
+
+    w.heading(BASIC[3], 2)
+    ex = _row(scored.execution, wid)
+    if ex is not None and not _missing(ex["budget"]):
+        w.para(f"{dept.name}{year}年度全年预算数{_amount(ex['budget'])}万元，执行数{_amount(ex['executed'])}万元，"
+               f"完成预算的{_rate(ex['execution_rate'])}。")
+    else:
+        w.placeholder("部门整体全年预算数和执行数（数据中没有部门整体的预算数）。")
+    fin = data.finance.set_index("item")["amount"] if len(data.finance) else pd.Series(dtype=float)
+    sentences = []
+    for total, current, what in (("总收入", "本年收入", "收入"), ("总支出", "本年支出", "支出")):
+        if total in fin.index:
+            s = f"{year}年度{total}{_amount(fin[total])}万元"
+            if current in fin.index:
+                s += f"，其中{current}{_amount(fin[current])}万元"
+            sentences.append(s)
+        elif current in fin.index:
+            sentences.append(f"{year}年度{current}{_amount(fin[current])}万元")
+    others = [i for i in fin.index if i not in ("总收入", "本年收入", "总支出", "本年支出")]
+    sentences += [f"{i}{_amount(fin[i])}万元" for i in others]
+    if sentences:
+        w.para("；".join(sentences) + "。")
+    budget = data.budget
+    lines = budget[(budget["scope_id"] == wid) & (budget["line"] != TOTAL_LINE)] if wid else budget.iloc[0:0]
+    if len(lines):
+        rows = [[_text(r.line), _text(r.line_type), _amount(r.budget_original), _amount(r.budget), _amount(r.executed)]
+                for r in lines.itertuples(index=False)]
+        w.table("部门整体预算执行明细（万元）", ("预算行", "类别", "年初预算数", "全年预算数", "全年执行数"), rows)
+    w.figure("budget_execution", f"{year}年预算执行情况")
+
+    w.heading(BASIC[4], 2)
+    projects = data.scopes[data.scopes["scope_type"] != "部门整体"]
+    if len(projects):
+        counts = projects.groupby("scope_type", sort=False).size()
+        w.para(f"本年度纳入绩效自评的项目和专项资金共{len(projects)}个，其中"
+               + "、".join(f"{k}{v}个" for k, v in counts.items()) + "，自评结果见第二部分。")
+    w.placeholder("部门整体绩效管理情况（组织架构、考核办法等）。")
+
+
+def _yoy_phrase(label: str, stated: str) -> str:
+    """Return label and stated change as one phrase, saying 同比 once (破案数同比 + 上升 15.1%)."""
+    stated = stated.replace(" ", "")
+    if stated.startswith("同比") and label.endswith("同比"):
+        label = label[:-2]
+    return f"{label}{stated}"
+
+
+def _incomplete_phrase(total) -> str:
+    """Return the warning that a total left items unscored (they count 0), or ''."""
+    n = total.get("n_unscored")
+    if _missing(n) or int(n) == 0:
+        return ""
+    return f"其中{int(n)}项因缺少实际完成值等原因无法评分、按0分计入，总分不完整，等级仅供参考。"
+
+
+def _conclusion_sentence(dept, year: int, total, rule) -> str:
+    text = (f"按照{rule.title}（perfkit 规则集 {rule.name}）的评分规则，{year}年部门整体支出绩效自评得分为"
+            f"{_score(total['score'])}分（满分{_score(total['weight'])}分），等级为“{_text(total['grade'])}”。")
+    text += _incomplete_phrase(total)
+    if rule.illustrative:
+        text += "该评分表的分值为示例，待取得官方评分表后替换。"
+    if not _missing(total.get("stated_score")):
+        text += f"报告陈述的自评得分为{_score(total['stated_score'])}分。"
+    return text
+
+
+def _indicator_rows(ind: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for r in ind.itertuples(index=False):
+        rows.append([_text(r.level1), _text(r.level2), _indicator_name(r), _text(r.target),
+                     _text(r.actual), _score(r.weight_used), _score(r.score), _text(r.deviation_note)])
+    return rows
+
+
+def _indicator_name(rec) -> str:
+    """Return the name as the national form prints it: sub-rows (其中项) prefixed 其中：, once."""
+    name = _text(rec.name)
+    if not _missing(getattr(rec, "parent_id", None)) and not name.startswith("其中"):
+        return f"其中：{name}"
+    return name
+
+
+def _level1_sentence(by_level1: pd.DataFrame, scope_id: str) -> str | None:
+    parts = by_level1[by_level1["scope_id"] == scope_id]
+    if not len(parts):
+        return None
+    return "；".join(f"{_text(r.level1)}得分{_score(r.score)}分（分值{_score(r.weight)}分）"
+                    for r in parts.itertuples(index=False)) + "。"
+
+
+def _unscored_sentence(ind: pd.DataFrame) -> str | None:
+    # sub-rows (其中项) are left out of totals by design, not for want of data
+    top = ind[ind["parent_id"].isna()] if "parent_id" in ind.columns else ind
+    unscored = top[top["score"].isna()]
+    if not len(unscored):
+        return None
+    return (f"其中{len(unscored)}项指标无法评分（" + "、".join(unscored["name"].astype(str))
+            + "），未计分，原因见附“指标评分依据”表。")
+
+
+def _self_evaluation(w: _Writer, dept, data, year: int, scored) -> None:
+    w.heading(SECTIONS[1], 1)
+    wid = _whole_id(data)
+    w.heading(SELF_EVAL[0], 2)
+    total = _row(scored.by_scope, wid)
+    if total is not None:
+        w.para(_conclusion_sentence(dept, year, total, scored.rules[wid]))
+    else:
+        w.placeholder("部门整体自评结论（数据中没有部门整体范围）。")
+    rows = [[_text(r.name), _text(r.scope_type), _score(r.weight), _score(r.score), _text(r.grade),
+             _score(r.stated_score)] for r in scored.by_scope.itertuples(index=False)]
+    w.table(f"{year}年度绩效自评得分", ("评价范围", "类型", "分值", "得分", "等级", "报告陈述得分"), rows)
+    if wid:
+        w.figure(f"score_breakdown_{wid}", f"{dept.scope_name(wid)}各一级指标得分")
+
+    w.heading(SELF_EVAL[1], 2)
+    n = 0
+    for scope in data.scopes.itertuples(index=False):
+        n += 1
+        sid = scope.scope_id
+        ind = scored.indicators[scored.indicators["scope_id"] == sid]
+        if sid == wid:
+            w.heading(f"{n}.部门整体绩效指标完成情况分析", 3)
+        else:
+            w.heading(f"{n}.{scope.name}完成情况分析", 3)
+            ex = _row(scored.execution, sid)
+            if ex is not None and not _missing(ex["budget"]):
+                w.para(f"{scope.name}全年预算数{_amount(ex['budget'])}万元，执行数{_amount(ex['executed'])}万元，"
+                       f"执行率{_rate(ex['execution_rate'])}。")
+            else:
+                w.para(f"数据中没有{scope.name}的全年预算数和执行数，预算执行率未计分。")
+            tot = _row(scored.by_scope, sid)
+            if tot is not None:
+                text = (f"{scope.name}自评得分{_score(tot['score'])}分（满分{_score(tot['weight'])}分），"
+                        f"等级为“{_text(tot['grade'])}”。")
+                text += _incomplete_phrase(tot)
+                if not _missing(tot.get("stated_score")):
+                    text += f"报告陈述的自评得分为{_score(tot['stated_score'])}分。"
+                w.para(text)
+        level1 = _level1_sentence(scored.by_level1, sid)
+        if level1:
+            w.para(level1)
+        if len(ind):
+            w.table(f"{scope.name}绩效指标完成情况", INDICATOR_HEADINGS, _indicator_rows(ind), INDICATOR_WIDTHS_CM)
+            unscored = _unscored_sentence(ind)
+            if unscored:
+                w.para(unscored)
+        else:
+            w.para(f"数据中没有{scope.name}的绩效指标。")
+        if sid != wid:
+            w.figure(f"score_breakdown_{sid}", f"{scope.name}各一级指标得分")
+        w.figure(f"attainment_{sid}", f"{scope.name}指标得分率")
+        w.placeholder("完成情况分析及偏差原因。")
+
+    w.heading(SELF_EVAL[2], 2)
+    w.para(f"以下从{'、'.join(MANAGEMENT_TOPICS)}等方面进行分析：")
+    for i, topic in enumerate(MANAGEMENT_TOPICS, 1):
+        w.heading(f"{i}.{topic}", 3)
+        if topic != "预算执行":
+            w.placeholder(f"{topic}情况。")
+            continue
+        rows = [[dept.scope_name(r.scope_id), _amount(r.budget), _amount(r.executed), _rate(r.execution_rate),
+                 _score(r.weight) if r.weight else "—", _score(r.score) if r.weight else "—"]
+                for r in scored.execution.itertuples(index=False)]
+        if rows:
+            w.table(f"{year}年度预算执行情况（万元）",
+                    ("评价范围", "全年预算数", "全年执行数", "执行率", "分值", "得分"), rows)
+        mg = scored.management
+        if len(mg):
+            rows = [[_text(r.label), "—" if _missing(r.value) else f"{r.value:.2f}{_text(r.unit)}",
+                     _score(r.points), _score(r.score), _text(r.reason)] for r in mg.itertuples(index=False)]
+            w.table("部门整体管理指标得分", ("管理指标", "计算值", "分值", "得分", "评分依据"), rows)
+        w.figure("execution_trend", "执行率年度趋势")
+        w.placeholder("预算执行管理情况。")
+
+
+def _main_findings(findings) -> list:
+    return [f for f in findings if getattr(f, "section", "") == MAIN_SECTION]
+
+
+def _problems(w: _Writer, findings) -> None:
+    w.heading(SECTIONS[2], 1)
+    main = _main_findings(findings)
+    for i, f in enumerate(main, 1):
+        w.para(f"（{_chinese_number(i)}）{f.title}。{f.problem}")
+    if not main:
+        w.para("经 perfkit 核查，未发现需要列为主要问题的事项。")
+    w.placeholder("结合部门实际补充的其他问题。")
+
+
+def _improvements(w: _Writer, findings) -> None:
+    w.heading(SECTIONS[3], 1)
+    main = [f for f in _main_findings(findings) if f.recommendations]
+    for i, f in enumerate(main, 1):
+        w.heading(f"（{_chinese_number(i)}）{f.title}（{f.scope_name}）", 2)
+        for j, rec in enumerate(f.recommendations, 1):
+            w.para(f"{j}.{rec}")
+    if not main:
+        w.para("perfkit 未提出改进措施。")
+    w.placeholder("下一步改进措施。")
+
+
+def _appendix(w: _Writer, dept, year: int, scored, findings, checks) -> None:
+    w.heading("附：数据与核对", 1)
+    source = dept.meta.get("source") or "（department.yaml 未写数据来源）"
+    w.para(f"数据来源：{source}。数据目录：{dept.code}；凡不是来源原文给出的数值，见该目录的 ASSUMPTIONS.md 及各表的假设说明。")
+    if checks is not None and len(checks):
+        checked = checks[checks["ok"].notna()]
+        if len(checked):
+            rows = [[_text(r.label), _text(r.stated_text) or _text(r.stated), _text(_fmt_recomputed(r.recomputed)),
+                     "一致" if bool(r.ok) else "不一致"]
+                    for r in checked.itertuples(index=False)]
+            w.table("报告陈述数字复算核对", ("核对项", "报告陈述", "perfkit 复算", "结论"), rows)
+    others = [f for f in findings if getattr(f, "section", "") != MAIN_SECTION]
+    if others:
+        rows = [[f.title, f.scope_name, f.problem, "；".join(f.recommendations)] for f in others]
+        w.table("其他发现", ("类别", "评价范围", "问题", "建议"), rows)
+    ind = scored.indicators
+    if len(ind):
+        rows = [[dept.scope_name(r.scope_id), _text(r.name), _text(r.reason)] for r in ind.itertuples(index=False)]
+        w.table("指标评分依据", ("评价范围", "三级指标", "评分依据（perfkit 计算）"), rows)
+    if scored.problems:
+        w.para("评分时发现的数据问题：")
+        for p in scored.problems:
+            w.para(f"• {p}", style=NOTE_STYLE_NAME)
+    for slot in list(w.figures):
+        w.figure(slot, slot)
+
+
+def _fmt_recomputed(x) -> str:
+    if _missing(x):
+        return ""
+    try:
+        return f"{float(x):.4f}".rstrip("0").rstrip(".")
+    except (TypeError, ValueError):
+        return str(x)

@@ -1,0 +1,1 @@
+"""Step 5: presentation for notebooks: tables (views), charts and the CJK font."""

@@ -1,0 +1,434 @@
+"""Presentation: turn a :class:`~perfkit.analysis.YearAnalysis` into Chinese tables, text and figures.
+
+The notebooks call only these functions, one per cell, so a notebook is a
+layout and every figure in it is computed here from perfkit's results.  Tables
+are plain DataFrames with formatted strings (no ``Styler``: its HTML carries
+random ids, which would make re-rendered reports differ and nbval flaky).
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.analysis import YearAnalysis
+
+# Every heading a table shows, so wording changes in one place.
+COLUMNS = {
+    "scope": "评价范围",
+    "line": "预算行",
+    "budget_original": "年初预算数（万元）",
+    "budget": "全年预算数（万元）",
+    "executed": "全年执行数（万元）",
+    "execution_rate": "执行率",
+    "weight": "分值",
+    "score": "得分",
+    "grade": "等级",
+    "reason": "说明",
+    "item": "项目",
+    "amount": "金额（万元）",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "rule": "适用规则",
+    "prior": "上年值",
+    "current": "本年值",
+    "change": "变动",
+    "pct_change": "变动率",
+    "note": "备注",
+    "label": "核对项",
+    "stated": "报告陈述",
+    "recomputed": "复算",
+    "difference": "差额",
+    "result": "结论",
+    "detail": "依据",
+    "severity": "严重程度",
+    "subject": "对象",
+    "problem": "问题",
+    "recommendation": "改进措施",
+}
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _num(value, decimals: int = 2) -> str:
+    """Format a number for display; empty for missing (display only, totals use raw values)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    try:
+        if pd.isna(value):
+            return "—"
+    except (TypeError, ValueError):
+        pass
+    return f"{float(value):,.{decimals}f}"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _pct(value, decimals: int = 2) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{float(value) * 100:.{decimals}f}%"
+
+
+def _text(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _md(text: str):
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def _table(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Return ``df`` with only ``columns`` (in order), renamed to their Chinese headings."""
+    out = df[[c for c in columns if c in df.columns]].rename(columns=columns)
+    return out.reset_index(drop=True).rename(index=lambda i: i + 1)
+
+
+def _empty(message: str):
+    return _md(f"*{message}*")
+
+
+# ---------------------------------------------------------------- common
+
+
+def configure_display() -> None:
+    """Show tables whole: reasons and source sentences are the point, so cells are not cut at 50 characters."""
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 500)
+    pd.set_option("display.max_columns", 50)
+
+
+def title(a: YearAnalysis, subject: str):
+    """Return the report heading: department, year, subject, and the synthetic-data mark."""
+    mark = "（示例数据）" if a.dept.synthetic and "示例数据" not in a.dept.name else ""
+    lines = [f"# {a.dept.name}{mark} {a.year} 年{subject}"]
+    rules = f"指标评分规则集：`{a.dept.meta.get('rule_set')}`"
+    if a.dept.meta.get("dept_sheet"):
+        rules += f"；部门整体评分表：`{a.dept.meta['dept_sheet']}`"
+    lines.append(f"数据：`{a.dept.code}`；{rules}。")
+    if a.dept.synthetic:
+        lines.append("> **示例数据**：本部门为虚构的示例部门，用于演示与测试全部评分规则，不代表任何真实单位。")
+    return _md("\n\n".join(lines))
+
+
+def figures_dir(a: YearAnalysis, output_dir: str | Path | None) -> Path:
+    """Return where a notebook saves its figures: output_dir, or ``reports/_notebook/<code>/<year>`` by default."""
+    if output_dir is not None:
+        return Path(output_dir)
+    from perfkit.ingest.department import REPOSITORY_DATA_DIR
+
+    return REPOSITORY_DATA_DIR.parent / "reports" / "_notebook" / a.dept.code / str(a.year)
+
+
+def _save_and_show(fig, a: YearAnalysis, output_dir: str | Path | None, name: str):
+    """Save ``fig`` under output_dir and return an Image of the saved file (one rendering, same bytes)."""
+    from IPython.display import Image
+
+    from perfkit.present.charts import save_figure
+
+    path = save_figure(fig, figures_dir(a, output_dir) / name)
+    fig.clear()
+    return Image(filename=str(path))
+
+
+# ---------------------------------------------------------------- budget execution
+
+
+def execution_summary(a: YearAnalysis):
+    """Return a paragraph on the whole department's execution, its score and the stated rate."""
+    ex = a.scored.execution
+    whole = ex[ex["scope_id"] == "whole"]
+    if whole.empty or pd.isna(whole["budget"].iloc[0]):
+        return _empty("数据中没有部门整体的预算数。")
+    r = whole.iloc[0]
+    text = (f"{a.year} 年部门整体全年预算数 **{_num(r['budget'])} 万元**，全年执行数 **{_num(r['executed'])} 万元**，"
+            f"执行率 **{_pct(r['execution_rate'])}**。")
+    if r["weight"] > 0:
+        text += f"预算执行率得分 **{_num(r['score'])} / {_num(r['weight'])}**。"
+    else:
+        mg = getattr(a.scored, "management", None)
+        done = mg[(mg["scope_id"] == "whole") & (mg["item"] == "budget_completion")] if mg is not None else None
+        if done is not None and len(done):
+            d = done.iloc[0]
+            text += (f"部门整体评分表不单列预算执行率，{d['label']}在管理效率中计 "
+                     f"**{_num(d['score'])} / {_num(d['points'])}** 分。")
+    stated = _stated_check(a, "execution_rate")
+    if stated is not None and not pd.isna(stated["ok"]):
+        verdict = "一致" if bool(stated["ok"]) else "不一致"
+        text += (f"\n\n报告陈述的执行率为 {stated['stated_text']}，复算为 {_num(stated['recomputed'], 3)}%，"
+                 f"按其印刷精度{verdict}。")
+    return _md(text)
+
+
+def _stated_check(a: YearAnalysis, figure_id: str):
+    checks = a.checks
+    if "figure_id" not in checks.columns:
+        return None
+    rows = checks[checks["figure_id"] == figure_id]
+    return rows.iloc[0] if len(rows) else None
+
+
+def execution_table(a: YearAnalysis) -> pd.DataFrame:
+    """Return budget, execution, rate and score by scope (合计 lines), then breakdown lines."""
+    ex = a.scored.execution.copy()
+    budget = a.data.budget
+    ex["scope"] = ex["scope_id"].map(a.dept.scope_name)
+    ex["line"] = "合计"
+    lines = budget[budget["line"] != "合计"].copy()
+    if len(lines):
+        lines["scope"] = lines["scope_id"].map(a.dept.scope_name)
+        lines["execution_rate"] = lines["executed"] / lines["budget"].where(lines["budget"] > 0)
+    table = pd.concat([ex, lines], ignore_index=True) if len(lines) else ex
+    orig = budget[budget["line"] == "合计"].set_index("scope_id")["budget_original"]
+    table.loc[table["line"] == "合计", "budget_original"] = table.loc[table["line"] == "合计", "scope_id"].map(orig)
+    out = pd.DataFrame({
+        COLUMNS["scope"]: table["scope"],
+        COLUMNS["line"]: table["line"],
+        COLUMNS["budget_original"]: table["budget_original"].map(_num),
+        COLUMNS["budget"]: table["budget"].map(_num),
+        COLUMNS["executed"]: table["executed"].map(_num),
+        COLUMNS["execution_rate"]: table["execution_rate"].map(_pct),
+        COLUMNS["weight"]: table["weight"].map(_num),
+        COLUMNS["score"]: table["score"].map(_num),
+        COLUMNS["reason"]: table["reason"].map(_text),
+    })
+    return out.rename(index=lambda i: i + 1)
+
+
+def execution_chart(a: YearAnalysis, output_dir: str | Path | None = None):
+    """Return the saved budget-vs-executed chart of every scope with amounts."""
+    from perfkit.present.charts import plot_execution
+
+    ex = a.scored.execution.dropna(subset=["budget"])
+    df = pd.DataFrame({"label": ex["scope_id"].map(a.dept.scope_name), "budget": ex["budget"],
+                       "executed": ex["executed"], "execution_rate": ex["execution_rate"]})
+    fig = plot_execution(df, title=f"{a.year} 年预算执行情况")
+    return _save_and_show(fig, a, output_dir, "budget_execution.png")
+
+
+def finance_table(a: YearAnalysis):
+    """Return income and expenditure totals."""
+    fin = a.data.finance
+    if fin.empty:
+        return _empty("数据中没有收支总额。")
+    return pd.DataFrame({COLUMNS["item"]: fin["item"], COLUMNS["amount"]: fin["amount"].map(_num),
+                         "来源": fin["source"]}).rename(index=lambda i: i + 1)
+
+
+def yoy_budget_table(a: YearAnalysis):
+    """Return year-over-year changes of the budget lines (amounts) and execution rates (百分点)."""
+    from perfkit.compare import core as compare
+
+    if a.prior_year is None:
+        return _empty(f"无上年数据：数据中没有 {a.year} 年之前的年度，无法同比。")
+    amounts = compare.yoy_budget(a.dept, a.year)
+    rates = compare.yoy_execution(a.dept, a.year).assign(field_label="执行率（%）")
+    table = pd.concat([amounts, rates], ignore_index=True)
+    # scopes in scopes.csv order; within a scope 合计 first, then the lines in budget.csv order
+    scope_rank = {sid: i for i, sid in enumerate(dict.fromkeys(a.data.scopes["scope_id"]))}
+    lines = a.dept.budget.sort_values("line", key=lambda s: s.ne("合计"), kind="stable")
+    line_rank = {line: i for i, line in enumerate(dict.fromkeys(lines["line"]))}
+    table = (table.assign(_scope=table["scope_id"].map(scope_rank), _line=table["line"].map(line_rank))
+             .sort_values(["_scope", "_line"], kind="stable"))
+    return _change_table(table, ["scope_name", "line", "field_label", "prior_label", "prior", "current", "change",
+                                 "change_unit", "pct_change", "note"])
+
+
+def _change_table(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Format a perfkit.compare.core table: chosen columns, numbers to 2 decimals, compare's Chinese headings."""
+    from perfkit.compare.core import COLUMN_LABELS
+
+    shown = df[[c for c in columns if c in df.columns]].copy()
+    for col in shown.columns:
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].map(_num)
+        elif shown[col].dtype == "boolean" or pd.api.types.is_bool_dtype(shown[col]):
+            shown[col] = shown[col].map(lambda v: "—" if pd.isna(v) else ("是" if bool(v) else "否"))
+        else:
+            shown[col] = shown[col].map(_text)
+    labels = {**COLUMN_LABELS, "title": "PEFA 指标", "grades": "各年等级", "score": "PEFA 评分（三年取两年）"}
+    return shown.rename(columns=labels).reset_index(drop=True).rename(index=lambda i: i + 1)
+
+
+def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
+    """Return the multi-year execution-rate chart (needs two or more years)."""
+    from perfkit.present.charts import plot_trend
+    from perfkit.score.scoring import score_execution
+
+    if len(a.dept.years) < 2:
+        return _empty("只有一个年度的数据，没有趋势图。")
+    ex = score_execution(a.dept.budget[a.dept.budget["year"] <= a.year], a.scored.rules.get("whole"))
+    df = pd.DataFrame({"year": ex["year"], "series": ex["scope_id"].map(a.dept.scope_name),
+                       "value": ex["execution_rate"] * 100})
+    fig = plot_trend(df, title="执行率（%）年度趋势", ylabel="执行率（%）")
+    return _save_and_show(fig, a, output_dir, "execution_trend.png")
+
+
+def pefa_table(a: YearAnalysis):
+    """Return PEFA PI-1 and PI-2 scores over the last three years up to this year, with the base used."""
+    from perfkit.compare import core as compare
+
+    years = [y for y in a.dept.years if y <= a.year][-3:]
+    summary = compare.pefa_summary(a.dept, years=years)
+    return _change_table(summary, ["title", "by_label", "years", "base_label", "grades", "score", "note"])
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def score_summary(a: YearAnalysis):
+    """Return the self-evaluation conclusion per scope: computed total, coverage, grade, stated score."""
+    cov = a.coverage.set_index("scope_id")
+    stated = a.data.scopes.set_index("scope_id")["stated_score"]
+    parts = []
+    for _, r in a.scored.by_scope.iterrows():
+        sid = r["scope_id"]
+        line = f"- **{a.dept.scope_name(sid)}**：perfkit 计算得分 **{_num(r['score'])} / {_num(r['weight'])}**"
+        c = cov.loc[sid] if sid in cov.index else None
+        if c is not None and c["n_unscored"] > 0:
+            line += (f"（其中 {int(c['n_unscored'])} 项、共 {_num(c['weight_unscored'])} 分因缺少实际完成值等原因无法评分，"
+                     f"按 0 分计入；已评部分得分率 {_pct(c['score_rate_scored'], 1)}），"
+                     f"等级 {_text(r['grade'])}（总分不完整，仅供参考）")
+        else:
+            line += f"，等级 **{_text(r['grade'])}**"
+        s_score = stated.get(sid)
+        if s_score is not None and not pd.isna(s_score):
+            line += f"；报告自评得分 {_num(s_score)}"
+        parts.append(line + "。")
+    return _md("\n".join(parts) if parts else "*无评分结果。*")
+
+
+def totals_table(a: YearAnalysis) -> pd.DataFrame:
+    """Return scores per 一级指标 and per scope."""
+    lv = a.scored.by_level1.copy()
+    lv["scope"] = lv["scope_id"].map(a.dept.scope_name)
+    lv["weight"] = lv["weight"].map(_num)
+    lv["score"] = lv["score"].map(_num)
+    return _table(lv, {"scope": COLUMNS["scope"], "level1": COLUMNS["level1"], "weight": COLUMNS["weight"],
+                       "score": COLUMNS["score"]})
+
+
+def management_table(a: YearAnalysis):
+    """Return the management-efficiency items of the whole-department score sheet, with values and reasons."""
+    mg = getattr(a.scored, "management", None)
+    if mg is None or mg.empty:
+        return _empty("所用规则集没有管理效率（部门整体评分表）项目。")
+    t = mg.copy()
+    t["scope"] = t["scope_id"].map(a.dept.scope_name)
+    t["value"] = [_num(v) + (u if isinstance(u, str) and not pd.isna(v) else "") for v, u in zip(t["value"], t["unit"])]
+    t["points"] = t["points"].map(_num)
+    t["score"] = t["score"].map(_num)
+    t["reason"] = t["reason"].map(_text)
+    return _table(t, {"scope": COLUMNS["scope"], "label": "管理效率指标", "value": "数值", "points": COLUMNS["weight"],
+                      "score": COLUMNS["score"], "reason": COLUMNS["reason"]})
+
+
+def score_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
+    """Return the saved score-breakdown chart of one scope."""
+    from perfkit.present.charts import plot_score_breakdown
+
+    lv = a.scored.by_level1
+    df = lv[lv["scope_id"] == scope_id][["level1", "weight", "score"]]
+    fig = plot_score_breakdown(df, title=f"{a.dept.scope_name(scope_id)}各一级指标得分")
+    return _save_and_show(fig, a, output_dir, f"score_breakdown_{scope_id}.png")
+
+
+def indicator_table(a: YearAnalysis) -> pd.DataFrame:
+    """Return every indicator with target, actual, rule, weight, score and reason."""
+    ind = a.scored.indicators.copy()
+    ind["scope"] = ind["scope_id"].map(a.dept.scope_name)
+    ind["weight"] = ind["weight_used"].map(_num)
+    ind["score"] = ind["score"].map(_num)
+    if "rule_label" in ind.columns:
+        ind["rule"] = ind["rule_label"].where(ind["rule_label"].notna(), ind["rule"])
+    for col in ("target", "actual", "rule", "reason"):
+        ind[col] = ind[col].map(_text)
+    return _table(ind, {"scope": COLUMNS["scope"], "level1": COLUMNS["level1"], "level2": COLUMNS["level2"],
+                        "name": COLUMNS["name"], "target": COLUMNS["target"], "actual": COLUMNS["actual"],
+                        "rule": COLUMNS["rule"], "weight": COLUMNS["weight"], "score": COLUMNS["score"],
+                        "reason": COLUMNS["reason"]})
+
+
+def attainment_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
+    """Return the saved per-indicator attainment chart of one scope."""
+    from perfkit.present.charts import plot_attainment
+
+    ind = a.scored.indicators
+    df = ind[ind["scope_id"] == scope_id][["name", "score", "weight_used", "met"]]
+    fig = plot_attainment(df, title=f"{a.dept.scope_name(scope_id)}指标得分率")
+    return _save_and_show(fig, a, output_dir, f"attainment_{scope_id}.png")
+
+
+def yoy_indicator_table(a: YearAnalysis):
+    """Return year-over-year changes of indicator actuals, with direction checks."""
+    from perfkit.compare import core as compare
+
+    if a.prior_year is None and a.data.indicators["prior_actual"].isna().all():
+        return _empty("无上年数据，无法同比。")
+    return _change_table(compare.yoy_indicators(a.dept, a.year),
+                         ["scope_name", "name", "target", "prior_text", "actual", "change", "change_unit",
+                          "pct_change", "direction_met", "at_boundary", "note"])
+
+
+def checks_table(a: YearAnalysis) -> pd.DataFrame:
+    """Return the stated-figure and table-arithmetic checks with both numbers."""
+    c = a.checks.copy()
+    c["result"] = c["ok"].map(lambda ok: "仅列示" if pd.isna(ok) else ("一致" if bool(ok) else "不一致"))
+    # the stated figure at its printed precision, the recomputed one with one digit more
+    decimals = c["decimals"].fillna(2).astype(int) if "decimals" in c.columns else pd.Series(2, index=c.index)
+    c["stated"] = [_num(v, d) if _is_number(v) else _text(v) for v, d in zip(c["stated"], decimals)]
+    c["recomputed"] = [_num(v, d + 1) if _is_number(v) else _text(v) for v, d in zip(c["recomputed"], decimals)]
+    c["scope"] = c["scope_id"].map(lambda sid: a.dept.scope_name(sid) if isinstance(sid, str) else "")
+    return _table(c, {"scope": COLUMNS["scope"], "label": COLUMNS["label"], "stated": COLUMNS["stated"], "recomputed": COLUMNS["recomputed"],
+                      "result": COLUMNS["result"], "detail": COLUMNS["detail"]})
+
+
+def data_problems(a: YearAnalysis):
+    """Return the data problems scoring met (unreadable targets etc.), or a note that there are none."""
+    problems = a.scored.problems
+    if not problems:
+        return _md("未发现无法解读的指标值。")
+    return pd.DataFrame({"问题": [str(p) for p in problems]}).rename(index=lambda i: i + 1)
+
+
+# ---------------------------------------------------------------- findings
+
+
+def problems_markdown(a: YearAnalysis):
+    """Return the findings that belong under 存在的主要问题, numbered."""
+    main = [f for f in a.findings if getattr(f, "section", "") == "存在的主要问题"]
+    if not main:
+        return _md("未发现需要列为主要问题的事项。")
+    lines = [f"{i}. **{f.subject}**（{f.scope_name}）：{f.problem}" for i, f in enumerate(main, 1)]
+    return _md("\n".join(lines))
+
+
+def recommendations_markdown(a: YearAnalysis):
+    """Return the recommendations of the main findings, numbered (一、二、…)."""
+    numerals = "一二三四五六七八九十"
+    main = [f for f in a.findings if getattr(f, "section", "") == "存在的主要问题" and f.recommendations]
+    if not main:
+        return _md("暂无改进措施。")
+    blocks = []
+    for i, f in enumerate(main):
+        head = numerals[i] if i < len(numerals) else str(i + 1)
+        recs = "".join(f"\n   - {r}" for r in f.recommendations)
+        blocks.append(f"（{head}）**{f.subject}**：{recs}")
+    return _md("\n".join(blocks))
+
+
+def findings_table(a: YearAnalysis) -> pd.DataFrame:
+    """Return every finding with severity, scope, subject, problem and recommendations."""
+    rows = [{"severity": f.severity, "scope": f.scope_name, "subject": f.subject, "problem": f.problem,
+             "recommendation": "；".join(f.recommendations)} for f in a.findings]
+    return _table(pd.DataFrame(rows, columns=["severity", "scope", "subject", "problem", "recommendation"]),
+                  {k: COLUMNS[k] for k in ("severity", "scope", "subject", "problem", "recommendation")})

@@ -1,0 +1,619 @@
+"""Scoring rule sets: YAML files under ``perfkit/rules/`` (or a user's copy), loaded and validated.
+
+Weights, bands and thresholds that domain.md tags [C] or [?] are data, not
+code: a department points ``rule_set:`` in its ``department.yaml`` at a built-in
+name (``cz2020``) or at an edited copy.  A file may start from another with
+``extends: <name or path>`` and override only what differs; mappings merge key
+by key, lists are replaced whole.
+
+Every rule section carries ``source`` (where the rule comes from) and
+``confidence`` (``V`` seen in an official text or form, ``C`` implemented the
+same way in practice, ``?`` plausible, to be confirmed).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import yaml
+
+from perfkit.errors import RuleSetError
+from perfkit.rules.files import BUILTIN_RULES_DIR as RULES_DIR
+from perfkit.rules.files import read_yaml, rule_file
+from perfkit.score.figures import ExprError, parse_expr
+from perfkit.score.targets import LEVELS
+
+KINDS = ("indicator_scoring", "dept_sheet")
+CONFIDENCES = ("V", "C", "?")
+OPS = (">=", ">", "=", "<=", "<")
+REVERSE_METHODS = ("ratio", "linear")
+KEEP_MEANINGS = ("no_decline", "unchanged")
+EXECUTION_BASES = ("budget", "budget_original")
+ITEM_METHODS = ("proportional", "bands")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A 一级指标 group of a rule set: its default weight and the table names it covers."""
+
+    name: str
+    weight: float
+    level1: tuple[str, ...]
+    level2: tuple[str, ...] = ()
+    block: str | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    """A qualitative band: score between ``low`` and ``high`` (fractions of the weight)."""
+
+    name: str
+    low: float
+    high: float
+    top: bool = False  # the highest band includes its upper bound
+
+    def contains(self, fraction: float) -> bool:
+        """Return True when a score fraction lies in the band."""
+        eps = 1e-9
+        upper_ok = fraction <= self.high + eps if self.top else fraction < self.high - eps
+        return fraction >= self.low - eps and upper_ok
+
+
+@dataclass(frozen=True)
+class ManagementItem:
+    """A management-ratio line of a whole-department score sheet (预算调整率 …)."""
+
+    id: str
+    label: str
+    expr: str
+    unit: str
+    points: float
+    method: str
+    target: float | None = None
+    bands: tuple[tuple[str, float, float], ...] = ()  # (op, value, points), first match wins
+    else_points: float = 0.0
+    absolute: bool = False
+    source: str = ""
+    confidence: str = "?"
+
+    def score(self, value: float) -> float:
+        """Return the points earned by a ratio value (NaN stays NaN)."""
+        if value is None or math.isnan(value):
+            return math.nan
+        if self.absolute:
+            value = abs(value)
+        if self.method == "proportional":
+            if not self.target:
+                return self.points if value >= 0 else 0.0
+            return max(0.0, min(value / self.target, 1.0)) * self.points
+        for op, bound, points in self.bands:
+            if compare(value, op, bound):
+                return points
+        return self.else_points
+
+
+def compare(value: float, op: str, bound: float) -> bool:
+    """Return whether ``value op bound`` holds (with a tolerance for float noise at the bound)."""
+    eps = 1e-9 * max(1.0, abs(bound))
+    if op == ">=":
+        return value >= bound - eps
+    if op == ">":
+        return value > bound + eps
+    if op == "<=":
+        return value <= bound + eps
+    if op == "<":
+        return value < bound - eps
+    return abs(value - bound) <= eps
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """A validated scoring rule set (see the comments in ``perfkit/rules/cz2020.yaml``)."""
+
+    name: str
+    title: str
+    kind: str
+    path: Path
+    source: str
+    illustrative: bool
+    total: float
+    execution_weight: float
+    execution_base: str
+    execution_cap: float
+    groups: tuple[Group, ...]
+    redistribute: tuple[tuple[str, tuple[str, ...]], ...]
+    bare_value_op: str
+    fraction_rates: bool
+    over_threshold: float
+    over_deduction: float
+    reverse_method: str
+    clip_negative: bool
+    bands: tuple[Band, ...]
+    levels: Mapping[str, tuple[str, float]]
+    deadline_missed_level: str
+    keep_tolerance_pp: float
+    keep_tolerance_rel: float
+    keep_means: str
+    direction_missed_level: str
+    direction_short_level: str
+    grades: tuple[tuple[str, float], ...]
+    management: tuple[ManagementItem, ...] = ()
+    management_block: str = "管理效率"
+    provenance: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def group_names(self) -> list[str]:
+        """Return the 一级指标 group names, in the rule set's order."""
+        return [g.name for g in self.groups]
+
+    def group_of(self, level1, level2=None) -> str | None:
+        """Return the group a table's 一级/二级指标 belong to, or None when the rule set does not know it.
+
+        A 二级指标 alias wins over the 一级指标: older tables put 服务对象满意度指标
+        under 效益指标, and its points are still the satisfaction points.
+        """
+        l1 = _clean(level1)
+        l2 = _clean(level2)
+        if l2:
+            for g in self.groups:
+                if l2 in g.level2:
+                    return g.name
+        if l1:
+            for g in self.groups:
+                if l1 in g.level1 or l1 == g.name:
+                    return g.name
+        return None
+
+    def group_weights(self, present: set[str]) -> dict[str, float]:
+        """Return each group's default weight when only the ``present`` groups have indicators.
+
+        A missing group listed under ``redistribute`` hands its weight to its
+        targets in proportion to their weights (财预〔2020〕10号: no 满意度
+        indicator moves its 10 points to 产出 and 效益).
+        """
+        weights = {g.name: g.weight for g in self.groups}
+        for source, targets in self.redistribute:
+            if source in present or source not in weights:
+                continue
+            receivers = [t for t in targets if t in present]
+            base = sum(weights[t] for t in receivers)
+            if base <= 0:
+                continue
+            moved = weights[source]
+            for t in receivers:
+                weights[t] += moved * weights[t] / base
+            weights[source] = 0.0
+        return weights
+
+    def block_of(self, group: str) -> str | None:
+        """Return the block (履职效能 …) a group belongs to on a whole-department sheet, None otherwise."""
+        return next((g.block for g in self.groups if g.name == group), None)
+
+    def level_fraction(self, level: str) -> float:
+        """Return the fraction of the weight a qualitative level earns."""
+        return self.levels[level][1]
+
+    def band_of_level(self, level: str) -> Band:
+        """Return the band a qualitative level belongs to."""
+        name = self.levels[level][0]
+        return next(b for b in self.bands if b.name == name)
+
+    def grade(self, score: float) -> str | None:
+        """Return the grade (优/良/中/差) of a score, None when the score is missing."""
+        if score is None or (isinstance(score, float) and math.isnan(score)):
+            return None
+        for label, low in self.grades:
+            if score >= low - 1e-9:
+                return label
+        return self.grades[-1][0]
+
+    def describe(self) -> str:
+        """Return a one-line Chinese description (name, title, and whether weights are illustrative)."""
+        note = "（示例权重，待用户提供正式分值）" if self.illustrative else ""
+        return f"{self.name}：{self.title}{note}"
+
+
+def _clean(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def builtin_names() -> list[str]:
+    """Return the names of the built-in scoring rule sets."""
+    names = []
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        try:
+            with path.open(encoding="utf-8") as fh:
+                head = yaml.safe_load(fh) or {}
+        except yaml.YAMLError:
+            continue
+        if isinstance(head, dict) and (head.get("kind") in KINDS or "extends" in head):
+            names.append(path.stem)
+    return names
+
+
+def rule_path(name_or_path: str | Path, base_dir: str | Path | None = None) -> Path:
+    """Return the file a rule-set reference points to: a built-in name, or a path (relative to base_dir)."""
+    return rule_file(str(name_or_path), Path(base_dir) if base_dir is not None else Path("."))
+
+
+def load_rules(name_or_path: str | Path, base_dir: str | Path | None = None) -> RuleSet:
+    """Return the validated :class:`RuleSet` named or pointed to.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A built-in name (``cz2020``) or a YAML path.
+    base_dir : str or Path, optional
+        Directory that relative paths resolve against (the department's data
+        directory); the current directory when None.
+
+    Raises
+    ------
+    RuleSetError
+        When the file is missing or unreadable, or any rule is invalid; the
+        message lists every error found, in Chinese.
+    """
+    path = rule_path(name_or_path, base_dir)
+    raw = _read_merged(path, [])
+    return _build(raw, path)
+
+
+def _read_merged(path: Path, chain: list[Path]) -> dict:
+    if not path.is_file():
+        if path.parent == RULES_DIR:
+            known = "、".join(builtin_names())
+            raise RuleSetError(f"找不到规则集「{path.stem}」：内置规则集有 {known}；也可以写 YAML 文件路径")
+        raise RuleSetError(f"找不到规则集文件：{path}")
+    resolved = path.resolve()
+    if resolved in chain:
+        loop = " → ".join(str(p) for p in chain + [resolved])
+        raise RuleSetError(f"规则集 extends 形成循环：{loop}")
+    raw = read_yaml(path, "规则集")
+    parent_ref = raw.pop("extends", None)
+    if parent_ref is None:
+        return raw
+    parent = _read_merged(rule_path(parent_ref, path.parent), chain + [resolved])
+    parent.pop("name", None)
+    return _merge(parent, raw)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class _Checker:
+    """Collects every error of one file, so a user fixes the file in one pass."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.errors: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.errors.append(f"「{where}」{message}")
+
+    def section(self, raw: dict, key: str, allowed: set[str], provenance: bool = True) -> dict:
+        value = raw.get(key)
+        if not isinstance(value, dict):
+            self.fail(key, "缺失或不是映射")
+            return {}
+        for extra in sorted(set(value) - allowed - {"source", "confidence"}):
+            self.fail(f"{key}.{extra}", f"不是可用的键（可用：{'、'.join(sorted(allowed))}）")
+        if provenance:
+            self.provenance(value, key)
+        return value
+
+    def provenance(self, value: dict, where: str) -> tuple[str, str]:
+        source = value.get("source")
+        conf = value.get("confidence")
+        if not isinstance(source, str) or not source.strip():
+            self.fail(f"{where}.source", "缺失：每条规则须写明来源")
+        if conf not in CONFIDENCES:
+            self.fail(f"{where}.confidence", f"应为 V、C 或 ?（加引号写作 \"?\"），现为 {conf!r}")
+        return str(source or ""), str(conf or "")
+
+    def number(self, value: Any, where: str, low: float | None = None, high: float | None = None,
+               low_open: bool = False) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            self.fail(where, f"应为数字，现为 {value!r}")
+            return math.nan
+        if low is not None and (value <= low if low_open else value < low):
+            self.fail(where, f"应{'大于' if low_open else '不小于'} {low}，现为 {value}")
+        if high is not None and value > high:
+            self.fail(where, f"应不大于 {high}，现为 {value}")
+        return float(value)
+
+    def choice(self, value: Any, where: str, options: tuple) -> str:
+        if value not in options:
+            self.fail(where, f"应为 {'、'.join(map(str, options))} 之一，现为 {value!r}")
+            return options[0]
+        return value
+
+    def boolean(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            self.fail(where, f"应为 true 或 false，现为 {value!r}")
+            return False
+        return value
+
+    def names(self, value: Any, where: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(where, "应为名称列表，如 [产出指标, 产出]")
+            return ()
+        return tuple(v.strip() for v in value)
+
+
+_TOP_KEYS = {"kind", "name", "title", "source", "illustrative", "notes", "total", "execution", "weights",
+             "quantitative", "qualitative", "directional", "grades", "management"}
+
+
+def _build(raw: dict, path: Path) -> RuleSet:
+    c = _Checker(path)
+    for extra in sorted(set(raw) - _TOP_KEYS):
+        c.fail(extra, f"不是可用的顶层键（可用：{'、'.join(sorted(_TOP_KEYS))}）")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise RuleSetError(f"规则集 {path} 不是评分规则集：kind 应为 {'、'.join(KINDS)} 之一，现为 {kind!r}")
+    name = raw.get("name") or path.stem
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        c.fail("title", "缺失：请写规则集的中文名称")
+    if not isinstance(raw.get("source"), str):
+        c.fail("source", "缺失：请写规则集的依据")
+    illustrative = c.boolean(raw.get("illustrative", False), "illustrative")
+    provenance: dict[str, tuple[str, str]] = {}
+
+    total = c.section(raw, "total", {"points"})
+    provenance["total"] = (total.get("source", ""), total.get("confidence", ""))
+    total_points = c.number(total.get("points"), "total.points", 0, low_open=True)
+
+    ex = c.section(raw, "execution", {"weight", "base", "cap"})
+    provenance["execution"] = (ex.get("source", ""), ex.get("confidence", ""))
+    ex_weight = c.number(ex.get("weight"), "execution.weight", 0)
+    ex_base = c.choice(ex.get("base", "budget"), "execution.base", EXECUTION_BASES)
+    ex_cap = c.number(ex.get("cap", 1.0), "execution.cap", 0, low_open=True)
+
+    w = c.section(raw, "weights", {"groups", "redistribute"})
+    provenance["weights"] = (w.get("source", ""), w.get("confidence", ""))
+    groups = _groups(c, w.get("groups"))
+    names = {g.name for g in groups}
+    redistribute = []
+    for i, item in enumerate(w.get("redistribute") or []):
+        where = f"weights.redistribute[{i}]"
+        if not isinstance(item, dict) or set(item) - {"from", "to"}:
+            c.fail(where, "应为 {from: 组名, to: [组名, …]}")
+            continue
+        src, targets = item.get("from"), c.names(item.get("to"), f"{where}.to")
+        for n in (src, *targets):
+            if n not in names:
+                c.fail(where, f"引用了不存在的一级指标组「{n}」（已有：{'、'.join(sorted(names))}）")
+        redistribute.append((src, targets))
+
+    q = c.section(raw, "quantitative", {"higher_is_better", "over_completion", "lower_is_better", "equality"},
+                  provenance=False)
+    hib = c.section(q, "higher_is_better", {"bare_value_op", "fraction_rates"}) if q else {}
+    provenance["higher_is_better"] = (hib.get("source", ""), hib.get("confidence", ""))
+    bare_op = c.choice(hib.get("bare_value_op", ">="), "quantitative.higher_is_better.bare_value_op", OPS)
+    fraction_rates = c.boolean(hib.get("fraction_rates", True), "quantitative.higher_is_better.fraction_rates")
+    over = c.section(q, "over_completion", {"threshold", "deduction"}) if q else {}
+    provenance["over_completion"] = (over.get("source", ""), over.get("confidence", ""))
+    over_threshold = c.number(over.get("threshold"), "quantitative.over_completion.threshold", 1, low_open=True)
+    over_deduction = c.number(over.get("deduction", 0), "quantitative.over_completion.deduction", 0, 1)
+    lib = c.section(q, "lower_is_better", {"method"}) if q else {}
+    provenance["lower_is_better"] = (lib.get("source", ""), lib.get("confidence", ""))
+    reverse = c.choice(lib.get("method"), "quantitative.lower_is_better.method", REVERSE_METHODS)
+    eq = c.section(q, "equality", {"clip_negative"}) if q else {}
+    provenance["equality"] = (eq.get("source", ""), eq.get("confidence", ""))
+    clip_negative = c.boolean(eq.get("clip_negative", True), "quantitative.equality.clip_negative")
+
+    ql = c.section(raw, "qualitative", {"bands", "levels", "deadline_missed_level"})
+    provenance["qualitative"] = (ql.get("source", ""), ql.get("confidence", ""))
+    bands = _bands(c, ql.get("bands"))
+    levels = _levels(c, ql.get("levels"), bands)
+    deadline_missed = c.choice(ql.get("deadline_missed_level"), "qualitative.deadline_missed_level", LEVELS)
+
+    d = c.section(raw, "directional", {"keep_tolerance_pp", "keep_tolerance_rel", "keep_means", "missed_level",
+                                       "short_level"})
+    provenance["directional"] = (d.get("source", ""), d.get("confidence", ""))
+    keep_pp = c.number(d.get("keep_tolerance_pp", 0), "directional.keep_tolerance_pp", 0)
+    keep_rel = c.number(d.get("keep_tolerance_rel", 0), "directional.keep_tolerance_rel", 0, 1)
+    keep_means = c.choice(d.get("keep_means", "no_decline"), "directional.keep_means", KEEP_MEANINGS)
+    missed = c.choice(d.get("missed_level"), "directional.missed_level", LEVELS)
+    short = c.choice(d.get("short_level"), "directional.short_level", LEVELS)
+
+    gr = c.section(raw, "grades", {"bands"})
+    provenance["grades"] = (gr.get("source", ""), gr.get("confidence", ""))
+    grades = _grades(c, gr.get("bands"))
+
+    management: tuple[ManagementItem, ...] = ()
+    block = "管理效率"
+    if "management" in raw:
+        m = c.section(raw, "management", {"block", "items"})
+        provenance["management"] = (m.get("source", ""), m.get("confidence", ""))
+        block = str(m.get("block") or block)
+        management = _items(c, m.get("items"))
+    if kind == "dept_sheet" and not management:
+        c.fail("management", "部门整体评分表（kind: dept_sheet）须列出管理效率评分项 items")
+
+    if not c.errors:
+        parts = ex_weight + sum(g.weight for g in groups) + sum(i.points for i in management)
+        if abs(parts - total_points) > 1e-6:
+            c.fail("total.points",
+                   f"与各部分分值之和不符：预算执行率 {ex_weight:g} + 一级指标 "
+                   f"{'+'.join(f'{g.weight:g}' for g in groups)}"
+                   + (f" + 管理效率 {sum(i.points for i in management):g}" if management else "")
+                   + f" = {parts:g}，而 total.points 为 {total_points:g}")
+    if c.errors:
+        lines = "\n".join(f"  - {e}" for e in c.errors)
+        raise RuleSetError(f"规则集 {path} 有 {len(c.errors)} 处错误：\n{lines}")
+    return RuleSet(
+        name=str(name), title=str(title), kind=kind, path=path, source=str(raw.get("source", "")),
+        illustrative=illustrative, total=total_points, execution_weight=ex_weight, execution_base=ex_base,
+        execution_cap=ex_cap, groups=groups, redistribute=tuple(redistribute), bare_value_op=bare_op,
+        fraction_rates=fraction_rates, over_threshold=over_threshold, over_deduction=over_deduction,
+        reverse_method=reverse, clip_negative=clip_negative, bands=bands, levels=MappingProxyType(levels),
+        deadline_missed_level=deadline_missed, keep_tolerance_pp=keep_pp, keep_tolerance_rel=keep_rel,
+        keep_means=keep_means, direction_missed_level=missed, direction_short_level=short, grades=grades,
+        management=management, management_block=block, provenance=MappingProxyType(provenance),
+    )
+
+
+def _groups(c: _Checker, raw: Any) -> tuple[Group, ...]:
+    if not isinstance(raw, list) or not raw:
+        c.fail("weights.groups", "应为一级指标组列表（name、weight、level1…）")
+        return ()
+    groups, seen = [], set()
+    for i, item in enumerate(raw):
+        where = f"weights.groups[{i}]"
+        if not isinstance(item, dict):
+            c.fail(where, "应为映射")
+            continue
+        for extra in sorted(set(item) - {"name", "weight", "level1", "level2", "block"}):
+            c.fail(f"{where}.{extra}", "不是可用的键（可用：name、weight、level1、level2、block）")
+        name = item.get("name")
+        if not isinstance(name, str) or not name:
+            c.fail(f"{where}.name", "缺失")
+            continue
+        if name in seen:
+            c.fail(f"{where}.name", f"一级指标组「{name}」重复")
+        seen.add(name)
+        weight = c.number(item.get("weight"), f"{where}.weight", 0)
+        groups.append(Group(name, weight, c.names(item.get("level1"), f"{where}.level1") or (name,),
+                            c.names(item.get("level2"), f"{where}.level2"), item.get("block")))
+    return tuple(groups)
+
+
+def _bands(c: _Checker, raw: Any) -> tuple[Band, ...]:
+    if not isinstance(raw, list) or not raw:
+        c.fail("qualitative.bands", "应为区间列表，自高到低，如 {name: 达成, low: 0.8, high: 1.0}")
+        return ()
+    bands = []
+    for i, item in enumerate(raw):
+        where = f"qualitative.bands[{i}]"
+        if not isinstance(item, dict) or set(item) - {"name", "low", "high"}:
+            c.fail(where, "应为 {name, low, high}")
+            continue
+        low = c.number(item.get("low"), f"{where}.low", 0, 1)
+        high = c.number(item.get("high"), f"{where}.high", 0, 1)
+        if low >= high:
+            c.fail(where, f"low（{low}）应小于 high（{high}）")
+        bands.append(Band(str(item.get("name")), low, high, top=(i == 0)))
+    if bands and not c.errors:
+        if abs(bands[0].high - 1.0) > 1e-9 or abs(bands[-1].low) > 1e-9:
+            c.fail("qualitative.bands", "应覆盖 0 到 1（第一档 high 为 1，最后一档 low 为 0）")
+        for upper, lower in zip(bands, bands[1:]):
+            if abs(upper.low - lower.high) > 1e-9:
+                c.fail("qualitative.bands", f"「{upper.name}」的 low 应等于「{lower.name}」的 high（自高到低、首尾相接）")
+    return tuple(bands)
+
+
+def _levels(c: _Checker, raw: Any, bands: tuple[Band, ...]) -> dict[str, tuple[str, float]]:
+    if not isinstance(raw, dict):
+        c.fail("qualitative.levels", f"应为映射：{'、'.join(LEVELS)} → {{band, fraction}}")
+        return {}
+    out = {}
+    by_name = {b.name: b for b in bands}
+    for level in LEVELS:
+        where = f"qualitative.levels.{level}"
+        item = raw.get(level)
+        if not isinstance(item, dict) or set(item) - {"band", "fraction"}:
+            c.fail(where, "缺失或不是 {band, fraction}")
+            continue
+        band = by_name.get(item.get("band"))
+        fraction = c.number(item.get("fraction"), f"{where}.fraction", 0, 1)
+        if band is None:
+            c.fail(f"{where}.band", f"应为已定义的区间（{'、'.join(by_name)}），现为 {item.get('band')!r}")
+        elif not math.isnan(fraction) and not band.contains(fraction):
+            c.fail(f"{where}.fraction", f"{fraction} 不在区间「{band.name}」[{band.low}, {band.high}"
+                                        f"{']' if band.top else ')'} 内")
+        out[level] = (item.get("band"), fraction)
+    for extra in sorted(set(raw) - set(LEVELS)):
+        c.fail(f"qualitative.levels.{extra}", f"不是可用的等级（可用：{'、'.join(LEVELS)}）")
+    return out
+
+
+def _grades(c: _Checker, raw: Any) -> tuple[tuple[str, float], ...]:
+    if not isinstance(raw, list) or not raw:
+        c.fail("grades.bands", "应为等级列表，自高到低，如 {grade: 优, min: 90}")
+        return ()
+    grades = []
+    for i, item in enumerate(raw):
+        where = f"grades.bands[{i}]"
+        if not isinstance(item, dict) or set(item) - {"grade", "min"} or not isinstance(item.get("grade"), str):
+            c.fail(where, "应为 {grade: 等级, min: 最低分}")
+            continue
+        grades.append((item["grade"], c.number(item.get("min"), f"{where}.min", 0)))
+    mins = [m for _, m in grades]
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        c.fail("grades.bands", f"最低分应自高到低、互不相同，现为 {mins}")
+    if mins and mins[-1] != 0:
+        c.fail("grades.bands", "最后一个等级的 min 应为 0，使每个分数都有等级")
+    return tuple(grades)
+
+
+def _items(c: _Checker, raw: Any) -> tuple[ManagementItem, ...]:
+    if not isinstance(raw, list):
+        c.fail("management.items", "应为评分项列表")
+        return ()
+    items, seen = [], set()
+    keys = {"id", "label", "expr", "unit", "points", "method", "target", "bands", "else", "absolute",
+            "source", "confidence"}
+    for i, item in enumerate(raw):
+        where = f"management.items[{i}]"
+        if not isinstance(item, dict):
+            c.fail(where, "应为映射")
+            continue
+        for extra in sorted(set(item) - keys):
+            c.fail(f"{where}.{extra}", f"不是可用的键（可用：{'、'.join(sorted(keys))}）")
+        item_id = item.get("id")
+        if not isinstance(item_id, str) or not item_id or item_id in seen:
+            c.fail(f"{where}.id", f"缺失或重复：{item_id!r}")
+        seen.add(item_id)
+        source, conf = c.provenance(item, where)
+        expr = item.get("expr")
+        if not isinstance(expr, str) or not expr.strip():
+            c.fail(f"{where}.expr", "缺失：请写复算公式（与 stated.csv 的 expr 相同写法，范围写作 {scope}）")
+        else:
+            try:
+                parse_expr(expr.replace("{scope}", "whole"))
+            except ExprError as err:
+                c.fail(f"{where}.expr", str(err))
+        points = c.number(item.get("points"), f"{where}.points", 0)
+        method = c.choice(item.get("method"), f"{where}.method", ITEM_METHODS)
+        target = item.get("target")
+        if target is not None:
+            target = c.number(target, f"{where}.target", 0, low_open=True)
+        bands = []
+        if method == "bands":
+            for j, b in enumerate(item.get("bands") or []):
+                bwhere = f"{where}.bands[{j}]"
+                if not isinstance(b, dict) or set(b) - {"op", "value", "points"}:
+                    c.fail(bwhere, "应为 {op, value, points}")
+                    continue
+                op = c.choice(b.get("op"), f"{bwhere}.op", OPS)
+                value = c.number(b.get("value"), f"{bwhere}.value")
+                got = c.number(b.get("points"), f"{bwhere}.points", 0, points if not math.isnan(points) else None)
+                bands.append((op, value, got))
+            if not bands:
+                c.fail(f"{where}.bands", "method 为 bands 时须列出分档")
+        else_points = c.number(item.get("else", 0), f"{where}.else", 0)
+        items.append(ManagementItem(
+            id=str(item_id), label=str(item.get("label") or item_id), expr=str(expr or ""),
+            unit=str(item.get("unit") or ""), points=points, method=method, target=target, bands=tuple(bands),
+            else_points=else_points, absolute=c.boolean(item.get("absolute", False), f"{where}.absolute"),
+            source=source, confidence=conf,
+        ))
+    return tuple(items)

@@ -1,0 +1,1 @@
+"""Step 2: read targets, score indicators and budget execution by a rule set, check stated figures."""

@@ -1,0 +1,372 @@
+"""Reading 年度指标值 and 实际完成值 as they are written in published tables.
+
+Published tables write the same target a dozen ways (``≥95%``, ``不低于95%``,
+``95%以上``, ``≧95%``, a bare ``95%``; domain.md §7).  :func:`parse_target`
+turns each spelling into one :class:`Target`, and says in Chinese how it read
+it, so that a reader can check the reading instead of trusting it.
+
+Parsing is cached per distinct spelling: a batch has a few thousand spellings
+over a million rows, and :mod:`perfkit.score.scoring` parses each spelling once.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+KINDS = ("quantitative", "qualitative", "directional", "blank", "unreadable")
+OPS = (">=", ">", "=", "<=", "<")
+LEVELS = ("达成", "基本达成", "部分达成", "未达成")
+OP_SYMBOLS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
+DIRECTION_LABELS = {"up": "上升", "down": "下降", "keep": "保持"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One 年度指标值 or 实际完成值, read.
+
+    Attributes
+    ----------
+    text : str
+        The cell as written (stripped).
+    kind : str
+        ``quantitative``, ``qualitative``, ``directional``, ``blank`` or ``unreadable``.
+    op : str or None
+        ``>=``, ``>``, ``=``, ``<=``, ``<``; None when there is no number to compare.
+    value : float or None
+        The number as written (``95%`` gives 95.0, ``0.1`` gives 0.1); for a
+        directional text, the stated amount of change (``同比下降13.8%`` gives 13.8).
+    unit : str or None
+        ``%``, ``万元``, ``个`` … (``百分比`` is read as ``%``, ``个百分点`` as ``百分点``).
+    direction : str or None
+        ``up``, ``down`` or ``keep`` for directional texts.
+    level : str or None
+        For stock phrases: ``达成``, ``基本达成``, ``部分达成`` or ``未达成``.
+    deadline : str or None
+        ``YYYY-MM`` or ``YYYY-MM-DD`` for dates (``2021年12月完成``); ``--MM`` without a year.
+    implicit_op : bool
+        True when no operator was written and a bare value is read as ``≥``.
+    op_written : bool
+        True when a bound was written (a symbol or a word such as 不低于/以上/以内);
+        an actual with a written bound copies its target instead of measuring.
+    reading : str
+        How perfkit read the text, in Chinese, for tables and reasons.
+    from_name : bool
+        True when the target was recovered from the indicator's name (:func:`target_from_name`).
+    """
+
+    text: str
+    kind: str
+    op: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    direction: str | None = None
+    level: str | None = None
+    deadline: str | None = None
+    implicit_op: bool = False
+    op_written: bool = False
+    reading: str = ""
+    from_name: bool = False
+
+    @property
+    def is_number(self) -> bool:
+        """Return True when the text carries a comparable number."""
+        return self.kind == "quantitative" and self.value is not None
+
+    def canonical(self) -> str:
+        """Return the target in one spelling (``≥95%``), or the text itself when not numeric."""
+        if self.kind == "quantitative":
+            return f"{OP_SYMBOLS.get(self.op or '', '')}{fmt_number(self.value)}{self.unit or ''}"
+        return self.text
+
+
+def fmt_number(x: float | None) -> str:
+    """Return a number without trailing zeros (``100.0`` → ``100``, ``99.255`` → ``99.255``)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+# --------------------------------------------------------------------------- vocabulary
+# Longest words first, so 不低于 wins over 低于 and 及以上 over 以上.
+
+_PREFIX_OPS = {
+    ">=": ["不低于", "不少于", "不小于", "不短于", "至少", "最少", "大于等于", "大于或等于", "高于或等于",
+           "不得低于", "不得少于", "≥"],
+    ">": ["高于", "大于", "多于", "超过", "超出", ">"],
+    "<=": ["不高于", "不超过", "不多于", "不大于", "不超出", "不长于", "小于等于", "小于或等于", "最多", "至多",
+           "不得超过", "不得高于", "控制在", "≤"],
+    "<": ["低于", "小于", "少于", "不足", "<"],
+    "=": ["等于", "="],
+}
+# Words that name the value to reach rather than a bound: 达到95% is a target
+# read as ≥95%, but as an actual it is a measurement, not a copied operator.
+_REACH_OPS = {
+    ">=": ["达到", "提高到", "提高至", "提升到", "提升至", "增长到", "增长至", "增加到", "增加至", "上升到",
+           "上升至", "保持在", "达"],
+    "<=": ["降至", "降到", "下降到", "下降至", "降低到", "降低至", "减少到", "减少至", "压缩到", "压缩至"],
+}
+_SUFFIX_OPS = {
+    ">=": ["及以上", "或以上", "以上"],
+    "<=": ["及以下", "或以下", "以下", "以内", "之内", "内"],
+}
+_BLANKS = {"", "-", "--", "—", "——", "－", "/", "\\", "无", "暂无", "不适用", "n/a", "na", "null", "none", "nan",
+           "…", "...", "_"}
+
+_UNIT_ALIASES = {"百分比": "%", "百分之": "%", "％": "%", "个百分点": "百分点", "元/": "元/"}
+
+_DIR_WORDS = {
+    "down": ["下降", "减少", "降低", "下滑", "回落", "缩减", "减小"],
+    "up": ["上升", "增长", "增加", "提升", "提高", "上涨", "增强", "增多", "扩大"],
+    "keep": ["保持稳定", "保持不变", "总体稳定", "保持", "稳定", "持平", "不变"],
+}
+_DIR_CONTEXT = r"(?:同比|环比|较上年度|比上年度|较上年|比上年|较去年|比去年|与上年相比|较同期|比同期)?"
+_DIR_STEADY = r"(?:稳步|持续|逐步|有所|进一步|不断|继续|稳中有)?"
+# Degree words make a direction unmeasurable in size, so the text is judged as a
+# qualitative standard (domain.md §7 lists 显著提升 among qualitative phrases).
+_DIR_DEGREE = r"(?:显著|明显|大幅|大幅度|大大|极大|有效|全面|切实)"
+
+_NUM = r"[+-]?\d+(?:\.\d+)?"
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _word_map(groups: dict[str, list[str]]) -> dict[str, str]:
+    return {w: op for op, words in groups.items() for w in words}
+
+
+_PREFIX_MAP = _word_map(_PREFIX_OPS)
+_REACH_MAP = _word_map(_REACH_OPS)
+_SUFFIX_MAP = _word_map(_SUFFIX_OPS)
+_DIR_MAP = _word_map(_DIR_WORDS)
+
+_QUANT_RE = re.compile(
+    rf"^(?P<pre>{_alternation(_PREFIX_MAP)})?(?P<reach>{_alternation(_REACH_MAP)})?"
+    rf"(?P<num>{_NUM})(?P<unit>[^\d≥≤<>=+\-.]{{0,8}}?)(?P<suf>{_alternation(_SUFFIX_MAP)})?$"
+)
+_DIRECTION_RE = re.compile(
+    rf"^{_DIR_CONTEXT}{_DIR_STEADY}(?P<word>{_alternation(_DIR_MAP)})"
+    rf"(?:(?P<num>{_NUM})(?P<unit>%|个百分点|百分点|[^\d]{{0,4}}))?$"
+)
+_DIR_DEGREE_RE = re.compile(rf"^{_DIR_CONTEXT}{_DIR_DEGREE}(?:{_alternation(_DIR_MAP)})")
+_LEVEL_RES = [
+    # order matters: 未/部分/基本 qualify the verbs that alone mean 达成
+    ("未达成", re.compile(r"^(?:未|没有|未能|尚未|不)(?:达成|完成|实现|达到|达标|合格|符合)|^否$|^不合格")),
+    ("部分达成", re.compile(r"^部分(?:达成|完成|实现|达到|达标)")),
+    ("基本达成", re.compile(r"^基本(?:达成|完成|实现|达到|达标|保持|符合|稳定)")),
+    ("达成", re.compile(r"^(?:已经|已|全部|均已|均|全面|如期|按时|按期|准时|及时)?"
+                        r"(?:达成|完成|实现|达到|达标|合格|符合|办结)|^是$|^(?:及时|按时|按期|如期|准时)$")),
+]
+_DATE_RES = [
+    re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?(?:底|末|份)?(?:之前|以前|前)?(?P<rest>.*)$"),
+    # only - and / as separators: 2021.12 is more often a number than a date
+    re.compile(r"^(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})(?:[-/](?P<d>\d{1,2}))?(?:之前|以前|前)?(?P<rest>.*)$"),
+    re.compile(r"^(?P<y>\d{4})年(?:底|末|年底|年末)(?:之前|以前|前)?(?P<rest>.*)$"),
+    re.compile(r"^(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?(?:底|末|份)?(?:之前|以前|前)?(?P<rest>.*)$"),
+]
+_DATE_REST_RE = re.compile(r"^(?:完成|办结|竣工|实施|上线|到位|验收|投入使用|交付|建成|开工|启动|支付|拨付|全部完成)?"
+                           r"(?:完成)?$")
+_PAREN_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_PERCENT_WORD_RE = re.compile(rf"百分之({_NUM})")
+_HAS_DIGIT_RE = re.compile(r"\d")
+_UNIT_RE = re.compile(r"^[\u4e00-\u9fff%‰a-zA-Z/·²³]{1,8}$")
+# A target at the end of an indicator's name: 年度资金支付完成率100%, 培训人数≥50人.
+_NAME_TARGET_RE = re.compile(
+    rf"(?P<t>(?:{_alternation(_PREFIX_MAP)}|{_alternation(_REACH_MAP)})?{_NUM}"
+    rf"(?:%|‰|百分比|[\u4e00-\u9fff]{{1,3}})?(?:{_alternation(_SUFFIX_MAP)})?)$"
+)
+
+_SYMBOLS = str.maketrans({"≧": "≥", "≦": "≤", "═": "=", "≯": "≤", "≮": "≥", "〉": ">", "〈": "<",
+                          "﹥": ">", "﹤": "<", "﹦": "=", "＞": ">", "＜": "<", "＝": "=", "，": ",",
+                          "（": "(", "）": ")", "。": "", "−": "-", "－": "-"})
+
+
+def normalize_text(text: str) -> str:
+    """Return the text with full-width forms, operator variants, spaces and 1,000-separators unified."""
+    s = unicodedata.normalize("NFKC", text).translate(_SYMBOLS)
+    s = re.sub(r"\s+", "", s)
+    for two, one in ((">=", "≥"), ("=>", "≥"), ("<=", "≤"), ("=<", "≤"), ("≥=", "≥"), ("≤=", "≤")):
+        s = s.replace(two, one)
+    s = _THOUSANDS_RE.sub("", s)
+    s = _PERCENT_WORD_RE.sub(r"\1%", s)
+    if "(" in s or "[" in s or "【" in s:
+        # (含) and [注] are remarks; a whole cell in brackets is the value itself
+        s = _PAREN_RE.sub("", s) or s.strip("()[]【】")
+    return s
+
+
+def _normalize_unit(unit: str) -> str | None:
+    unit = unit.strip()
+    if not unit:
+        return None
+    return _UNIT_ALIASES.get(unit, unit)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_target(text) -> Target:
+    """Return the :class:`Target` read from a 年度指标值 or 实际完成值 as written.
+
+    Parameters
+    ----------
+    text : str or None
+        The cell.  None, NaN, an empty string or a dash give kind ``blank``.
+
+    Returns
+    -------
+    Target
+        Text that cannot be read gives kind ``unreadable``; callers report it
+        as a data problem instead of scoring it.
+
+    Examples
+    --------
+    >>> parse_target("不低于95%").canonical()
+    '≥95%'
+    >>> parse_target("263").implicit_op
+    True
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return _BLANK
+    return _parse_cached(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(text: str) -> Target:
+    return parse_uncached(text)
+
+
+def clear_cache() -> None:
+    """Forget cached readings (benchmarks time a cold start with it)."""
+    _parse_cached.cache_clear()
+
+
+def parse_uncached(text: str) -> Target:
+    """Return :func:`parse_target`'s reading without the cache (the benchmark's per-row yardstick)."""
+    raw = str(text).strip()
+    s = normalize_text(raw)
+    if s.lower() in _BLANKS or not s.strip("-—_/－ "):
+        return Target(raw, "blank", reading="空白")
+    for parse in (_parse_deadline, _parse_quantitative, _parse_direction, _parse_words):
+        found = parse(raw, s)
+        if found is not None:
+            return found
+    return Target(raw, "unreadable", reading="无法识别的写法")
+
+
+_BLANK = Target("", "blank", reading="空白")
+
+
+def _parse_quantitative(raw: str, s: str) -> Target | None:
+    m = _QUANT_RE.match(s)
+    if m is None:
+        return None
+    unit = _normalize_unit(m["unit"])
+    if unit is not None and not _UNIT_RE.match(unit):
+        return None
+    pre, reach, suf = m["pre"], m["reach"], m["suf"]
+    ops = {_PREFIX_MAP[pre] if pre else None, _SUFFIX_MAP[suf] if suf else None} - {None}
+    if len(ops) > 1:  # 不低于95%以内: contradictory bounds
+        return None
+    if reach and ops and _REACH_MAP[reach] not in ops and not (pre == "控制在" and _REACH_MAP[reach] == "<="):
+        return None
+    value = float(m["num"])
+    written = bool(ops)
+    if ops:
+        op = ops.pop()
+    elif reach:
+        op = _REACH_MAP[reach]
+    else:
+        op = None
+    shown = f"{fmt_number(value)}{unit or ''}"
+    if op is None:
+        return Target(raw, "quantitative", ">=", value, unit, implicit_op=True,
+                      reading=f"未写运算符，按「≥{shown}」理解（数值越大越好）")
+    canonical = f"{OP_SYMBOLS[op]}{shown}"
+    if not written:
+        reading = f"「{reach}」按「{canonical}」理解"
+    elif s == canonical:
+        reading = canonical
+    else:
+        reading = f"按「{canonical}」理解"
+    return Target(raw, "quantitative", op, value, unit, op_written=written, reading=reading)
+
+
+def _parse_direction(raw: str, s: str) -> Target | None:
+    m = _DIRECTION_RE.match(s)
+    if m is None:
+        return None
+    direction = _DIR_MAP[m["word"]]
+    value = float(m["num"]) if m["num"] else None
+    unit = _normalize_unit(m["unit"] or "") if m["num"] else None
+    if m["num"] and unit is not None and not _UNIT_RE.match(unit):
+        return None
+    if direction == "keep" and value is not None:  # 保持95%: a level to hold, i.e. ≥95%
+        return Target(raw, "quantitative", ">=", value, unit,
+                      reading=f"「保持」按「≥{fmt_number(value)}{unit or ''}」理解")
+    label = DIRECTION_LABELS[direction]
+    amount = f"{fmt_number(value)}{'个百分点' if unit == '百分点' else unit or ''}" if value is not None else ""
+    reading = (f"方向性指标（{label}{amount}）：有上年值时核对方向，否则按定性指标评分")
+    return Target(raw, "directional", value=value, unit=unit, direction=direction, reading=reading)
+
+
+def _parse_deadline(raw: str, s: str) -> Target | None:
+    if not _HAS_DIGIT_RE.search(s):
+        return None
+    for pattern in _DATE_RES:
+        m = pattern.match(s)
+        if m is None or not _DATE_REST_RE.match(m["rest"]):
+            continue
+        groups = m.groupdict()
+        year = groups.get("y")
+        month = int(groups["m"]) if groups.get("m") else 12
+        day = groups.get("d")
+        if not 1 <= month <= 12 or (day and not 1 <= int(day) <= 31):
+            return None
+        deadline = f"{year or '-'}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+        shown = (f"{year}年" if year else "") + f"{month}月" + (f"{int(day)}日" if day else "")
+        return Target(raw, "qualitative", level="达成" if m["rest"] else None, deadline=deadline,
+                      reading=f"时限指标：{shown}前完成")
+    return None
+
+
+def _parse_words(raw: str, s: str) -> Target | None:
+    if _HAS_DIGIT_RE.search(s):
+        return None
+    if not re.search(r"[\u4e00-\u9fff]", s) or re.search(r"[≥≤<>=]", s):
+        return None
+    for level, pattern in _LEVEL_RES:
+        if pattern.search(s):
+            return Target(raw, "qualitative", level=level, reading=f"定性表述，视为「{level}」")
+    if _DIR_DEGREE_RE.match(s):
+        return Target(raw, "qualitative", reading="定性指标（程度词无法量化）")
+    return Target(raw, "qualitative", reading="定性指标")
+
+
+def target_from_name(name) -> Target | None:
+    """Return the target written at the end of an indicator's name, or None.
+
+    Some tables leave 年度指标值 empty and put it in the name
+    (``年度资金支付完成率100%``); scoring uses it and flags ``target_in_name``.
+    """
+    if name is None or (isinstance(name, float) and math.isnan(name)):
+        return None
+    s = normalize_text(str(name))
+    m = _NAME_TARGET_RE.search(s)
+    if m is None or m.start() == 0 or not re.search(r"[\u4e00-\u9fff]", s[: m.start()]):
+        return None
+    # 2023年… or 第3季度: a number glued to the words before it is not a target
+    if s[m.start() - 1].isdigit():
+        return None
+    found = parse_target(m["t"])
+    # a bare number closing a name (指标1, 二期工程3) is a label, not a target: need a unit or an operator
+    if found.kind != "quantitative" or (found.unit is None and found.implicit_op):
+        return None
+    return replace(found, text=str(name), from_name=True,
+                   reading=f"指标值为空，取自指标名称「{m['t']}」：{found.reading}")
