@@ -58,8 +58,7 @@ class YearAnalysis:
     @property
     def prior_year(self) -> int | None:
         """Return the latest earlier year in the data, if any."""
-        earlier = [y for y in self.dept.years if y < self.year]
-        return max(earlier) if earlier else None
+        return self.dept.prior_year(self.year)
 
     @cached_property
     def coverage(self) -> pd.DataFrame:

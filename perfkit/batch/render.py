@@ -29,7 +29,6 @@ from __future__ import annotations
 import html
 import importlib
 import json
-import math
 import os
 import re
 import shutil
@@ -44,6 +43,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from perfkit.errors import BatchRenderError, NotebookFailure, RenderError
+from perfkit.values import to_json
 
 #: Names every report notebook's ``parameters`` cell must assign.
 PARAMETER_NAMES: tuple[str, ...] = ("department", "year", "data_dir", "output_dir")
@@ -312,38 +312,9 @@ def make_html_exporter():
     return exporter
 
 
-def _json_ready(value):
-    """Return ``value`` with NaN/inf as None and numpy/pandas scalars as plain Python."""
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return [_json_ready(v) for v in sorted(value, key=str)]
-    if callable(getattr(value, "tolist", None)) and not isinstance(value, (str, bytes)):
-        # numpy scalars and arrays, pandas Series: plain Python values.
-        value = value.tolist()
-        if isinstance(value, list):
-            return [_json_ready(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if hasattr(value, "isoformat"):
-        try:
-            return value.isoformat()
-        except (ValueError, TypeError):  # NaT
-            return None
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    if repr(value) in ("<NA>", "NaT"):
-        return None
-    return str(value)
-
-
 def summary_json(summary: dict) -> str:
-    """Return the summary as stable, human-readable JSON (UTF-8 text, keys in given order)."""
-    return json.dumps(_json_ready(summary), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """Return the summary as stable, human-readable JSON (see :func:`perfkit.values.to_json`)."""
+    return to_json(summary)
 
 
 def _summary_score_grade(summary: dict) -> tuple[float | None, str | None]:

@@ -53,8 +53,9 @@ import numpy as np
 import pandas as pd
 
 from perfkit.ingest.department import BUILTIN_RULES_DIR, TOTAL_LINE, WHOLE_SCOPE, Department
-from perfkit._util import is_missing as _is_missing
+from perfkit.values import is_missing as _is_missing
 from perfkit.errors import RuleSetError
+from perfkit.score.targets import polarity
 from perfkit.rules.pefa import PEFA_GRADES, PEFA_RULES_FILE, load_pefa_rules
 
 # --------------------------------------------------------------------------- vocabulary
@@ -221,17 +222,8 @@ def change(prior, current, kind: str = "amount", unit: str | None = None, *,
 
 
 def previous_year(dept: Department, year: int, allow_gap: bool = True) -> int | None:
-    """Return the latest year before ``year`` in the data, or None.
-
-    With ``allow_gap=False`` only ``year - 1`` counts.
-    """
-    earlier = [y for y in dept.years if y < int(year)]
-    if not earlier:
-        return None
-    prior = max(earlier)
-    if not allow_gap and prior != int(year) - 1:
-        return None
-    return prior
+    """Return the comparison year of ``year`` (see :meth:`Department.prior_year`)."""
+    return dept.prior_year(year, allow_gap)
 
 
 def prior_label(year: int, prior: int | None) -> str:
@@ -482,24 +474,6 @@ def read_measure(text) -> tuple[float, str | None, str]:
     if t.kind == "qualitative":
         return np.nan, None, f"定性完成值「{t.text}」，无数值可比"
     return np.nan, None, f"无法识别的完成值「{t.text}」"
-
-
-def _polarity(target, name=None) -> str | None:
-    """Return 'higher' or 'lower' (which way is better) from a target, or None when unknown."""
-    from perfkit.score.targets import parse_target, target_from_name
-
-    t = parse_target(target)
-    if t.kind == "blank":
-        t = target_from_name(name) or t
-    if t.kind == "directional":
-        return "lower" if t.direction == "down" else "higher"
-    if t.kind == "quantitative":
-        if t.op in ("<=", "<"):
-            return "lower"
-        if t.op == "=" and t.value == 0:
-            return "lower"
-        return "higher"
-    return None
 
 
 def _target_direction(target) -> str | None:
@@ -1045,7 +1019,7 @@ def _series_indicators(dept: Department) -> list[dict]:
     better = {}
     for rec in ind.to_dict("records"):
         key = "/".join(str(rec[k]) for k in _IND_KEYS)
-        pol = _polarity(rec["target"], rec["name"])
+        pol = polarity(rec["target"], rec["name"])
         if pol is not None:
             better[key] = pol  # the latest year's target wins (rows are in year order)
         base = {"what": "indicators", "key": key, "label": f"{name_of(rec['scope_id'])}·{rec['name']}",

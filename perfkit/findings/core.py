@@ -24,7 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-from perfkit._util import is_missing as _missing
+from perfkit.values import is_missing as _missing
+from perfkit.values import json_ready
+from perfkit.score.targets import polarity as polarity_of
 from perfkit.errors import RuleSetError
 
 from perfkit.rules.findings import (BUILTIN_FINDINGS, GROUPABLE, SECTION_APPENDIX, SECTION_MAIN, SECTIONS,
@@ -80,27 +82,10 @@ class Finding:
 
     def to_dict(self) -> dict:
         """Return the finding as a JSON-safe dict (for ``summary.json``)."""
-        return {"code": self.code, "title": self.title, "year": _json_safe(self.year),
+        return {"code": self.code, "title": self.title, "year": json_ready(self.year),
                 "severity": self.severity, "section": self.section, "scope_id": self.scope_id,
                 "scope_name": self.scope_name, "subject": self.subject, "problem": self.problem,
-                "recommendations": list(self.recommendations), "evidence": _json_safe(self.evidence)}
-
-
-def _json_safe(value):
-    """Return ``value`` with numpy scalars made Python, NaN/NA made None, tuples made lists."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+                "recommendations": list(self.recommendations), "evidence": json_ready(self.evidence)}
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
@@ -116,7 +101,7 @@ def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     rows = [{"year": f.year, "code": f.code, "title": f.title, "severity": f.severity, "section": f.section,
              "scope_id": f.scope_id, "scope_name": f.scope_name, "subject": f.subject, "problem": f.problem,
              "recommendations": "\n".join(f.recommendations),
-             "evidence": json.dumps(_json_safe(f.evidence), ensure_ascii=False, sort_keys=True)}
+             "evidence": json.dumps(json_ready(f.evidence), ensure_ascii=False, sort_keys=True)}
             for f in findings]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
@@ -802,7 +787,7 @@ def _detect_yoy_indicators(ctx: _Context) -> list[_Hit]:
                 continue  # the parent row speaks for its 其中 rows
             if c_decline.get("consecutive_only", True) and prior_year != ctx.year - 1:
                 continue  # across a gap the change is not 同比
-            polarity = _polarity(rec.get("target"))
+            polarity = polarity_of(rec.get("target")) or "higher"
             worse = -change if polarity == "higher" else change
             if worse <= 0:
                 continue
@@ -834,18 +819,6 @@ def _detect_yoy_indicators(ctx: _Context) -> list[_Hit]:
                                                min_relative=c_decline["min_relative"]),
                                  metric=metric))
     return hits
-
-
-def _polarity(target) -> str:
-    """Return 'lower' when a target asks for less (≤, <, =0, 下降), else 'higher'."""
-    from perfkit.score.targets import parse_target
-
-    t = parse_target(target)
-    if t.kind == "directional" and t.direction == "down":
-        return "lower"
-    if t.kind == "quantitative" and (t.op in ("<=", "<") or (t.op == "=" and t.value == 0)):
-        return "lower"
-    return "higher"
 
 
 def _detect_yoy_scores(ctx: _Context) -> list[_Hit]:

@@ -152,6 +152,14 @@ class Department:
         tables = {attr: _rows_of_year(getattr(self, attr), year) for attr in TABLE_ATTRS.values()}
         return replace(self, **tables)
 
+    def prior_year(self, year: int, allow_gap: bool = True) -> int | None:
+        """Return the latest declared year before ``year``, or None; with ``allow_gap=False`` only ``year - 1``."""
+        earlier = [y for y in self.years if y < int(year)]
+        if not earlier:
+            return None
+        prior = max(earlier)
+        return prior if allow_gap or prior == int(year) - 1 else None
+
     def rule_set_for(self, scope_id: str, year: int | None = None) -> str:
         """Return the rule-set reference (built-in name or path) that ``scope_id`` follows.
 

@@ -25,7 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from perfkit.ingest.department import TOTAL_LINE
 from perfkit.outputs.reproducible import normalize_office_file
-from perfkit._util import is_missing as _missing
+from perfkit.values import is_missing as _missing
 from perfkit.errors import RenderError
 
 # Type set of Chinese government documents (GB/T 9704): 小标宋 title, 黑体 first-level

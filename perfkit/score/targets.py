@@ -370,3 +370,24 @@ def target_from_name(name) -> Target | None:
         return None
     return replace(found, text=str(name), from_name=True,
                    reading=f"指标值为空，取自指标名称「{m['t']}」：{found.reading}")
+
+
+def polarity(target, name=None) -> str | None:
+    """Return which way an indicator is better, ``'higher'`` or ``'lower'``, or None when the target does not say.
+
+    The one reading used by comparison and findings: ≤, <, ``=0`` and a
+    downward direction (同比下降) mean lower is better; ≥, >, other ``=`` and
+    upward or steady directions mean higher; a blank target is read from the
+    indicator's name (``年度资金支付完成率100%``).  Qualitative and unreadable
+    targets give None: a caller that needs a default states its own.
+    """
+    t = target if isinstance(target, Target) else parse_target(target)
+    if t.kind == "blank" and name is not None:
+        t = target_from_name(name) or t
+    if t.kind == "directional":
+        return "lower" if t.direction == "down" else "higher"
+    if t.kind == "quantitative":
+        if t.op in ("<=", "<") or (t.op == "=" and t.value == 0):
+            return "lower"
+        return "higher"
+    return None
