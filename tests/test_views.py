@@ -88,10 +88,15 @@ def test_tables_have_no_styler_and_count_from_one(ref):
 
 def test_default_locations_work_from_any_directory(tmp_path, monkeypatch):
     # papermill may run a notebook from anywhere with data_dir/output_dir left at None
-    from perfkit.ingest.department import REPOSITORY_DATA_DIR, default_data_dir
+    from perfkit.ingest.department import default_data_dir
+    from perfkit.settings import CHECKOUT
 
     monkeypatch.chdir(tmp_path)
-    assert default_data_dir() == REPOSITORY_DATA_DIR
+    monkeypatch.delenv("PERFKIT_DATA_DIR", raising=False)
+    assert default_data_dir() == CHECKOUT / "data"
     a = perfkit.analyze("yuexiu-police", 2023)
-    assert views.figures_dir(a, None) == REPOSITORY_DATA_DIR.parent / "reports" / "_notebook" / "yuexiu-police" / "2023"
+    # no location asked for: charts are shown, nothing is written into the checkout
+    assert views.figures_dir(a, None) is None
+    views.execution_chart(a)
+    assert not (CHECKOUT / "reports" / "_notebook").exists() or not any((CHECKOUT / "reports" / "_notebook").rglob("*.png"))
     assert views.figures_dir(a, "x") == __import__("pathlib").Path("x")

@@ -19,6 +19,7 @@ import yaml
 
 from perfkit.errors import DataError, Problem
 from perfkit.rules.files import BUILTIN_RULES_DIR, rule_file
+from perfkit.settings import default_settings
 from perfkit.rules.ruleset import builtin_names as builtin_rule_sets
 
 AMOUNT_UNITS = {"万元": 1.0, "元": 1e-4}  # factor to 万元, the reporting unit
@@ -497,20 +498,9 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
 
 
 #: The checkout's data directory (perfkit is installed editable from the repository).
-REPOSITORY_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-
-
 def default_data_dir() -> Path:
-    """Return where departments live when no data directory is given.
-
-    ``./data`` (the repository root, where the CLI runs), then ``../data``
-    (``notebooks/``, where JupyterLab runs a notebook), then the checkout's own
-    ``data/``, so a notebook run by papermill from any directory finds the data.
-    """
-    for candidate in (Path("data"), Path("..") / "data"):
-        if find_departments(candidate):
-            return candidate
-    return REPOSITORY_DATA_DIR
+    """Return where departments live when no data directory is given (:func:`perfkit.settings.default_settings`)."""
+    return default_settings().data_dir
 
 
 def resolve(code_or_path: str | Path, data_dir: str | Path | None = None) -> Path:

@@ -14,6 +14,7 @@ touching the plotting logic.
 """
 from __future__ import annotations
 
+import io
 import os
 import textwrap
 import uuid
@@ -496,6 +497,14 @@ def plot_trend(
 
 
 # ---------------------------------------------------------------- saving
+
+
+def figure_png(fig: Figure, dpi: int = 150) -> bytes:
+    """Return the figure as PNG bytes, with the same deterministic metadata as :func:`save_figure`."""
+    buf = io.BytesIO()
+    with chinese_style():
+        fig.savefig(buf, format="png", dpi=dpi, metadata=_DETERMINISTIC_METADATA["png"])
+    return buf.getvalue()
 
 
 def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 150) -> Path:

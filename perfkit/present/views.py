@@ -120,24 +120,29 @@ def title(a: YearAnalysis, subject: str):
     return _md("\n\n".join(lines))
 
 
-def figures_dir(a: YearAnalysis, output_dir: str | Path | None) -> Path:
-    """Return where a notebook saves its figures: output_dir, or ``reports/_notebook/<code>/<year>`` by default."""
-    if output_dir is not None:
-        return Path(output_dir)
-    from perfkit.ingest.department import REPOSITORY_DATA_DIR
+def figures_dir(a: YearAnalysis, output_dir: str | Path | None) -> Path | None:
+    """Return where a notebook saves its figures: ``output_dir``, or None (shown only, not saved) by default.
 
-    return REPOSITORY_DATA_DIR.parent / "reports" / "_notebook" / a.dept.code / str(a.year)
+    An analyst running a notebook in JupyterLab gets the charts on screen;
+    files are written only where a location was asked for (``perfkit render``
+    passes the report directory), never into the checkout or the package.
+    """
+    return Path(output_dir) if output_dir is not None else None
 
 
 def _save_and_show(fig, a: YearAnalysis, output_dir: str | Path | None, name: str):
-    """Save ``fig`` under output_dir and return an Image of the saved file (one rendering, same bytes)."""
+    """Return an Image of ``fig``, saved under output_dir first when one is given (one rendering, same bytes)."""
     from IPython.display import Image
 
-    from perfkit.present.charts import save_figure
+    from perfkit.present.charts import figure_png, save_figure
 
-    path = save_figure(fig, figures_dir(a, output_dir) / name)
+    folder = figures_dir(a, output_dir)
+    if folder is None:
+        image = Image(data=figure_png(fig), format="png")
+    else:
+        image = Image(filename=str(save_figure(fig, folder / name)))
     fig.clear()
-    return Image(filename=str(path))
+    return image
 
 
 # ---------------------------------------------------------------- budget execution
