@@ -41,7 +41,7 @@ TARGET_RATIO = 4.0
 
 def choose_inputs(work: Path) -> dict:
     """Return the notebooks, data dir and department-years to benchmark on."""
-    from perfkit.batch.render import find_notebooks, plan_reports
+    from perfkit.batch.plan import find_notebooks, plan_reports
 
     real_notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     present = [code for code in REAL_DATA if (ROOT / "data" / code / "department.yaml").is_file()]
@@ -51,7 +51,7 @@ def choose_inputs(work: Path) -> dict:
         data_dir.mkdir()
         for code in present:
             (data_dir / code).symlink_to(ROOT / "data" / code, target_is_directory=True)
-        jobs, _ = plan_reports(data_dir)
+        jobs = plan_reports(data_dir)
         notebooks, _ = find_notebooks(ROOT / "notebooks")
         if len(jobs) * len(notebooks) < MIN_RUNS:
             print(f"注意：笔记本 × 部门年度只有 {len(jobs) * len(notebooks)} 次运行（建议 ≥ {MIN_RUNS}）")

@@ -12,28 +12,22 @@ property here, so it runs once however many outputs present it.  A
 comparison with the prior year reuses that year's analysis instead of scoring
 it again.
 
-``STAGE_COUNTS`` counts how often each step ran in this process; the batch
-renderer reports it per department-year, and a test asserts every step ran
-once.
+Each step counts its calls (:mod:`perfkit.instrument`); the batch renderer
+reports them per department-year, and a test asserts every step ran once.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from perfkit.ingest.department import Department, load
+from perfkit.ingest.department import Department, load, resolve
 from perfkit.findings.core import derive_findings
 from perfkit.rules.book import RuleBook, rulebook_for
 from perfkit.score.checks import check_stated
 from perfkit.score.scoring import score_year
-
-
-#: step name -> how many times it ran in this process (see the module docstring)
-STAGE_COUNTS: Counter = Counter()
 
 
 class DepartmentAnalysis:
@@ -46,7 +40,6 @@ class DepartmentAnalysis:
     @cached_property
     def rules(self) -> RuleBook:
         """Return the department's rules (rule sets, finding rules, PEFA bands), loaded once."""
-        STAGE_COUNTS["rules"] += 1
         return rulebook_for(self.dept)
 
     def year(self, year: int) -> "YearAnalysis":
@@ -89,19 +82,16 @@ class YearAnalysis:
     @cached_property
     def scored(self):
         """Return the :class:`perfkit.score.scoring.YearScore` of this year."""
-        STAGE_COUNTS["score"] += 1
         return score_year(self.dept, self.year, self.rules)
 
     @cached_property
     def checks(self) -> pd.DataFrame:
         """Return the stated-figure and table-arithmetic checks."""
-        STAGE_COUNTS["checks"] += 1
         return check_stated(self.dept, self.year, self.scored)
 
     @cached_property
     def findings(self) -> list:
         """Return the findings (problems and recommendations), ordered."""
-        STAGE_COUNTS["findings"] += 1
         return derive_findings(self.dept, self.year, scored=self.scored, checks=self.checks,
                                rules=self.rules.findings)
 
@@ -143,7 +133,37 @@ class YearAnalysis:
         return rows.iloc[0] if len(rows) else None
 
 
+# The department a batch kernel is rendering (see pin()); None everywhere else.
+_PINNED: DepartmentAnalysis | None = None
+
+
+def pin(department: DepartmentAnalysis | None) -> None:
+    """Make :func:`analyze` answer from ``department`` when asked for it by code or path; None unpins.
+
+    A batch kernel pins the department it renders, so its notebooks and its
+    report files, run one after another in that kernel, present one analysis
+    instead of loading and scoring again.  Nothing else pins: an analyst's
+    ``analyze`` call always reads the data as it is on disk.
+    """
+    global _PINNED
+    _PINNED = department
+
+
+def pinned() -> DepartmentAnalysis | None:
+    """Return the pinned department analysis, if any."""
+    return _PINNED
+
+
+def load_department(department: str | Path, data_dir: str | Path | None = None) -> DepartmentAnalysis:
+    """Return a :class:`DepartmentAnalysis` of a department loaded (and validated) from its files."""
+    dept = load(department, data_dir)
+    return DepartmentAnalysis(dept)
+
+
 def analyze(department: str | Path | Department, year: int, data_dir: str | Path | None = None) -> YearAnalysis:
     """Return the :class:`YearAnalysis` of a department (object, code or path) and year."""
-    dept = department if isinstance(department, Department) else load(department, data_dir)
-    return DepartmentAnalysis(dept).year(year)
+    if isinstance(department, Department):
+        return DepartmentAnalysis(department).year(year)
+    if _PINNED is not None and resolve(department, data_dir).resolve() == _PINNED.dept.path.resolve():
+        return _PINNED.year(year)
+    return load_department(department, data_dir).year(year)

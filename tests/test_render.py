@@ -1,7 +1,8 @@
 """Tests for perfkit.batch.render and perfkit.batch.kernels: batch rendering on warm kernels.
 
-The report notebooks here are small fixtures (tests/fixtures/render/), and
-``perfkit.ingest.department`` / ``perfkit.outputs.summary`` are replaced by fakes, so these tests
+The report notebooks here are small fixtures (tests/fixtures/render/), and the
+kernels run a stand-in jobs module (fake_jobs.py, passed in through
+:class:`perfkit.batch.render.Jobs`) instead of perfkit's analysis, so these tests
 pin the renderer's own behaviour: layout, HTML without code, summaries, the
 index, failure isolation, validation before any kernel starts, byte-identical
 reruns, no state leaking between notebooks on one kernel, and a quiet stderr.
@@ -16,20 +17,20 @@ import json
 import math
 import re
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
+import perfkit
+
+import yaml
+
+from perfkit.batch.index import build_index
+from perfkit.values import to_json as summary_json
+from perfkit.batch.notebooks import normalize_notebook
+from perfkit.batch.plan import check_notebook
+from perfkit.batch.render import Jobs, Renderer, render_all
 from perfkit.errors import BatchRenderError, NotebookFailure, RenderError
-from perfkit.batch.render import (
-    Renderer,
-    build_index,
-    check_notebook,
-    normalize_notebook,
-    render_all,
-    summary_json,
-)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 REPORT_NOTEBOOKS = FIXTURES / "report"
@@ -42,59 +43,29 @@ DEPARTMENTS = {"alpha": [2022, 2023], "beta": [2023]}
 
 
 # --------------------------------------------------------------------------
-# Fakes for perfkit.ingest.department and perfkit.outputs.summary
+# Test departments and the stand-in kernel jobs (tests/fixtures/render/fake_jobs.py)
 # --------------------------------------------------------------------------
 
+sys.path.insert(0, str(FIXTURES))
+from fake_jobs import fake_score  # noqa: E402  (the same function the kernels use)
+
+#: The render's collaborators in these tests: perfkit's own planning, the stand-in kernel jobs.
+FAKE_JOBS = Jobs(kernel_module="fake_jobs", kernel_paths=(str(FIXTURES),))
+
+
 def make_data(root: Path, departments: dict[str, list[int]]) -> Path:
-    """Create a fake data dir: one directory per department with its years in dept.json."""
+    """Create a data dir: one directory per department with a minimal department.yaml."""
     root.mkdir(parents=True, exist_ok=True)
     for code, years in departments.items():
         (root / code).mkdir(exist_ok=True)
-        (root / code / "dept.json").write_text(json.dumps({"name": f"{code}局", "years": years}))
+        meta = {"code": code, "name": f"{code}局", "years": years, "rule_set": "cz2020"}
+        (root / code / "department.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     return root
-
-
-def fake_score(code: str, year: int) -> float:
-    """Return the fake summary's score, different per department-year."""
-    return 80 + len(code) + (year % 10) / 3
-
-
-def _fake_modules() -> dict[str, types.ModuleType]:
-    data = types.ModuleType("perfkit.ingest.department")
-
-    def find_departments(data_dir):
-        return sorted(p.name for p in Path(data_dir).iterdir() if (p / "dept.json").is_file())
-
-    def load(code, data_dir=None):
-        meta = json.loads((Path(data_dir) / code / "dept.json").read_text())
-        return types.SimpleNamespace(code=code, name=meta["name"], years=meta["years"])
-
-    data.find_departments = find_departments
-    data.load = load
-
-    summary = types.ModuleType("perfkit.outputs.summary")
-
-    def build_summary(dept, year):
-        score = fake_score(dept.code, year)
-        # the shape perfkit.outputs.summary writes (department block, total block)
-        return {"department": {"code": dept.code, "name": dept.name}, "year": year,
-                "total": {"score": score, "grade": "优" if score >= 90 else "良", "complete": True},
-                "missing": math.nan}
-
-    summary.build_summary = build_summary
-    return {"perfkit.ingest.department": data, "perfkit.outputs.summary": summary}
-
-
-@pytest.fixture
-def fakes(monkeypatch):
-    """Replace perfkit.ingest.department and perfkit.outputs.summary in this process (the parent) for one test."""
-    for name, module in _fake_modules().items():
-        monkeypatch.setitem(sys.modules, name, module)
 
 
 @pytest.fixture(scope="module")
 def renderer():
-    with Renderer(workers=1, timeout=120, progress=False) as r:
+    with Renderer(workers=1, timeout=120, progress=False, jobs=FAKE_JOBS) as r:
         yield r
 
 
@@ -102,10 +73,7 @@ def renderer():
 def rendered(renderer, tmp_path_factory):
     root = tmp_path_factory.mktemp("render")
     data = make_data(root / "data", DEPARTMENTS)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, module in _fake_modules().items():
-            mp.setitem(sys.modules, name, module)
-        result = renderer.render(data, root / "out", notebooks_dir=REPORT_NOTEBOOKS)
+    result = renderer.render(data, root / "out", notebooks_dir=REPORT_NOTEBOOKS)
     return result, root
 
 
@@ -135,7 +103,7 @@ DEPT_YEAR_IDS = [f"{c}-{y}" for c, y in DEPT_YEARS]
     ids=["complete", "incomplete-marked", "total-none", "score-as-text-ignored", "bool-not-a-score", "empty"],
 )
 def test_summary_score_grade(summary, expected):
-    from perfkit.batch.render import _summary_score_grade
+    from perfkit.batch.index import _summary_score_grade
 
     assert _summary_score_grade(summary) == expected
 
@@ -150,7 +118,7 @@ def test_summary_score_grade(summary, expected):
     ids=["nested-department", "code-only", "empty"],
 )
 def test_summary_name(summary, expected):
-    from perfkit.batch.render import _summary_name
+    from perfkit.batch.index import _summary_name
 
     assert _summary_name(summary, "a") == expected
 
@@ -182,10 +150,10 @@ def test_summary_json_numpy_scalars():
     ids=["markdown-before-parameters", "parameters-cell", "injected-cell", "first-after-injected", "last"],
 )
 def test_source_cell_index(executed_index, expected):
-    from perfkit.batch.render import _source_cell_index
+    from perfkit.batch.notebooks import source_cell_index
 
     # 01_概况: cell 0 markdown, cell 1 parameters -> papermill injects at 2.
-    assert _source_cell_index(REPORT_NOTEBOOKS / "01_概况.ipynb", executed_index, {}) == expected
+    assert source_cell_index(REPORT_NOTEBOOKS / "01_概况.ipynb", executed_index, {}) == expected
 
 
 def _out(kind, text="", name="stdout"):
@@ -210,7 +178,7 @@ def _out(kind, text="", name="stdout"):
          "interleaved-streams-joined", "display-is-a-fixed-point"],
 )
 def test_merge_streams(outputs, expected):
-    from perfkit.batch.render import merge_streams
+    from perfkit.batch.notebooks import merge_streams
 
     assert merge_streams([dict(o) for o in outputs]) == expected
 
@@ -273,7 +241,7 @@ def test_build_index_of_empty_dir(tmp_path):
     ],
     ids=["unknown-department", "one-of-two-unknown", "unknown-year", "year-not-in-selected-department"],
 )
-def test_unknown_department_or_year_rejected_before_kernels(fakes, tmp_path, monkeypatch, kwargs, named, valid):
+def test_unknown_department_or_year_rejected_before_kernels(tmp_path, monkeypatch, kwargs, named, valid):
     data = make_data(tmp_path / "data", DEPARTMENTS)
     fresh = Renderer(workers=1, progress=False)
 
@@ -290,7 +258,7 @@ def test_unknown_department_or_year_rejected_before_kernels(fakes, tmp_path, mon
     assert not (tmp_path / "out").exists()
 
 
-def test_notebooks_without_parameters_rejected_before_kernels(fakes, tmp_path, monkeypatch):
+def test_notebooks_without_parameters_rejected_before_kernels(tmp_path, monkeypatch):
     import nbformat
 
     data = make_data(tmp_path / "data", DEPARTMENTS)
@@ -310,13 +278,14 @@ def test_real_data_module_validates_departments(tmp_path):
     data_dir = Path(__file__).resolve().parents[1] / "data"
     if not (data_dir / "yuexiu-police" / "department.yaml").is_file():
         pytest.skip("shipped data not present")
-    from perfkit.batch.render import plan_reports
+    from perfkit.batch.plan import plan_reports
 
     with pytest.raises(RenderError, match="yuexiu-police"):
         plan_reports(data_dir, departments=["no-such-dept"])
-    jobs, loaded = plan_reports(data_dir, departments=["yuexiu-police"])
-    assert {job.year for job in jobs} == set(loaded["yuexiu-police"].years)
-    assert all(job.name == loaded["yuexiu-police"].name for job in jobs)
+    jobs = plan_reports(data_dir, departments=["yuexiu-police"])
+    loaded = perfkit.load("yuexiu-police", data_dir)
+    assert {job.year for job in jobs} == set(loaded.years)
+    assert all(job.name == loaded.name for job in jobs)
 
 
 # --------------------------------------------------------------------------
@@ -328,7 +297,7 @@ def test_render_result(rendered):
     assert result.failures == []
     assert result.rendered == sorted(DEPT_YEARS)
     assert result.notebooks == len(DEPT_YEARS) * len(NOTEBOOK_STEMS)
-    assert not (root / "out" / ".staging").exists()
+    assert not list((root / "out").glob(".stage-*"))
 
 
 @pytest.mark.parametrize("code, year", DEPT_YEARS, ids=DEPT_YEAR_IDS)
@@ -363,7 +332,7 @@ def test_html_shows_printed_output_and_table(rendered):
     assert "部门：alpha，年度：2023" in page
     assert "<table" in page and "执行率" in page
     # report styling: Chinese table text left-aligned (Jupyter right-aligns cells for numbers)
-    from perfkit.batch.render import REPORT_CSS
+    from perfkit.batch.notebooks import REPORT_CSS
     assert REPORT_CSS in page and page.index(REPORT_CSS) < page.index("</head>")
 
 
@@ -372,8 +341,8 @@ def test_executed_notebook_parameters_and_metadata(rendered, code, year):
     _, root = rendered
     nb = json.loads((root / "out" / code / str(year) / "01_概况.ipynb").read_text(encoding="utf-8"))
     pm = nb["metadata"]["papermill"]
-    assert pm["parameters"] == {"department": code, "year": year,
-                                "data_dir": str((root / "data").resolve()), "output_dir": "."}
+    # the data folder relative to the report directory: no machine paths in reports
+    assert pm["parameters"] == {"department": code, "year": year, "data_dir": "../../../data", "output_dir": "."}
     assert not {"start_time", "end_time", "duration"} & set(pm)
     injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert [c["id"] for c in injected] == ["injected-parameters"]
@@ -412,18 +381,22 @@ def test_index_links_every_report(rendered, code, year):
 # Reproducible output
 # --------------------------------------------------------------------------
 
-def test_two_runs_byte_identical(renderer, rendered, fakes, tmp_path):
-    """A second render (kernel reused, different out dir) gives the same bytes in every file."""
+def test_two_runs_byte_identical(renderer, rendered, tmp_path):
+    """A second render (kernel reused, another out dir beside the first) gives the same bytes in every file.
+
+    The notebooks get the data folder relative to the report directory, so a
+    copy of data and reports elsewhere (another checkout) renders the same bytes.
+    """
     first_result, root = rendered
-    second = renderer.render(root / "data", tmp_path / "again", notebooks_dir=REPORT_NOTEBOOKS)
+    second = renderer.render(root / "data", root / "again", notebooks_dir=REPORT_NOTEBOOKS)
     assert second.failures == []
-    first_files, second_files = tree_bytes(root / "out"), tree_bytes(tmp_path / "again")
+    first_files, second_files = tree_bytes(root / "out"), tree_bytes(root / "again")
     assert sorted(first_files) == sorted(second_files)
     differing = [name for name in first_files if first_files[name] != second_files[name]]
     assert differing == []
 
 
-def test_rerun_into_same_dir_is_identical(renderer, fakes, tmp_path):
+def test_rerun_into_same_dir_is_identical(renderer, tmp_path):
     data = make_data(tmp_path / "data", {"gamma": [2023]})
     out = tmp_path / "out"
     renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
@@ -436,7 +409,7 @@ def test_rerun_into_same_dir_is_identical(renderer, fakes, tmp_path):
 # Failures: collected, isolated, no partial output
 # --------------------------------------------------------------------------
 
-def test_failing_notebooks_isolated(renderer, fakes, tmp_path):
+def test_failing_notebooks_isolated(renderer, tmp_path):
     """A cell error, a timeout and a killed worker each fail only their own department-year."""
     data = make_data(tmp_path / "data", {"alpha": [2023], "broken": [2023], "slow": [2023]})
     out = tmp_path / "out"
@@ -467,7 +440,7 @@ def test_failing_notebooks_isolated(renderer, fakes, tmp_path):
     # The previous good reports are untouched; a department-year never rendered has no directory.
     assert {code: tree_bytes(out / code) for code in ("broken", "slow")} == previous
     assert not (out / "newbad").exists()
-    assert not (out / ".staging").exists()
+    assert not list(out.glob(".stage-*"))
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "newbad" not in index and "<td>broken</td>" in index
     with pytest.raises(BatchRenderError) as info:
@@ -486,7 +459,7 @@ def test_failing_notebooks_isolated(renderer, fakes, tmp_path):
 # No state leaks between notebooks on one kernel
 # --------------------------------------------------------------------------
 
-def test_no_state_leaks_between_notebooks(renderer, fakes, tmp_path):
+def test_no_state_leaks_between_notebooks(renderer, tmp_path):
     """A changes namespace, rcParams, cwd, env, sys.path, options, builtins, caches; B sees none of it."""
     data = make_data(tmp_path / "data", {"leak": [2023]})
     result = renderer.render(data, tmp_path / "out", notebooks_dir=LEAK_NOTEBOOKS)
@@ -528,10 +501,11 @@ def test_leak_fixture_detects_leaks_without_reset(tmp_path):
 # A normal run prints nothing but the progress bar
 # --------------------------------------------------------------------------
 
-def test_normal_run_stderr_is_only_the_progress_bar(fakes, tmp_path, capfd):
+def test_normal_run_stderr_is_only_the_progress_bar(tmp_path, capfd):
     data = make_data(tmp_path / "data", DEPARTMENTS)
     capfd.readouterr()
-    result = render_all(data, tmp_path / "out", workers=2, progress=True, notebooks_dir=REPORT_NOTEBOOKS)
+    result = render_all(data, tmp_path / "out", workers=2, progress=True, notebooks_dir=REPORT_NOTEBOOKS,
+                        jobs=FAKE_JOBS)
     out, err = capfd.readouterr()
     assert result.failures == [] and result.workers == 2
     assert out == ""
@@ -549,12 +523,10 @@ def test_render_all_from_script_without_main_guard(tmp_path):
     script = tmp_path / "unguarded.py"
     script.write_text(
         "import sys, json\n"
-        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "import test_render\n"
-        "sys.modules.update(test_render._fake_modules())\n"
-        "from perfkit.batch.render import render_all\n"
+        "from perfkit.batch.render import Jobs, render_all\n"
+        f"jobs = Jobs(kernel_module='fake_jobs', kernel_paths=({str(FIXTURES)!r},))\n"
         f"result = render_all({str(tmp_path / 'data')!r}, {str(tmp_path / 'out')!r}, workers=1, progress=False,\n"
-        f"                    notebooks_dir={str(REPORT_NOTEBOOKS)!r})\n"
+        f"                    notebooks_dir={str(REPORT_NOTEBOOKS)!r}, jobs=jobs)\n"
         "print(json.dumps([result.rendered, [str(f) for f in result.failures]]))\n",
         encoding="utf-8",
     )
@@ -563,19 +535,39 @@ def test_render_all_from_script_without_main_guard(tmp_path):
     assert json.loads(proc.stdout) == [[["solo", 2023]], []]
 
 
-def test_real_notebooks_render(renderer, tmp_path):
-    """The shipped notebooks render for the reference department with the real data and summary."""
-    root = Path(__file__).resolve().parents[1]
-    notebooks = root / "notebooks"
-    if not list(notebooks.glob("*.ipynb")) or not (root / "data" / "yuexiu-police").is_dir():
-        pytest.skip("real notebooks or data not present")
-    pytest.importorskip("perfkit.outputs.summary")
-    result = renderer.render(root / "data", tmp_path / "out", departments=["yuexiu-police"],
-                             years=[2023], notebooks_dir=notebooks)
+@pytest.fixture(scope="module")
+def real_renderer():
+    with Renderer(workers=1, timeout=300, progress=False) as r:
+        yield r
+
+
+SHIPPED = Path(__file__).resolve().parents[1]
+
+
+def test_real_notebooks_render(real_renderer, tmp_path):
+    """The shipped notebooks render for the reference department with the real data and report files."""
+    notebooks = SHIPPED / "notebooks"
+    result = real_renderer.render(SHIPPED / "data", tmp_path / "out", departments=["yuexiu-police"],
+                                  years=[2023], notebooks_dir=notebooks)
     assert result.failures == []
     report = tmp_path / "out" / "yuexiu-police" / "2023"
     assert {p.stem for p in report.glob("*.html")} == {p.stem for p in notebooks.glob("*.ipynb")}
+    assert {p.suffix for p in report.iterdir()} >= {".json", ".xlsx", ".docx", ".png"}
     summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "广州市公安局越秀区分局" in index
     assert f"{summary['total']['score']:.2f}" in index
+    # nothing of the worker's bookkeeping is left in the report
+    assert not (report / ".perfkit-stages.json").exists()
+
+
+@pytest.mark.xfail(strict=True, reason="compare and findings still load the rule book themselves (being made pure)")
+def test_each_step_runs_once_per_department_year(real_renderer, tmp_path):
+    """Issue "Compute once": one load per department, one scoring, check and findings run per year,
+    however many notebooks and report files present them (counted inside the kernel)."""
+    result = real_renderer.render(SHIPPED / "data", tmp_path / "out", departments=["demo-synthetic"],
+                                  years=[2022, 2023], notebooks_dir=SHIPPED / "notebooks")
+    assert result.failures == []
+    assert sorted(result.stage_counts) == [("demo-synthetic", 2022), ("demo-synthetic", 2023)]
+    for key, counts in result.stage_counts.items():
+        assert counts == {"load": 1, "rules": 1, "score": 1, "checks": 1, "findings": 1}, (key, counts)

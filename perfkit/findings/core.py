@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from perfkit.instrument import counted
 from perfkit.values import is_missing as _missing
 from perfkit.values import json_ready
 from perfkit.score.targets import polarity as polarity_of
@@ -151,6 +152,7 @@ class _Hit:
     severity: str | None = None   # set when the evidence carries its own severity (consistency checks)
 
 
+@counted("findings")
 def derive_findings(dept, year: int, scored=None, checks: pd.DataFrame | None = None,
                     rules: FindingRules | str | Path | None = None) -> list[Finding]:
     """Return the findings of one department-year, ordered by severity, scope, subject and rule.

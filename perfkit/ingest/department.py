@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from perfkit.errors import DataError, Problem
+from perfkit.instrument import counted
 from perfkit.rules.files import BUILTIN_RULES_DIR, rule_file
 from perfkit.settings import default_settings
 from perfkit.rules.ruleset import builtin_names as builtin_rule_sets
@@ -516,6 +517,7 @@ def resolve(code_or_path: str | Path, data_dir: str | Path | None = None) -> Pat
                             f"找不到部门；{base} 下的部门：{'、'.join(known) or '（无）'}"))
 
 
+@counted("load", year_arg=None)
 def load(code_or_path: str | Path, data_dir: str | Path | None = None) -> Department:
     """Return a validated :class:`Department`; raise :class:`DataError` listing every problem.
 
@@ -531,6 +533,15 @@ def load(code_or_path: str | Path, data_dir: str | Path | None = None) -> Depart
         raise DataError(problems)
     assert dept is not None
     return dept
+
+
+def read_meta(path: str | Path) -> tuple[dict, list[Problem]]:
+    """Return a department's ``department.yaml`` fields, checked, and the problems found (without reading its tables).
+
+    Cheap enough to plan a batch over a whole province before any table is read.
+    """
+    problems: list[Problem] = []
+    return _load_meta(Path(path), problems), problems
 
 
 def find_departments(data_dir: str | Path = "data") -> list[str]:

@@ -270,7 +270,8 @@ def _figure_slots(figures) -> dict[str, Path]:
 # --------------------------------------------------------------------------- the report
 
 
-def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=None, figures=None) -> Path:
+def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=None, figures=None,
+                      checks=None) -> Path:
     """Return the path of a .docx draft of the department-year's self-evaluation report.
 
     Parameters
@@ -304,7 +305,8 @@ def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=N
         from perfkit.score.scoring import score_year
 
         scored = score_year(dept, year, rulebook_for(dept))
-    checks = _checks(dept, year, scored)
+    if checks is None:
+        checks = _checks(dept, year, scored)
     if findings is None:
         findings = _derive_findings(dept, year, scored, checks)
 

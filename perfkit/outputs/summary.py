@@ -13,6 +13,9 @@ import pandas as pd
 
 from perfkit.analysis import YearAnalysis, analyze
 from perfkit.ingest.department import Department
+from perfkit.outputs.docx_report import write_docx_report
+from perfkit.outputs.excel import write_scored_tables
+from perfkit.values import to_json
 
 SUMMARY_VERSION = 1
 SCORED_TABLES_NAME = "绩效自评表.xlsx"
@@ -102,4 +105,18 @@ def write_office_files(dept: Department, year: int, out_dir: str | Path) -> list
     return [
         write_scored_tables(dept, year, out_dir / SCORED_TABLES_NAME, scored=a.scored),
         write_docx_report(dept, year, out_dir / DOCX_NAME, scored=a.scored, findings=a.findings, figures=figures),
+    ]
+
+
+def write_outputs(a: YearAnalysis, out_dir: str | Path) -> list[Path]:
+    """Write every report file of one department-year into ``out_dir``: summary.json, .xlsx and .docx."""
+    out_dir = Path(out_dir)
+    path = out_dir / "summary.json"
+    path.write_text(to_json(summarize(a)), encoding="utf-8")
+    figures = sorted(out_dir.glob("*.png"))
+    return [
+        path,
+        write_scored_tables(a.dept, a.year, out_dir / SCORED_TABLES_NAME, scored=a.scored),
+        write_docx_report(a.dept, a.year, out_dir / DOCX_NAME, scored=a.scored, findings=a.findings,
+                          checks=a.checks, figures=figures),
     ]

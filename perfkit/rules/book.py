@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
+from perfkit.instrument import counted
 from perfkit.rules.findings import FindingRules, load_findings_rules
 from perfkit.rules.pefa import load_pefa_rules
 from perfkit.rules.ruleset import RuleSet, load_rules
@@ -35,6 +36,7 @@ class RuleBook:
         return next(iter(self.sets.values()))
 
 
+@counted("rules", year_arg=None)
 def rulebook_for(dept) -> RuleBook:
     """Return the :class:`RuleBook` of a loaded department; raise RuleSetError on a broken rule file."""
     base = dept.path

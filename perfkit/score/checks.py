@@ -20,6 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from perfkit.instrument import counted
 from perfkit.score.figures import ExprError, evaluate, figure_functions
 from perfkit.score.targets import fmt_number
 
@@ -85,6 +86,7 @@ def _where(file, row) -> str:
     return f"{file} 第 {int(row)} 行" if row is not None and not pd.isna(row) else str(file)
 
 
+@counted("checks")
 def check_stated(dept, year: int, scored) -> pd.DataFrame:
     """Return the findings of one department-year: stated figures recomputed, and the tables' arithmetic.
 

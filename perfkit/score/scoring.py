@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from perfkit.instrument import counted
 from perfkit.ingest.department import AMOUNT_UNITS, TOTAL_LINE
 from perfkit.errors import DataError, Problem
 from perfkit.rules.book import RuleBook
@@ -774,6 +775,7 @@ def _of_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
     return df[df["year"] == year].reset_index(drop=True)
 
 
+@counted("score")
 def score_year(dept, year: int, book: RuleBook) -> YearScore:
     """Return the :class:`YearScore` of one department-year.
 

@@ -1,0 +1,140 @@
+"""The index page of a reports folder, rebuilt from the reports on disk.
+
+Every ``<department>/<year>/`` directory is listed with links to its pages and
+office files and, from its ``summary.json``, perfkit's recomputed score beside
+the report's own stated score.  Everything taken from data is escaped.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+INDEX_NAME = "index.html"
+SUMMARY_NAME = "summary.json"
+
+
+def _summary_score_grade(summary: dict) -> tuple[float | None, str | None]:
+    """Return (total score, grade) from a summary.json written by perfkit.outputs.summary.
+
+    A total that left items unscored is marked 不完整, so the index never shows
+    a bare 差 that only reflects missing data.
+    """
+    total = summary.get("total")
+    if not isinstance(total, dict):
+        return None, None
+    score = total.get("score")
+    score = float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+    grade = total.get("grade") if isinstance(total.get("grade"), str) and total.get("grade") else None
+    if grade and total.get("complete") is False:
+        grade += "（不完整）"
+    return score, grade
+
+
+def _summary_name(summary: dict, code: str) -> str | None:
+    """Return the department's display name from a summary.json, if it has one."""
+    dept = summary.get("department")
+    name = dept.get("name") if isinstance(dept, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+def _notebook_title(stem: str) -> str:
+    """Return a notebook's display title: its file stem without the ordering prefix."""
+    return re.sub(r"^\d+[_\-\s.]*", "", stem) or stem
+
+
+def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None) -> str:
+    """Return the HTML of the index page linking every report under ``out_dir``.
+
+    Every ``<department>/<year>/`` directory is listed with links to its
+    notebooks' HTML and, when its ``summary.json`` has them, the total score
+    and grade.  ``names`` maps department codes to display names (falls back
+    to the summary, then to the code).
+    """
+    out = Path(out_dir)
+    names = dict(names or {})
+    rows = []
+    for dept_dir in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for year_dir in sorted((p for p in dept_dir.iterdir() if p.is_dir() and p.name.isdigit()),
+                               key=lambda p: int(p.name)):
+            pages = sorted(year_dir.glob("*.html"))
+            summary = {}
+            summary_path = year_dir / SUMMARY_NAME
+            if summary_path.is_file():
+                try:
+                    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+                except ValueError:
+                    summary = {}
+            if not pages and not summary:
+                continue
+            code = dept_dir.name
+            name = names.get(code) or (_summary_name(summary, code) if isinstance(summary, dict) else None)
+            score, grade = _summary_score_grade(summary) if isinstance(summary, dict) else (None, None)
+            total = summary.get("total") if isinstance(summary, dict) else None
+            stated = total.get("stated_score") if isinstance(total, dict) else None
+            rows.append((code, name or code, int(year_dir.name), pages, summary_path.is_file(), score, grade, stated))
+
+    def link(path: Path, text: str) -> str:
+        href = quote(path.relative_to(out).as_posix())
+        return f'<a href="{href}">{html.escape(text)}</a>'
+
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        "<title>预算绩效自评报告</title>",
+        "<style>",
+        "body{font-family:'Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;margin:2em;color:#222}",
+        "table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.4em .8em;text-align:left}",
+        "th{background:#f3f3f3}td.num{text-align:right}",
+        "</style>",
+        "</head>",
+        "<body>",
+        "<h1>预算绩效自评报告</h1>",
+        "<p>由 perfkit 从 data/ 计算生成；得分与等级为 perfkit 按规则集复算的结果（详见各报告）。</p>",
+    ]
+    if not rows:
+        lines.append("<p>尚无已生成的报告。</p>")
+    else:
+        lines += [
+            "<table>",
+            "<thead><tr><th>部门</th><th>代码</th><th>年度</th><th>报告</th>"
+            "<th>摘要</th><th>perfkit 复算得分</th><th>等级</th><th>报告自评得分</th></tr></thead>",
+            "<tbody>",
+        ]
+        for code, name, year, pages, has_summary, score, grade, stated in rows:
+            reports = "、".join(link(p, _notebook_title(p.stem)) for p in pages) or "—"
+            summary_cell = link(out / code / str(year) / SUMMARY_NAME, SUMMARY_NAME) if has_summary else "—"
+            office = sorted([*(out / code / str(year)).glob("*.xlsx"), *(out / code / str(year)).glob("*.docx")])
+            office_links = "、".join(link(p, p.stem) for p in office)
+            if office_links:
+                reports += f"<br>{office_links}"
+            score_cell = f"{score:.2f}" if score is not None else "—"
+            lines.append(
+                f"<tr><td>{html.escape(name)}</td><td>{html.escape(code)}</td><td>{year}</td>"
+                f"<td>{reports}</td><td>{summary_cell}</td><td class=\"num\">{score_cell}</td>"
+                f"<td>{html.escape(grade or '—')}</td>"
+                f"<td class=\"num\">{f'{stated:.2f}' if isinstance(stated, (int, float)) else '—'}</td></tr>"
+            )
+        lines += ["</tbody>", "</table>"]
+    lines += ["</body>", "</html>", ""]
+    return "\n".join(lines)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None) -> Path:
+    """Write ``<out_dir>/index.html`` (atomically) and return its path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / INDEX_NAME
+    _write_atomic(path, build_index(out, names))
+    return path

@@ -1,0 +1,49 @@
+"""What a batch kernel does besides running notebooks: load a department once, write its report files.
+
+Runs *inside* the warm kernel, called by one-line control cells that bind no
+names.  For each department the worker calls :func:`begin` (load and
+validate the data once, pin the analysis so the notebooks' own
+``perfkit.analyze`` calls reuse it), runs every notebook of every year, calls
+:func:`finish_year` per year (the report files registered in
+:mod:`perfkit.outputs`, from that same analysis, plus a record of how often
+each step ran) and :func:`end` (unpin).  Report files are written here, in the
+worker's kernel, not in the parent process, so they scale with the workers.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from perfkit import analysis, instrument
+from perfkit.outputs.summary import write_outputs
+
+#: Written into each department-year's staging directory by finish_year, read and removed by the worker.
+STAGES_FILE = ".perfkit-stages.json"
+
+
+def begin(department: str, data_dir: str) -> None:
+    """Load ``department`` from ``data_dir`` and pin its analysis; raise DataError on invalid data."""
+    analysis.pin(None)
+    instrument.CALLS.clear()
+    analysis.pin(analysis.load_department(department, data_dir))
+
+
+def finish_year(department: str, year: int, stage: str) -> None:
+    """Write the report files of one pinned department-year into ``stage``, and the step counts."""
+    pinned = analysis.pinned()
+    if pinned is None or pinned.dept.code != department:
+        raise RuntimeError(f"部门「{department}」的分析未加载（begin 未运行或已失效）")
+    a = pinned.year(year)
+    # The department was loaded by a path relative to the report directory
+    # (so reports carry no machine paths); resolve it from there.
+    os.chdir(stage)
+    write_outputs(a, Path(stage))
+    counts = instrument.counts_for(year)
+    (Path(stage) / STAGES_FILE).write_text(json.dumps(counts, sort_keys=True), encoding="utf-8")
+
+
+def end() -> None:
+    """Unpin the department: the next one starts from its own files."""
+    analysis.pin(None)
+    instrument.CALLS.clear()
