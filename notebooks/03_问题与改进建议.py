@@ -1,0 +1,49 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# 本笔记本按自评报告的结构，列出 perfkit 从评分、执行和同比中发现的**存在的主要问题**和**下一步改进措施**。措辞来自可编辑的规则文件，每条都写明依据的数字。
+
+# %% tags=["parameters"]
+# 参数：papermill / perfkit render 会注入新值；直接在 JupyterLab 打开时用这里的默认值（参考案例）
+department = "yuexiu-police"  # 部门代码（data/ 下的目录名）
+year = 2023  # 年度
+data_dir = None  # 数据目录；None 表示仓库的 data/（从任何目录运行都能找到）
+output_dir = None  # 图表文件的输出目录；None 表示 reports/_notebook/<部门>/<年度>/
+
+# %%
+import perfkit
+from perfkit.present import views
+
+views.configure_display()
+analysis = perfkit.analyze(department, year, data_dir=data_dir)
+views.title(analysis, "问题与改进建议")
+
+# %% [markdown]
+# ## 三、存在的主要问题
+
+# %%
+views.problems_markdown(analysis)
+
+# %% [markdown]
+# ## 四、下一步改进措施
+
+# %%
+views.recommendations_markdown(analysis)
+
+# %% [markdown]
+# ## 附：全部发现
+
+# %%
+views.findings_table(analysis)
