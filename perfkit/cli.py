@@ -49,9 +49,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from perfkit.batch.render import render_all
 
     result = render_all(args.data, args.out, departments=args.dept, years=args.year, workers=args.workers,
-                        timeout=args.timeout, progress=not args.no_progress)
+                        timeout=args.timeout, progress=not args.no_progress, force=args.force)
     print(f"已生成 {len(result.rendered)} 个部门年度的报告（{result.notebooks} 个笔记本，{result.seconds:.1f} 秒）："
           f"{Path(args.out) / 'index.html'}")
+    if result.skipped:
+        print(f"{len(result.skipped)} 个部门年度的输入未变，沿用上次的报告（--force 可全部重新生成）")
     if result.failures:
         print(f"\n{len(result.failures)} 个笔记本失败（对应部门年度未写入，原有报告保留）：", file=sys.stderr)
         for failure in result.failures:
@@ -98,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
     p.add_argument("--timeout", type=float, default=600, help="每个单元格的执行超时（秒，默认 600）")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    p.add_argument("--force", action="store_true", help="全部重新生成（默认跳过输入未变的部门年度）")
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("template", help="生成填报用 Excel 模板（可沿用某部门上年的范围、预算行和指标）")

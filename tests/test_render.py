@@ -25,6 +25,7 @@ import perfkit
 
 import yaml
 
+from perfkit.batch.fingerprint import FINGERPRINT_FILE
 from perfkit.batch.index import build_index
 from perfkit.values import to_json as summary_json
 from perfkit.batch.notebooks import normalize_notebook
@@ -305,7 +306,7 @@ def test_output_layout(rendered, code, year):
     _, root = rendered
     files = {p.name for p in (root / "out" / code / str(year)).iterdir()}
     expected = {f"{s}.ipynb" for s in NOTEBOOK_STEMS} | {f"{s}.html" for s in NOTEBOOK_STEMS}
-    assert files == expected | set(FIGURES) | {"summary.json"}
+    assert files == expected | set(FIGURES) | {"summary.json", FINGERPRINT_FILE}
 
 
 @pytest.mark.parametrize("stem", NOTEBOOK_STEMS)
@@ -401,8 +402,28 @@ def test_rerun_into_same_dir_is_identical(renderer, tmp_path):
     out = tmp_path / "out"
     renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
     before = tree_bytes(out)
-    renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
+    forced = renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS, force=True)
+    assert forced.rendered == [("gamma", 2023)] and forced.skipped == []
     assert tree_bytes(out) == before
+
+
+def test_unchanged_inputs_are_skipped_changed_ones_rendered(renderer, tmp_path):
+    """Incremental rendering: a department-year whose files did not change is left as it is."""
+    data = make_data(tmp_path / "data", {"delta": [2022, 2023], "eps": [2023]})
+    out = tmp_path / "out"
+    first = renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
+    assert first.rendered == [("delta", 2022), ("delta", 2023), ("eps", 2023)]
+    again = renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
+    assert again.rendered == [] and again.skipped == first.rendered and again.notebooks == 0
+    assert (out / "index.html").is_file()
+    # a changed file of one department renders that department again, and only it
+    (data / "eps" / "notes.txt").write_text("改动", encoding="utf-8")
+    third = renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
+    assert third.rendered == [("eps", 2023)] and third.skipped == [("delta", 2022), ("delta", 2023)]
+    # a report whose fingerprint is gone (deleted, or half-copied) is rendered again
+    (out / "delta" / "2022" / FINGERPRINT_FILE).unlink()
+    fourth = renderer.render(data, out, notebooks_dir=REPORT_NOTEBOOKS)
+    assert fourth.rendered == [("delta", 2022)]
 
 
 # --------------------------------------------------------------------------
@@ -435,7 +456,7 @@ def test_failing_notebooks_isolated(renderer, tmp_path):
         NotebookFailure("newbad", 2023, "02_指标.ipynb", 3, "ValueError", "故意失败：测试用"),
         NotebookFailure("slow", 2023, "01_概况.ipynb", 5, "CellTimeoutError", "单元格执行超过 5 秒，已中止"),
     ]
-    assert result.rendered == [("alpha", 2023)]
+    assert result.rendered == [] and result.skipped == [("alpha", 2023)]  # alpha unchanged: left as it was
     assert not (out / "crash").exists()
     # The previous good reports are untouched; a department-year never rendered has no directory.
     assert {code: tree_bytes(out / code) for code in ("broken", "slow")} == previous

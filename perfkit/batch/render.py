@@ -47,6 +47,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
+from perfkit.batch.fingerprint import (FINGERPRINT_FILE, department_digest, fingerprint, is_current,
+                                       notebooks_digest)
 from perfkit.batch.index import INDEX_NAME, SUMMARY_NAME, write_index
 from perfkit.batch.kernel_jobs import STAGES_FILE
 from perfkit.batch.kernels import DEFAULT_PRELOAD, notebook_imports
@@ -115,6 +117,8 @@ class RenderResult:
     timings: dict[str, float] = field(default_factory=dict)
     index: Path | None = None
     reset_problems: list[str] = field(default_factory=list)
+    #: department-years left as they were: their inputs did not change since their last render
+    skipped: list[tuple[str, int]] = field(default_factory=list)
     #: (department, year) -> {step: times it ran}, as reported by the kernel (see perfkit.analysis.STAGE_COUNTS)
     stage_counts: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)
 
@@ -319,22 +323,31 @@ class Renderer:
     # -- render ----------------------------------------------------------
     def render(self, data_dir: str | os.PathLike, out_dir: str | os.PathLike = "reports",
                departments=None, years=None, notebooks_dir: str | os.PathLike | None = None,
-               timeout: float | None = None, progress: bool | None = None) -> RenderResult:
+               timeout: float | None = None, progress: bool | None = None, force: bool = False) -> RenderResult:
         """Render reports; return a RenderResult (failures listed in it, not raised).
 
         See :func:`render_all` for the parameters; ``timeout`` and ``progress``
         override the renderer's defaults for this call.
         """
         started = time.perf_counter()
-        jobs = self.jobs.plan(data_dir, departments, years)
+        planned = self.jobs.plan(data_dir, departments, years)
         notebooks, kernel_name = find_notebooks(notebooks_dir)
-        timings: dict[str, float] = {"plan": time.perf_counter() - started}
         out = Path(out_dir).resolve()
+        data_path = Path(data_dir).resolve()
+        prints = _fingerprints(planned, data_path, out, notebooks)
+        jobs = [job for job in planned
+                if force or not is_current(out / job.department / str(job.year), prints[job])]
+        timings: dict[str, float] = {"plan": time.perf_counter() - started}
         out.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(out)
-        run = _BatchRun(self, out, Path(data_dir).resolve(), jobs, notebooks,
-                        self._timeout(timeout), self.progress if progress is None else progress)
-        result = RenderResult(out_dir=out, notebooks=len(jobs) * len(notebooks))
+        result = RenderResult(out_dir=out, notebooks=len(jobs) * len(notebooks),
+                              skipped=sorted((j.department, j.year) for j in planned if j not in jobs))
+        if not jobs:  # nothing changed: no kernel needed, only the index is rebuilt
+            result.index = write_index(out, {job.department: job.name for job in planned})
+            result.seconds = time.perf_counter() - started
+            return result
+        run = _BatchRun(self, out, data_path, jobs, notebooks,
+                        self._timeout(timeout), self.progress if progress is None else progress, prints)
         starts_before = self._kernel_starts
         try:
             t = time.perf_counter()
@@ -346,7 +359,7 @@ class Renderer:
         finally:
             run.close()
         t = time.perf_counter()
-        result.index = write_index(out, {job.department: job.name for job in jobs})
+        result.index = write_index(out, {job.department: job.name for job in planned})
         timings["index"] = time.perf_counter() - t
         for key, value in [*run.timings.items(), *self._worker_timings.items()]:
             timings[key] = timings.get(key, 0.0) + value
@@ -443,8 +456,8 @@ class _BatchRun:
     """One render's tasks, staging directories, progress bar and bookkeeping."""
 
     def __init__(self, renderer: Renderer, out: Path, data_dir: Path, jobs: list[ReportJob],
-                 notebooks: list[Path], timeout: float | None, show: bool):
-        self.out, self.notebooks, self.show = out, notebooks, show
+                 notebooks: list[Path], timeout: float | None, show: bool, prints: dict[ReportJob, str]):
+        self.out, self.notebooks, self.show, self.prints = out, notebooks, show, prints
         self.run_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.timings: dict[str, float] = {}
         self.bar = None
@@ -475,7 +488,7 @@ class _BatchRun:
                 "data_dir": str(data_dir),
                 # Relative to the report directory (the staging one is at the same depth),
                 # so executed notebooks do not carry this machine's paths.
-                "data_param": os.path.relpath(data_dir, out / code / "0"),
+                "data_param": _data_param(data_dir, out, code),
                 "jobs_module": renderer.jobs.kernel_module, "stages_file": STAGES_FILE,
             })
 
@@ -505,6 +518,7 @@ class _BatchRun:
             shutil.rmtree(stage, ignore_errors=True)
             return
         try:
+            (stage / FINGERPRINT_FILE).write_text(self.prints[job] + "\n", encoding="utf-8")
             _move_into_place(stage, self.out / job.department / str(job.year))
         except OSError as exc:
             result.failures.append(NotebookFailure(job.department, job.year, f"{job.department}/{job.year}",
@@ -540,6 +554,19 @@ class _BatchRun:
             shutil.rmtree(stage, ignore_errors=True)
 
 
+def _data_param(data_dir: Path, out: Path, code: str) -> str:
+    """Return the data folder relative to a report directory of ``code`` (the staging one is as deep)."""
+    return os.path.relpath(data_dir, out / code / "0")
+
+
+def _fingerprints(jobs: list[ReportJob], data_dir: Path, out: Path, notebooks: list[Path]) -> dict[ReportJob, str]:
+    """Return each job's input fingerprint (see :mod:`perfkit.batch.fingerprint`)."""
+    nb = notebooks_digest(notebooks)
+    depts = {code: department_digest(data_dir / code) for code in {job.department for job in jobs}}
+    return {job: fingerprint(depts[job.department], nb, job.year, _data_param(data_dir, out, job.department))
+            for job in jobs}
+
+
 def _move_into_place(stage: Path, final: Path) -> None:
     """Replace ``final`` by ``stage`` with two renames, never leaving a partial directory."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -555,7 +582,7 @@ def _move_into_place(stage: Path, final: Path) -> None:
 def render_all(data_dir: str | os.PathLike, out_dir: str | os.PathLike = "reports",
                departments=None, years=None, workers: int | None = None, timeout: float | None = 600,
                notebooks_dir: str | os.PathLike | None = None, progress: bool = True,
-               jobs: Jobs | None = None) -> RenderResult:
+               jobs: Jobs | None = None, force: bool = False) -> RenderResult:
     """Return the result of rendering every (or the named) department and year into ``out_dir``.
 
     Writes ``<out_dir>/<department>/<year>/``: the executed notebooks, an HTML
@@ -581,6 +608,9 @@ def render_all(data_dir: str | os.PathLike, out_dir: str | os.PathLike = "report
         Show a progress bar on stderr.
     jobs : Jobs, optional
         The render's collaborators (default perfkit's own; see :class:`Jobs`).
+    force : bool
+        Render every department-year, also those whose inputs did not change
+        since their last render (skipped otherwise, see :mod:`perfkit.batch.fingerprint`).
 
     Returns
     -------
@@ -599,7 +629,7 @@ def render_all(data_dir: str | os.PathLike, out_dir: str | os.PathLike = "report
     """
     with Renderer(workers=workers, timeout=timeout, progress=progress, jobs=jobs) as renderer:
         return renderer.render(data_dir, out_dir, departments=departments, years=years,
-                               notebooks_dir=notebooks_dir)
+                               notebooks_dir=notebooks_dir, force=force)
 
 
 __all__ = ["INDEX_NAME", "Jobs", "PARAMETER_NAMES", "RenderResult", "Renderer", "ReportJob", "SUMMARY_NAME",
