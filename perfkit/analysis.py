@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfkit.compare import core as compare
+from perfkit.findings import derive_findings
 from perfkit.ingest.department import Department, load
 from perfkit.rules.book import RuleBook, rulebook_for
+from perfkit.score.checks import check_stated
+from perfkit.score.scoring import score_year
 
 
 @dataclass
@@ -36,29 +40,36 @@ class YearAnalysis:
     @cached_property
     def scored(self):
         """Return the :class:`perfkit.score.scoring.YearScore` of this year."""
-        from perfkit.score.scoring import score_year
-
         return score_year(self.dept, self.year, self.rules)
 
     @cached_property
     def checks(self) -> pd.DataFrame:
         """Return the stated-figure and table-arithmetic checks."""
-        from perfkit.score.checks import check_stated
-
         return check_stated(self.dept, self.year, self.scored)
+
+    @cached_property
+    def yoy_indicators(self) -> pd.DataFrame:
+        """Return the year-over-year change of every indicator's actual (``perfkit.compare``)."""
+        return compare.yoy_indicators(self.dept, self.year)
 
     @cached_property
     def findings(self) -> list:
         """Return the findings (problems and recommendations), ordered."""
-        from perfkit.findings.core import derive_findings
-
-        return derive_findings(self.dept, self.year, scored=self.scored, checks=self.checks,
-                               rules=self.rules.findings)
+        prior = self.prior
+        return derive_findings(self.dept, self.year, self.scored, self.checks, self.rules.findings,
+                               prior_scored=None if prior is None else prior.scored,
+                               yoy_indicators=self.yoy_indicators)
 
     @property
     def prior_year(self) -> int | None:
         """Return the latest earlier year in the data, if any."""
         return self.dept.prior_year(self.year)
+
+    @cached_property
+    def prior(self) -> "YearAnalysis | None":
+        """Return the analysis of the comparison year (the latest earlier year), or None."""
+        prior = self.prior_year
+        return None if prior is None else YearAnalysis(self.dept, prior)
 
     @cached_property
     def coverage(self) -> pd.DataFrame:
