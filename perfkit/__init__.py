@@ -24,7 +24,7 @@ _EXPORTS = {
     "check_stated": "perfkit.score.checks",
     "analyze": "perfkit.analysis",
     "YearAnalysis": "perfkit.analysis",
-    "derive_findings": "perfkit.findings.core",
+    "derive_findings": "perfkit.findings",
     "build_summary": "perfkit.outputs.summary",
     "PerfkitError": "perfkit.errors",
     "DataError": "perfkit.errors",

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfkit.compare import core as compare
+from perfkit.findings import derive_findings
 from perfkit.ingest.department import Department, load, resolve
-from perfkit.findings.core import derive_findings
 from perfkit.rules.book import RuleBook, rulebook_for
 from perfkit.score.checks import check_stated
 from perfkit.score.scoring import score_year
@@ -90,10 +91,17 @@ class YearAnalysis:
         return check_stated(self.dept, self.year, self.scored)
 
     @cached_property
+    def yoy_indicators(self) -> pd.DataFrame:
+        """Return the year-over-year change of every indicator's actual (``perfkit.compare``)."""
+        return compare.yoy_indicators(self.dept, self.year)
+
+    @cached_property
     def findings(self) -> list:
         """Return the findings (problems and recommendations), ordered."""
-        return derive_findings(self.dept, self.year, scored=self.scored, checks=self.checks,
-                               rules=self.rules.findings)
+        prior = self.prior
+        return derive_findings(self.dept, self.year, self.scored, self.checks, self.rules.findings,
+                               prior_scored=None if prior is None else prior.scored,
+                               yoy_indicators=self.yoy_indicators)
 
     @property
     def prior_year(self) -> int | None:

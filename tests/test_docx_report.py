@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 import perfkit
 from perfkit.outputs.docx_report import (INDICATOR_HEADINGS, PLACEHOLDER, SYNTHETIC_MARK, write_docx_report)
 from perfkit.errors import RenderError
+from perfkit.findings import Finding
 
 from conftest import REFERENCE, SYNTHETIC
 
@@ -59,14 +60,12 @@ def _shown(x) -> str:
 
 
 def _report(tmp_path_factory, source, year, **kwargs) -> Report:
-    from perfkit.findings.core import derive_findings
-    from perfkit.score.scoring import score_year
-
     dept = perfkit.load(source)
-    scored = perfkit.analyze(dept, year).scored
+    analysis = perfkit.analyze(dept, year)
+    scored = analysis.scored
     findings = kwargs.pop("findings", None)
     if findings is None:
-        findings = derive_findings(dept, year, scored=scored)
+        findings = analysis.findings
     path = tmp_path_factory.mktemp("docx") / f"{dept.code}_{year}.docx"
     write_docx_report(dept, year, path, scored=scored, findings=findings, **kwargs)
     return Report(dept, year, path, scored, findings)
@@ -162,8 +161,6 @@ def test_main_findings_fill_problems_and_improvements(report):
 
 
 def test_findings_passed_in_are_used(tmp_path_factory):
-    from perfkit.findings.core import Finding
-
     finding = Finding(code="custom", severity="高", scope_id="whole", scope_name="部门整体", subject="测试",
                       evidence={}, problem="这是一个传入的问题。", recommendations=["这是传入的建议。"],
                       section="存在的主要问题", year=2023, title="传入的问题")

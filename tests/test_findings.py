@@ -9,12 +9,15 @@ import pandas as pd
 import pytest
 import yaml
 
-import perfkit.findings.core as fnd
-from perfkit.ingest.department import SCHEMAS, load
+import perfkit
+from perfkit.compare import core as compare
 from perfkit.errors import RuleSetError
-from perfkit.rules.findings import _PLACEHOLDERS
-from perfkit.findings.core import (SECTION_APPENDIX, SECTION_MAIN, Finding, derive_findings, findings_frame,
-                              load_findings_rules)
+from perfkit.findings import (FINDING_COLUMNS, SECTION_APPENDIX, SECTION_MAIN, Finding, Hit, derive_findings,
+                              findings_frame, registry, scope_rank, sort_findings)
+from perfkit.ingest.department import SCHEMAS, load
+from perfkit.rules.book import rulebook_for
+from perfkit.rules.files import read_yaml
+from perfkit.rules.findings import BUILTIN_FINDINGS, load_findings_rules
 
 from conftest import SYNTHETIC
 
@@ -76,8 +79,26 @@ def fake_scored(dept, year=YEAR, results=None, by_scope=None, execution=None, ru
         problems=[])
 
 
-def run(dept, year=YEAR, checks=NO_CHECKS, **scored_kw):
-    return derive_findings(dept, year, scored=fake_scored(dept, year, **scored_kw), checks=checks)
+def load_rules(ref=None, base_dir=None):
+    """Return finding rules validated against the registered detectors' placeholders, as rulebook_for does."""
+    return load_findings_rules(ref, base_dir, registry.placeholders())
+
+
+def derive(dept, year, scored, checks=NO_CHECKS, rules=None, prior_scored=None):
+    """Return derive_findings with the department's own finding rules and perfkit.compare's yoy table."""
+    rules = rules if rules is not None else rulebook_for(dept).findings
+    return derive_findings(dept, year, scored, checks, rules, prior_scored=prior_scored,
+                           yoy_indicators=compare.yoy_indicators(dept, year))
+
+
+def derive_like_analysis(a, rules):
+    """Return derive_findings given what a YearAnalysis passes, with other finding rules."""
+    return derive_findings(a.dept, a.year, a.scored, a.checks, rules,
+                           prior_scored=None if a.prior is None else a.prior.scored, yoy_indicators=a.yoy_indicators)
+
+
+def run(dept, year=YEAR, checks=NO_CHECKS, rules=None, prior_scored=None, **scored_kw):
+    return derive(dept, year, fake_scored(dept, year, **scored_kw), checks, rules, prior_scored)
 
 
 def hits(findings, code):
@@ -251,9 +272,9 @@ def test_decline_of_a_missed_indicator_is_reported_once(tmp_path):
 
 @pytest.mark.parametrize("actual, fires", [("85人", True), ("100人", False)], ids=["missed", "met"])
 def test_with_real_scoring(tmp_path, actual, fires):
-    """derive_findings scores the year itself when no YearScore is given."""
+    """The findings of a year scored by perfkit itself (the YearScore YearAnalysis passes)."""
     dept = write_dept(tmp_path / "d", indicators=[ind("i1", "培训人数", "≥100人", actual, weight=50)])
-    found = hits(derive_findings(dept, YEAR), "indicator_missed")
+    found = hits(perfkit.analyze(dept, YEAR).findings, "indicator_missed")
     assert [(f.subject, f.evidence.get("gap")) for f in found] == ([("培训人数", "差15人")] if fires else [])
 
 
@@ -382,11 +403,11 @@ SCORE_CASES = [
 
 
 @pytest.mark.parametrize("prior, current, fires", [c[1:] for c in SCORE_CASES], ids=[c[0] for c in SCORE_CASES])
-def test_yoy_score_decline(tmp_path, monkeypatch, prior, current, fires):
+def test_yoy_score_decline(tmp_path, prior, current, fires):
     dept = write_dept(tmp_path / "d", years=(2022, YEAR),
                       indicators=[ind("i1", "占位", "≥1", "1", year=2022), ind("i1", "占位", "≥1", "1")])
-    monkeypatch.setattr(fnd, "_score", lambda d, y: SimpleNamespace(by_scope=_by_scope(prior, "优")))
-    found = hits(run(dept, by_scope=_by_scope(current, "良")), "yoy_score_decline")
+    prior_scored = SimpleNamespace(year=2022, by_scope=_by_scope(prior, "优"))
+    found = hits(run(dept, by_scope=_by_scope(current, "良"), prior_scored=prior_scored), "yoy_score_decline")
     assert len(found) == (1 if fires else 0)
     if fires:
         assert found[0].evidence["drop"] == pytest.approx(prior - current)
@@ -489,10 +510,10 @@ def test_to_dict_is_json_safe(tmp_path):
 def test_findings_frame(tmp_path):
     found = run(write_dept(tmp_path / "d", budget=_budget(whole=(100, 80))))
     df = findings_frame(found)
-    assert list(df.columns) == fnd.FINDING_COLUMNS
+    assert list(df.columns) == FINDING_COLUMNS
     assert list(df["code"]) == [f.code for f in found]
     assert json.loads(df["evidence"].iloc[0])["rule"] == found[0].code
-    assert findings_frame([]).empty and list(findings_frame([]).columns) == fnd.FINDING_COLUMNS
+    assert findings_frame([]).empty and list(findings_frame([]).columns) == FINDING_COLUMNS
 
 
 # --------------------------------------------------------------------------- the rules file
@@ -508,6 +529,9 @@ BAD_RULES = [
     ("unknown_phrase", "phrases:\n  no_such_phrase: x\n", "no_such_phrase"),
     ("phrase_placeholder", "phrases:\n  gap_below: '差{nonsense}'\n", "{nonsense}"),
     ("phrase_mapping_incomplete", "phrases:\n  words: '上升'\n", "words"),
+    # only rules whose findings list indicators fill item_recommendation: elsewhere it would be dropped unseen
+    ("item_recommendation_without_items", "rules:\n  exec_rate_whole:\n    item_recommendation: '{indicator}'\n",
+     "item_recommendation"),
 ]
 
 
@@ -516,17 +540,19 @@ def test_bad_rules_file_is_refused(tmp_path, text, message):
     path = tmp_path / "findings.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RuleSetError, match=message.replace("{", r"\{").replace("}", r"\}")):
-        load_findings_rules(path)
+        load_rules(path)
 
 
 def test_missing_rules_file(tmp_path):
     with pytest.raises(RuleSetError, match="找不到"):
-        load_findings_rules("nope.yaml", tmp_path)
+        load_rules("nope.yaml", tmp_path)
 
 
 def test_builtin_rules_cover_every_rule():
-    rules = load_findings_rules()
-    assert set(rules.rules) == set(_PLACEHOLDERS)
+    rules = load_rules()
+    # every rule of findings.yaml has a registered detector, and every registered code has its rule there
+    assert set(read_yaml(BUILTIN_FINDINGS, "findings")["rules"]) == set(registry.placeholders())
+    assert set(rules.rules) == set(registry.placeholders())
     assert all(cfg["section"] in (SECTION_MAIN, SECTION_APPENDIX) for cfg in rules.rules.values())
     # YAML line breaks do not leave spaces inside Chinese sentences
     assert all("  " not in cfg["problem"] and "\n" not in cfg["problem"] for cfg in rules.rules.values())
@@ -552,20 +578,19 @@ def test_phrases_can_be_reworded(tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text("phrases:\n  gap_below: 短缺{amount}\n  words: {down: 减少}\n", encoding="utf-8")
     dept = write_dept(tmp_path / "d", indicators=[ind("i1", "培训人数", "≥100人", "85人")])
-    found = derive_findings(dept, YEAR, scored=fake_scored(dept, results={"i1": {"met": False, "attainment": 0.85}}),
-                            checks=NO_CHECKS, rules=path)
+    found = derive(dept, YEAR, fake_scored(dept, results={"i1": {"met": False, "attainment": 0.85}}),
+                   rules=load_rules(path))
     f, = hits(found, "indicator_missed")
     assert "未完成目标（短缺15人）" in f.problem
-    assert load_findings_rules(path).phrases["words"] == {"up": "上升", "down": "减少", "keep": "保持"}
+    assert load_rules(path).phrases["words"] == {"up": "上升", "down": "减少", "keep": "保持"}
 
 
 def test_rules_argument_takes_precedence(tmp_path):
     path = tmp_path / "strict.yaml"
     path.write_text("rules:\n  exec_rate_whole:\n    threshold: 0.999\n", encoding="utf-8")
     dept = write_dept(tmp_path / "d", budget=_budget(whole=(100, 99.5)))
-    assert hits(derive_findings(dept, YEAR, scored=fake_scored(dept), checks=NO_CHECKS), "exec_rate_whole") == []
-    assert len(hits(derive_findings(dept, YEAR, scored=fake_scored(dept), checks=NO_CHECKS, rules=path),
-                    "exec_rate_whole")) == 1
+    assert hits(derive(dept, YEAR, fake_scored(dept)), "exec_rate_whole") == []
+    assert len(hits(derive(dept, YEAR, fake_scored(dept), rules=load_rules(path)), "exec_rate_whole")) == 1
 
 
 # --------------------------------------------------------------------------- the reference case
@@ -573,7 +598,7 @@ def test_rules_argument_takes_precedence(tmp_path):
 
 @pytest.fixture(scope="module")
 def reference_findings(reference):
-    return derive_findings(reference, 2023)
+    return perfkit.analyze(reference, 2023).findings
 
 
 # (code, scope_id, subject): what the report itself names as problems, and what perfkit adds
@@ -621,7 +646,7 @@ def test_reference_jyyw_low_spending_says_amounts_are_missing(reference_findings
 
 
 def test_reference_is_reproducible(reference, reference_findings):
-    again = derive_findings(reference, 2023)
+    again = perfkit.analyze(reference, 2023).findings
     assert [f.to_dict() for f in again] == [f.to_dict() for f in reference_findings]
 
 
@@ -637,13 +662,12 @@ def test_reference_summary_json_roundtrip(reference_findings):
 def test_synthetic_every_year_derives(synthetic):
     codes = set()
     for year in synthetic.years:
-        found = derive_findings(synthetic, year)
-        assert found == fnd.sort_findings(found, fnd._scope_rank(synthetic.for_year(year).scopes))
+        found = perfkit.analyze(synthetic, year).findings
+        assert found == sort_findings(found, scope_rank(synthetic.for_year(year).scopes))
         codes |= {f.code for f in found}
     # the generator plants these cases (slow year, whole below 90%, a project at 35%, a missed target)
     assert {"progress_behind", "exec_rate_whole", "underspent", "target_in_name", "actual_copies_target"} <= codes
-    if fnd._score(synthetic, synthetic.years[-1]) is not None:
-        assert {"indicator_missed", "over_completion", "stated_mismatch"} <= codes
+    assert {"indicator_missed", "over_completion", "stated_mismatch"} <= codes
 
 
 @pytest.mark.parametrize("cut,low_in_main", [("中", False), ("低", True), ("", True)],
@@ -651,15 +675,102 @@ def test_synthetic_every_year_derives(synthetic):
 def test_main_section_severity_cut(tmp_path, synthetic, cut, low_in_main):
     # a report's 存在的主要问题 should name a handful of problems; minor ones stay in the appendix
     (tmp_path / "f.yaml").write_text(f'main_min_severity: "{cut}"\n', encoding="utf-8")
-    rules = load_findings_rules(tmp_path / "f.yaml")
-    found = derive_findings(synthetic, 2022, rules=rules)
+    rules = load_rules(tmp_path / "f.yaml")
+    analysis = perfkit.analyze(synthetic, 2022)
+    found = derive_like_analysis(analysis, rules)
     low = [f for f in found if f.severity == "低"]
     assert low  # synthetic 2022 has low-severity findings (line execution rates, partly met indicators)
     assert any(f.section == "存在的主要问题" for f in low) is low_in_main
-    assert {f.code for f in found} == {f.code for f in derive_findings(synthetic, 2022)}  # nothing dropped
+    assert {f.code for f in found} == {f.code for f in analysis.findings}  # nothing dropped
 
 
 def test_main_section_severity_cut_is_validated(tmp_path):
     (tmp_path / "f.yaml").write_text("main_min_severity: 严重\n", encoding="utf-8")
     with pytest.raises(RuleSetError, match="main_min_severity"):
-        load_findings_rules(tmp_path / "f.yaml")
+        load_rules(tmp_path / "f.yaml")
+
+
+# --------------------------------------------------------------------------- the registry: adding a rule
+
+MANY_LINES_RULE = """\
+rules:
+  many_budget_lines:
+    title: 预算明细过多
+    section: 附录
+    severity: 低
+    max_lines: 2
+    problem: '{department}{year}年{scope_name}（{scope_type}）有{n_lines}条预算明细，超过{max_lines}条。'
+    recommendations:
+      - 合并{subject}（{scope_id}）的预算明细。
+"""
+
+
+def _detect_many_lines(ctx) -> list:
+    """A detector written outside perfkit: scopes with more budget lines than the rule allows."""
+    cfg = ctx.active("many_budget_lines")
+    if not cfg:
+        return []
+    budget = ctx.data.budget
+    lines = budget[budget["line"] != "合计"]
+    return [Hit("many_budget_lines", sid, ctx.scope_name(sid), {"n_lines": len(rows), "max_lines": cfg["max_lines"]},
+                {"n_lines": len(rows)})
+            for sid, rows in lines.groupby("scope_id", sort=False) if len(rows) > cfg["max_lines"]]
+
+
+@pytest.fixture
+def many_lines_detector():
+    """Register _detect_many_lines for one test, then remove it so other tests see the built-in registry."""
+    registry.detector("many_budget_lines", placeholders={"many_budget_lines": {"n_lines": 3, "max_lines": 2}})(
+        _detect_many_lines)
+    yield
+    registry.unregister(_detect_many_lines)
+
+
+def test_a_registered_detector_fires_with_its_rule_passed_in(tmp_path, many_lines_detector):
+    path = tmp_path / "mine.yaml"
+    path.write_text(MANY_LINES_RULE, encoding="utf-8")
+    dept = write_dept(tmp_path / "d", budget=_budget(lines=[("基本支出", 10, 10), ("项目支出", 10, 10),
+                                                             ("其他支出", 10, 10)]))
+    f, = hits(run(dept, rules=load_rules(path)), "many_budget_lines")
+    assert f.problem == "测试部门2023年部门整体支出（部门整体）有3条预算明细，超过2条。"
+    assert f.recommendations == ["合并部门整体支出（whole）的预算明细。"]  # with the problem: every common placeholder
+    assert (f.scope_id, f.subject, f.severity, f.section, f.title) == ("whole", "部门整体支出", "低", "附录",
+                                                                      "预算明细过多")
+    assert f.evidence == {"rule": "many_budget_lines", "n_lines": 3}
+    # the rules in force decide: without a rule for its code the detector stays silent
+    assert hits(run(dept), "many_budget_lines") == []
+
+
+def test_a_registered_detector_s_templates_are_validated(tmp_path, many_lines_detector):
+    path = tmp_path / "mine.yaml"
+    path.write_text(MANY_LINES_RULE.replace("{n_lines}", "{n_rows}"), encoding="utf-8")
+    with pytest.raises(RuleSetError, match=r"many_budget_lines.*\{n_rows\}"):
+        load_rules(path)
+
+
+def test_unregistered_code_is_unknown_again(tmp_path, many_lines_detector):
+    registry.unregister(_detect_many_lines)
+    assert "many_budget_lines" not in registry.placeholders()
+    path = tmp_path / "mine.yaml"
+    path.write_text(MANY_LINES_RULE, encoding="utf-8")
+    with pytest.raises(RuleSetError, match="未知的规则代码「many_budget_lines」"):
+        load_rules(path)
+
+
+def test_a_rule_code_is_fired_by_one_detector():
+    with pytest.raises(ValueError, match="exec_rate_whole"):
+        @registry.detector("exec_rate_whole", placeholders={"exec_rate_whole": {}})
+        def detect_again(ctx):
+            return []
+    assert [d.name for d in registry.detectors() if "exec_rate_whole" in d.codes] == [
+        "perfkit.findings.detectors.execution.detect_execution"]
+
+
+@pytest.mark.parametrize("codes, placeholders, items", [
+    (("a_rule", "b_rule"), {"a_rule": {}}, None),
+    (("a_rule",), {"a_rule": {}}, {"b_rule": {}}),
+    ((), {}, None),
+], ids=["placeholders-missing-for-a-code", "items-for-a-code-not-fired", "no-code"])
+def test_registration_names_placeholders_for_exactly_its_codes(codes, placeholders, items):
+    with pytest.raises(ValueError):
+        registry.detector(*codes, placeholders=placeholders, items=items)

@@ -5,7 +5,7 @@ The document follows the reference report's outline (一、基本情况 / 二、
 charts and findings, set the way Chinese government documents are (仿宋 body,
 黑体 and 楷体 headings), for an analyst to finish.  Every number is perfkit's:
 the scores and rates of :func:`perfkit.score.scoring.score_year`, the amounts of the
-loaded data, the findings of :func:`perfkit.findings.core.derive_findings`.  What the
+loaded data, the findings of :func:`perfkit.findings.derive_findings`.  What the
 data cannot say is left as a visible 【请补充】 placeholder instead of invented
 prose.
 """
@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from perfkit.analysis import analyze
 from perfkit.ingest.department import TOTAL_LINE
 from perfkit.outputs.reproducible import normalize_office_file
 from perfkit.values import is_missing as _missing
@@ -283,8 +284,8 @@ def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=N
     scored : YearScore, optional
         ``perfkit.score.scoring.score_year(dept, year, rulebook_for(dept))``; computed when not given.
     findings : list of Finding, optional
-        ``perfkit.findings.core.derive_findings(dept, year, scored)``; computed when not
-        given (and left out when that module is not available).
+        ``perfkit.analysis.analyze(dept, year).findings``; computed (by that analysis)
+        when not given.
     figures : mapping or list of paths, optional
         PNG charts.  Keys (or file stems of a list) place them:
         ``budget_execution`` (收支情况), ``execution_trend`` (预算执行),
@@ -308,7 +309,7 @@ def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=N
     if checks is None:
         checks = _checks(dept, year, scored)
     if findings is None:
-        findings = _derive_findings(dept, year, scored, checks)
+        findings = analyze(dept, year).findings
 
     doc = Document()
     _setup_styles(doc)
@@ -333,14 +334,6 @@ def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=N
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return normalize_office_file(path)
-
-
-def _derive_findings(dept, year: int, scored, checks) -> list:
-    try:
-        from perfkit.findings.core import derive_findings
-    except ImportError:  # findings not available in this build: sections get placeholders
-        return []
-    return derive_findings(dept, year, scored=scored, checks=checks)
 
 
 def _checks(dept, year: int, scored) -> pd.DataFrame | None:

@@ -375,11 +375,9 @@ def attainment_chart(a: YearAnalysis, output_dir: str | Path | None = None, scop
 
 def yoy_indicator_table(a: YearAnalysis):
     """Return year-over-year changes of indicator actuals, with direction checks."""
-    from perfkit.compare import core as compare
-
     if a.prior_year is None and a.data.indicators["prior_actual"].isna().all():
         return _empty("无上年数据，无法同比。")
-    return _change_table(compare.yoy_indicators(a.dept, a.year),
+    return _change_table(a.yoy_indicators,
                          ["scope_name", "name", "target", "prior_text", "actual", "change", "change_unit",
                           "pct_change", "direction_met", "at_boundary", "note"])
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
+# the package, not only its registry: importing it registers the built-in detectors, whose placeholders
+# validate the finding rules' templates
+from perfkit.findings import placeholders as finding_placeholders
 from perfkit.instrument import counted
 from perfkit.rules.findings import FindingRules, load_findings_rules
 from perfkit.rules.pefa import load_pefa_rules
@@ -43,5 +46,5 @@ def rulebook_for(dept) -> RuleBook:
     own = str(dept.meta["rule_set"])
     refs = [own] + [r for r in dept.rule_refs() if r != own]
     sets = {ref: load_rules(ref, base_dir=base) for ref in refs}
-    findings = load_findings_rules(dept.meta.get("findings"), base)
+    findings = load_findings_rules(dept.meta.get("findings"), base, finding_placeholders())
     return RuleBook(sets=MappingProxyType(sets), findings=findings, pefa=MappingProxyType(load_pefa_rules()))

@@ -2,16 +2,18 @@
 
 Thresholds, severities and the Chinese wording of problems and recommendations
 are data: a department overrides them with ``findings:`` in its
-``department.yaml``.  Each rule code declares the placeholders its templates
-may use, with sample values, so a template with an unknown placeholder is an
-error when the file is loaded, not when a report is written.
+``department.yaml``.  The caller says which rule codes exist and which
+placeholders each one's templates may use, with sample values
+(:func:`perfkit.findings.registry.placeholders`, filled by the detectors that
+fire the rules), so a template with an unknown placeholder is an error when the
+file is loaded, not when a report is written.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from perfkit.errors import RuleSetError
 from perfkit.rules.files import BUILTIN_RULES_DIR, read_yaml
@@ -22,45 +24,6 @@ SECTIONS = (SECTION_MAIN, SECTION_APPENDIX)
 SEVERITIES = ("高", "中", "低")
 BUILTIN_FINDINGS = BUILTIN_RULES_DIR / "findings.yaml"
 
-# Placeholders every template may use, with sample values used to validate templates on load.
-_COMMON = {"year": 2023, "department": "示例部门", "scope_id": "whole", "scope_name": "部门整体支出",
-           "scope_type": "部门整体", "subject": "示例"}
-_EXEC = {"budget": 100.0, "executed": 80.0, "unspent": 20.0, "rate": 0.8, "threshold": 0.9}
-_IND = {"indicator": "示例指标", "level1": "产出指标", "level2": "数量指标", "target": "≥95%", "actual": "90%"}
-_GROUP = {"count": 2, "items": "甲（提升）、乙（保持）", "names": "甲、乙", "note": ""}
-_ITEM = {"indicator": "示例指标", "target": "提升", "actual": "", "suggestion": "“≥95%”"}
-
-# rule code -> sample values of the placeholders its templates may use
-_PLACEHOLDERS: dict[str, dict[str, Any]] = {
-    "exec_rate_whole": _EXEC,
-    "exec_rate_project": _EXEC,
-    "exec_rate_line": {**_EXEC, "line": "项目支出", "line_type": "支出类型"},
-    "underspent": {**_EXEC, "max_rate": 0.6, "min_amount": 0.0},
-    "low_spending_noted": {"quote": "实际支出量偏低", "counts": "2宗、2人", "budget_status": "数据中没有预算数"},
-    "progress_behind": {"missed": "4月末累计执行12.0%（应不低于25%）", "n_missed": 1, "worst_month": 4,
-                        "worst_rate": 0.12, "worst_required": 0.25, "budget": 100.0},
-    "indicator_missed": {**_IND, "attainment": 0.85, "attainment_text": "85%", "gap": "差5个百分点", "reason": ""},
-    "indicator_partly_met": {**_IND, "level": "部分达成"},
-    "met_at_boundary": {**_IND, "prior": "98.00%", "prior_year": 2022, "change": "变动0.00个百分点"},
-    "over_completion": {**_IND, "attainment": 1.4, "threshold": 1.3},
-    "target_directional": _GROUP,
-    "target_vague": _GROUP,
-    "target_bare_value": _GROUP,
-    "target_in_name": _GROUP,
-    "target_missing": _GROUP,
-    "actual_copies_target": _GROUP,
-    "actual_missing": _GROUP,
-    "yoy_indicator_decline": {**_IND, "prior": "98%", "prior_year": 2022, "change": "下降2.00个百分点"},
-    "yoy_score_decline": {"prior_year": 2022, "prior_score": 92.0, "score": 88.0, "drop": 4.0,
-                          "prior_grade": "优", "grade": "良"},
-    "stated_mismatch": {"label": "预算完成率", "stated": "98.3%", "recomputed": "99.255", "unit": "%",
-                        "difference": "-0.955", "detail": "", "check": "stated_figure"},
-    "table_arithmetic": {"label": "得分超过分值", "stated": "12", "recomputed": "10", "difference": "2",
-                         "detail": "", "check": "score_above_weight"},
-    "weights_sum": {"total": 110.0, "expected": 100.0, "indicator_weight": 100.0, "execution_weight": 10.0,
-                    "management_weight": 0.0, "n_missing": 0, "detail": ""},
-    "deviation_unexplained": {**_IND, "status": "未完成"},
-}
 # phrase key -> sample values (phrases that are mappings are checked key by key with the same samples)
 _PHRASES: dict[str, dict[str, Any]] = {
     "empty": {}, "target_from_name": {"target": "≥100%"}, "listed_text": {"indicator": "甲", "text": "提升"},
@@ -84,14 +47,30 @@ _PHRASE_KEYS = {"amount_words": ("both", "budget", "executed"), "words": ("up", 
                 "suggest_direction_none": ("up", "down", "keep"),
                 "suggest_vague": ("satisfaction", "deadline", "rate", "other"),
                 "status": ("missed", "over_completion")}
-GROUPABLE = ("target_directional", "target_vague", "target_bare_value", "target_in_name", "target_missing",
-             "actual_copies_target", "actual_missing")
 _NUMERIC_PARAMS = ("threshold", "max_rate", "min_amount", "min_points", "min_relative", "expected_total")
 _LIST_PARAMS = ("keywords", "levels", "scope_types", "suppressed_by", "require_for", "exclude_checks", "checks",
                 "level1", "directions")
 
 
 # --------------------------------------------------------------------------- the rules file
+
+
+@dataclass(frozen=True)
+class RulePlaceholders:
+    """The placeholders one rule code's templates may use, with sample values to validate them.
+
+    Attributes
+    ----------
+    values : mapping
+        Placeholder -> sample value, for ``problem`` and ``recommendations``.
+    item : mapping, optional
+        Placeholder -> sample value, for ``item_recommendation``: given only for
+        rules whose findings list several items (indicators merged into one
+        finding per scope, see ``group``).
+    """
+
+    values: Mapping[str, Any]
+    item: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -108,11 +87,12 @@ class FindingRules:
         return self.rules[code]
 
     def enabled(self, code: str) -> bool:
-        """Return whether a rule is switched on."""
-        return bool(self.rules.get(code, {}).get("enabled", True))
+        """Return whether a rule is switched on (a rule code without settings here is off)."""
+        return code in self.rules and bool(self.rules[code].get("enabled", True))
 
 
-def load_findings_rules(ref: str | Path | None = None, base_dir: str | Path | None = None) -> FindingRules:
+def load_findings_rules(ref: str | Path | None, base_dir: str | Path | None,
+                        placeholders: Mapping[str, RulePlaceholders]) -> FindingRules:
     """Return the finding rules: the built-in file, overlaid with ``ref`` when given.
 
     Parameters
@@ -124,6 +104,10 @@ def load_findings_rules(ref: str | Path | None = None, base_dir: str | Path | No
         copy and a file holding only the changed fields work.
     base_dir : str or Path, optional
         Where relative paths are resolved (the department's directory).
+    placeholders : mapping of str to RulePlaceholders
+        The rule codes perfkit can fire and the placeholders each provides
+        (:func:`perfkit.findings.registry.placeholders`).  A user file may
+        add settings for a code here that the built-in file does not have.
 
     Raises
     ------
@@ -146,12 +130,12 @@ def load_findings_rules(ref: str | Path | None = None, base_dir: str | Path | No
         if not isinstance(user_rules, dict):
             raise RuleSetError(f"问题与建议规则文件 {path}：「rules」应为“规则代码: 设置”的映射")
         for code, cfg in user_rules.items():
-            if code not in rules:
+            if code not in rules and code not in placeholders:
                 raise RuleSetError(f"问题与建议规则文件 {path}：未知的规则代码「{code}」；"
-                                   f"可用：{'、'.join(rules)}")
+                                   f"可用：{'、'.join(dict.fromkeys([*rules, *placeholders]))}")
             if not isinstance(cfg, dict):
                 raise RuleSetError(f"问题与建议规则文件 {path}：规则「{code}」的设置应为映射")
-            rules[code] = {**rules[code], **cfg}
+            rules[code] = {**rules.get(code, {}), **cfg}
         user_phrases = user.get("phrases") or {}
         if not isinstance(user_phrases, dict):
             raise RuleSetError(f"问题与建议规则文件 {path}：「phrases」应为“短语名: 模板”的映射")
@@ -162,7 +146,7 @@ def load_findings_rules(ref: str | Path | None = None, base_dir: str | Path | No
                 else value
         merged.update({k: v for k, v in user.items() if k not in ("rules", "phrases")})
     for code, cfg in rules.items():
-        rules[code] = _validated(code, cfg, source)
+        rules[code] = _validated(code, cfg, source, placeholders)
     cut = merged.get("main_min_severity")
     if cut not in (None, "") and cut not in SEVERITIES:
         raise RuleSetError(f"问题与建议规则文件 {source}：main_min_severity 应为 {'、'.join(SEVERITIES)} 之一或留空，"
@@ -191,12 +175,6 @@ def _validated_phrases(phrases: dict, source: str) -> dict:
     return out
 
 
-def findings_rules_for(dept) -> FindingRules:
-    """Return the finding rules a department uses (its ``findings:`` file, else the built-in one)."""
-    ref = (getattr(dept, "meta", None) or {}).get("findings")
-    return load_findings_rules(ref, getattr(dept, "path", None))
-
-
 def _read_yaml(path: Path) -> dict:
     return read_yaml(path, "问题与建议规则文件")
 
@@ -210,11 +188,12 @@ def _clean_template(text: str) -> str:
     return _CJK_GAP.sub("", joined)
 
 
-def _validated(code: str, cfg: dict, source: str) -> dict:
+def _validated(code: str, cfg: dict, source: str, placeholders: Mapping[str, RulePlaceholders]) -> dict:
     """Return a rule's settings, checked, with templates cleaned; raise RuleSetError otherwise."""
     where = f"问题与建议规则文件 {source}：规则「{code}」"
-    if code not in _PLACEHOLDERS:
-        raise RuleSetError(f"{where}：perfkit 不认识这条规则（可用：{'、'.join(_PLACEHOLDERS)}）")
+    if code not in placeholders:
+        raise RuleSetError(f"{where}：perfkit 不认识这条规则（可用：{'、'.join(placeholders)}）")
+    provided = placeholders[code]
     out = dict(cfg)
     out.setdefault("enabled", True)
     out.setdefault("title", code)
@@ -239,7 +218,7 @@ def _validated(code: str, cfg: dict, source: str) -> dict:
         if key in out and not isinstance(out[key], bool):
             raise RuleSetError(f"{where}：「{key}」应为 true 或 false，而不是「{out[key]}」")
     for other in out.get("suppressed_by") or []:
-        if other not in _PLACEHOLDERS:
+        if other not in placeholders:
             raise RuleSetError(f"{where}：suppressed_by 中的「{other}」不是规则代码")
     if "check_severity" in out:
         cs = out["check_severity"]
@@ -250,8 +229,9 @@ def _validated(code: str, cfg: dict, source: str) -> dict:
         if (not isinstance(cps, dict) or not all(isinstance(m, int) and 1 <= m <= 12 for m in cps)
                 or not all(isinstance(v, (int, float)) for v in cps.values())):
             raise RuleSetError(f"{where}：checkpoints 应为“月份(1–12): 进度比例”的映射")
-    group = out.get("group", "scope" if code in GROUPABLE else None)
-    if code in GROUPABLE and group not in ("scope", "indicator"):
+    groupable = provided.item is not None
+    group = out.get("group", "scope" if groupable else None)
+    if groupable and group not in ("scope", "indicator"):
         raise RuleSetError(f"{where}：group 应为 scope 或 indicator")
     out["group"] = group
     if isinstance(out["recommendations"], str):
@@ -262,12 +242,13 @@ def _validated(code: str, cfg: dict, source: str) -> dict:
     out["recommendations"] = [_clean_template(r) for r in out["recommendations"]]
     if out.get("item_recommendation"):
         out["item_recommendation"] = _clean_template(out["item_recommendation"])
-    samples = {**_COMMON, **_PLACEHOLDERS[code]}
     templates = [("problem", out["problem"])] + [("recommendations", r) for r in out["recommendations"]]
     for name, template in templates:
-        _try_format(template, samples, where, name)
+        _try_format(template, provided.values, where, name)
     if out.get("item_recommendation"):
-        _try_format(out["item_recommendation"], {**_COMMON, **_ITEM}, where, "item_recommendation")
+        if not groupable:  # only findings that list items fill it: refuse it rather than drop it unseen
+            raise RuleSetError(f"{where}：这条规则的问题不逐项列出指标，不能设 item_recommendation")
+        _try_format(out["item_recommendation"], provided.item, where, "item_recommendation")
     return out
 
 

@@ -1,0 +1,1 @@
+"""The built-in detectors, one module per kind of evidence; importing a module registers its detectors."""
