@@ -3,25 +3,83 @@
 Notebooks, ``summary.json``, the Excel tables and the Word report all need the
 same scores, checks and findings; computing them in one place keeps them in
 agreement and avoids scoring the same rows three times per report.
+
+The route of a department-year: :func:`perfkit.ingest.department.load` →
+:func:`perfkit.rules.book.rulebook_for` → :mod:`perfkit.score` (scores, checks)
+→ :mod:`perfkit.compare` → :mod:`perfkit.findings`; each step is a cached
+property here, so it runs once however many outputs present it.  A
+:class:`DepartmentAnalysis` holds the years of one department, so a
+comparison with the prior year reuses that year's analysis instead of scoring
+it again.
+
+``STAGE_COUNTS`` counts how often each step ran in this process; the batch
+renderer reports it per department-year, and a test asserts every step ran
+once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from perfkit.ingest.department import Department, load
+from perfkit.findings.core import derive_findings
 from perfkit.rules.book import RuleBook, rulebook_for
+from perfkit.score.checks import check_stated
+from perfkit.score.scoring import score_year
 
 
-@dataclass
+#: step name -> how many times it ran in this process (see the module docstring)
+STAGE_COUNTS: Counter = Counter()
+
+
+class DepartmentAnalysis:
+    """The analyses of one loaded department: its rules, loaded once, and one :class:`YearAnalysis` per year."""
+
+    def __init__(self, dept: Department):
+        self.dept = dept
+        self._years: dict[int, YearAnalysis] = {}
+
+    @cached_property
+    def rules(self) -> RuleBook:
+        """Return the department's rules (rule sets, finding rules, PEFA bands), loaded once."""
+        STAGE_COUNTS["rules"] += 1
+        return rulebook_for(self.dept)
+
+    def year(self, year: int) -> "YearAnalysis":
+        """Return the analysis of ``year`` (created on first use; DataError for an undeclared year)."""
+        year = int(year)
+        if year not in self._years:
+            self.dept.for_year(year)  # validate the year now, with the usual message
+            self._years[year] = YearAnalysis(self, year)
+        return self._years[year]
+
+
+@dataclass(eq=False)
 class YearAnalysis:
     """Return-value bundle: the scored year, consistency checks, comparisons and findings."""
 
-    dept: Department
+    department: DepartmentAnalysis = field(repr=False)
     year: int
+
+    @property
+    def dept(self) -> Department:
+        """Return the loaded department (all years)."""
+        return self.department.dept
+
+    @property
+    def rules(self) -> RuleBook:
+        """Return the department's rules (shared by all its years)."""
+        return self.department.rules
+
+    @property
+    def prior(self) -> "YearAnalysis | None":
+        """Return the analysis of the comparison year (the latest earlier year), or None."""
+        prior = self.prior_year
+        return None if prior is None else self.department.year(prior)
 
     @cached_property
     def data(self) -> Department:
@@ -29,29 +87,21 @@ class YearAnalysis:
         return self.dept.for_year(self.year)
 
     @cached_property
-    def rules(self) -> RuleBook:
-        """Return the department's rules (rule sets, finding rules, PEFA bands), loaded once."""
-        return rulebook_for(self.dept)
-
-    @cached_property
     def scored(self):
         """Return the :class:`perfkit.score.scoring.YearScore` of this year."""
-        from perfkit.score.scoring import score_year
-
+        STAGE_COUNTS["score"] += 1
         return score_year(self.dept, self.year, self.rules)
 
     @cached_property
     def checks(self) -> pd.DataFrame:
         """Return the stated-figure and table-arithmetic checks."""
-        from perfkit.score.checks import check_stated
-
+        STAGE_COUNTS["checks"] += 1
         return check_stated(self.dept, self.year, self.scored)
 
     @cached_property
     def findings(self) -> list:
         """Return the findings (problems and recommendations), ordered."""
-        from perfkit.findings.core import derive_findings
-
+        STAGE_COUNTS["findings"] += 1
         return derive_findings(self.dept, self.year, scored=self.scored, checks=self.checks,
                                rules=self.rules.findings)
 
@@ -96,5 +146,4 @@ class YearAnalysis:
 def analyze(department: str | Path | Department, year: int, data_dir: str | Path | None = None) -> YearAnalysis:
     """Return the :class:`YearAnalysis` of a department (object, code or path) and year."""
     dept = department if isinstance(department, Department) else load(department, data_dir)
-    dept.for_year(year)  # validate the year now, with the usual message
-    return YearAnalysis(dept, int(year))
+    return DepartmentAnalysis(dept).year(year)
