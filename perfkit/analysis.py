@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfkit import compare
 from perfkit.ingest.department import Department, load
 from perfkit.findings.core import derive_findings
 from perfkit.rules.book import RuleBook, rulebook_for
 from perfkit.score.checks import check_stated
-from perfkit.score.scoring import score_year
+from perfkit.score.scoring import YearScore, score_year
 
 
 #: step name -> how many times it ran in this process (see the module docstring)
@@ -103,12 +104,76 @@ class YearAnalysis:
         """Return the findings (problems and recommendations), ordered."""
         STAGE_COUNTS["findings"] += 1
         return derive_findings(self.dept, self.year, scored=self.scored, checks=self.checks,
-                               rules=self.rules.findings)
+                               rules=self.rules.findings, yoy_indicators=self.yoy_indicators)
 
     @property
     def prior_year(self) -> int | None:
         """Return the latest earlier year in the data, if any."""
         return self.dept.prior_year(self.year)
+
+    # ------------------------------------------------------------ comparisons (perfkit.compare)
+
+    @cached_property
+    def yoy_budget(self) -> pd.DataFrame:
+        """Return the year-over-year change of every budget line and field (:func:`perfkit.compare.yoy_budget`)."""
+        STAGE_COUNTS["yoy_budget"] += 1
+        return compare.yoy_budget(self.dept, self.year)
+
+    @cached_property
+    def yoy_execution(self) -> pd.DataFrame:
+        """Return the year-over-year change of every line's execution rate (:func:`perfkit.compare.yoy_execution`)."""
+        STAGE_COUNTS["yoy_execution"] += 1
+        return compare.yoy_execution(self.dept, self.year)
+
+    @cached_property
+    def yoy_indicators(self) -> pd.DataFrame:
+        """Return the year-over-year change of every indicator's actual (:func:`perfkit.compare.yoy_indicators`)."""
+        STAGE_COUNTS["yoy_indicators"] += 1
+        return compare.yoy_indicators(self.dept, self.year, self.rules)
+
+    @cached_property
+    def yoy_scores(self) -> pd.DataFrame:
+        """Return the year-over-year change of the scores, against the prior year's own analysis."""
+        STAGE_COUNTS["yoy_scores"] += 1
+        prior = self.prior
+        return compare.yoy_scores(self.dept, self.year, self.scored, None if prior is None else prior.scored)
+
+    @cached_property
+    def stated_yoy(self) -> pd.DataFrame:
+        """Return the report's stated 同比 figures with what could be recomputed (:func:`perfkit.compare.stated_yoy`)."""
+        STAGE_COUNTS["stated_yoy"] += 1
+        return compare.stated_yoy(self.dept, self.year, self.checks, self.rules)
+
+    @cached_property
+    def pefa(self) -> pd.DataFrame:
+        """Return PEFA PI-1 and PI-2 over the PEFA window (three years) up to this year, one row each.
+
+        :func:`perfkit.compare.pefa_summary` with the department's PEFA bands.
+        """
+        STAGE_COUNTS["pefa"] += 1
+        years = [y for y in self.dept.years if y <= self.year][-self.rules.pefa["window_years"]:]
+        return compare.pefa_summary(self.dept, self.rules.pefa, years=years)
+
+    @property
+    def scored_by_year(self) -> dict[int, YearScore]:
+        """Return year -> YearScore of every year up to this one, each from that year's own analysis.
+
+        A report on a year looks back only: a later year in the data must not
+        change it.  Each year is scored once however many reports use it.
+        """
+        return {y: self.department.year(y).scored for y in self.dept.years if y <= self.year}
+
+    @cached_property
+    def score_series(self) -> pd.DataFrame:
+        """Return the trend of every scope total and indicator score up to this year, one row per series."""
+        STAGE_COUNTS["score_series"] += 1
+        return compare.multi_year(self.dept, "scores", scored=self.scored_by_year)
+
+    @cached_property
+    def falling_scores(self) -> pd.DataFrame:
+        """Return the scopes and indicators whose score fell two years running up to this year."""
+        STAGE_COUNTS["falling_scores"] += 1
+        return compare.falling_scores(self.dept, self.scored_by_year)
 
     @cached_property
     def coverage(self) -> pd.DataFrame:

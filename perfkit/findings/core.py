@@ -24,6 +24,8 @@ from typing import Any
 
 import pandas as pd
 
+from perfkit import compare
+from perfkit.rules.book import rulebook_for
 from perfkit.values import is_missing as _missing
 from perfkit.values import json_ready
 from perfkit.score.targets import polarity as polarity_of
@@ -120,6 +122,7 @@ class _Context:
     scored: Any = None
     checks: pd.DataFrame | None = None
     scope_rank: dict = field(default_factory=dict)
+    yoy_indicators: pd.DataFrame | None = None
 
     def scope_name(self, scope_id: str) -> str:
         return self.data.scope_name(scope_id) if scope_id else ""
@@ -152,7 +155,8 @@ class _Hit:
 
 
 def derive_findings(dept, year: int, scored=None, checks: pd.DataFrame | None = None,
-                    rules: FindingRules | str | Path | None = None) -> list[Finding]:
+                    rules: FindingRules | str | Path | None = None,
+                    yoy_indicators: pd.DataFrame | None = None) -> list[Finding]:
     """Return the findings of one department-year, ordered by severity, scope, subject and rule.
 
     Parameters
@@ -168,6 +172,8 @@ def derive_findings(dept, year: int, scored=None, checks: pd.DataFrame | None = 
     rules : FindingRules, str or Path, optional
         Finding rules to use instead of the department's own (``findings:`` in
         department.yaml) or the built-in ones.
+    yoy_indicators : DataFrame, optional
+        ``perfkit.compare.yoy_indicators(dept, year, rulebook_for(dept))``; computed when not given.
 
     Returns
     -------
@@ -184,7 +190,7 @@ def derive_findings(dept, year: int, scored=None, checks: pd.DataFrame | None = 
     if checks is None:
         checks = _check(dept, year, scored)
     ctx = _Context(dept=dept, year=year, data=data, rules=rules, scored=scored, checks=checks,
-                   scope_rank=_scope_rank(data.scopes))
+                   scope_rank=_scope_rank(data.scopes), yoy_indicators=yoy_indicators)
     hits: list[_Hit] = []
     for detect in _DETECTORS:
         hits.extend(detect(ctx))
@@ -735,11 +741,9 @@ def _gap_text(ctx: _Context, t, a, rec: dict) -> str:
 
 
 def _yoy_indicators(ctx: _Context) -> pd.DataFrame | None:
-    try:
-        from perfkit.compare.core import yoy_indicators
-    except ImportError:
-        return None
-    df = yoy_indicators(ctx.dept, ctx.year)
+    df = ctx.yoy_indicators
+    if df is None:
+        df = compare.yoy_indicators(ctx.dept, ctx.year, rulebook_for(ctx.dept))
     return df[df["year"] == ctx.year] if "year" in df.columns else df
 
 
