@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.compare import core as compare
+from perfkit import compare
 from perfkit.findings import derive_findings
 from perfkit.ingest.department import Department, load, resolve
 from perfkit.rules.book import RuleBook, rulebook_for
 from perfkit.score.checks import check_stated
-from perfkit.score.scoring import score_year
+from perfkit.score.scoring import YearScore, score_year
 
 
 class DepartmentAnalysis:
@@ -91,11 +91,6 @@ class YearAnalysis:
         return check_stated(self.dept, self.year, self.scored)
 
     @cached_property
-    def yoy_indicators(self) -> pd.DataFrame:
-        """Return the year-over-year change of every indicator's actual (``perfkit.compare``)."""
-        return compare.yoy_indicators(self.dept, self.year)
-
-    @cached_property
     def findings(self) -> list:
         """Return the findings (problems and recommendations), ordered."""
         prior = self.prior
@@ -107,6 +102,62 @@ class YearAnalysis:
     def prior_year(self) -> int | None:
         """Return the latest earlier year in the data, if any."""
         return self.dept.prior_year(self.year)
+
+    # ------------------------------------------------------------ comparisons (perfkit.compare)
+
+    @cached_property
+    def yoy_budget(self) -> pd.DataFrame:
+        """Return the year-over-year change of every budget line and field (:func:`perfkit.compare.yoy_budget`)."""
+        return compare.yoy_budget(self.dept, self.year)
+
+    @cached_property
+    def yoy_execution(self) -> pd.DataFrame:
+        """Return the year-over-year change of every line's execution rate (:func:`perfkit.compare.yoy_execution`)."""
+        return compare.yoy_execution(self.dept, self.year)
+
+    @cached_property
+    def yoy_indicators(self) -> pd.DataFrame:
+        """Return the year-over-year change of every indicator's actual (:func:`perfkit.compare.yoy_indicators`)."""
+        return compare.yoy_indicators(self.dept, self.year, self.rules)
+
+    @cached_property
+    def yoy_scores(self) -> pd.DataFrame:
+        """Return the year-over-year change of the scores, against the prior year's own analysis."""
+        prior = self.prior
+        return compare.yoy_scores(self.dept, self.year, self.scored, None if prior is None else prior.scored)
+
+    @cached_property
+    def stated_yoy(self) -> pd.DataFrame:
+        """Return the report's stated 同比 figures with what could be recomputed (:func:`perfkit.compare.stated_yoy`)."""
+        return compare.stated_yoy(self.dept, self.year, self.checks, self.rules)
+
+    @cached_property
+    def pefa(self) -> pd.DataFrame:
+        """Return PEFA PI-1 and PI-2 over the PEFA window (three years) up to this year, one row each.
+
+        :func:`perfkit.compare.pefa_summary` with the department's PEFA bands.
+        """
+        years = [y for y in self.dept.years if y <= self.year][-self.rules.pefa["window_years"]:]
+        return compare.pefa_summary(self.dept, self.rules.pefa, years=years)
+
+    @property
+    def scored_by_year(self) -> dict[int, YearScore]:
+        """Return year -> YearScore of every year up to this one, each from that year's own analysis.
+
+        A report on a year looks back only: a later year in the data must not
+        change it.  Each year is scored once however many reports use it.
+        """
+        return {y: self.department.year(y).scored for y in self.dept.years if y <= self.year}
+
+    @cached_property
+    def score_series(self) -> pd.DataFrame:
+        """Return the trend of every scope total and indicator score up to this year, one row per series."""
+        return compare.multi_year(self.dept, "scores", scored=self.scored_by_year)
+
+    @cached_property
+    def falling_scores(self) -> pd.DataFrame:
+        """Return the scopes and indicators whose score fell two years running up to this year."""
+        return compare.falling_scores(self.dept, self.scored_by_year)
 
     @cached_property
     def coverage(self) -> pd.DataFrame:

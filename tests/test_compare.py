@@ -1,4 +1,4 @@
-"""Year-over-year comparison, multi-year views and the PEFA lens (perfkit.compare.core).
+"""Year-over-year comparison, multi-year views and the PEFA lens (perfkit.compare and its analysis properties).
 
 Expected numbers are worked out by hand in the comments next to each case;
 small departments are written to a temporary directory and loaded with the
@@ -19,10 +19,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perfkit
-from perfkit.compare import core as compare
-from perfkit.compare.core import NO_CURRENT, NO_PRIOR, ZERO_BASE
+from perfkit import compare
+from perfkit.instrument import CALLS
+from perfkit.compare.common import NO_CURRENT, NO_PRIOR, ZERO_BASE
 from perfkit.ingest.department import validate
+from perfkit.rules.files import BUILTIN_RULES_DIR
 from perfkit.errors import DataError, RuleSetError
+from perfkit.present import views
+from perfkit.rules.book import rulebook_for
+from perfkit.rules.pefa import load_pefa_rules
 
 from conftest import REFERENCE, SYNTHETIC
 
@@ -55,26 +60,27 @@ def _write(path: Path, head: list[str], rows: list[dict]) -> None:
             w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in head})
 
 
-def make_dept(tmp_path: Path, years, budget, indicators=(), stated=(), scopes=None, code="hand"):
-    """Return a loaded Department built from plain tuples/dicts.
+def make_dept(tmp_path: Path, years, budget, indicators=(), stated=(), scopes=None, code="hand",
+              scope_rules=None):
+    """Return a loaded Department built from plain tuples/dicts, scored under the built-in cz2020.
 
     budget: (year, scope_id, line, line_type, budget_original, budget, executed), None = empty cell.
     indicators: dicts with year, scope_id, indicator_id, level1, level2, name, target, actual, prior_actual.
     scopes: (year, scope_id, scope_type, name, parent) tuples; default: every scope seen in budget,
     ``whole`` as 部门整体 and others as 一级项目.
+    scope_rules: scope_id -> rule-set reference written in scopes.csv's ``rule_set``.
     """
     d = tmp_path / code
     d.mkdir()
-    (d / "rules.yaml").write_text("name: placeholder\n", encoding="utf-8")
-    meta = {"code": code, "name": "测试部门", "years": list(years), "rule_set": "rules.yaml", "synthetic": True}
+    meta = {"code": code, "name": "测试部门", "years": list(years), "rule_set": "cz2020", "synthetic": True}
     (d / "department.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     if scopes is None:
         seen = dict.fromkeys((b[0], b[1]) for b in budget)
         scopes = [(y, s, "部门整体" if s == "whole" else "一级项目", "部门整体支出" if s == "whole" else f"项目{s}", None)
                   for y, s in seen]
     _write(d / "scopes.csv", _SCOPE_HEAD,
-           [dict(zip(["year", "scope_id", "scope_type", "name", "parent_scope_id"], s), source="测试")
-            for s in scopes])
+           [dict(zip(["year", "scope_id", "scope_type", "name", "parent_scope_id"], s), source="测试",
+                 rule_set=(scope_rules or {}).get(s[1])) for s in scopes])
     _write(d / "budget.csv", _BUDGET_HEAD,
            [dict(zip(_BUDGET_HEAD[:7], b), unit="万元", source="测试") for b in budget])
     inds = list(indicators) or [{"year": years[0], "scope_id": "whole", "indicator_id": "x", "level1": "产出指标",
@@ -347,7 +353,7 @@ def test_yoy_execution_zero_budget_says_why(gap_dept):
          "zero-base", "new-indicator"],
 )
 def test_yoy_indicators(gap_dept, name, expected):
-    row = _row(compare.yoy_indicators(gap_dept, 2023), name=name)
+    row = _row(compare.yoy_indicators(gap_dept, 2023, rulebook_for(gap_dept)), name=name)
     for key, value in expected.items():
         if value is None:
             assert pd.isna(row[key]), key
@@ -360,7 +366,7 @@ def test_yoy_indicators(gap_dept, name, expected):
 
 
 def test_yoy_indicators_different_units_are_not_compared(gap_dept):
-    row = _row(compare.yoy_indicators(gap_dept, 2023), name="会议费")
+    row = _row(compare.yoy_indicators(gap_dept, 2023, rulebook_for(gap_dept)), name="会议费")
     assert (row["prior"], row["current"]) == (88.0, 860000.0)
     assert pd.isna(row["change"]) and pd.isna(row["pct_change"])
     assert "单位不一致（上年「万元」，本年「元」），未比较" in row["note"]
@@ -368,7 +374,7 @@ def test_yoy_indicators_different_units_are_not_compared(gap_dept):
 
 def test_yoy_indicators_bound_is_not_a_measurement(gap_dept):
     # 2022 网办率 "≥85%" copies a bound: 2022 has no measured value to compare with 2020's 80%
-    row = _row(compare.yoy_indicators(gap_dept, 2022), name="网办率")
+    row = _row(compare.yoy_indicators(gap_dept, 2022, rulebook_for(gap_dept)), name="网办率")
     assert pd.isna(row["change"])
     assert row["prior"] == pytest.approx(80.0)
     assert "无本年数据（2022年完成值写作界限「≥85%」，不是实测值）" in row["note"]
@@ -380,7 +386,7 @@ def test_yoy_indicators_prior_actual_fills_the_missing_year(tmp_path):
     dept = make_dept(tmp_path, [2023], [(2023, "whole", "合计", "合计", None, 100, 90)],
                      [_ind(2023, "办结率", "≥95%", "97%", prior_actual="96.2%"),
                       _ind(2023, "件数", "≥10件", "12件")])
-    df = compare.yoy_indicators(dept, 2023)
+    df = compare.yoy_indicators(dept, 2023, rulebook_for(dept))
     row = _row(df, name="办结率")
     assert (row["prior_year"], row["prior_label"], row["prior_source"]) == (2022, "上年（2022）", "本年表所填上年值")
     assert row["change"] == pytest.approx(0.8) and row["change_unit"] == "百分点"
@@ -392,7 +398,7 @@ def test_yoy_indicators_stated_change_in_actual(tmp_path):
     # 同比下降13.8% as the actual: shown as stated (-13.8%), the direction is met, nothing recomputed
     dept = make_dept(tmp_path, [2023], [(2023, "whole", "合计", "合计", None, 100, 90)],
                      [_ind(2023, "案件类警情", "同比下降", "同比下降13.8%")])
-    row = _row(compare.yoy_indicators(dept, 2023), name="案件类警情")
+    row = _row(compare.yoy_indicators(dept, 2023, rulebook_for(dept)), name="案件类警情")
     assert row["pct_change"] == pytest.approx(-13.8)
     assert pd.isna(row["prior"]) and pd.isna(row["current"])
     assert row["direction_met"] == True  # noqa: E712
@@ -403,7 +409,7 @@ def test_yoy_indicators_stated_change_in_actual(tmp_path):
 def test_reference_satisfaction_keeps_exactly_at_boundary(reference):
     # 治安满意度 (w08): 2022 98.00% (prior_actual) → 2023 98.00%: 0 百分点, 保持 met only at the
     # boundary, which is why the report calls it only 基本实现
-    row = _row(compare.yoy_indicators(reference, 2023), indicator_id="w08")
+    row = _row(compare.yoy_indicators(reference, 2023, rulebook_for(reference)), indicator_id="w08")
     assert row["name"] == "治安满意度"
     assert (row["prior"], row["current"]) == (pytest.approx(98.0), pytest.approx(98.0))
     assert row["change"] == 0.0 and row["change_unit"] == "百分点" and pd.isna(row["pct_change"])
@@ -411,6 +417,41 @@ def test_reference_satisfaction_keeps_exactly_at_boundary(reference):
     assert row["direction"] == "保持" and row["direction_met"] == True  # noqa: E712
     assert row["at_boundary"] == True  # noqa: E712
     assert "98.00% → 98.00%" in row["note"] and "边界" in row["note"]
+
+
+def _keep_dept(tmp_path, p1_rules: str):
+    """Return a department whose project p1 follows ``p1_rules``: 满意度 96% → 95.8% (保持) in both scopes."""
+    budget = [(y, s, "合计", "合计", None, 100, 95) for y in (2022, 2023) for s in ("whole", "p1")]
+    indicators = [_ind(y, "满意度", "保持", actual, iid=f"{s}_{y}", scope=s)
+                  for y, actual in ((2022, "96%"), (2023, "95.8%")) for s in ("whole", "p1")]
+    dept = make_dept(tmp_path, [2022, 2023], budget, indicators, scope_rules={"p1": "p1_rules.yaml"})
+    (dept.path / "p1_rules.yaml").write_text(p1_rules, encoding="utf-8")  # read by rulebook_for, not by load
+    return dept
+
+
+def test_keep_tolerance_comes_from_the_scopes_rule_set(tmp_path):
+    # p1's rule set allows 保持 to fall 0.5 百分点: 96% → 95.8% (−0.2) is met, at the boundary;
+    # the whole department follows cz2020 (no tolerance), where the same fall misses 保持
+    cz2020 = (BUILTIN_RULES_DIR / "cz2020.yaml").read_text(encoding="utf-8")
+    assert "  keep_tolerance_pp: 0\n" in cz2020
+    dept = _keep_dept(tmp_path, cz2020.replace("  keep_tolerance_pp: 0\n", "  keep_tolerance_pp: 0.5\n"))
+    df = compare.yoy_indicators(dept, 2023, rulebook_for(dept))
+    p1, whole = _row(df, scope_id="p1"), _row(df, scope_id="whole")
+    assert p1["change"] == pytest.approx(-0.2) and whole["change"] == pytest.approx(-0.2)
+    assert (p1["direction_met"], p1["at_boundary"]) == (True, True)
+    assert "略低于上年，在容差内（96.00% → 95.80%）" in p1["note"]
+    assert whole["direction_met"] == False  # noqa: E712
+    assert perfkit.analyze(dept, 2023).yoy_indicators.equals(df)
+
+
+def test_broken_rule_file_of_a_scope_is_an_error_not_a_default(tmp_path):
+    # compare used to swallow this and read 保持 under cz2020's defaults; the analysis now names the file
+    dept = _keep_dept(tmp_path, "kind: indicator_scoring\nname: [unclosed\n")
+    a = perfkit.analyze(dept, 2023)
+    with pytest.raises(RuleSetError, match="p1_rules.yaml"):
+        a.yoy_indicators
+    with pytest.raises(RuleSetError, match="p1_rules.yaml"):
+        rulebook_for(dept)
 
 
 @pytest.mark.parametrize(
@@ -473,6 +514,14 @@ def test_yoy_scores(gap_dept):
     _assert_reasons(df)
 
 
+def test_scores_are_handed_in_never_computed(gap_dept):
+    s = _scores(gap_dept)
+    with pytest.raises(ValueError, match="2022年的评分结果"):
+        compare.yoy_scores(gap_dept, 2023, s[2023], None)
+    with pytest.raises(ValueError, match="评分结果"):
+        compare.series(gap_dept, "scores")
+
+
 def test_falling_scores_two_years_running(gap_dept):
     # whole: 95 → 88 → 84.5 fell twice (2020 → 2022 crosses the missing 2021);
     # 受理件数 50 → 45 → 44 fell twice; 满意度 30 → 28 → 30 recovered
@@ -507,7 +556,7 @@ def test_stated_yoy(tmp_path):
                      [(2022, "whole", "合计", "合计", None, 100, 90), (2023, "whole", "合计", "合计", None, 100, 99)],
                      [_ind(2022, "投诉件数", "同比下降", "40件"), _ind(2023, "投诉件数", "同比下降", "44件")], stated)
     checks = pd.DataFrame({"figure_id": ["yoy_expr"], "recomputed": [10.0]})
-    df = compare.stated_yoy(dept, 2023, checks=checks).set_index("figure_id")
+    df = compare.stated_yoy(dept, 2023, checks, rulebook_for(dept)).set_index("figure_id")
     assert df.loc["yoy_ok", "recomputed"] == pytest.approx(10.0)
     assert (df.loc["yoy_ok", "status"], df.loc["yoy_ok", "decimals"]) == ("一致", 1)
     assert df.loc["yoy_bad", "status"] == "不一致" and df.loc["yoy_bad", "difference"] == pytest.approx(2.0)
@@ -519,7 +568,7 @@ def test_stated_yoy(tmp_path):
 
 
 def test_stated_yoy_reference_is_listed_with_its_sentence(reference):
-    df = compare.stated_yoy(reference, 2023, checks=pd.DataFrame())
+    df = compare.stated_yoy(reference, 2023, pd.DataFrame(), rulebook_for(reference))
     assert list(df["figure_id"]) == ["yoy_cases_110", "yoy_punished", "yoy_solved", "yoy_solve_rate"]
     assert list(df["stated"]) == [-13.8, 66.2, 15.1, 7.8]
     assert set(df["status"]) == {"仅列示"}
@@ -584,6 +633,12 @@ def test_indicator_series_trend_knows_lower_is_better(gap_dept):
 # --------------------------------------------------------------------------- PEFA
 
 
+@pytest.fixture(scope="module")
+def pefa_rules():
+    """The built-in PEFA 2016 bands, as a department's RuleBook.pefa holds them."""
+    return load_pefa_rules()
+
+
 @pytest.mark.parametrize(
     "outturn, grade",
     [(100.0, "A"), (95.0, "A"), (105.0, "A"), (94.99, "B"), (105.01, "B"), (90.0, "B"), (110.0, "B"),
@@ -591,8 +646,8 @@ def test_indicator_series_trend_knows_lower_is_better(gap_dept):
     ids=["on-budget", "A-low-edge", "A-high-edge", "just-below-A", "just-above-A", "B-low-edge", "B-high-edge",
          "C-low-edge", "C-high-edge", "below-C", "above-C", "unknown"],
 )
-def test_pi1_grade_bands(outturn, grade):
-    assert compare.pi1_grade(outturn) == grade
+def test_pi1_grade_bands(pefa_rules, outturn, grade):
+    assert compare.pi1_grade(outturn, pefa_rules) == grade
 
 
 @pytest.mark.parametrize(
@@ -600,8 +655,8 @@ def test_pi1_grade_bands(outturn, grade):
     [(0.0, "A"), (4.999, "A"), (5.0, "B"), (9.99, "B"), (10.0, "C"), (14.99, "C"), (15.0, "D"), (None, None)],
     ids=["none", "just-below-5", "5-is-B", "just-below-10", "10-is-C", "just-below-15", "15-is-D", "unknown"],
 )
-def test_pi2_grade_bands(variance, grade):
-    assert compare.pi2_grade(variance) == grade
+def test_pi2_grade_bands(pefa_rules, variance, grade):
+    assert compare.pi2_grade(variance, pefa_rules) == grade
 
 
 @pytest.mark.parametrize(
@@ -610,12 +665,12 @@ def test_pi2_grade_bands(variance, grade):
      (["D", "D", "D"], "D"), ([None, None], None)],
     ids=["two-A", "one-A-only", "one-each", "a-year-missing", "all-D", "nothing-graded"],
 )
-def test_window_score_two_of_three(grades, score):
-    assert compare.window_score(grades)[0] == score
+def test_window_score_two_of_three(pefa_rules, grades, score):
+    assert compare.window_score(grades, pefa_rules)[0] == score
 
 
-def test_window_score_with_one_year_is_indicative():
-    score, note = compare.window_score(["B"])
+def test_window_score_with_one_year_is_indicative(pefa_rules):
+    score, note = compare.window_score(["B"], pefa_rules)
     assert score == "B" and "仅1个年度可评分" in note
 
 
@@ -648,7 +703,7 @@ def pefa_dept(tmp_path):
 
 
 def test_pefa_pi1_worked_example(pefa_dept):
-    df = compare.pefa_pi1(pefa_dept)
+    df = compare.pefa_pi1(pefa_dept, rulebook_for(pefa_dept).pefa)
     assert list(df["year"]) == [2021, 2022, 2023]
     assert list(df["outturn"]) == [pytest.approx(96.0), pytest.approx(108.0), pytest.approx(87.0)]
     assert list(df["grade"]) == ["A", "B", "C"]
@@ -659,13 +714,13 @@ def test_pefa_pi1_worked_example(pefa_dept):
 
 def test_pefa_pi1_on_the_adjusted_base(pefa_dept):
     # 960/1000 = 96% A; 1080/1100 = 98.18% A; 870/900 = 96.67% A → A
-    df = compare.pefa_pi1(pefa_dept, base="adjusted")
+    df = compare.pefa_pi1(pefa_dept, rulebook_for(pefa_dept).pefa, base="adjusted")
     assert list(df["grade"]) == ["A", "A", "A"] and df.attrs["score"] == "A"
     assert set(df["base_label"]) == {"全年预算数"}
 
 
 def test_pefa_pi1_falls_back_to_adjusted_and_says_so(reference):
-    df = compare.pefa_pi1(reference)
+    df = compare.pefa_pi1(reference, rulebook_for(reference).pefa)
     row = df.iloc[0]
     # 199466.59 / 200963.70 = 99.2550%: A, on 全年预算数 since 年初预算数 is not given
     assert row["outturn"] == pytest.approx(199466.59 / 200963.70 * 100)
@@ -675,26 +730,26 @@ def test_pefa_pi1_falls_back_to_adjusted_and_says_so(reference):
 
 
 def test_pefa_pi2_worked_example(pefa_dept):
-    df = compare.pefa_pi2(pefa_dept)
+    df = compare.pefa_pi2(pefa_dept, rulebook_for(pefa_dept).pefa)
     assert set(df["by_label"]) == {"功能分类"}
     assert list(df["variance"]) == [pytest.approx(17.5), pytest.approx(24 / 980 * 100), pytest.approx(6.0)]
     assert list(df["grade"]) == ["D", "A", "B"]
     assert df.attrs["score"] == "B"
     assert list(df["base_used"]) == ["original", "original", "adjusted"]
     assert df.loc[2, "note"] == "2023年有细分项缺年初预算数，改用全年预算数（国内口径）"
-    comps = compare.pefa_pi2_components(pefa_dept, years=[2021])
+    comps = compare.pefa_pi2_components(pefa_dept, rulebook_for(pefa_dept).pefa, years=[2021])
     assert list(comps["adjusted_budget"]) == [pytest.approx(576.0), pytest.approx(384.0)]
     assert list(comps["abs_deviation"]) == [pytest.approx(84.0), pytest.approx(84.0)]
 
 
 def test_pefa_pi2_needs_two_components(pefa_dept):
-    df = compare.pefa_pi2(pefa_dept, years=[2023], line_type="支出类型")
+    df = compare.pefa_pi2(pefa_dept, rulebook_for(pefa_dept).pefa, years=[2023], line_type="支出类型")
     assert pd.isna(df.loc[0, "variance"]) and df.loc[0, "grade"] is None
     assert "不足两个" in df.loc[0, "note"]
 
 
 def test_pefa_rules_come_from_the_yaml_and_are_checked(tmp_path):
-    rules = compare.load_pefa_rules()
+    rules = load_pefa_rules()
     assert [b["grade"] for b in rules["pi1"]["bands"]] == ["A", "B", "C"]
     assert rules["pi1"]["confidence"] and rules["pi2"]["confidence"] and rules["pi1"]["source"]
     # an edited copy changes the bands
@@ -704,7 +759,7 @@ def test_pefa_rules_come_from_the_yaml_and_are_checked(tmp_path):
     bad.write_text("window_years: 3\nyears_required: 5\npi1: {bands: [{grade: A, low: 95}], else: D}\n",
                    encoding="utf-8")
     with pytest.raises(RuleSetError) as err:
-        compare.load_pefa_rules(bad)
+        load_pefa_rules(bad)
     message = str(err.value)
     assert "years_required" in message and "high" in message and "pi2.bands" in message
 
@@ -730,8 +785,9 @@ def test_synthetic_missing_middle_year(synthetic_data):
 
 @pytest.mark.parametrize("year", [2020, 2022, 2023, 2024])
 def test_synthetic_every_table_gives_reasons(synthetic_data, year):
-    for table in (compare.yoy_budget, compare.yoy_execution, compare.yoy_indicators):
-        _assert_reasons(table(synthetic_data, year))
+    a = perfkit.analyze(synthetic_data, year)
+    for table in (a.yoy_budget, a.yoy_execution, a.yoy_indicators):
+        _assert_reasons(table)
 
 
 def test_synthetic_zero_base_and_views(synthetic_data):
@@ -740,23 +796,43 @@ def test_synthetic_zero_base_and_views(synthetic_data):
     for what in ("budget", "execution", "indicators"):
         summary = compare.multi_year(synthetic_data, what)
         assert len(summary) and not np.isinf(summary["growth"].dropna()).any()
-    pefa = compare.pefa_summary(synthetic_data)
+    pefa = compare.pefa_summary(synthetic_data, rulebook_for(synthetic_data).pefa)
     assert list(pefa["indicator"]) == ["PI-1", "PI-2", "PI-2"]
     assert pefa["score"].isin(list("ABCD")).all()
 
 
 def test_reference_tables_give_reasons(reference):
     # one year of data: every budget comparison is 无上年数据, with the reason
-    for table in (compare.yoy_budget, compare.yoy_execution, compare.yoy_indicators):
-        df = table(reference, 2023)
+    a = perfkit.analyze(reference, 2023)
+    for df in (a.yoy_budget, a.yoy_execution, a.yoy_indicators):
         _assert_reasons(df)
     budget = compare.yoy_budget(reference, 2023)
     assert budget["note"].str.startswith(NO_PRIOR).all() and set(budget["prior_label"]) == {NO_PRIOR}
 
 
 def test_synthetic_scores_smoke(synthetic_data):
-    pytest.importorskip("perfkit.score.scoring")
-    df = compare.yoy_scores(synthetic_data, 2024)
+    a = perfkit.analyze(synthetic_data, 2024)
+    df = a.yoy_scores
     assert (df["change_unit"] == "分").all()
     _assert_reasons(df)
-    compare.falling_scores(synthetic_data)
+    a.falling_scores
+
+
+def test_analysis_compares_once_for_every_presentation(synthetic_data):
+    # the notebook's table and the findings read one yoy_indicators; the score comparison reuses the
+    # prior year's own analysis (2022 → 2023), so each year is scored once
+    a = perfkit.analyze(synthetic_data, 2023)
+    before = CALLS.copy()
+    views.yoy_indicator_table(a)
+    a.findings
+    views.yoy_budget_table(a)
+    views.pefa_table(a)
+    a.yoy_scores, a.falling_scores, a.score_series
+    views.yoy_indicator_table(a)
+    ran: dict[str, int] = {}
+    for (step, _year), n in (CALLS - before).items():
+        ran[step] = ran.get(step, 0) + n
+    assert ran["yoy_indicators"] == ran["yoy_budget"] == ran["yoy_execution"] == ran["pefa"] == 1
+    assert ran["yoy_scores"] == ran["falling_scores"] == ran["multi_year"] == 1
+    assert ran["score"] == len([y for y in synthetic_data.years if y <= 2023])  # 2020, 2022, 2023
+    assert a.yoy_scores["prior_year"].eq(2022).all() and a.prior.scored is a.department.year(2022).scored

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import perfkit
-from perfkit.compare import core as compare
+from perfkit import compare
 from perfkit.errors import RuleSetError
 from perfkit.findings import (FINDING_COLUMNS, SECTION_APPENDIX, SECTION_MAIN, Finding, Hit, derive_findings,
                               findings_frame, registry, scope_rank, sort_findings)
@@ -86,9 +86,10 @@ def load_rules(ref=None, base_dir=None):
 
 def derive(dept, year, scored, checks=NO_CHECKS, rules=None, prior_scored=None):
     """Return derive_findings with the department's own finding rules and perfkit.compare's yoy table."""
-    rules = rules if rules is not None else rulebook_for(dept).findings
+    book = rulebook_for(dept)
+    rules = rules if rules is not None else book.findings
     return derive_findings(dept, year, scored, checks, rules, prior_scored=prior_scored,
-                           yoy_indicators=compare.yoy_indicators(dept, year))
+                           yoy_indicators=compare.yoy_indicators(dept, year, book))
 
 
 def derive_like_analysis(a, rules):

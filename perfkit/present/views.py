@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.analysis import YearAnalysis
+from perfkit.compare import COLUMN_LABELS
 
 # Every heading a table shows, so wording changes in one place.
 COLUMNS = {
@@ -231,12 +232,10 @@ def finance_table(a: YearAnalysis):
 
 def yoy_budget_table(a: YearAnalysis):
     """Return year-over-year changes of the budget lines (amounts) and execution rates (百分点)."""
-    from perfkit.compare import core as compare
-
     if a.prior_year is None:
         return _empty(f"无上年数据：数据中没有 {a.year} 年之前的年度，无法同比。")
-    amounts = compare.yoy_budget(a.dept, a.year)
-    rates = compare.yoy_execution(a.dept, a.year).assign(field_label="执行率（%）")
+    amounts = a.yoy_budget
+    rates = a.yoy_execution.assign(field_label="执行率（%）")
     table = pd.concat([amounts, rates], ignore_index=True)
     # scopes in scopes.csv order; within a scope 合计 first, then the lines in budget.csv order
     scope_rank = {sid: i for i, sid in enumerate(dict.fromkeys(a.data.scopes["scope_id"]))}
@@ -249,9 +248,7 @@ def yoy_budget_table(a: YearAnalysis):
 
 
 def _change_table(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Format a perfkit.compare.core table: chosen columns, numbers to 2 decimals, compare's Chinese headings."""
-    from perfkit.compare.core import COLUMN_LABELS
-
+    """Format a perfkit.compare table: chosen columns, numbers to 2 decimals, compare's Chinese headings."""
     shown = df[[c for c in columns if c in df.columns]].copy()
     for col in shown.columns:
         if pd.api.types.is_float_dtype(shown[col]):
@@ -280,11 +277,7 @@ def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
 
 def pefa_table(a: YearAnalysis):
     """Return PEFA PI-1 and PI-2 scores over the last three years up to this year, with the base used."""
-    from perfkit.compare import core as compare
-
-    years = [y for y in a.dept.years if y <= a.year][-3:]
-    summary = compare.pefa_summary(a.dept, years=years)
-    return _change_table(summary, ["title", "by_label", "years", "base_label", "grades", "score", "note"])
+    return _change_table(a.pefa, ["title", "by_label", "years", "base_label", "grades", "score", "note"])
 
 
 # ---------------------------------------------------------------- indicators
