@@ -1,7 +1,7 @@
 """Tests for perfkit.batch.render and perfkit.batch.kernels: batch rendering on warm kernels.
 
 The report notebooks here are small fixtures (tests/fixtures/render/), and
-``perfkit.ingest.department`` / ``perfkit.outputs.summary`` are replaced by fakes, so these tests
+``perfkit.ingest.department``, ``perfkit.analysis`` and ``perfkit.outputs`` are replaced by fakes, so these tests
 pin the renderer's own behaviour: layout, HTML without code, summaries, the
 index, failure isolation, validation before any kernel starts, byte-identical
 reruns, no state leaking between notebooks on one kernel, and a quiet stderr.
@@ -42,7 +42,7 @@ DEPARTMENTS = {"alpha": [2022, 2023], "beta": [2023]}
 
 
 # --------------------------------------------------------------------------
-# Fakes for perfkit.ingest.department and perfkit.outputs.summary
+# Fakes for perfkit.ingest.department, perfkit.analysis and perfkit.outputs
 # --------------------------------------------------------------------------
 
 def make_data(root: Path, departments: dict[str, list[int]]) -> Path:
@@ -72,22 +72,34 @@ def _fake_modules() -> dict[str, types.ModuleType]:
     data.find_departments = find_departments
     data.load = load
 
-    summary = types.ModuleType("perfkit.outputs.summary")
+    analysis = types.ModuleType("perfkit.analysis")
 
-    def build_summary(dept, year):
-        score = fake_score(dept.code, year)
+    def analyze(dept, year):
+        return types.SimpleNamespace(dept=dept, year=year)
+
+    analysis.analyze = analyze
+
+    outputs = types.ModuleType("perfkit.outputs")
+
+    def build_summary(a):
+        score = fake_score(a.dept.code, a.year)
         # the shape perfkit.outputs.summary writes (department block, total block)
-        return {"department": {"code": dept.code, "name": dept.name}, "year": year,
+        return {"department": {"code": a.dept.code, "name": a.dept.name}, "year": a.year,
                 "total": {"score": score, "grade": "优" if score >= 90 else "良", "complete": True},
                 "missing": math.nan}
 
-    summary.build_summary = build_summary
-    return {"perfkit.ingest.department": data, "perfkit.outputs.summary": summary}
+    def write_outputs(a, out_dir):
+        path = Path(out_dir) / "summary.json"
+        path.write_text(summary_json(build_summary(a)), encoding="utf-8")
+        return [path]
+
+    outputs.write_outputs = write_outputs
+    return {"perfkit.ingest.department": data, "perfkit.analysis": analysis, "perfkit.outputs": outputs}
 
 
 @pytest.fixture
 def fakes(monkeypatch):
-    """Replace perfkit.ingest.department and perfkit.outputs.summary in this process (the parent) for one test."""
+    """Replace perfkit.ingest.department, perfkit.analysis and perfkit.outputs in this process (the parent) for one test."""
     for name, module in _fake_modules().items():
         monkeypatch.setitem(sys.modules, name, module)
 
@@ -576,6 +588,8 @@ def test_real_notebooks_render(renderer, tmp_path):
     report = tmp_path / "out" / "yuexiu-police" / "2023"
     assert {p.stem for p in report.glob("*.html")} == {p.stem for p in notebooks.glob("*.ipynb")}
     summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
+    # every registered output of the analysis, beside the notebooks
+    assert {"summary.json", "绩效自评表.xlsx", "绩效自评报告（草稿）.docx"} <= {p.name for p in report.iterdir()}
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "广州市公安局越秀区分局" in index
     assert f"{summary['total']['score']:.2f}" in index

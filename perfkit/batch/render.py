@@ -83,18 +83,13 @@ def _data_module():
         raise RenderError(f"无法导入数据模块 perfkit.ingest.department：{exc}") from exc
 
 
-def _summary_builders():
-    """Return ``perfkit.outputs.summary``'s (build_summary, write_office_files or None); RenderError if missing.
+def _output_writers():
+    """Return (``perfkit.analysis.analyze``, ``perfkit.outputs.write_outputs``): a department-year's report files.
 
-    Looked up once per render, before any kernel starts; a summary module
-    without office-file support (as in the renderer's own tests) writes only
-    ``summary.json``.
+    Looked up at call time, like the data module, so the renderer's tests can
+    substitute them.
     """
-    try:
-        module = importlib.import_module("perfkit.outputs.summary")
-        return module.build_summary, getattr(module, "write_office_files", None)
-    except (ImportError, AttributeError) as exc:
-        raise RenderError(f"无法生成 summary.json：找不到 perfkit.outputs.summary.build_summary（{exc}）") from exc
+    return importlib.import_module("perfkit.analysis").analyze, importlib.import_module("perfkit.outputs").write_outputs
 
 
 def _as_year(value) -> int:
@@ -921,7 +916,7 @@ class Renderer:
         timings: dict[str, float] = {}
         jobs, loaded = plan_reports(data_dir, departments, years)
         notebooks, kernel_name = find_notebooks(notebooks_dir)
-        build_summary, write_office_files = _summary_builders()
+        analyze, write_outputs = _output_writers()
         timings["plan"] = time.perf_counter() - started
 
         out = Path(out_dir).resolve()
@@ -985,10 +980,8 @@ class Renderer:
                     return
                 t0 = time.perf_counter()
                 try:
-                    summary = build_summary(loaded[job.department], job.year)
-                    (stage / SUMMARY_NAME).write_text(summary_json(summary), encoding="utf-8")
-                    if write_office_files is not None:  # scored .xlsx and draft .docx
-                        write_office_files(loaded[job.department], job.year, stage)
+                    # summary.json, the scored .xlsx and the draft .docx, all from one analysis
+                    write_outputs(analyze(loaded[job.department], job.year), stage)
                 except Exception as exc:  # a summary bug must not stop the other reports
                     timings["summary"] = timings.get("summary", 0.0) + time.perf_counter() - t0
                     record(job, SUMMARY_NAME, None, type(exc).__name__, str(exc))
@@ -1130,7 +1123,7 @@ def render_all(data_dir: str | os.PathLike, out_dir: str | os.PathLike = "report
 
     Writes ``<out_dir>/<department>/<year>/``: the executed notebooks, an HTML
     page per notebook (outputs only), the figures the notebooks saved, and
-    ``summary.json`` from ``perfkit.outputs.summary.build_summary``; then
+    the files of :func:`perfkit.outputs.write_outputs` (``summary.json``, .xlsx, .docx); then
     ``<out_dir>/index.html``.
 
     Parameters
@@ -1164,7 +1157,7 @@ def render_all(data_dir: str | os.PathLike, out_dir: str | os.PathLike = "report
     ------
     RenderError
         Before any kernel starts: unknown department or year, no notebooks,
-        a notebook without the parameters cell, no summary builder.
+        a notebook without the parameters cell.
     DataError
         A selected department's data does not validate.
     """
