@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="填报年度")
     p.add_argument("--data", default="data", help="数据目录（默认 data）")
     p.add_argument("--rows", type=int, help="每张表预留的空行数")
-    p.set_defaults(func=_lazy("perfkit.outputs.excel", "cmd_template"))
+    p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_template"))
 
     p = sub.add_parser("import", help="把填好的 Excel 模板导入为 data/ 下的 CSV/YAML（校验通过才写入）")
     p.add_argument("workbook", help="填好的 .xlsx")
@@ -117,14 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--merge", action="store_true", help="部门已存在时，用工作簿中的年度替换这些年度")
     mode.add_argument("--replace", action="store_true", help="部门已存在时，整体替换")
-    p.set_defaults(func=_lazy("perfkit.outputs.excel", "cmd_import"))
+    p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_import"))
 
     p = sub.add_parser("export", help="把某部门的数据导出为同一格式的 Excel 工作簿")
     p.add_argument("output", help="输出的 .xlsx 路径")
     p.add_argument("--dept", required=True, help="部门代码")
     p.add_argument("--year", type=int, action="append", help="只导出该年度（可重复）")
     p.add_argument("--data", default="data", help="数据目录（默认 data）")
-    p.set_defaults(func=_lazy("perfkit.outputs.excel", "cmd_export"))
+    p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_export"))
     return parser
 
 

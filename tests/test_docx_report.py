@@ -1,35 +1,22 @@
 """The Word draft: outline of the reference report, perfkit's figures, findings, Chinese fonts, charts."""
 from __future__ import annotations
 
-import struct
-import zlib
-from pathlib import Path
-
 import docx
 import pandas as pd
 import pytest
 from docx.oxml.ns import qn
 
 import perfkit
-from perfkit.outputs.docx_report import (INDICATOR_HEADINGS, PLACEHOLDER, SYNTHETIC_MARK, write_docx_report)
-from perfkit.errors import RenderError
+from perfkit.errors import DataError, Problem
 from perfkit.findings import Finding
+from perfkit.outputs import report_charts
+from perfkit.outputs.docx_report import (INDICATOR_HEADINGS, PLACEHOLDER, SYNTHETIC_MARK, write_docx_report)
 
 from conftest import REFERENCE, SYNTHETIC
 
 OUTLINE = ["一、基本情况", "（一）部门职能", "（二）年度总体工作", "（三）部门整体支出绩效目标", "（四）部门整体收支情况",
            "（五）部门整体绩效管理情况", "二、绩效自评情况", "（一）自评结论", "（二）履职效能分析", "（三）管理效率分析",
            "三、存在的主要问题", "四、下一步改进措施"]
-
-
-def _png(path: Path, width: int = 40, height: int = 30) -> Path:
-    """Write a small valid grey PNG (no imaging library needed)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    return path
 
 
 class Report:
@@ -59,16 +46,15 @@ def _shown(x) -> str:
     return "—" if pd.isna(x) else f"{x:.2f}"
 
 
-def _report(tmp_path_factory, source, year, **kwargs) -> Report:
+def _report(tmp_path_factory, source, year, findings=None) -> Report:
     dept = perfkit.load(source)
-    analysis = perfkit.analyze(dept, year)
-    scored = analysis.scored
-    findings = kwargs.pop("findings", None)
-    if findings is None:
-        findings = analysis.findings
+    a = perfkit.analyze(dept, year)
+    if findings is not None:
+        a.findings = findings  # the report presents whatever findings its analysis holds
+    # an empty directory: the report draws its charts itself, it finds no PNG files there
     path = tmp_path_factory.mktemp("docx") / f"{dept.code}_{year}.docx"
-    write_docx_report(dept, year, path, scored=scored, findings=findings, **kwargs)
-    return Report(dept, year, path, scored, findings)
+    write_docx_report(a, path)
+    return Report(dept, year, path, a.scored, a.findings)
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +64,7 @@ def reference_report(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def synthetic_report(tmp_path_factory):
-    figures_dir = tmp_path_factory.mktemp("figures")
-    figures = [_png(figures_dir / f"{name}.png")
-               for name in ("budget_execution", "attainment_whole", "score_breakdown_fund_aid", "extra_chart")]
-    return _report(tmp_path_factory, SYNTHETIC, 2023, figures=figures)
+    return _report(tmp_path_factory, SYNTHETIC, 2023)
 
 
 @pytest.fixture(params=["reference", "synthetic"])
@@ -192,27 +175,61 @@ def test_styles_set_east_asian_fonts(reference_report, style, east_asia):
     assert rfonts.get(qn("w:eastAsiaTheme")) is None and rfonts.get(qn("w:asciiTheme")) is None
 
 
-def test_figures_are_placed_and_captioned(synthetic_report):
+def _pictures(doc) -> list[tuple[str, bytes]]:
+    """Return (name, image bytes) of every inline picture, in document order."""
+    out = []
+    for pic in doc.element.body.xpath(".//pic:pic"):
+        name = pic.xpath("./pic:nvPicPr/pic:cNvPr")[0].get("name")
+        rid = pic.xpath("./pic:blipFill/a:blip")[0].get(qn("r:embed"))
+        out.append((name, doc.part.related_parts[rid].blob))
+    return out
+
+
+def test_figures_are_drawn_placed_and_captioned(synthetic_report):
+    # the whole department's charts, as the notebooks draw them; the data has 2020–2024, so a trend too
     rep = synthetic_report
-    assert len(rep.doc.inline_shapes) == 4
-    captions = [p for p in rep.paragraphs if p.startswith("图")]
     whole = rep.dept.scope_name("whole")
-    fund = rep.dept.scope_name("fund_aid")
-    assert captions == ["图1  2023年预算执行情况", f"图2  {whole}指标得分率", f"图3  {fund}各一级指标得分",
-                        "图4  extra_chart"]
+    captions = [p for p in rep.paragraphs if p.startswith("图")]
+    assert captions == ["图1  2023年预算执行情况", f"图2  {whole}各一级指标得分", f"图3  {whole}指标得分率",
+                        "图4  执行率年度趋势"]
+    assert [name for name, _ in _pictures(rep.doc)] == ["budget_execution.png", "score_breakdown_whole.png",
+                                                        "attainment_whole.png", "execution_trend.png"]
     basic = rep.section("（四）部门整体收支情况", "（五）部门整体绩效管理情况")
     assert "图1  2023年预算执行情况" in basic
-    assert rep.paragraphs.index("图4  extra_chart") > rep.paragraphs.index("附：数据与核对")
+    assert "图4  执行率年度趋势" in rep.section("（三）管理效率分析", "三、存在的主要问题")
 
 
-def test_missing_figure_is_a_render_error(tmp_path, reference):
-    with pytest.raises(RenderError, match="找不到要插入报告的图片"):
-        write_docx_report(reference, 2023, tmp_path / "r.docx", figures={"budget_execution": tmp_path / "no.png"})
-    assert not (tmp_path / "r.docx").exists()
+def test_docx_in_an_empty_directory_has_its_pictures(reference_report):
+    # written into a fresh directory with no PNG beside it; the 越秀 data has one year, hence no trend chart
+    assert not [p for p in reference_report.path.parent.iterdir() if p.suffix == ".png"]
+    pictures = _pictures(reference_report.doc)
+    assert [name for name, _ in pictures] == ["budget_execution.png", "score_breakdown_whole.png",
+                                              "attainment_whole.png"]
+    for name, blob in pictures:
+        assert blob[:8] == b"\x89PNG\r\n\x1a\n", name
+        # IHDR width: the charts are 8 inches wide, saved at 150 dpi
+        assert int.from_bytes(blob[16:20], "big") == 8 * 150, name
+    assert PLACEHOLDER + "图" not in reference_report.text
 
 
-def test_scored_is_computed_when_not_given(tmp_path, reference, reference_report):
-    path = write_docx_report(reference, 2023, tmp_path / "r.docx")
+def test_chart_that_cannot_be_drawn_is_a_placeholder(tmp_path, reference, monkeypatch):
+    def broken(df, **kwargs):
+        raise DataError([Problem("plot_execution() 的输入", None, "budget", None, "缺少必需的列")])
+
+    monkeypatch.setattr(report_charts, "plot_execution", broken)
+    doc = docx.Document(write_docx_report(perfkit.analyze(reference, 2023), tmp_path / "r.docx"))
+    paragraphs = [p.text for p in doc.paragraphs]
+    gap = [p for p in paragraphs if p.startswith(f"{PLACEHOLDER}图1（2023年预算执行情况）：perfkit 无法绘制此图")]
+    assert len(gap) == 1 and "DataError" in gap[0] and "缺少必需的列" in gap[0]
+    # the caption keeps its number, so the analyst's picture goes where the chart was meant to be
+    assert paragraphs[paragraphs.index(gap[0]) + 1] == "图1  2023年预算执行情况"
+    assert [name for name, _ in _pictures(doc)] == ["score_breakdown_whole.png", "attainment_whole.png"]
+    assert [p for p in paragraphs if p.startswith("图")][1:] == [
+        f"图2  {reference.scope_name('whole')}各一级指标得分", f"图3  {reference.scope_name('whole')}指标得分率"]
+
+
+def test_a_fresh_analysis_gives_the_same_report(tmp_path, reference, reference_report):
+    path = write_docx_report(perfkit.analyze(reference, 2023), tmp_path / "r.docx")
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert text == reference_report.text
 
@@ -244,7 +261,7 @@ def test_incomplete_total_is_flagged_in_the_conclusion(tmp_path, reference):
     import perfkit
     from perfkit.outputs.docx_report import write_docx_report
 
-    path = write_docx_report(reference, 2023, tmp_path / "r.docx")
+    path = write_docx_report(perfkit.analyze(reference, 2023), tmp_path / "r.docx")
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
     n = int(perfkit.analyze(reference, 2023).scored.by_scope.set_index("scope_id").loc["whole", "n_unscored"])
     assert n > 0
@@ -257,12 +274,9 @@ def test_picture_paragraphs_are_not_clipped_by_fixed_line_spacing(tmp_path, refe
     from docx.enum.text import WD_LINE_SPACING
 
     import perfkit
-    from perfkit.present.charts import plot_execution, save_figure
     from perfkit.outputs.docx_report import write_docx_report
 
-    ex = perfkit.analyze(reference, 2023).scored.execution.dropna(subset=["budget"])
-    png = save_figure(plot_execution(ex.assign(label=ex["scope_id"])), tmp_path / "budget_execution.png")
-    doc = docx.Document(write_docx_report(reference, 2023, tmp_path / "r.docx", figures=[png]))
+    doc = docx.Document(write_docx_report(perfkit.analyze(reference, 2023), tmp_path / "r.docx"))
     pictures = [p for p in doc.paragraphs if p._p.xpath(".//pic:pic")]
     assert pictures
     for p in pictures:

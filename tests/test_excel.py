@@ -1,4 +1,4 @@
-"""The analysts' workbook: template layout, import messages naming sheet/row/column, round trips."""
+"""The analysts' workbook (template layout, import messages naming sheet/row/column, round trips) and the scored tables."""
 from __future__ import annotations
 
 import argparse
@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 
 import perfkit
-from perfkit.outputs import excel
+from perfkit.ingest import workbook, workbook_layout as layout
+from perfkit.outputs import xlsx
 from perfkit.errors import DataError
 
 from conftest import REFERENCE, SYNTHETIC
 
-FIRST = excel.HEADER_ROWS + 1  # first data row of a table sheet
+FIRST = layout.HEADER_ROWS + 1  # first data row of a table sheet
 TABLES = ("scopes", "budget", "finance", "indicators", "stated", "progress")
 
 
@@ -29,7 +30,7 @@ def _sheet(path, name):
 
 
 def _column_letter(sheet_name, key):
-    spec = next(s for s in excel.SHEETS if s.name == sheet_name)
+    spec = next(s for s in layout.SHEETS if s.name == sheet_name)
     return openpyxl.utils.get_column_letter([c.key for c in spec.columns].index(key) + 1)
 
 
@@ -44,13 +45,13 @@ def _meta_row(ws, key):
 def template(tmp_path_factory):
     path = tmp_path_factory.mktemp("tpl") / "模板.xlsx"
     meta = {"code": "test-dept", "name": "测试局", "rule_set": "cz2020", "functions": ["职能一", "职能二"]}
-    return excel.write_template(path, meta, year=2024, rows=30)
+    return workbook.write_template(path, meta, year=2024, rows=30)
 
 
 def test_template_has_one_sheet_per_file_plus_guide_and_meta(template):
     wb = openpyxl.load_workbook(template)
-    assert wb.sheetnames == [excel.GUIDE_SHEET, excel.META_SHEET, *(s.name for s in excel.SHEETS),
-                             excel.ASSUMPTIONS_SHEET]
+    assert wb.sheetnames == [layout.GUIDE_SHEET, layout.META_SHEET, *(s.name for s in layout.SHEETS),
+                             layout.ASSUMPTIONS_SHEET]
 
 
 @pytest.mark.parametrize("sheet,heading,key", [
@@ -105,11 +106,11 @@ def test_template_strict_lists_refuse_other_values_and_open_lists_only_warn(temp
     assert styles['"万元,元"'] == "stop"
 
 
-@pytest.mark.parametrize("sheet", [s.name for s in excel.SHEETS])
+@pytest.mark.parametrize("sheet", [s.name for s in layout.SHEETS])
 def test_template_freezes_headers_and_sets_widths(template, sheet):
     ws = _sheet(template, sheet)
     assert ws.freeze_panes.endswith(str(FIRST))
-    spec = next(s for s in excel.SHEETS if s.name == sheet)
+    spec = next(s for s in layout.SHEETS if s.name == sheet)
     for j, col in enumerate(spec.columns, start=1):
         assert ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width == col.width
         assert ws.cell(1, j).comment is not None
@@ -122,7 +123,7 @@ def test_template_text_columns_keep_targets_as_typed(template):
 
 
 def test_template_prefills_meta_and_the_rows_every_year_needs(template):
-    meta = _sheet(template, excel.META_SHEET)
+    meta = _sheet(template, layout.META_SHEET)
     assert meta.cell(_meta_row(meta, "code"), 3).value == "test-dept"
     assert meta.cell(_meta_row(meta, "years"), 3).value == "2024"
     assert meta.cell(_meta_row(meta, "functions"), 3).value == "职能一"
@@ -135,7 +136,7 @@ def test_template_prefills_meta_and_the_rows_every_year_needs(template):
 
 
 def test_guide_sheet_explains_how_to_fill(template):
-    text = "\n".join(str(c.value) for c in _sheet(template, excel.GUIDE_SHEET)["A"] if c.value)
+    text = "\n".join(str(c.value) for c in _sheet(template, layout.GUIDE_SHEET)["A"] if c.value)
     for phrase in ("必填", "万元", "perfkit import", "不会写入任何文件"):
         assert phrase in text
 
@@ -173,7 +174,7 @@ def test_filled_template_imports(tmp_path, template):
     path = tmp_path / "filled.xlsx"
     shutil.copy(template, path)
     _fill_template(path)
-    target = excel.import_workbook(path, tmp_path / "data")
+    target = workbook.import_workbook(path, tmp_path / "data")
     assert target == tmp_path / "data" / "test-dept"
     dept = perfkit.load(target)
     assert dept.years == [2024]
@@ -196,16 +197,16 @@ def test_filled_template_imports(tmp_path, template):
 @pytest.mark.parametrize("source", [REFERENCE, SYNTHETIC], ids=["reference", "synthetic"])
 def test_export_then_import_gives_the_same_data(tmp_path, source):
     dept = perfkit.load(source)
-    path = excel.export_workbook(dept, tmp_path / "out.xlsx")
-    back = perfkit.load(excel.import_workbook(path, tmp_path / "data"))
+    path = workbook.export_workbook(dept, tmp_path / "out.xlsx")
+    back = perfkit.load(workbook.import_workbook(path, tmp_path / "data"))
     _assert_same_department(dept, back)
     assert (back.path / "ASSUMPTIONS.md").read_text(encoding="utf-8") == \
         (source / "ASSUMPTIONS.md").read_text(encoding="utf-8")
 
 
 def test_export_one_year_round_trips_that_year(tmp_path, synthetic):
-    path = excel.export_workbook(synthetic, tmp_path / "y.xlsx", years=[2023])
-    back = perfkit.load(excel.import_workbook(path, tmp_path / "data"))
+    path = workbook.export_workbook(synthetic, tmp_path / "y.xlsx", years=[2023])
+    back = perfkit.load(workbook.import_workbook(path, tmp_path / "data"))
     assert back.years == [2023]
     one = synthetic.for_year(2023)
     for attr in TABLES:
@@ -223,24 +224,24 @@ def test_amounts_in_yuan_round_trip_in_yuan(tmp_path):
         text = text.replace(f"{wan},万元", f"{yuan},元")
     (dept_dir / "finance.csv").write_text(text, encoding="utf-8")
     dept = perfkit.load(dept_dir)
-    path = excel.export_workbook(dept, tmp_path / "yuan.xlsx")
+    path = workbook.export_workbook(dept, tmp_path / "yuan.xlsx")
     ws = _sheet(path, "收支总额")
     assert (ws[f"C{FIRST}"].value, ws[f"D{FIRST}"].value) == (2018819400, "元")
-    back = perfkit.load(excel.import_workbook(path, tmp_path / "data"))
+    back = perfkit.load(workbook.import_workbook(path, tmp_path / "data"))
     _assert_same_department(dept, back)
 
 
 def test_merge_replaces_only_the_workbooks_years(tmp_path, synthetic):
     data = tmp_path / "data"
     shutil.copytree(SYNTHETIC, data / "demo-synthetic")
-    path = excel.export_workbook(synthetic, tmp_path / "2023.xlsx", years=[2023])
+    path = workbook.export_workbook(synthetic, tmp_path / "2023.xlsx", years=[2023])
     wb = openpyxl.load_workbook(path)
     ws = wb["预算执行"]
     ws[f"G{FIRST}"] = 1234.5
     wb.save(path)
     with pytest.raises(DataError, match="部门目录已存在"):
-        excel.import_workbook(path, data)
-    merged = perfkit.load(excel.import_workbook(path, data, on_existing="merge"))
+        workbook.import_workbook(path, data)
+    merged = perfkit.load(workbook.import_workbook(path, data, on_existing="merge"))
     assert merged.years == synthetic.years
     assert list(merged.indicators["year"]) == sorted(merged.indicators["year"])
     first_2023 = synthetic.budget[synthetic.budget["year"] == 2023].index[0]
@@ -257,7 +258,7 @@ def test_merge_replaces_only_the_workbooks_years(tmp_path, synthetic):
 
 
 def test_template_for_next_year_carries_structure_and_prior_actuals(tmp_path, reference):
-    path = excel.write_template(tmp_path / "next.xlsx", reference.meta, year=2024, carry_from=reference)
+    path = workbook.write_template(tmp_path / "next.xlsx", reference.meta, year=2024, carry_from=reference)
     ws = _sheet(path, "绩效指标")
     keys = [c.value for c in ws[2]]
     rows = [dict(zip(keys, (c.value for c in row))) for row in ws.iter_rows(min_row=FIRST) if row[0].value]
@@ -272,7 +273,7 @@ def test_template_for_next_year_carries_structure_and_prior_actuals(tmp_path, re
 
 @pytest.fixture(scope="module")
 def reference_book(tmp_path_factory):
-    return excel.export_workbook(perfkit.load(REFERENCE), tmp_path_factory.mktemp("ref") / "reference.xlsx")
+    return workbook.export_workbook(perfkit.load(REFERENCE), tmp_path_factory.mktemp("ref") / "reference.xlsx")
 
 
 def _set(sheet, cell, value):
@@ -283,7 +284,7 @@ def _set(sheet, cell, value):
 
 def _set_meta(key, value):
     def edit(wb):
-        ws = wb[excel.META_SHEET]
+        ws = wb[layout.META_SHEET]
         ws.cell(_meta_row(ws, key), 3, value)
     return edit
 
@@ -319,9 +320,9 @@ BAD_WORKBOOKS = [
     ("unknown_year", _set("评价范围", f"A{FIRST + 1}", 2203), ("评价范围", FIRST + 1, "年度（A列）", "未知年度")),
     ("missing_total_line", _set(B, f"C{FIRST + 1}", "基本支出"),
      (B, None, "预算行（C列）", f"缺少「合计」预算行（「评价范围」第 {FIRST + 1} 行）")),
-    ("bad_years", _set_meta("years", "二〇二三"), (excel.META_SHEET, None, "年度", "应为年度整数列表")),
-    ("bad_synthetic_flag", _set_meta("synthetic", "也许"), (excel.META_SHEET, None, "示例数据", "应为「是」或「否」")),
-    ("bad_code", _set_meta("code", "Yuexiu Police"), (excel.META_SHEET, None, "部门代码", "只能用小写字母")),
+    ("bad_years", _set_meta("years", "二〇二三"), (layout.META_SHEET, None, "年度", "应为年度整数列表")),
+    ("bad_synthetic_flag", _set_meta("synthetic", "也许"), (layout.META_SHEET, None, "示例数据", "应为「是」或「否」")),
+    ("bad_code", _set_meta("code", "Yuexiu Police"), (layout.META_SHEET, None, "部门代码", "只能用小写字母")),
     ("formula_without_value", _set("收支总额", f"C{FIRST}", "=B3*2"), ("收支总额", FIRST, "金额（C列）", "没有计算结果")),
     ("missing_column", _delete_column(B, "G"), (B, 1, "全年执行数（缺）", "缺少必需的列")),
     ("missing_sheet", _delete_sheet(I), (None, None, None, "缺少工作表「绩效指标」")),
@@ -336,7 +337,7 @@ def test_import_error_names_sheet_row_and_column(tmp_path, reference_book, edit,
     wb.save(path)
     out = tmp_path / "data"
     with pytest.raises(DataError) as info:
-        excel.import_workbook(path, out)
+        workbook.import_workbook(path, out)
     sheet, row, column, text = expected
     matching = [p for p in info.value.problems if text in p.expected or text in str(p)]
     assert matching, [str(p) for p in info.value.problems]
@@ -345,8 +346,8 @@ def test_import_error_names_sheet_row_and_column(tmp_path, reference_book, edit,
         assert p.file == f"{path} 工作表「{sheet}」"
     else:
         assert p.file == str(path)
-    if sheet == excel.META_SHEET:
-        ws = wb[excel.META_SHEET]
+    if sheet == layout.META_SHEET:
+        ws = wb[layout.META_SHEET]
         label_rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
         assert p.row == label_rows[column]
     else:
@@ -362,7 +363,7 @@ def test_all_problems_reported_at_once(tmp_path, reference_book):
     path = tmp_path / "bad.xlsx"
     wb.save(path)
     with pytest.raises(DataError) as info:
-        excel.import_workbook(path, tmp_path / "data")
+        workbook.import_workbook(path, tmp_path / "data")
     where = {(p.file.split("「")[-1].rstrip("」"), p.row) for p in info.value.problems}
     assert where >= {(B, FIRST), (B, FIRST + 1), (I, FIRST + 2)}
 
@@ -376,7 +377,7 @@ def test_failed_merge_leaves_existing_department_untouched(tmp_path, reference_b
     path = tmp_path / "bad.xlsx"
     wb.save(path)
     with pytest.raises(DataError):
-        excel.import_workbook(path, data, on_existing="merge")
+        workbook.import_workbook(path, data, on_existing="merge")
     assert {p.name: p.read_bytes() for p in (data / "yuexiu-police").iterdir()} == before
 
 
@@ -384,7 +385,7 @@ def test_not_a_workbook_is_a_data_error(tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_text("year,scope_id\n", encoding="utf-8")
     with pytest.raises(DataError, match="无法读取工作簿"):
-        excel.import_workbook(path, tmp_path / "data")
+        workbook.import_workbook(path, tmp_path / "data")
 
 
 # ---------------------------------------------------------------- CLI handlers
@@ -393,10 +394,10 @@ def test_not_a_workbook_is_a_data_error(tmp_path):
 def test_cmd_template_and_cmd_import(tmp_path, capsys):
     out = tmp_path / "t.xlsx"
     args = argparse.Namespace(output=str(out), dept="new-dept", year=2024, data=str(tmp_path / "data"))
-    assert excel.cmd_template(args) == 0
+    assert workbook.cmd_template(args) == 0
     assert "已生成填报模板" in capsys.readouterr().out
     # left unfilled, the template must fail with messages that say where to fill in
-    assert excel.cmd_import(argparse.Namespace(workbook=str(out), data=str(tmp_path / "data"))) == 1
+    assert workbook.cmd_import(argparse.Namespace(workbook=str(out), data=str(tmp_path / "data"))) == 1
     err = capsys.readouterr().err
     assert "未写入任何文件" in err and "工作表「部门信息」" in err and "来源" in err
     assert not (tmp_path / "data").exists()
@@ -407,12 +408,12 @@ def test_cmd_template_from_existing_department_and_cmd_import(tmp_path, capsys):
     shutil.copytree(REFERENCE, data / "yuexiu-police")
     out = tmp_path / "2024.xlsx"
     args = argparse.Namespace(output=str(out), dept="yuexiu-police", year=2024, data=str(data))
-    assert excel.cmd_template(args) == 0
+    assert workbook.cmd_template(args) == 0
     assert "已沿用 2023 年" in capsys.readouterr().out
     export = tmp_path / "e.xlsx"
-    assert excel.cmd_export(argparse.Namespace(dept="yuexiu-police", output=str(export), year=None,
+    assert workbook.cmd_export(argparse.Namespace(dept="yuexiu-police", output=str(export), year=None,
                                                data=str(data))) == 0
-    code = excel.cmd_import(argparse.Namespace(workbook=str(export), data=str(tmp_path / "copy")))
+    code = workbook.cmd_import(argparse.Namespace(workbook=str(export), data=str(tmp_path / "copy")))
     assert code == 0
     assert "已导入 广州市公安局越秀区分局" in capsys.readouterr().out
 
@@ -430,15 +431,13 @@ def _scored_cases():
 @pytest.fixture(scope="module")
 def scored_books(tmp_path_factory):
     """(department, year) -> (dept, YearScore, path of the written tables)."""
-    from perfkit.score.scoring import score_year
-
     out, loaded = {}, {}
     base = tmp_path_factory.mktemp("scored")
     for name, source, year in _scored_cases():
         dept = loaded.setdefault(name, perfkit.load(source))
-        scored = perfkit.analyze(dept, year).scored
-        path = excel.write_scored_tables(dept, year, base / f"{name}_{year}.xlsx", scored=scored)
-        out[(name, year)] = (dept, scored, path)
+        a = perfkit.analyze(dept, year)
+        path = xlsx.write_scored_tables(a, base / f"{name}_{year}.xlsx")
+        out[(name, year)] = (dept, a.scored, path)
     return out
 
 
@@ -472,7 +471,7 @@ def test_scored_tables_match_score_year(scored_books, case):
     assert len(sheets) == len(scopes)
     for scope in scopes.itertuples(index=False):
         whole = scope.scope_type == "部门整体"
-        title = excel.WHOLE_TABLE if whole else excel.PROJECT_TABLE
+        title = xlsx.WHOLE_TABLE if whole else xlsx.PROJECT_TABLE
         ws = sheets[title, dept.name if whole else scope.name]
         ex = scored.execution[scored.execution["scope_id"] == scope.scope_id].iloc[0]
         r = _row_where(ws, "B", "年度资金总额")
@@ -495,14 +494,14 @@ def test_scored_tables_match_score_year(scored_books, case):
         assert _same(ws[f"G{r}"].value, total["weight"])
         assert _same(ws[f"H{r}"].value, total["score"])
         assert ws[f"I{r}"].value == f"等级：{total['grade']}"
-        assert ws[f"H{r}"].number_format == excel.SCORE_FORMAT
+        assert ws[f"H{r}"].number_format == xlsx.SCORE_FORMAT
 
 
 @pytest.mark.parametrize("case", [c[0] + f"-{c[2]}" for c in _scored_cases()])
 def test_scored_tables_summary_sheet(scored_books, case):
     name, year = case.rsplit("-", 1)
     dept, scored, path = scored_books[(name, int(year))]
-    ws = openpyxl.load_workbook(path)[excel.SUMMARY_SHEET]
+    ws = openpyxl.load_workbook(path)[xlsx.SUMMARY_SHEET]
     head = _row_where(ws, "A", "评价范围")
     for i, rec in enumerate(scored.by_scope.itertuples(index=False), start=head + 1):
         assert ws[f"A{i}"].value == rec.name
@@ -515,11 +514,11 @@ def test_scored_tables_summary_sheet(scored_books, case):
 def test_scored_tables_layout_is_the_national_template(scored_books):
     dept, scored, path = scored_books[("reference", 2023)]
     wb = openpyxl.load_workbook(path)
-    ws = _scope_sheets(wb)[excel.PROJECT_TABLE, "见义勇为专项资金"]
+    ws = _scope_sheets(wb)[xlsx.PROJECT_TABLE, "见义勇为专项资金"]
     r = _row_where(ws, "A", "项目资金（万元）")
-    assert [ws.cell(r, j).value for j in range(4, 10)] == list(excel.BUDGET_HEADINGS)
+    assert [ws.cell(r, j).value for j in range(4, 10)] == list(xlsx.BUDGET_HEADINGS)
     r = _row_where(ws, "A", "绩效指标")
-    assert [ws.cell(r, j).value for j in range(2, 10)] == list(excel.INDICATOR_HEADINGS)
+    assert [ws.cell(r, j).value for j in range(2, 10)] == list(xlsx.INDICATOR_HEADINGS)
     assert ws[f"B{_row_where(ws, 'A', '主管部门')}"].value == dept.name
     # the 越秀 report's stated 88 is shown next to perfkit's total, never in its place
     stated = _row_where(ws, "A", "报告陈述得分")
@@ -533,7 +532,7 @@ def test_scored_tables_show_management_ratios_of_a_department_sheet(scored_books
     mg = scored.management[scored.management["scope_id"] == "whole"]
     if not len(mg):
         pytest.skip("the department's rule set has no management ratios")
-    ws = _scope_sheets(openpyxl.load_workbook(path))[excel.WHOLE_TABLE, dept.name]
+    ws = _scope_sheets(openpyxl.load_workbook(path))[xlsx.WHOLE_TABLE, dept.name]
     first = _row_where(ws, "B", "管理指标") + 1
     for i, rec in enumerate(mg.itertuples(index=False)):
         assert ws[f"B{first + i}"].value == rec.label
@@ -545,7 +544,7 @@ def test_sheet_names_are_valid_and_unique():
     scopes = pd.DataFrame({"scope_id": ["whole", "a", "b", "c"],
                            "scope_type": ["部门整体", "一级项目", "一级项目", "专项资金"],
                            "name": ["整体", "很长的项目名称" * 6, "很长的项目名称" * 6, "资金[2023]/奖励:?"]})
-    names = excel._sheet_names(scopes)
-    assert names["whole"] == excel.WHOLE_TABLE
+    names = xlsx._sheet_names(scopes)
+    assert names["whole"] == xlsx.WHOLE_TABLE
     assert len(set(names.values())) == 4
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names.values())

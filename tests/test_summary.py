@@ -1,19 +1,21 @@
-"""The per-department-year summary and office files that rendering writes."""
+"""The per-department-year summary and the report files that rendering writes from one analysis."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 import perfkit
-from perfkit.outputs.summary import build_summary, write_office_files
+from perfkit.outputs import write_outputs
+from perfkit.outputs.summary import build_summary
 
 
 def test_reference_summary_has_scores_checks_and_findings(reference):
-    summary = build_summary(reference, 2023)
+    a = perfkit.analyze(reference, 2023)
+    summary = build_summary(a)
     json.dumps(summary)  # JSON-safe
     assert summary["department"] == {"code": "yuexiu-police", "name": "广州市公安局越秀区分局", "synthetic": False}
-    a = perfkit.analyze(reference, 2023)
     assert summary["total"]["score"] == pytest.approx(float(a.scope_total("whole")["score"]))
     assert summary["checks"]["mismatches"] == 0
     # the report publishes few actuals, so the computed total is incomplete and says so
@@ -26,14 +28,31 @@ def test_reference_summary_has_scores_checks_and_findings(reference):
 
 
 def test_synthetic_summary_counts_planted_mismatches(synthetic):
-    summary = build_summary(synthetic, 2022)
+    summary = build_summary(perfkit.analyze(synthetic, 2022))
     assert summary["department"]["synthetic"] is True
     assert summary["checks"]["mismatches"] > 0
 
 
-def test_office_files_are_written_and_reproducible(reference, tmp_path):
-    first = write_office_files(reference, 2023, tmp_path / "a")
-    second = write_office_files(reference, 2023, tmp_path / "b")
-    assert [p.suffix for p in first] == [".xlsx", ".docx"]
+def test_summary_json_is_the_summary(reference, tmp_path):
+    a = perfkit.analyze(reference, 2023)
+    write_outputs(a, tmp_path)
+    assert json.loads((tmp_path / "summary.json").read_text(encoding="utf-8")) == build_summary(a)
+
+
+def test_report_files_are_written_and_reproducible(reference, tmp_path):
+    first = write_outputs(perfkit.analyze(reference, 2023), tmp_path / "a")
+    second = write_outputs(perfkit.analyze(reference, 2023), tmp_path / "b")
+    assert [p.name for p in first] == ["summary.json", "绩效自评表.xlsx", "绩效自评报告（草稿）.docx"]
     for p, q in zip(first, second):
         assert p.read_bytes() == q.read_bytes(), p.name
+
+
+def test_report_files_are_readable_by_all_like_the_other_report_files(reference, tmp_path):
+    # the .xlsx and .docx used to come out 0600 (a mkstemp file renamed into place)
+    old = os.umask(0o022)
+    try:
+        paths = write_outputs(perfkit.analyze(reference, 2023), tmp_path)
+    finally:
+        os.umask(old)
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in paths} == {
+        "summary.json": "0o644", "绩效自评表.xlsx": "0o644", "绩效自评报告（草稿）.docx": "0o644"}

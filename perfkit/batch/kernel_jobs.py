@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from perfkit import analysis, instrument
-from perfkit.outputs.summary import write_outputs
+from perfkit.outputs import write_outputs
 
 #: Written into each department-year's staging directory by finish_year, read and removed by the worker.
 STAGES_FILE = ".perfkit-stages.json"

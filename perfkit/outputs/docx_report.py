@@ -3,15 +3,16 @@
 The document follows the reference report's outline (一、基本情况 / 二、绩效自评情况 /
 三、存在的主要问题 / 四、下一步改进措施) and is filled with perfkit's figures, tables,
 charts and findings, set the way Chinese government documents are (仿宋 body,
-黑体 and 楷体 headings), for an analyst to finish.  Every number is perfkit's:
-the scores and rates of :func:`perfkit.score.scoring.score_year`, the amounts of the
-loaded data, the findings of :func:`perfkit.findings.derive_findings`.  What the
-data cannot say is left as a visible 【请补充】 placeholder instead of invented
-prose.
+黑体 and 楷体 headings), for an analyst to finish.  Every number is the one
+analysis's (:class:`perfkit.analysis.YearAnalysis`: its scores, checks and
+findings, and the amounts of the loaded data); the charts are drawn from it
+(:mod:`perfkit.outputs.report_charts`).  What the data cannot say, and a chart
+that cannot be drawn, is left as a visible 【请补充】 placeholder instead of
+invented prose or a silent gap.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -23,12 +24,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from perfkit.analysis import analyze
+from perfkit.analysis import YearAnalysis
 from perfkit.ingest.department import TOTAL_LINE
-from perfkit.outputs.reproducible import normalize_office_file
+from perfkit.outputs.registry import output
+from perfkit.outputs.report_charts import (ReportChart, attainment_chart, execution_chart, score_breakdown_chart,
+                                           trend_chart)
+from perfkit.present.charts import figure_bytes
+from perfkit.reproducible import normalize_office_file
 from perfkit.values import is_missing as _missing
-from perfkit.errors import RenderError
 
+DOCX_NAME = "绩效自评报告（草稿）.docx"
 # Type set of Chinese government documents (GB/T 9704): 小标宋 title, 黑体 first-level
 # headings, 楷体 second-level, 仿宋 body; Latin text and digits in Times New Roman.
 FONTS = {
@@ -184,9 +189,8 @@ def _setup_page(doc, synthetic: bool) -> None:
 class _Writer:
     """Adds paragraphs, tables and figures to the document, numbering tables and figures."""
 
-    def __init__(self, doc, figures: dict[str, Path]):
+    def __init__(self, doc):
         self.doc = doc
-        self.figures = dict(figures)
         self.n_tables = 0
         self.n_figures = 0
         # python-docx looks a style name up by scanning every style on each assignment (about 1 ms);
@@ -239,83 +243,49 @@ class _Writer:
             run.bold = True
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    def figure(self, slot: str, caption: str) -> None:
-        path = self.figures.pop(slot, None)
-        if path is None:
-            return
+    def figure(self, chart: ReportChart, caption: str) -> None:
+        """Add the chart drawn now and its numbered caption; a placeholder instead when it cannot be drawn."""
         self.n_figures += 1
-        self.doc.add_picture(str(path), width=Cm(15))
-        picture = self.doc.paragraphs[-1]
-        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.paragraph_format.first_line_indent = Pt(0)
-        # The body's fixed 28-point line would clip an inline picture to one line's height.
-        picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        picture.paragraph_format.space_before = Pt(6)
+        try:
+            png = figure_bytes(chart.draw())
+        except Exception as exc:  # a draft with a marked gap serves the analyst better than no draft
+            self.para(f"{PLACEHOLDER}图{self.n_figures}（{caption}）：perfkit 无法绘制此图"
+                      f"（{type(exc).__name__}：{exc}），请补充。")
+        else:
+            self.doc.add_picture(io.BytesIO(png), width=Cm(15))
+            picture = self.doc.paragraphs[-1]
+            # named like the notebooks' file of the same chart (budget_execution.png), not image.png
+            picture._p.xpath(".//pic:cNvPr")[0].set("name", f"{chart.name}.png")
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.paragraph_format.first_line_indent = Pt(0)
+            # The body's fixed 28-point line would clip an inline picture to one line's height.
+            picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            picture.paragraph_format.space_before = Pt(6)
         self.para(f"图{self.n_figures}  {caption}", style=CAPTION_STYLE_NAME)
-
-
-def _figure_slots(figures) -> dict[str, Path]:
-    """Return slot name -> PNG path; a list of paths is keyed by file stem (views' file names)."""
-    if figures is None:
-        return {}
-    if isinstance(figures, Mapping):
-        slots = {str(k): Path(v) for k, v in figures.items()}
-    else:
-        slots = {Path(p).stem: Path(p) for p in figures}
-    missing = [str(p) for p in slots.values() if not p.is_file()]
-    if missing:
-        raise RenderError(f"找不到要插入报告的图片：{'、'.join(missing)}")
-    return slots
 
 
 # --------------------------------------------------------------------------- the report
 
 
-def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=None, figures=None,
-                      checks=None) -> Path:
+def write_docx_report(a: YearAnalysis, path: str | Path) -> Path:
     """Return the path of a .docx draft of the department-year's self-evaluation report.
 
     Parameters
     ----------
-    dept : Department
-    year : int
+    a : YearAnalysis
+        The analysed department-year: its scores, checks and findings are
+        written as they are, and its charts drawn from it (whole department:
+        budget execution, score breakdown, attainment; the execution-rate
+        trend when the data has more than one year).
     path : str or Path
         Where to write the ``.docx``.
-    scored : YearScore, optional
-        ``perfkit.score.scoring.score_year(dept, year, rulebook_for(dept))``; computed when not given.
-    findings : list of Finding, optional
-        ``perfkit.analysis.analyze(dept, year).findings``; computed (by that analysis)
-        when not given.
-    figures : mapping or list of paths, optional
-        PNG charts.  Keys (or file stems of a list) place them:
-        ``budget_execution`` (收支情况), ``execution_trend`` (预算执行),
-        ``score_breakdown_<scope_id>`` and ``attainment_<scope_id>`` (that
-        scope's section) — the names perfkit's notebooks save them under; any
-        other figure goes to the appendix, captioned with its key.
-
-    Raises
-    ------
-    RenderError
-        A figure file does not exist.
     """
-    year = int(year)
-    data = dept.for_year(year)
-    slots = _figure_slots(figures)
-    if scored is None:
-        from perfkit.rules.book import rulebook_for
-        from perfkit.score.scoring import score_year
-
-        scored = score_year(dept, year, rulebook_for(dept))
-    if checks is None:
-        checks = _checks(dept, year, scored)
-    if findings is None:
-        findings = analyze(dept, year).findings
-
+    dept = a.dept
     doc = Document()
     _setup_styles(doc)
     _setup_page(doc, dept.synthetic)
-    w = _Writer(doc, slots)
-    doc.add_paragraph(f"{dept.name}{year}年部门整体支出绩效自评报告", style="Title")
+    w = _Writer(doc)
+    doc.add_paragraph(f"{dept.name}{a.year}年部门整体支出绩效自评报告", style="Title")
     if dept.synthetic:
         p = doc.add_paragraph(style=NOTE_STYLE_NAME)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -324,11 +294,11 @@ def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=N
         run.font.color.rgb = RGBColor(0xC0, 0, 0)
     w.para(DRAFT_NOTE, style=NOTE_STYLE_NAME)
 
-    _basic_situation(w, dept, data, year, scored)
-    _self_evaluation(w, dept, data, year, scored)
-    _problems(w, findings)
-    _improvements(w, findings)
-    _appendix(w, dept, year, scored, findings, checks)
+    _basic_situation(w, a)
+    _self_evaluation(w, a)
+    _problems(w, a.findings)
+    _improvements(w, a.findings)
+    _appendix(w, a)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -336,12 +306,10 @@ def write_docx_report(dept, year: int, path: str | Path, scored=None, findings=N
     return normalize_office_file(path)
 
 
-def _checks(dept, year: int, scored) -> pd.DataFrame | None:
-    try:
-        from perfkit.score.checks import check_stated
-    except ImportError:
-        return None
-    return check_stated(dept, year, scored)
+@output(DOCX_NAME)
+def _write_into(a: YearAnalysis, out_dir: Path) -> list[Path]:
+    """Return [path] of the draft report written into ``out_dir``."""
+    return [write_docx_report(a, Path(out_dir) / DOCX_NAME)]
 
 
 def _whole_id(data) -> str | None:
@@ -356,7 +324,8 @@ def _row(df: pd.DataFrame, scope_id: str | None):
     return rows.iloc[0] if len(rows) else None
 
 
-def _basic_situation(w: _Writer, dept, data, year: int, scored) -> None:
+def _basic_situation(w: _Writer, a: YearAnalysis) -> None:
+    dept, data, year, scored = a.dept, a.data, a.year, a.scored
     w.heading(SECTIONS[0], 1)
     w.heading(BASIC[0], 2)
     functions = [str(f).rstrip("。；;") for f in dept.meta.get("functions") or []]
@@ -408,7 +377,7 @@ def _basic_situation(w: _Writer, dept, data, year: int, scored) -> None:
         rows = [[_text(r.line), _text(r.line_type), _amount(r.budget_original), _amount(r.budget), _amount(r.executed)]
                 for r in lines.itertuples(index=False)]
         w.table("部门整体预算执行明细（万元）", ("预算行", "类别", "年初预算数", "全年预算数", "全年执行数"), rows)
-    w.figure("budget_execution", f"{year}年预算执行情况")
+    w.figure(execution_chart(a), f"{year}年预算执行情况")
 
     w.heading(BASIC[4], 2)
     projects = data.scopes[data.scopes["scope_type"] != "部门整体"]
@@ -480,7 +449,8 @@ def _unscored_sentence(ind: pd.DataFrame) -> str | None:
             + "），未计分，原因见附“指标评分依据”表。")
 
 
-def _self_evaluation(w: _Writer, dept, data, year: int, scored) -> None:
+def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
+    dept, data, year, scored = a.dept, a.data, a.year, a.scored
     w.heading(SECTIONS[1], 1)
     wid = _whole_id(data)
     w.heading(SELF_EVAL[0], 2)
@@ -493,7 +463,7 @@ def _self_evaluation(w: _Writer, dept, data, year: int, scored) -> None:
              _score(r.stated_score)] for r in scored.by_scope.itertuples(index=False)]
     w.table(f"{year}年度绩效自评得分", ("评价范围", "类型", "分值", "得分", "等级", "报告陈述得分"), rows)
     if wid:
-        w.figure(f"score_breakdown_{wid}", f"{dept.scope_name(wid)}各一级指标得分")
+        w.figure(score_breakdown_chart(a, wid), f"{dept.scope_name(wid)}各一级指标得分")
 
     w.heading(SELF_EVAL[1], 2)
     n = 0
@@ -529,9 +499,8 @@ def _self_evaluation(w: _Writer, dept, data, year: int, scored) -> None:
                 w.para(unscored)
         else:
             w.para(f"数据中没有{scope.name}的绩效指标。")
-        if sid != wid:
-            w.figure(f"score_breakdown_{sid}", f"{scope.name}各一级指标得分")
-        w.figure(f"attainment_{sid}", f"{scope.name}指标得分率")
+        if sid == wid:  # the notebooks' charts: the whole department's
+            w.figure(attainment_chart(a, sid), f"{scope.name}指标得分率")
         w.placeholder("完成情况分析及偏差原因。")
 
     w.heading(SELF_EVAL[2], 2)
@@ -552,7 +521,9 @@ def _self_evaluation(w: _Writer, dept, data, year: int, scored) -> None:
             rows = [[_text(r.label), "—" if _missing(r.value) else f"{r.value:.2f}{_text(r.unit)}",
                      _score(r.points), _score(r.score), _text(r.reason)] for r in mg.itertuples(index=False)]
             w.table("部门整体管理指标得分", ("管理指标", "计算值", "分值", "得分", "评分依据"), rows)
-        w.figure("execution_trend", "执行率年度趋势")
+        trend = trend_chart(a)
+        if trend is not None:  # a single year has no trend
+            w.figure(trend, "执行率年度趋势")
         w.placeholder("预算执行管理情况。")
 
 
@@ -582,7 +553,8 @@ def _improvements(w: _Writer, findings) -> None:
     w.placeholder("下一步改进措施。")
 
 
-def _appendix(w: _Writer, dept, year: int, scored, findings, checks) -> None:
+def _appendix(w: _Writer, a: YearAnalysis) -> None:
+    dept, scored, findings, checks = a.dept, a.scored, a.findings, a.checks
     w.heading("附：数据与核对", 1)
     source = dept.meta.get("source") or "（department.yaml 未写数据来源）"
     w.para(f"数据来源：{source}。数据目录：{dept.code}；凡不是来源原文给出的数值，见该目录的 ASSUMPTIONS.md 及各表的假设说明。")
@@ -605,8 +577,6 @@ def _appendix(w: _Writer, dept, year: int, scored, findings, checks) -> None:
         w.para("评分时发现的数据问题：")
         for p in scored.problems:
             w.para(f"• {p}", style=NOTE_STYLE_NAME)
-    for slot in list(w.figures):
-        w.figure(slot, slot)
 
 
 def _fmt_recomputed(x) -> str:

@@ -547,8 +547,9 @@ def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 150) -> Path:
     # Hidden name in the same directory, so os.replace is an atomic rename.
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with chinese_style(), open(tmp, "xb") as fh:
-            fig.savefig(fh, format=fmt, dpi=dpi, metadata=_DETERMINISTIC_METADATA[fmt])
+        data = figure_bytes(fig, fmt, dpi)
+        with open(tmp, "xb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except OSError as exc:
         raise RenderError(LABELS["save_failed"].format(path=path, error=exc)) from exc
@@ -556,3 +557,11 @@ def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 150) -> Path:
         if tmp.exists():
             tmp.unlink()
     return path
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 150) -> bytes:
+    """Return the figure encoded as ``fmt`` (png, svg, pdf), reproducibly: the bytes :func:`save_figure` writes."""
+    buf = io.BytesIO()
+    with chinese_style():
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=_DETERMINISTIC_METADATA[fmt])
+    return buf.getvalue()

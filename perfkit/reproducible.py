@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -23,10 +23,11 @@ def normalize_office_file(path: str | os.PathLike) -> Path:
     path = Path(path)
     with zipfile.ZipFile(path) as src:
         entries = [(info, src.read(info.filename)) for info in src.infolist()]
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    # A plain new file gets 0666 less the umask (0644), like the notebooks, HTML and summary.json beside
+    # it; a mkstemp file is 0600, and os.replace would keep that mode for the .xlsx/.docx.
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        with open(tmp, "xb") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as dst:
             for info, data in entries:
                 if info.filename == "docProps/core.xml":
                     data = _CORE_TIMES.sub(rb"\g<1>" + FIXED_ISO_TIME.encode() + rb"\g<2>", data)
@@ -36,6 +37,6 @@ def normalize_office_file(path: str | os.PathLike) -> Path:
                 dst.writestr(fixed, data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path

@@ -1,0 +1,423 @@
+"""Importing the analysts' workbook: read the sheets as the data format, validate, write data/<code>/.
+
+Importing never re-implements validation: the sheets are written as CSV into a
+temporary department directory, :func:`perfkit.ingest.department.validate` runs on it, and
+each problem's file and row are mapped back to the sheet, row and column the
+analyst sees.  Nothing reaches ``out_dir`` unless validation passes.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from perfkit.errors import DataError, Problem
+from perfkit.ingest import department as pdata
+from perfkit.ingest.workbook_layout import (ASSUMPTIONS_SHEET, FUNCTIONS_FIELD, HEADER_ROWS, META_FIELDS, META_SHEET,
+                                            SHEET_BY_FILE, SHEETS, YES_NO, SheetSpec)
+
+
+
+@dataclass
+class _Origin:
+    """Where one CSV row came from, for mapping validation problems back."""
+
+    file: str
+    row: int
+    columns: dict[str, str]  # data-format column -> how to name it to the user
+
+
+def _cell_text(cell, fcell) -> tuple[str, str | None]:
+    """Return a cell's content as the text a CSV would hold, and a problem text if unusable."""
+    value = cell.value
+    if value is None:
+        if fcell is not None and isinstance(fcell.value, str) and fcell.data_type == "f":
+            return "", f"公式「{fcell.value}」没有计算结果：请在 Excel 中打开并保存后再导入，或改填数值"
+        return "", None
+    if isinstance(value, bool):
+        return ("是" if value else "否"), None
+    if isinstance(value, (int, float)):
+        fmt = cell.number_format or ""
+        if "%" in fmt:
+            # Excel stores 95% as 0.95; the data format keeps targets/actuals as written
+            decimals = len(fmt.split(".")[1].split("%")[0]) if "." in fmt else 0
+            return f"{value * 100:.{decimals}f}%", None
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value)), None
+        return repr(value) if isinstance(value, float) else str(value), None
+    if isinstance(value, _dt.datetime):
+        return (value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")), None
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat(), None
+    return str(value).strip(), None
+
+
+def _read_table_sheet(ws, wsf, spec: SheetSpec, where: str, problems: list[Problem]):
+    """Return (columns, rows of text, origins) of one table sheet; problems appended."""
+    labels = {c.label: c.key for c in spec.columns}
+    keys = {c.key for c in spec.columns} | set(spec.schema)
+    max_col = ws.max_column
+    row1 = [ws.cell(1, j).value for j in range(1, max_col + 1)]
+    row2 = [ws.cell(2, j).value for j in range(1, max_col + 1)]
+    has_key_row = any(isinstance(v, str) and v.strip() in keys for v in row2)
+    first_data = HEADER_ROWS + 1 if has_key_row else 2
+    col_of: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for j in range(1, max_col + 1):
+        k2 = str(row2[j - 1]).strip() if has_key_row and row2[j - 1] is not None else ""
+        l1 = str(row1[j - 1]).strip().rstrip("*＊") if row1[j - 1] is not None else ""
+        key = k2 if k2 in keys else labels.get(l1) or k2 or l1
+        if not key:
+            continue
+        letter = get_column_letter(j)
+        if key in col_of:
+            problems.append(Problem(where, 1, f"{l1 or key}（{letter}列）", key,
+                                    f"列重复（与{get_column_letter(col_of[key])}列相同）"))
+            continue
+        col_of[key] = j
+        label = next((c.label for c in spec.columns if c.key == key), l1 or key)
+        shown[key] = f"{label}（{letter}列）"
+    columns = [k for k in spec.schema if k in col_of] + [k for k in col_of if k not in spec.schema]
+    rows, origins = [], []
+    formulas = wsf.iter_rows(min_row=first_data, max_col=max_col) if wsf is not None else None
+    for cells in ws.iter_rows(min_row=first_data, max_col=max_col):
+        fcells = next(formulas) if formulas is not None else (None,) * len(cells)
+        texts = {}
+        for key, j in col_of.items():
+            text, issue = _cell_text(cells[j - 1], fcells[j - 1])
+            if issue:
+                problems.append(Problem(where, cells[0].row, shown[key], None, issue))
+            texts[key] = text
+        if not any(texts.values()):
+            continue
+        rows.append([texts[k] for k in columns])
+        origins.append(_Origin(where, cells[0].row, shown))
+    for key in spec.schema:
+        if key not in col_of:
+            label = next((c.label for c in spec.columns if c.key == key), key)
+            shown[key] = f"{label}（缺）"
+    return columns, rows, origins, shown
+
+
+def _read_meta_sheet(ws, wsf, where: str, problems: list[Problem]) -> tuple[dict, dict[str, int], dict[str, str]]:
+    """Return department.yaml fields from the 部门信息 sheet, each field's row, and its text as typed."""
+    labels = {label: key for key, label, _ in META_FIELDS}
+    known = {k for k, _, _ in META_FIELDS}
+    meta: dict = {}
+    rows: dict[str, int] = {}
+    raw: dict[str, str] = {}
+    functions: list[str] = []
+    for r in range(2, ws.max_row + 1):
+        key = ws.cell(r, 2).value
+        key = str(key).strip() if key is not None else labels.get(str(ws.cell(r, 1).value or "").strip(), "")
+        if not key:
+            continue
+        text, issue = _cell_text(ws.cell(r, 3), wsf.cell(r, 3) if wsf is not None else None)
+        if issue:
+            problems.append(Problem(where, r, "值（C列）", None, issue))
+        if key == FUNCTIONS_FIELD[0]:
+            rows.setdefault(key, r)
+            if text:
+                functions.append(text)
+            continue
+        rows[key], raw[key] = r, text
+        if not text:
+            continue
+        if key == "years":
+            parts = [p for p in re.split(r"[、,，;；\s]+", text) if p]
+            # left as text when not a year, so validation reports it like a bad department.yaml
+            meta[key] = [int(p) if p.isdigit() else p for p in parts]
+        elif key == "synthetic":
+            if text in YES_NO or text.lower() in ("true", "false"):
+                meta[key] = YES_NO.get(text, text.lower() == "true")
+            else:
+                problems.append(Problem(where, r, "示例数据", text, "应为「是」或「否」"))
+        elif key in known:
+            meta[key] = text
+        else:
+            try:
+                meta[key] = yaml.safe_load(text)
+            except yaml.YAMLError:
+                meta[key] = text
+    if functions:
+        # department.yaml lists functions right after the identity fields; keep that order
+        head = {k: meta.pop(k) for k in ("code", "name", "region", "level") if k in meta}
+        meta = {**head, "functions": functions, **meta}
+    return meta, rows, raw
+
+
+@dataclass
+class WorkbookContents:
+    """A workbook read into the data format (text cells), before validation."""
+
+    path: Path
+    meta: dict
+    tables: dict[str, pd.DataFrame]  # CSV file name -> strings, one row per filled sheet row
+    assumptions: str
+    problems: list[Problem]  # found while reading: missing sheets, formulas without values …
+    sources: dict[str, list[_Origin]]  # CSV file name -> where each row came from
+    shown: dict[str, tuple[str, dict[str, str]]]  # CSV file name -> (sheet, column display names)
+    meta_rows: dict[str, int]
+    meta_raw: dict[str, str]
+
+    def where(self, sheet: str) -> str:
+        return f"{self.path} 工作表「{sheet}」"
+
+
+def read_workbook(xlsx_path: str | Path) -> WorkbookContents:
+    """Return a workbook's contents as data-format text tables, before validation."""
+    xlsx_path = Path(xlsx_path)
+    if not xlsx_path.is_file():
+        raise DataError(Problem(str(xlsx_path), None, None, None, "工作簿不存在"))
+    try:
+        wbf = load_workbook(xlsx_path, data_only=False)
+        # formulas need a second pass for their cached values; most filled forms have none
+        has_formulas = any(c.data_type == "f" for ws in wbf.worksheets for row in ws.iter_rows() for c in row)
+        wb = load_workbook(xlsx_path, data_only=True) if has_formulas else wbf
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for non-xlsx files
+        raise DataError(Problem(str(xlsx_path), None, None, None,
+                                f"无法读取工作簿（{type(exc).__name__}）：应为 Excel .xlsx 文件")) from None
+    out = WorkbookContents(xlsx_path, {}, {}, "", [], {}, {}, {}, {})
+    if META_SHEET in wb.sheetnames:
+        out.meta, out.meta_rows, out.meta_raw = _read_meta_sheet(wb[META_SHEET], wbf[META_SHEET],
+                                                                 out.where(META_SHEET), out.problems)
+    else:
+        out.problems.append(Problem(str(xlsx_path), None, None, None, f"缺少工作表「{META_SHEET}」"))
+    for spec in SHEETS:
+        if spec.name not in wb.sheetnames:
+            if spec.file in pdata.REQUIRED_FILES:
+                out.problems.append(Problem(str(xlsx_path), None, None, None, f"缺少工作表「{spec.name}」"))
+            continue
+        columns, rows, origins, shown = _read_table_sheet(wb[spec.name], wbf[spec.name], spec,
+                                                          out.where(spec.name), out.problems)
+        out.tables[spec.file] = pd.DataFrame(rows, columns=columns, dtype=object)
+        out.sources[spec.file] = origins
+        out.shown[spec.file] = (out.where(spec.name), shown)
+    if ASSUMPTIONS_SHEET in wb.sheetnames:
+        ws = wb[ASSUMPTIONS_SHEET]
+        lines = ["" if ws.cell(r, 1).value is None else str(ws.cell(r, 1).value) for r in range(2, ws.max_row + 1)]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        out.assumptions = "\n".join(lines) + "\n" if lines else ""
+    return out
+
+
+def _csv_text(df: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(df.columns))
+    for rec in df.itertuples(index=False):
+        writer.writerow(["" if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in rec])
+    return buf.getvalue()
+
+
+def _yaml_text(meta: dict, xlsx_path: Path) -> str:
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _list(dumper, value):
+        # years read best on one line, as people write them: [2022, 2023]
+        flow = all(isinstance(v, (int, float)) for v in value)
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+    _Dumper.add_representer(list, _list)
+    body = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return f"# 由 perfkit 从工作簿 {xlsx_path.name} 导入；修改请改工作簿后重新导入，或直接编辑本文件。\n{body}"
+
+
+_ROW_REF = re.compile(r"(?:(\w+\.csv) ?)?第 ?([\d、]+) ?行")
+
+
+def _map_problem(p: Problem, tmp_dept: Path, book: WorkbookContents) -> Problem:
+    """Return ``p`` renamed from the temporary CSV files to the workbook's sheets, rows and columns."""
+    fname = Path(p.file).name
+    sheet_of = {f: where for f, (where, _) in book.shown.items()}
+
+    def locate(file: str, row: int) -> _Origin | None:
+        rows = book.sources.get(file) or []
+        return rows[row - 2] if 2 <= row < len(rows) + 2 else None
+
+    def fix_text(text: str) -> str:
+        def rows_ref(m: re.Match) -> str:
+            found = [locate(m.group(1) or fname, int(n)) for n in m.group(2).split("、")]
+            if any(o is None for o in found):
+                return m.group(0)
+            files = {o.file for o in found}
+            # a reference into another sheet names it; one into the same sheet only its rows
+            prefix = _sheet_only(files.pop()) if m.group(1) and len(files) == 1 else ""
+            return f"{prefix}第 {'、'.join(str(o.row) for o in found)} 行"
+        text = _ROW_REF.sub(rows_ref, text)
+        for f, where in sheet_of.items():
+            text = text.replace(f, f"工作表{_sheet_only(where)}")
+        text = text.replace("department.yaml 的 years", f"「{META_SHEET}」的年度")
+        return text.replace("department.yaml", f"工作表「{META_SHEET}」")
+
+    if Path(p.file).parent != tmp_dept:
+        return replace(p, expected=fix_text(p.expected))
+    if fname == "department.yaml":
+        labels = {k: lab for k, lab, _ in META_FIELDS + (FUNCTIONS_FIELD,)}
+        value = book.meta_raw.get(p.column, p.value) if p.column else p.value
+        return Problem(book.where(META_SHEET), book.meta_rows.get(p.column) if p.column else None,
+                       labels.get(p.column or "", p.column), value, fix_text(p.expected))
+    where, shown = book.shown.get(fname, (str(p.file), {}))
+    origin = locate(fname, p.row) if p.row is not None and p.row >= 2 else None
+    file, row, shown = (origin.file, origin.row, origin.columns) if origin else (where, p.row, shown)
+    columns = "、".join(shown.get(c, c) for c in p.column.split(",")) if p.column else None
+    expected = p.expected
+    if expected.startswith("缺少必需的列") and fname in SHEET_BY_FILE:
+        expected = (f"缺少必需的列（第 2 行应有列名「{p.column}」）；表头应包含："
+                    + "、".join(c.label for c in SHEET_BY_FILE[fname].columns))
+    elif expected.startswith("只有表头"):
+        expected = "没有数据行（数据从第 3 行起）"
+    return Problem(file, row, columns, p.value, fix_text(expected))
+
+
+def _sheet_only(where: str) -> str:
+    m = re.search(r"工作表(「[^」]*」)", where)
+    return m.group(1) if m else where
+
+
+def _read_existing(dept_dir: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Return an existing department's yaml fields and CSV tables as text (for merging years)."""
+    meta = yaml.safe_load(pdata.read_text(dept_dir / "department.yaml")[0]) or {}
+    tables = {}
+    for fname in pdata.SCHEMAS:
+        f = dept_dir / fname
+        if f.is_file():
+            text = pdata.read_text(f)[0]
+            if text.strip():
+                tables[fname] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return meta, tables
+
+
+def import_workbook(xlsx_path: str | Path, out_dir: str | Path, on_existing: str = "error") -> Path:
+    """Return the department directory written from a filled workbook (``out_dir/<code>/``).
+
+    The workbook is validated exactly like the CSV files (:func:`perfkit.ingest.department.validate`);
+    problems name the sheet, the Excel row and the column.  When there is any
+    problem nothing is written and :class:`DataError` lists them all.
+
+    Parameters
+    ----------
+    xlsx_path : str or Path
+        The filled workbook.
+    out_dir : str or Path
+        The data directory; the department goes to ``out_dir/<部门代码>/``.
+    on_existing : {"error", "merge", "replace"}
+        What to do when that directory already exists: refuse (default);
+        ``merge``: the workbook's years replace those years' rows, other years
+        are kept; ``replace``: the department's data files are replaced.
+    """
+    if on_existing not in ("error", "merge", "replace"):
+        raise ValueError(f"on_existing 应为 error/merge/replace：{on_existing!r}")
+    xlsx_path, out_dir = Path(xlsx_path), Path(out_dir)
+    book = read_workbook(xlsx_path)
+    problems = list(book.problems)
+    code = str(book.meta.get("code") or "")
+    valid_code = bool(pdata.CODE_RE.match(code))
+    target = out_dir / code if valid_code else None
+    meta, tables, assumptions = book.meta, book.tables, book.assumptions
+    if target is not None and (target / "department.yaml").is_file():
+        if on_existing == "error":
+            problems.append(Problem(str(target), None, None, None,
+                                    "部门目录已存在；要以本工作簿的年度替换这些年度的数据请用合并（--merge），"
+                                    "要整体替换请用 --replace"))
+        elif on_existing == "merge":
+            meta, tables = _merge_existing(target, book, problems)
+            if not assumptions and (target / "ASSUMPTIONS.md").is_file():
+                assumptions = (target / "ASSUMPTIONS.md").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="perfkit-import-") as tmp:
+        tmp_dept = Path(tmp) / (code if valid_code else "_")
+        tmp_dept.mkdir()
+        (tmp_dept / "department.yaml").write_text(_yaml_text(meta, xlsx_path), encoding="utf-8")
+        for fname, df in tables.items():
+            if df.empty and fname not in pdata.REQUIRED_FILES:
+                continue  # an optional sheet left blank means the file is absent, not empty
+            (tmp_dept / fname).write_text(_csv_text(df), encoding="utf-8")
+        if assumptions:
+            (tmp_dept / "ASSUMPTIONS.md").write_text(assumptions, encoding="utf-8")
+        _copy_rule_files(meta, target, tmp_dept)
+        _, found, _ = pdata.validate(tmp_dept)
+        for p in found:
+            if p.column == "code" and "与目录名一致" in p.expected and not valid_code:
+                continue  # the invalid code itself is reported; the temporary directory name is ours
+            problems.append(_map_problem(p, tmp_dept, book))
+        if problems:
+            raise DataError(problems)
+        assert target is not None
+        _install(tmp_dept, target, replace=on_existing in ("merge", "replace"))
+    return target
+
+
+def _merge_existing(target: Path, book: WorkbookContents, problems: list[Problem]):
+    """Return meta and tables with the target's other years kept; ``book.sources`` gains their rows."""
+    try:
+        old_meta, old_tables = _read_existing(target)
+    except (DataError, yaml.YAMLError, pd.errors.ParserError) as exc:
+        problems.append(Problem(str(target), None, None, None, f"现有数据无法读取，不能合并：{exc}"))
+        return book.meta, book.tables
+    meta = dict(old_meta)
+    meta.update({k: v for k, v in book.meta.items() if v not in (None, "", [])})
+    years = [y for y in (old_meta.get("years") or []) + (book.meta.get("years") or []) if isinstance(y, int)]
+    bad = [y for y in book.meta.get("years") or [] if not isinstance(y, int)]
+    meta["years"] = sorted(set(years)) + bad
+    new_years = {str(y) for y in book.meta.get("years") or []}
+    tables = {}
+    for fname in pdata.SCHEMAS:
+        old, new = old_tables.get(fname), book.tables.get(fname)
+        kept, kept_src = None, []
+        if old is not None and "year" in old.columns:
+            mask = ~old["year"].str.strip().isin(new_years)
+            kept = old[mask]
+            kept_src = [_Origin(str(target / fname), int(i) + 2, {}) for i in old.index[mask]]
+        parts = [d for d in (kept, new) if d is not None and len(d)]
+        if not parts:
+            if new is not None:
+                tables[fname] = new
+            continue
+        merged = pd.concat(parts, ignore_index=True).fillna("") if len(parts) > 1 else parts[0].reset_index(drop=True)
+        origins = kept_src + list(book.sources.get(fname, []))
+        # years in order, each year's rows as they were, so the files read like hand-made ones
+        order = pd.to_numeric(merged["year"], errors="coerce").sort_values(kind="stable").index
+        tables[fname] = merged.loc[order].reset_index(drop=True)
+        book.sources[fname] = [origins[i] for i in order]
+    return meta, tables
+
+
+def _copy_rule_files(meta: dict, target: Path | None, tmp_dept: Path) -> None:
+    """Make rule sets given as relative paths resolvable while validating in the temporary directory."""
+    if target is None:
+        return
+    for key in ("rule_set", "dept_sheet"):
+        ref = meta.get(key)
+        if not ref:
+            continue
+        src = pdata.rule_file(str(ref), target)
+        if src.is_file() and not Path(str(ref)).is_absolute() and src.parent != pdata.BUILTIN_RULES_DIR:
+            dst = tmp_dept / str(ref)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+
+
+def _install(tmp_dept: Path, target: Path, replace: bool) -> None:
+    """Copy the validated files into place; stale data files of a replaced department are removed."""
+    target.mkdir(parents=True, exist_ok=True)
+    managed = {"department.yaml", "ASSUMPTIONS.md", *pdata.SCHEMAS}
+    written = {p.name for p in tmp_dept.iterdir() if p.is_file() and p.name in managed}
+    if replace:
+        for name in managed - written - {"ASSUMPTIONS.md"}:
+            (target / name).unlink(missing_ok=True)
+    for name in written:
+        shutil.copyfile(tmp_dept / name, target / name)
+
+

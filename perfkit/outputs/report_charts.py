@@ -1,0 +1,67 @@
+"""The charts of the Word report, drawn from the analysis with :mod:`perfkit.present.charts`.
+
+The report draws its own charts instead of picking up PNG files a notebook
+happened to leave in the directory, so a .docx written anywhere has them.
+They are the notebooks' charts (:mod:`perfkit.present.views` ``*_chart``), from
+the same inputs, titles and image settings, so the picture in the report is
+byte for byte the PNG beside the notebook.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from perfkit.analysis import YearAnalysis
+from perfkit.present.charts import plot_attainment, plot_execution, plot_score_breakdown, plot_trend
+from perfkit.score.scoring import score_execution
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """One chart of the report: its name (the file stem the notebooks save it under) and how to draw it."""
+
+    name: str
+    draw: Callable[[], object]  # -> matplotlib Figure
+
+
+def execution_chart(a: YearAnalysis) -> ReportChart:
+    """Return the budget-vs-executed chart of every scope with a budget."""
+    def draw():
+        ex = a.scored.execution.dropna(subset=["budget"])
+        df = pd.DataFrame({"label": ex["scope_id"].map(a.dept.scope_name), "budget": ex["budget"],
+                           "executed": ex["executed"], "execution_rate": ex["execution_rate"]})
+        return plot_execution(df, title=f"{a.year} 年预算执行情况")
+    return ReportChart("budget_execution", draw)
+
+
+def trend_chart(a: YearAnalysis) -> ReportChart | None:
+    """Return the execution-rate trend up to the year, or None when the data has a single year (no trend)."""
+    if len(a.dept.years) < 2:
+        return None
+
+    def draw():
+        ex = score_execution(a.dept.budget[a.dept.budget["year"] <= a.year], a.scored.rules.get("whole"))
+        df = pd.DataFrame({"year": ex["year"], "series": ex["scope_id"].map(a.dept.scope_name),
+                           "value": ex["execution_rate"] * 100})
+        return plot_trend(df, title="执行率（%）年度趋势", ylabel="执行率（%）")
+    return ReportChart("execution_trend", draw)
+
+
+def score_breakdown_chart(a: YearAnalysis, scope_id: str) -> ReportChart:
+    """Return the points earned and lost per 一级指标 of one scope."""
+    def draw():
+        lv = a.scored.by_level1
+        df = lv[lv["scope_id"] == scope_id][["level1", "weight", "score"]]
+        return plot_score_breakdown(df, title=f"{a.dept.scope_name(scope_id)}各一级指标得分")
+    return ReportChart(f"score_breakdown_{scope_id}", draw)
+
+
+def attainment_chart(a: YearAnalysis, scope_id: str) -> ReportChart:
+    """Return each indicator's score as a share of its weight, for one scope."""
+    def draw():
+        ind = a.scored.indicators
+        df = ind[ind["scope_id"] == scope_id][["name", "score", "weight_used", "met"]]
+        return plot_attainment(df, title=f"{a.dept.scope_name(scope_id)}指标得分率")
+    return ReportChart(f"attainment_{scope_id}", draw)

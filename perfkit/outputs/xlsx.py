@@ -1,0 +1,345 @@
+"""The scored self-evaluation tables of one department-year, in the national layout (绩效自评表.xlsx).
+
+One sheet per scope: 部门整体支出绩效自评表 for the whole department and a
+项目支出绩效自评表 for each project or fund, plus a 得分汇总 sheet.  Every figure
+is the analysis's (:attr:`perfkit.analysis.YearAnalysis.scored`), written as a
+number with a display format, so totals add unrounded values; nothing here
+scores anything.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill
+
+from perfkit.analysis import YearAnalysis
+from perfkit.ingest.department import TOTAL_LINE
+from perfkit.ingest.workbook_layout import AMOUNT_FORMAT, BORDER, set_text
+from perfkit.outputs.registry import output
+from perfkit.reproducible import normalize_office_file
+from perfkit.values import is_missing
+
+SCORED_TABLES_NAME = "绩效自评表.xlsx"
+PROJECT_TABLE = "项目支出绩效自评表"
+WHOLE_TABLE = "部门整体支出绩效自评表"
+SUMMARY_SHEET = "得分汇总"
+# Columns of the national template (domain.md §7), plus perfkit's scoring reason at the right.
+SCORED_WIDTHS = {"A": 12, "B": 12, "C": 14, "D": 28, "E": 14, "F": 14, "G": 9, "H": 11, "I": 36, "J": 56}
+BUDGET_HEADINGS = ("年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分")
+INDICATOR_HEADINGS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                      "偏差原因分析及改进措施")
+REASON_HEADING = "评分依据（perfkit 计算）"
+MANAGEMENT_HEADINGS = ("管理指标", "计算值", "单位", "分值", "得分")
+SCORE_FORMAT = "0.00"
+RATE_FORMAT = "0.00%"
+_TITLE_FONT = Font(bold=True, size=16)
+_BOLD = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
+_WRAP = Alignment(wrap_text=True, vertical="center")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_names(scopes: pd.DataFrame) -> dict[str, str]:
+    """Return scope_id -> worksheet name (≤31 characters, unique, no characters Excel refuses)."""
+    names, used = {}, {SUMMARY_SHEET}
+    for rec in scopes.itertuples(index=False):
+        base = WHOLE_TABLE if rec.scope_type == "部门整体" else _SHEET_NAME_BAD.sub("_", str(rec.name))[:31]
+        name, i = base, 2
+        while name in used:
+            suffix = f"_{i}"
+            name, i = base[:31 - len(suffix)] + suffix, i + 1
+        names[rec.scope_id] = name
+        used.add(name)
+    return names
+
+
+def _num(value):
+    """Return a cell value for a number: None for missing, a Python float otherwise."""
+    if is_missing(value):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _txt(value):
+    """Return a cell value for text: None for missing, ``str(value)`` otherwise."""
+    return None if is_missing(value) else str(value)
+
+
+class _Sheet:
+    """Writes a bordered form row by row."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.row = 1
+
+    def put(self, col: str, value, fmt: str | None = None, font=None, fill=None, align=_WRAP, text=False):
+        """Return the cell ``col`` of the current row after setting its value and style."""
+        cell = self.ws[f"{col}{self.row}"]
+        if text and isinstance(value, str):
+            set_text(cell, value)
+        else:
+            cell.value = value
+        if fmt:
+            cell.number_format = fmt
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        cell.alignment = align
+        cell.border = BORDER
+        return cell
+
+    def merge(self, first: str, last: str, value=None, **kw):
+        """Return the first cell of columns ``first``..``last`` of the current row, merged and bordered."""
+        for col in range(ord(first), ord(last) + 1):
+            self.put(chr(col), None, **{k: v for k, v in kw.items() if k in ("fill",)})
+        cell = self.put(first, value, **kw)
+        if first != last:
+            self.ws.merge_cells(f"{first}{self.row}:{last}{self.row}")
+        return cell
+
+    def next(self, n: int = 1):
+        self.row += n
+
+    def head(self, col: str, text: str):
+        """Return a heading cell (bold, shaded, centred)."""
+        return self.put(col, text, font=_BOLD, fill=_HEAD_FILL, align=_CENTER)
+
+
+def write_scored_tables(a: YearAnalysis, path: str | Path) -> Path:
+    """Return the path of an .xlsx with the year's scored self-evaluation tables (national template layout).
+
+    One sheet per scope: 部门整体支出绩效自评表 for the whole department and a
+    项目支出绩效自评表 for each project or fund, each with the budget block
+    (年初预算数 | 全年预算数(A) | 全年执行数(B) | 分值 | 执行率(B/A) | 得分), the
+    indicator table (一级/二级/三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
+    偏差原因分析及改进措施), the management ratios of a whole-department score
+    sheet when its rule set has them, and the 总分 row; plus a 得分汇总 sheet.
+
+    Parameters
+    ----------
+    a : YearAnalysis
+        The analysed department-year; its ``scored`` figures are written as they are.
+    path : str or Path
+        Where to write the ``.xlsx``.
+    """
+    data = a.data
+    names = _sheet_names(data.scopes)
+    wb = Workbook()
+    _write_score_summary(wb.active, a, names)
+    for rec in data.scopes.itertuples(index=False):
+        _write_scope_table(wb.create_sheet(names[rec.scope_id]), a, rec)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return normalize_office_file(path)
+
+
+@output(SCORED_TABLES_NAME)
+def _write_into(a: YearAnalysis, out_dir: Path) -> list[Path]:
+    """Return [path] of the scored tables written into ``out_dir``."""
+    return [write_scored_tables(a, Path(out_dir) / SCORED_TABLES_NAME)]
+
+
+def _rows_of(df: pd.DataFrame, scope_id: str) -> pd.DataFrame:
+    return df[df["scope_id"] == scope_id] if len(df) else df
+
+
+def _note(s: _Sheet, text: str, font=None) -> None:
+    """Write a plain line of text (no border, no wrapping) in column A of the current row."""
+    s.put("A", text, font=font, align=Alignment()).border = Border()
+
+
+def _write_score_summary(ws, a: YearAnalysis, names: dict[str, str]) -> None:
+    dept, scored = a.dept, a.scored
+    ws.title = SUMMARY_SHEET
+    s = _Sheet(ws)
+    s.ws.merge_cells("A1:I1")
+    s.put("A", f"{dept.name} {a.year} 年度绩效自评得分汇总", font=_TITLE_FONT, align=_CENTER).border = Border()
+    s.next()
+    if dept.synthetic:
+        _note(s, "示例数据：本部门为虚构的示例部门，数字不代表任何真实单位。", font=Font(bold=True, color="C00000"))
+        s.next()
+    s.next()
+    heads = ("评价范围", "范围类型", "规则集", "分值", "得分", "等级", "报告陈述得分", "报告陈述等级", "工作表")
+    for col, head in zip("ABCDEFGHI", heads):
+        s.head(col, head)
+    s.next()
+    for rec in scored.by_scope.itertuples(index=False):
+        rule = f"{rec.rule_set}（示例分值）" if getattr(rec, "illustrative", False) else rec.rule_set
+        values = (rec.name, rec.scope_type, rule, _num(rec.weight), _num(rec.score), _txt(rec.grade),
+                  _num(rec.stated_score), _txt(rec.stated_grade), names.get(rec.scope_id))
+        for col, value in zip("ABCDEFGHI", values):
+            s.put(col, value, fmt=SCORE_FORMAT if col in "DEG" else None)
+        s.next()
+    s.next()
+    _note(s, "说明：得分由 perfkit 按规则集计算，显示保留两位小数，合计按未取整的数值相加；“报告陈述”为报告原文。")
+    if scored.problems:
+        s.next(2)
+        _note(s, "评分时发现的数据问题：", font=_BOLD)
+        for p in scored.problems:
+            s.next()
+            _note(s, f"• {p}")
+    for col, width in zip("ABCDEFGHI", (30, 10, 26, 9, 10, 8, 12, 12, 30)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A5" if dept.synthetic else "A4"
+
+
+def _write_scope_table(ws, a: YearAnalysis, scope) -> None:
+    s = _Sheet(ws)
+    for col, width in SCORED_WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    _write_scope_heading(s, a, scope)
+    _write_budget_block(s, a, scope)
+    _write_indicator_block(s, a, scope)
+    _write_management_block(s, a, scope)
+    _write_total(s, a, scope)
+    note = ("说明：本表由 perfkit 根据部门数据计算生成；得分显示保留两位小数，合计按未取整的数值相加；"
+            "分值为空的指标按规则集的默认分值分配（见评分依据）。")
+    s.ws[f"A{s.row}"] = note
+    ws.freeze_panes = None
+
+
+def _write_scope_heading(s: _Sheet, a: YearAnalysis, scope) -> None:
+    whole = scope.scope_type == "部门整体"
+    dept = a.dept
+    s.merge("A", "J", WHOLE_TABLE if whole else PROJECT_TABLE, font=_TITLE_FONT, align=_CENTER)
+    s.next()
+    s.merge("A", "J", f"（{a.year}年度）", align=_CENTER)
+    s.next()
+    if dept.synthetic:
+        s.merge("A", "J", "示例数据（虚构，仅供演示）", font=Font(bold=True, color="C00000"), align=_CENTER)
+        s.next()
+    s.put("A", "部门名称" if whole else "项目名称", font=_BOLD, fill=_HEAD_FILL)
+    s.merge("B", "J", dept.name if whole else scope.name)
+    s.next()
+    s.put("A", "主管部门", font=_BOLD, fill=_HEAD_FILL)
+    s.merge("B", "E", dept.name)
+    s.put("F", "实施单位", font=_BOLD, fill=_HEAD_FILL)
+    s.merge("G", "J", None)
+    s.next()
+
+
+def _write_budget_block(s: _Sheet, a: YearAnalysis, scope) -> None:
+    whole = scope.scope_type == "部门整体"
+    ex = _rows_of(a.scored.execution, scope.scope_id)
+    lines = _rows_of(a.data.budget, scope.scope_id)
+    lines = lines[lines["line"] != TOTAL_LINE]
+    first = s.row
+    s.head("A", f"{'部门' if whole else '项目'}资金（万元）")
+    s.merge("B", "C", None, fill=_HEAD_FILL)
+    for col, head in zip("DEFGHI", BUDGET_HEADINGS):
+        s.head(col, head)
+    s.head("J", REASON_HEADING)
+    s.next()
+    s.put("A", None)
+    s.merge("B", "C", "年度资金总额")
+    if len(ex):
+        r = ex.iloc[0]
+        weight = _num(r["weight"])
+        s.put("D", _num(r.get("budget_original")), fmt=AMOUNT_FORMAT)
+        s.put("E", _num(r["budget"]), fmt=AMOUNT_FORMAT)
+        s.put("F", _num(r["executed"]), fmt=AMOUNT_FORMAT)
+        s.put("G", weight if weight else "—", fmt=SCORE_FORMAT, align=_CENTER)
+        s.put("H", _num(r["execution_rate"]), fmt=RATE_FORMAT)
+        s.put("I", _num(r["score"]) if weight else "—", fmt=SCORE_FORMAT, align=_CENTER)
+        s.put("J", _txt(r["reason"]))
+    else:
+        for col in "DEFGHIJ":
+            s.put(col, None)
+    s.next()
+    for i, rec in enumerate(lines.itertuples(index=False)):
+        s.put("A", None)
+        s.merge("B", "C", f"{'其中：' if i == 0 else ''}{rec.line}")
+        s.put("D", _num(rec.budget_original), fmt=AMOUNT_FORMAT)
+        s.put("E", _num(rec.budget), fmt=AMOUNT_FORMAT)
+        s.put("F", _num(rec.executed), fmt=AMOUNT_FORMAT)
+        for col in "GHI":
+            s.put(col, "—", align=_CENTER)
+        s.put("J", f"{rec.line_type}")
+        s.next()
+    if s.row - 1 > first:
+        s.ws.merge_cells(f"A{first}:A{s.row - 1}")
+
+
+def _write_indicator_block(s: _Sheet, a: YearAnalysis, scope) -> None:
+    ind = _rows_of(a.scored.indicators, scope.scope_id)
+    first = s.row
+    s.head("A", "绩效指标")
+    for col, head in zip("BCDEFGHI", INDICATOR_HEADINGS):
+        s.head(col, head)
+    s.head("J", REASON_HEADING)
+    s.next()
+    for rec in ind.itertuples(index=False):
+        name = str(rec.name)
+        if _txt(getattr(rec, "parent_id", None)) is not None and not name.startswith("其中"):
+            name = f"其中：{name}"  # sub-rows as the national form prints them
+        s.put("A", None)
+        s.put("B", _txt(rec.level1), text=True)
+        s.put("C", _txt(rec.level2), text=True)
+        s.put("D", name, text=True)
+        s.put("E", _txt(rec.target), text=True)
+        s.put("F", _txt(rec.actual), text=True)
+        s.put("G", _num(rec.weight_used), fmt=SCORE_FORMAT)
+        s.put("H", _num(rec.score), fmt=SCORE_FORMAT)
+        s.put("I", _txt(rec.deviation_note), text=True)
+        s.put("J", _txt(rec.reason), text=True)
+        s.next()
+    if not len(ind):
+        s.put("A", None)
+        s.merge("B", "J", "（数据中没有该范围的绩效指标）")
+        s.next()
+    s.ws.merge_cells(f"A{first}:A{s.row - 1}")
+
+
+def _write_management_block(s: _Sheet, a: YearAnalysis, scope) -> None:
+    """Write the management ratios of a whole-department score sheet, if the scope has any."""
+    mg = _rows_of(a.scored.management, scope.scope_id)
+    if not len(mg):
+        return
+    first = s.row
+    s.head("A", _txt(mg["block"].iloc[0]) or "管理效率")
+    s.merge("B", "D", MANAGEMENT_HEADINGS[0], font=_BOLD, fill=_HEAD_FILL, align=_CENTER)
+    for col, head in zip("EFGH", MANAGEMENT_HEADINGS[1:]):
+        s.head(col, head)
+    s.merge("I", "J", REASON_HEADING, font=_BOLD, fill=_HEAD_FILL, align=_CENTER)
+    s.next()
+    for rec in mg.itertuples(index=False):
+        s.put("A", None)
+        s.merge("B", "D", _txt(rec.label))
+        s.put("E", _num(rec.value), fmt=SCORE_FORMAT)
+        s.put("F", _txt(rec.unit))
+        s.put("G", _num(rec.points), fmt=SCORE_FORMAT)
+        s.put("H", _num(rec.score), fmt=SCORE_FORMAT)
+        s.merge("I", "J", _txt(rec.reason))
+        s.next()
+    s.ws.merge_cells(f"A{first}:A{s.row - 1}")
+
+
+def _write_total(s: _Sheet, a: YearAnalysis, scope) -> None:
+    """Write the 总分 row, the stated score beside it when the report gives one, and a blank row."""
+    total = _rows_of(a.scored.by_scope, scope.scope_id)
+    t = total.iloc[0] if len(total) else None
+    s.merge("A", "F", "总分", font=_BOLD, fill=_HEAD_FILL, align=_CENTER)
+    s.put("G", None if t is None else _num(t["weight"]), fmt=SCORE_FORMAT, font=_BOLD)
+    s.put("H", None if t is None else _num(t["score"]), fmt=SCORE_FORMAT, font=_BOLD)
+    s.put("I", None if t is None else f"等级：{_txt(t['grade']) or '—'}", font=_BOLD)
+    rule = a.scored.rules.get(scope.scope_id)
+    s.put("J", None if rule is None else
+          f"规则集 {rule.name}：{rule.title}" + ("（分值为示例，待用户提供官方分值）" if rule.illustrative else ""))
+    s.next()
+    if t is not None and _num(t.get("stated_score")) is not None:
+        s.merge("A", "F", "报告陈述得分", align=_CENTER)
+        s.put("G", None)
+        s.put("H", _num(t["stated_score"]), fmt=SCORE_FORMAT)
+        s.put("I", _txt(t.get("stated_grade")))
+        s.put("J", "报告原文所述，与上行 perfkit 计算的总分对照")
+        s.next()
+    s.next()
