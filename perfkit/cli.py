@@ -49,7 +49,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from perfkit.batch.render import render_all
 
     result = render_all(args.data, args.out, departments=args.dept, years=args.year, workers=args.workers,
-                        timeout=args.timeout, progress=not args.no_progress, force=args.force)
+                        timeout=args.timeout, progress=not args.no_progress, force=args.force,
+                        scheduler=args.scheduler)
     print(f"已生成 {len(result.rendered)} 个部门年度的报告（{result.notebooks} 个笔记本，{result.seconds:.1f} 秒）："
           f"{Path(args.out) / 'index.html'}")
     if result.skipped:
@@ -101,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=600, help="每个单元格的执行超时（秒，默认 600）")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.add_argument("--force", action="store_true", help="全部重新生成（默认跳过输入未变的部门年度）")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="在 Dask 集群上渲染（调度器地址，如 tcp://10.0.0.5:8786；需安装 perfkit[cluster]）")
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("template", help="生成填报用 Excel 模板（可沿用某部门上年的范围、预算行和指标）")

@@ -595,3 +595,24 @@ def test_each_step_runs_once_per_department_year(real_renderer, tmp_path):
             assert counts.get(step) == 1, (key, step, counts)
         # ... and no step more than once (comparisons a year has no use for may not run at all)
         assert max(counts.values()) == 1, (key, counts)
+
+
+# --------------------------------------------------------------------------
+# A Dask cluster instead of local workers
+# --------------------------------------------------------------------------
+
+def test_render_on_a_dask_local_cluster(tmp_path):
+    """Departments go to Dask workers (one warm kernel each); results, failures and the layout are the same."""
+    distributed = pytest.importorskip("distributed")
+    data = make_data(tmp_path / "data", {"alpha": [2022, 2023], "beta": [2023], "bad": [2023]})
+    (data / "bad" / "FAIL").touch()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = Renderer(progress=False, jobs=FAKE_JOBS, timeout=120).render(
+            data, tmp_path / "out", notebooks_dir=REPORT_NOTEBOOKS, scheduler=cluster.scheduler_address)
+    assert result.workers == 2
+    assert result.rendered == [("alpha", 2022), ("alpha", 2023), ("beta", 2023)]
+    assert result.failures == [NotebookFailure("bad", 2023, "02_指标.ipynb", 3, "ValueError", "故意失败：测试用")]
+    for code, year in result.rendered:
+        summary = json.loads((tmp_path / "out" / code / str(year) / "summary.json").read_text(encoding="utf-8"))
+        assert summary["total"]["score"] == pytest.approx(fake_score(code, year))
+    assert not (tmp_path / "out" / "bad").exists() and not list((tmp_path / "out").glob(".stage-*"))

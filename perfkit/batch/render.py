@@ -47,6 +47,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
+from perfkit.batch.distributed import schedule_on_cluster
 from perfkit.batch.fingerprint import (FINGERPRINT_FILE, department_digest, fingerprint, is_current,
                                        notebooks_digest)
 from perfkit.batch.index import INDEX_NAME, SUMMARY_NAME, write_index
@@ -323,7 +324,8 @@ class Renderer:
     # -- render ----------------------------------------------------------
     def render(self, data_dir: str | os.PathLike, out_dir: str | os.PathLike = "reports",
                departments=None, years=None, notebooks_dir: str | os.PathLike | None = None,
-               timeout: float | None = None, progress: bool | None = None, force: bool = False) -> RenderResult:
+               timeout: float | None = None, progress: bool | None = None, force: bool = False,
+               scheduler=None) -> RenderResult:
         """Render reports; return a RenderResult (failures listed in it, not raised).
 
         See :func:`render_all` for the parameters; ``timeout`` and ``progress``
@@ -349,13 +351,20 @@ class Renderer:
         run = _BatchRun(self, out, data_path, jobs, notebooks,
                         self._timeout(timeout), self.progress if progress is None else progress, prints)
         starts_before = self._kernel_starts
+        imports = tuple(notebook_imports(notebooks)) + (self.jobs.kernel_module,)
         try:
-            t = time.perf_counter()
-            self._start_workers(min(self.max_workers, len(run.tasks)), kernel_name,
-                                tuple(notebook_imports(notebooks)) + (self.jobs.kernel_module,))
-            timings["pool_start"] = time.perf_counter() - t
-            run.open_bar()
-            self._schedule(run.tasks, run, result)
+            if scheduler is not None:
+                run.open_bar()
+                config = {**self._config(), "kernel_name": kernel_name,
+                          "preload": self.preload + tuple(m for m in imports if m not in self.preload)}
+                result.workers = schedule_on_cluster(scheduler, run.tasks, run, result, config)
+            else:
+                t = time.perf_counter()
+                self._start_workers(min(self.max_workers, len(run.tasks)), kernel_name, imports)
+                timings["pool_start"] = time.perf_counter() - t
+                run.open_bar()
+                self._schedule(run.tasks, run, result)
+                result.workers = len(self._workers)
         finally:
             run.close()
         t = time.perf_counter()
@@ -365,7 +374,6 @@ class Renderer:
             timings[key] = timings.get(key, 0.0) + value
         self._worker_timings.clear()
         result.timings = timings
-        result.workers = len(self._workers)
         result.kernel_starts = self._kernel_starts - starts_before
         result.seconds = time.perf_counter() - started
         result.rendered.sort()
@@ -582,7 +590,7 @@ def _move_into_place(stage: Path, final: Path) -> None:
 def render_all(data_dir: str | os.PathLike, out_dir: str | os.PathLike = "reports",
                departments=None, years=None, workers: int | None = None, timeout: float | None = 600,
                notebooks_dir: str | os.PathLike | None = None, progress: bool = True,
-               jobs: Jobs | None = None, force: bool = False) -> RenderResult:
+               jobs: Jobs | None = None, force: bool = False, scheduler=None) -> RenderResult:
     """Return the result of rendering every (or the named) department and year into ``out_dir``.
 
     Writes ``<out_dir>/<department>/<year>/``: the executed notebooks, an HTML
@@ -611,6 +619,9 @@ def render_all(data_dir: str | os.PathLike, out_dir: str | os.PathLike = "report
     force : bool
         Render every department-year, also those whose inputs did not change
         since their last render (skipped otherwise, see :mod:`perfkit.batch.fingerprint`).
+    scheduler : str, distributed.Client or LocalCluster, optional
+        Render on this Dask cluster instead of local worker processes (see
+        :mod:`perfkit.batch.distributed`); ``workers`` is then ignored.
 
     Returns
     -------
@@ -629,7 +640,7 @@ def render_all(data_dir: str | os.PathLike, out_dir: str | os.PathLike = "report
     """
     with Renderer(workers=workers, timeout=timeout, progress=progress, jobs=jobs) as renderer:
         return renderer.render(data_dir, out_dir, departments=departments, years=years,
-                               notebooks_dir=notebooks_dir, force=force)
+                               notebooks_dir=notebooks_dir, force=force, scheduler=scheduler)
 
 
 __all__ = ["INDEX_NAME", "Jobs", "PARAMETER_NAMES", "RenderResult", "Renderer", "ReportJob", "SUMMARY_NAME",

@@ -235,7 +235,7 @@ class BackgroundExporter:
         return self._exporter
 
 
-def _start_kernel(worker_id: int, config: dict):
+def start_kernel(worker_id: int, config: dict):
     """Return (warm kernel, exporter, timings) once the kernel is warm."""
     log_dir = Path(config["log_dir"])
     timings: dict[str, float] = {}
@@ -278,7 +278,7 @@ def worker_main(conn, worker_id: int, config: dict) -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
     log_dir = Path(config["log_dir"])
     try:
-        warm, exporter, timings = _start_kernel(worker_id, config)
+        warm, exporter, timings = start_kernel(worker_id, config)
     except Exception as exc:
         detail = _tail(log_dir / f"kernel-{worker_id}.log")
         conn.send(("fatal", worker_id, f"{type(exc).__name__}: {exc}" + (f"（{detail}）" if detail else "")))
