@@ -389,7 +389,7 @@ def _yaml_problem(fname: str, exc: yaml.YAMLError) -> Problem:
     if mark is None:
         return Problem(fname, None, None, None, f"YAML 格式错误：{what}")
     return Problem(fname, mark.line + 1, None, None,
-                   f"YAML 格式错误（第 {mark.line + 1} 行第 {mark.column + 1} 列：{what}）；常见原因：缩进不一致、"
+                   f"YAML 格式错误（该行第 {mark.column + 1} 个字符处：{what}）；常见原因：缩进不一致、"
                    "冒号后缺空格、含「:」或「#」的值没有加引号")
 
 
@@ -502,7 +502,9 @@ def _check_references(tables: dict[str, pd.DataFrame], path: Path, problems: lis
             problems.append(Problem(f_stated, int(rec["src_row"]), "kind", rec["kind"],
                                     f"类别应为：{'、'.join(STATED_KINDS)}"))
         needs_value = stated["kind"].ne("等级") & stated["value"].isna()
-        for _, rec in stated[needs_value].iterrows():
+        # a value refused as "not a number" is already reported for that cell
+        refused = {p.row for p in problems if p.file == f_stated and p.column == "value"}
+        for _, rec in stated[needs_value & ~stated["src_row"].isin(refused)].iterrows():
             problems.append(Problem(f_stated, int(rec["src_row"]), "value", None, "数值类陈述数字必须填写 value"))
         for _, rec in stated[stated["expr"].notna()].iterrows():
             try:

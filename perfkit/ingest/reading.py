@@ -44,7 +44,7 @@ def _not_text(raw: bytes) -> str | None:
         return f"文件为 UTF-16 编码（Excel 的「Unicode 文本」）；{_SAVE_AS_UTF8}"
     nul = raw.find(b"\x00")
     if nul >= 0:
-        return f"不是文本文件（含二进制内容，第 {nul} 字节起）；{_SAVE_AS_UTF8}"
+        return f"不是文本文件（含二进制内容，第 {nul + 1} 个字节起）；{_SAVE_AS_UTF8}"
     return None
 
 
@@ -146,11 +146,10 @@ def _check_field_counts(records: list[tuple[int, list[str]]], width: int, fname:
     """Return True when every data row has the header's number of fields; else record one problem per count."""
     wrong: dict[int, list[int]] = {}
     for row, fields in records:
-        n = len(fields)
-        while n > width and not fields[n - 1].strip():
-            n -= 1  # trailing empty fields (an extra comma at the line end) shift nothing
-        if n != width:
-            wrong.setdefault(n, []).append(row)
+        # no tolerance for an empty last field: "a,x,b," may be a comma too many in the middle with
+        # the last column empty, whose values are then all shifted (Excel writes every row full width)
+        if len(fields) != width:
+            wrong.setdefault(len(fields), []).append(row)
     for n, rows in sorted(wrong.items(), key=lambda kv: kv[1][0]):
         why = ("某个值里有未加引号的逗号（含逗号的值要用英文双引号括起来）" if n > width
                else "缺少字段（逗号少了，或引号未闭合把几行并成了一行）")
