@@ -254,6 +254,9 @@ CASES = [
          ["department.yaml 字段「code」：值「other-dept」", f"应与目录名一致（{CODE}）"]),
     Case("code_with_dot_dot", yaml_line(f"code: {CODE}", "code: ../evil"), 1,
          ["department.yaml 字段「code」：值「../evil」", "只能用小写字母"]),
+    Case("broken_rule_set_file", all_of(write_bytes("mine.yaml", b"extends: [cz2020\n"),
+                                        yaml_line("rule_set: cz2020", "rule_set: mine.yaml")), 1,
+         ["mine.yaml", "不是有效的 YAML", "line 1"], n_problems=1),
     # ---- hostile ids and formulas
     Case("dot_dot_in_scope_id", rename_everywhere("jianyiyongwei", "../jian"), 1,
          [cell("scopes.csv", 3, "scope_id", "../jian"), "路径符号"]),
