@@ -1,52 +1,135 @@
 """The ``perfkit`` command: check data, score, render reports, Excel in and out.
 
-User errors (bad data, bad rules, bad parameters) print as plain Chinese
-messages with exit status 2; no traceback, because the analyst needs the file,
-row and column, not our stack.
+Every error a user can cause prints as a plain Chinese message, never a
+traceback: the analyst needs the file, row and column (or the folder that
+could not be written), not our stack.  Exit status: 0 success; 1 bad data
+(files, rule sets) or a file that could not be read or written; 2 a usage
+error (unknown option, department or year); 3 an internal error (a bug: run
+again with ``PERFKIT_DEBUG=1`` for the traceback); 130 interrupted.
 """
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfkit.analysis import analyze
-from perfkit.errors import PerfkitError
+from perfkit.errors import DataError, PerfkitError, Problem, RuleSetError
+from perfkit.ingest.department import Department, find_departments, validate
+
+EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 2, 3, 130
+DEBUG_ENV_VAR = "PERFKIT_DEBUG"
+
+
+@dataclass
+class YearCheck:
+    """What ``perfkit check`` found in one department-year beyond file validation."""
+
+    year: int
+    errors: list[Problem] = field(default_factory=list)  # rows scoring cannot read: data errors
+    mismatches: list[str] = field(default_factory=list)  # stated figures or table arithmetic that disagree
+    unevaluated: list[str] = field(default_factory=list)  # formulas the data cannot answer
+    n_checked: int = 0
+    n_listed: int = 0
+    n_unscored: int = 0
+
+
+def _check_year(dept: Department, year: int) -> YearCheck:
+    """Return everything scoring and the stated-figure checks found in one year."""
+    a = analyze(dept, year)
+    checks = a.checks
+    found = YearCheck(year, n_unscored=int(a.coverage["n_unscored"].sum()) if len(a.coverage) else 0)
+    # A problem with a row is a cell scoring cannot read (target, 一级指标): a data error.  The one
+    # without a row is the weight total, which the checks below also report as 分值合计; listed once.
+    found.errors = [p for p in a.scored.problems if p.row is not None]
+    table_level = [str(p) for p in a.scored.problems if p.row is None]
+    if checks.empty:
+        found.mismatches = table_level
+        return found
+    checked = checks[checks["ok"].notna()]
+    bad = checked[checked["ok"] == False]  # noqa: E712 (nullable boolean)
+    found.mismatches = [f"{r['label']}：{r['detail']}" for _, r in bad.iterrows()]
+    if not (bad["check"] == "weight_total").any():
+        found.mismatches += table_level
+    listed = checks[checks["ok"].isna()]
+    found.unevaluated = [f"{r['label']}：{r['detail']}" for _, r in listed[listed["check"] == "expr_error"].iterrows()]
+    found.n_checked, found.n_listed = len(checked), len(listed)
+    return found
+
+
+def _print_years(found: list[YearCheck]) -> None:
+    for y in found:
+        print(f"    {y.year} 年：核对 {y.n_checked} 项陈述数字/表内运算，{len(y.mismatches)} 项不一致，"
+              f"{y.n_listed} 项仅列示" + (f"（其中 {len(y.unevaluated)} 项公式无法复算）" if y.unevaluated else "")
+              + (f"；{y.n_unscored} 项指标无法评分（缺少实际完成值等），按 0 分计入" if y.n_unscored else ""))
+        for p in y.errors:
+            print(f"      ✗ {p}")
+        for line in y.mismatches:
+            print(f"      ✗ {line}")
+        for line in y.unevaluated:
+            print(f"      ? {line}")
+
+
+def _check_one(data_dir: Path, code: str) -> tuple[int, int]:
+    """Print one department's check; return (data errors, mismatches and unevaluated formulas)."""
+    dept, problems, notices = validate(data_dir / code)
+    for notice in notices:
+        print(f"提示：{notice}")
+    found: list[YearCheck] = []
+    if dept is not None and not problems:
+        try:
+            found = [_check_year(dept, year) for year in dept.years]
+        except (DataError, RuleSetError) as err:
+            problems = list(err.problems) if isinstance(err, DataError) else [Problem(str(data_dir / code), None,
+                                                                                      None, None, str(err))]
+    label = dept.name if dept is not None else code
+    errors = problems + [p for y in found for p in y.errors]
+    doubts = sum(len(y.mismatches) + len(y.unevaluated) for y in found)
+    if problems:
+        print(f"✗ {code}（{label}）：{len(problems)} 个数据问题")
+        for p in problems:
+            print(f"    - {p}")
+        return len(problems), 0
+    years = "、".join(map(str, dept.years))
+    if errors:
+        print(f"✗ {code}（{label}）：{len(errors)} 个数据问题（评分时无法读取），年度 {years}")
+    elif doubts:
+        print(f"✓ {code}（{label}）：数据文件可读，年度 {years}；复算发现 {doubts} 处不一致或无法复算（见下）")
+    else:
+        print(f"✓ {code}（{label}）：数据校验通过，年度 {years}")
+    _print_years(found)
+    return len(errors), doubts
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from perfkit.ingest.department import find_departments, validate
-
     data_dir = Path(args.data)
-    codes = args.dept or find_departments(data_dir)
+    known = find_departments(data_dir)
+    codes = args.dept or known
     if not codes:
         print(f"{data_dir} 下没有部门目录（含 department.yaml 的子目录）", file=sys.stderr)
-        return 2
-    n_problems = n_mismatch = 0
+        return EXIT_USAGE
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        print(f"未知部门：{'、'.join(unknown)}；{data_dir} 下的部门：{'、'.join(known) or '（无）'}", file=sys.stderr)
+        return EXIT_USAGE
+    n_errors = n_doubts = 0
     for code in codes:
-        dept, problems, notices = validate(data_dir / code)
-        label = dept.name if dept is not None else code
-        for notice in notices:
-            print(f"提示：{notice}")
-        if problems:
-            n_problems += len(problems)
-            print(f"✗ {code}（{label}）：{len(problems)} 个数据问题")
-            for p in problems:
-                print(f"    - {p}")
-            continue
-        years = "、".join(map(str, dept.years))
-        print(f"✓ {code}（{label}）：数据校验通过，年度 {years}")
-        n_mismatch += _print_consistency(dept)
-    if n_problems:
-        print(f"\n共 {n_problems} 个数据问题，请修改后重试。", file=sys.stderr)
-        return 1
-    if n_mismatch and args.strict:
-        return 1
+        errors, doubts = _check_one(data_dir, code)
+        n_errors, n_doubts = n_errors + errors, n_doubts + doubts
+    if n_errors:
+        print(f"\n共 {n_errors} 个数据问题，请修改后重试。", file=sys.stderr)
+        return EXIT_DATA
+    if n_doubts and args.strict:
+        print(f"\n--strict：{n_doubts} 处陈述数字或表内运算不一致或无法复算。", file=sys.stderr)
+        return EXIT_DATA
     return 0
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from perfkit.batch.render import render_all
+    from perfkit.batch.render import render_all  # papermill and nbconvert: only when rendering
 
     result = render_all(args.data, args.out, departments=args.dept, years=args.year, workers=args.workers,
                         timeout=args.timeout, progress=not args.no_progress, force=args.force,
@@ -61,23 +144,6 @@ def _cmd_render(args: argparse.Namespace) -> int:
             print(f"  - {failure}", file=sys.stderr)
         return 1
     return 0
-
-
-def _print_consistency(dept) -> int:
-    """Print the stated-figure and table-arithmetic checks; return the number of mismatches."""
-    mismatches = 0
-    for year in dept.years:
-        findings = analyze(dept, year).checks
-        if findings.empty:
-            continue
-        checked = findings[findings["ok"].notna()]
-        bad = checked[checked["ok"] == False]  # noqa: E712 (nullable boolean)
-        print(f"    {year} 年：核对 {len(checked)} 项陈述数字/表内运算，{len(bad)} 项不一致，"
-              f"{int(findings['ok'].isna().sum())} 项仅列示")
-        for _, row in bad.iterrows():
-            print(f"      ✗ {row['label']}：{row['detail']}")
-        mismatches += len(bad)
-    return mismatches
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,7 +206,49 @@ def _lazy(module: str, name: str):
     return handler
 
 
+# What to do when a file cannot be written, per sub-command (the option that chooses the place).
+_WRITE_HINTS = {
+    "render": "或用 --out 指定其他输出目录",
+    "template": "或换一个输出文件路径",
+    "export": "或换一个输出文件路径",
+    "import": "或用 --data 指定其他数据目录",
+}
+_ERRNO_TEXT = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "不允许写入（只读或受保护）",
+    errno.EROFS: "所在文件系统只读",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENOTDIR: "路径中有同名文件，不是目录",
+    errno.EEXIST: "路径中有同名文件，不是目录",
+    errno.ENOENT: "目录或文件不存在",
+}
+
+
+def _where_written(args: argparse.Namespace) -> Path | None:
+    """Return the directory a sub-command writes into, as the user named it."""
+    if args.command == "render":
+        return Path(args.out)
+    if args.command == "import":
+        return Path(args.data)
+    if args.command in ("template", "export"):
+        return Path(args.output).parent
+    return None
+
+
+def _os_message(err: OSError, args: argparse.Namespace) -> str:
+    """Return one line naming the directory that failed, why, and what to do."""
+    why = _ERRNO_TEXT.get(err.errno, err.strerror or type(err).__name__)
+    failed = f"（{err.filename}）" if err.filename else ""
+    folder = _where_written(args)
+    if folder is None:
+        return f"错误：无法读取文件{failed}：{why}；请确认路径存在且有读取权限"
+    return (f"错误：无法写入目录「{folder}」{failed}：{why}；请确认该目录存在且可写，"
+            f"{_WRITE_HINTS.get(args.command, '或换一个位置')}")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Return the exit status of one ``perfkit`` command (see the module docstring for the codes)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -148,12 +256,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return int(args.func(args) or 0)
+    except (DataError, RuleSetError) as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return EXIT_DATA
     except PerfkitError as err:
         print(f"错误：{err}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # the reader of our output went away (perfkit check | head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_DATA
+    except OSError as err:
+        print(_os_message(err, args), file=sys.stderr)
+        return EXIT_DATA
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as err:  # noqa: BLE001 - the boundary: a bug still gets a message, not a stack
+        if os.environ.get(DEBUG_ENV_VAR):
+            raise
+        print(f"perfkit 内部错误（{type(err).__name__}：{err}）；这不是数据问题。设置环境变量 {DEBUG_ENV_VAR}=1 "
+              "重新运行可看到错误位置，请连同命令一并报告", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Loading and validation: the reference case's figures, and one message per kind of bad input."""
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -8,6 +10,7 @@ import pandas as pd
 import pytest
 
 import perfkit
+from perfkit.ingest import reading
 from perfkit.ingest.department import find_departments, validate
 from perfkit.errors import DataError
 
@@ -183,3 +186,204 @@ def test_amounts_in_yuan_are_converted(tmp_path):
               .replace("199466.59,万元", "1994665900,元"))
     dept = perfkit.load(dept_dir)
     assert dept.finance.set_index("item")["amount"]["总收入"] == pytest.approx(201881.94)
+
+
+# ---------------------------------------------------------------- files that are not tables (issue 12)
+
+
+def _copy(tmp_path) -> Path:
+    dept_dir = tmp_path / "yuexiu-police"
+    shutil.copytree(REFERENCE, dept_dir)
+    return dept_dir
+
+
+def _set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell of a CSV file; ``row`` is the spreadsheet row (2 = first data row)."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[row - 1][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def _problems_of(dept_dir, fname):
+    _, problems, notices = validate(dept_dir)
+    return [p for p in problems if Path(p.file).name == fname], notices
+
+
+def test_rows_with_the_same_wrong_field_count_are_one_problem_naming_them(tmp_path):
+    dept_dir = _copy(tmp_path)
+    _edit_csv(dept_dir / "finance.csv", lambda t: t.replace(",万元,", ",万元,x,"))  # all four data rows
+    found, _ = _problems_of(dept_dir, "finance.csv")
+    assert len(found) == 1
+    assert found[0].row is None and "第 2、3、4、5 行都有 7 个字段，而表头有 6 列" in found[0].expected
+
+
+def test_blank_rows_are_skipped_but_rows_keep_their_excel_numbers(tmp_path):
+    dept_dir = _copy(tmp_path)
+    # a blank line and a row of empty cells carry nothing; they still count, as rows do in Excel
+    _edit_csv(dept_dir / "finance.csv",
+              lambda t: t.replace("本年收入,199822.71,万元,seed:一(四)部门整体收支情况,\n",
+                                  "本年收入,199822.71,万元,seed:一(四)部门整体收支情况,\n\n,,,,,\n"))
+    _edit_csv(dept_dir / "finance.csv", _replace("总支出,201881.94,万元", "总支出,二十万,万元"))
+    found, _ = _problems_of(dept_dir, "finance.csv")
+    assert [(p.row, p.column, p.value) for p in found] == [(6, "amount", "二十万")]
+
+
+def test_comma_too_many_before_an_empty_last_cell_is_still_found(tmp_path):
+    # "…,万元,x,seed…," has one field too many although its last one is empty: the cells are shifted
+    dept_dir = _copy(tmp_path)
+    _edit_csv(dept_dir / "finance.csv", _replace("201881.94,万元,", "201881.94,万元,x,"))
+    found, _ = _problems_of(dept_dir, "finance.csv")
+    assert [(p.row, p.expected[:20]) for p in found] == [(2, "有 7 个字段，而表头有 6 列：某个值")]
+
+
+def test_header_problems(tmp_path):
+    dept_dir = _copy(tmp_path)
+    _edit_csv(dept_dir / "finance.csv", lambda t: t.replace("year,item,amount", "year,item,item", 1))
+    found, _ = _problems_of(dept_dir, "finance.csv")
+    assert [(p.row, p.column) for p in found] == [(1, "item"), (1, "amount")]
+    assert "重复的列名" in found[0].expected and "缺少必需的列「amount」" in found[1].expected
+
+
+def test_unnamed_column_with_values_is_refused_and_without_values_dropped(tmp_path):
+    dept_dir = _copy(tmp_path)
+    _edit_csv(dept_dir / "finance.csv", lambda t: t.replace("\n", ",\n"))  # header and rows end with ","
+    assert _problems_of(dept_dir, "finance.csv")[0] == []
+    _edit_csv(dept_dir / "finance.csv", _replace("总收入,201881.94,万元,seed:一(四)部门整体收支情况,,",
+                                                 "总收入,201881.94,万元,seed:一(四)部门整体收支情况,,备注"))
+    found, _ = _problems_of(dept_dir, "finance.csv")
+    assert len(found) == 1 and "表头第 7 列没有列名，但第 2 行在该列有值" in found[0].expected
+
+
+def test_file_above_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    dept_dir = _copy(tmp_path)
+    size = (dept_dir / "stated.csv").stat().st_size
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", size - 1)
+    found, _ = _problems_of(dept_dir, "stated.csv")
+    assert len(found) == 1 and "文件过大" in found[0].expected
+
+
+# ---------------------------------------------------------------- full-width numbers (issue 12)
+
+
+FULL_WIDTH = [
+    # id, file, row, column, cell written, value read (万元 / number), or None when it must be refused
+    ("digits", "budget.csv", 2, "budget", "２００９６３．７０", 200963.70),
+    ("full_width_comma", "budget.csv", 2, "executed", "１９９，４６６．５９", 199466.59),
+    ("ideographic_space", "finance.csv", 2, "amount", "\u3000２０１８８１．９４\u3000", 201881.94),
+    ("year", "indicators.csv", 2, "year", "２０２３", 2023),
+    ("weight", "indicators.csv", 2, "weight", "１２．５", 12.5),
+    ("percent_sign_refused", "stated.csv", 4, "value", "９９．３％", None),
+    ("superscript_refused", "finance.csv", 2, "amount", "201881.94²", None),
+    ("arabic_indic_refused", "finance.csv", 2, "amount", "٢٠١٨٨١", None),
+]
+
+
+@pytest.mark.parametrize("fname,row,column,text,expected", [c[1:] for c in FULL_WIDTH], ids=[c[0] for c in FULL_WIDTH])
+def test_full_width_numbers_are_read_with_a_notice_or_refused_by_name(tmp_path, fname, row, column, text, expected):
+    dept_dir = _copy(tmp_path)
+    _set_cell(dept_dir / fname, row, column, text)
+    dept, problems, notices = validate(dept_dir)
+    mine = [p for p in problems if Path(p.file).name == fname and p.row == row and p.column == column]
+    if expected is None:
+        assert len(mine) == 1 and mine[0].value == text and "应为数字" in mine[0].expected
+        return
+    assert problems == []
+    assert any(fname in n and f"列「{column}」第 {row} 行含全角" in n for n in notices)
+    table = getattr(dept, fname.removesuffix(".csv"))
+    assert table.loc[table["src_row"] == row, column].iloc[0] == pytest.approx(expected)
+
+
+# ---------------------------------------------------------------- spending against budget (issue 12)
+
+
+SPENDING = [
+    # id, budget cell, executed cell, column flagged (None = passes), words expected
+    ("zero_budget_with_spending", "0", "10", "budget", "全年预算数为 0"),
+    ("missing_budget_with_spending", "", "10", "budget", "全年预算数为空"),
+    ("missing_budget_without_spending", "", "", None, ""),
+    ("zero_budget_zero_spending", "0", "0", None, ""),
+    ("exactly_one_and_a_half_times", "100", "150", None, ""),
+    ("just_above_one_and_a_half_times", "100", "150.01", "executed", "1.5 倍"),
+    ("ten_times", "100", "1000", "executed", "10.0 倍"),
+    ("yuan_file_compares_like_wanyuan", "1000000", "1600000", "executed", "1.6 倍"),
+]
+
+
+@pytest.mark.parametrize("budget,executed,column,words", [c[1:] for c in SPENDING], ids=[c[0] for c in SPENDING])
+def test_spending_without_or_far_above_budget_is_a_problem(tmp_path, budget, executed, column, words):
+    dept_dir = _copy(tmp_path)
+    unit = "元" if budget == "1000000" else "万元"
+    _edit_csv(dept_dir / "budget.csv",
+              lambda t: t.replace(",,,万元,seed:二(二)2", f",{budget},{executed},{unit},seed:二(二)2"))
+    if unit == "元":  # one unit per file: the other row in 元 too
+        _edit_csv(dept_dir / "budget.csv", _replace("200963.70,199466.59,万元", "2009637000,1994665900,元"))
+    found = [p for p in _problems_of(dept_dir, "budget.csv")[0] if p.row == 3]
+    if column is None:
+        assert found == []
+        return
+    assert len(found) == 1 and found[0].column == column and words in found[0].expected
+    assert found[0].value == (budget if column == "budget" else executed)
+
+
+# ---------------------------------------------------------------- department.yaml, ids, formulas (issue 12)
+
+
+def test_one_yaml_syntax_error_is_one_problem_at_its_line(tmp_path):
+    dept_dir = _copy(tmp_path)
+    text = (dept_dir / "department.yaml").read_text(encoding="utf-8")
+    line = text.splitlines().index("rule_set: cz2020") + 1
+    (dept_dir / "department.yaml").write_text(text.replace("rule_set: cz2020", "rule_set: [cz2020"), encoding="utf-8")
+    _, problems, _ = validate(dept_dir)
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert problems[0].file.endswith("department.yaml") and problems[0].row >= line
+    assert "YAML 格式错误" in problems[0].expected
+
+
+def test_years_not_a_list_is_one_problem_not_one_per_row(tmp_path):
+    dept_dir = _copy(tmp_path)
+    _edit_csv(dept_dir / "department.yaml", _replace("years: [2023]", "years: 2023年"))
+    _, problems, _ = validate(dept_dir)
+    assert [(p.column, p.value) for p in problems] == [("years", "2023年")]
+
+
+UNSAFE_IDS = [
+    ("dot_dot", "scopes.csv", 3, "scope_id", "../x"),
+    ("slash", "scopes.csv", 3, "scope_id", "a/b"),
+    ("backslash", "indicators.csv", 4, "indicator_id", "a\\b"),
+    ("leading_dot", "indicators.csv", 4, "indicator_id", ".hidden"),
+    ("space", "stated.csv", 2, "figure_id", "budget total"),
+    ("quote", "stated.csv", 2, "figure_id", "x')+fig('y"),
+]
+
+
+@pytest.mark.parametrize("fname,row,column,value", [c[1:] for c in UNSAFE_IDS], ids=[c[0] for c in UNSAFE_IDS])
+def test_ids_that_could_leave_a_folder_or_break_a_formula_are_refused(tmp_path, fname, row, column, value):
+    dept_dir = _copy(tmp_path)
+    _set_cell(dept_dir / fname, row, column, value)
+    found = [p for p in _problems_of(dept_dir, fname)[0] if p.row == row and p.column == column]
+    assert len(found) == 1 and found[0].value == value and "路径符号" in found[0].expected
+
+
+@pytest.mark.parametrize("expr, words", [
+    ("__import__('os').system('true')", "不能调用"),
+    ("open('/etc/passwd')", "不能调用「open」"),
+    ("budget('whole').real", "只允许数字"),
+    ("budget(x='whole')", "名称=值"),
+    ("budget('whole'", "语法错误"),
+], ids=["dunder-import", "open", "attribute", "keyword", "syntax"])
+def test_refused_formula_is_a_problem_with_row_and_reason(tmp_path, expr, words):
+    dept_dir = _copy(tmp_path)
+    _edit_csv(dept_dir / "stated.csv", _replace("budget('whole'),", f'"{expr}",'))
+    found, _ = _problems_of(dept_dir, "stated.csv")
+    assert [(p.row, p.column, p.value) for p in found] == [(2, "expr", expr)]
+    assert words in found[0].expected
+
+
+def test_unknown_extra_column_gives_a_notice_naming_it(tmp_path):
+    dept_dir = _copy(tmp_path)
+    _edit_csv(dept_dir / "scopes.csv", lambda t: t.replace("\n", ",\n").replace("assumption,", "assumption,备注", 1))
+    _, problems, notices = validate(dept_dir)
+    assert problems == []
+    assert [n for n in notices if "scopes.csv" in n and "列「备注」不是本文件定义的列" in n]

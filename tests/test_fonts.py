@@ -51,11 +51,48 @@ def test_fresh_machine_falls_back_to_bundled_font(monkeypatch):
 
 
 def test_without_system_cjk_font_bundled_is_used():
-    # The "fresh machine" case. Where a system CJK font exists the fallback is
-    # covered by the monkeypatched tests instead, so skip rather than fail.
+    # Depends on the machine: runs only where no preferred CJK font is installed (a fresh machine).
+    # Elsewhere the fallback is covered by the monkeypatched test above, so skip rather than fail.
     if fonts.find_system_font() is not None:
         pytest.skip("this machine has a system CJK font")
     assert fonts.cjk_font_name() == bundled_family()
+
+
+def test_with_system_cjk_font_the_drawn_face_is_reported():
+    # Depends on the machine: runs only where a preferred CJK font is installed (e.g. Debian's
+    # fonts-noto-cjk, whose Regular and Bold files share one family name). The path reported must
+    # be the file matplotlib draws that family with, not whichever face the disk listed first.
+    found = fonts.find_system_font()
+    if found is None:
+        pytest.skip("this machine has no system CJK font")
+    drawn = font_manager.findfont(font_manager.FontProperties(family=found[0]), fallback_to_default=False)
+    assert found[1] == Path(drawn)
+
+
+def _entry(fname, name, weight, style="normal", stretch="normal"):
+    return font_manager.FontEntry(fname=fname, name=name, style=style, weight=weight, stretch=stretch)
+
+
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        ([_entry("/f/NotoSansCJK-Bold.ttc", "Noto Sans CJK SC", 700),
+          _entry("/f/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC", 400)], "/f/NotoSansCJK-Regular.ttc"),
+        ([_entry("/f/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC", 400),
+          _entry("/f/NotoSansCJK-Bold.ttc", "Noto Sans CJK SC", 700)], "/f/NotoSansCJK-Regular.ttc"),
+        ([_entry("/f/SimHei-Italic.ttf", "SimHei", 400, style="italic"),
+          _entry("/f/SimHei-Light.ttf", "SimHei", "light"),
+          _entry("/f/SimHei.ttf", "SimHei", "normal")], "/f/SimHei.ttf"),
+        ([_entry("/f/msyh-condensed.ttc", "Microsoft YaHei", 400, stretch="condensed"),
+          _entry("/f/msyh.ttc", "Microsoft YaHei", 400)], "/f/msyh.ttc"),
+    ],
+    ids=["bold-listed-first", "regular-listed-first", "italic-and-light-skipped", "condensed-skipped"],
+)
+def test_font_file_is_the_regular_face_whatever_the_listing_order(monkeypatch, entries, expected):
+    # Regression (fonts-noto-cjk): cjk_font_path() returned the Bold file while charts drew with Regular.
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", entries)
+    name = entries[0].name
+    assert fonts.find_system_font((name,)) == (name, Path(expected))
 
 
 def test_system_font_is_preferred_when_found(monkeypatch):
@@ -116,6 +153,9 @@ def test_fonts_installed_after_cache_build_are_registered_by_file_name(monkeypat
         "/usr/share/fonts/other/SomeSerif.ttf",
     ]
     added = []
+    # matplotlib's own list starts empty, so a machine that already has these fonts registered
+    # (fonts-noto-cjk installed before the cache was built) sees the same as one that has none
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: files)
     monkeypatch.setattr(font_manager.fontManager, "addfont", added.append)
     fonts._register_candidate_files()
@@ -176,6 +216,8 @@ def test_chinese_style_ignores_global_changes_and_accepts_overrides():
 
 
 def test_chinese_text_renders_with_cjk_font_without_missing_glyph_warning():
+    # Uses the machine's fonts on purpose (whatever cjk_font_name() finds: a system CJK font or the
+    # bundled one): the one test that draws for real, so it must hold on every machine.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with fonts.chinese_style():

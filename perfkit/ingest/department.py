@@ -7,21 +7,21 @@ input directory.
 """
 from __future__ import annotations
 
-import ast
-import io
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from perfkit.errors import DataError, Problem
 from perfkit.instrument import counted
+from perfkit.ingest.reading import read_table, read_text, row_list
 from perfkit.rules.files import BUILTIN_RULES_DIR, rule_file
 from perfkit.settings import default_settings
 from perfkit.rules.ruleset import builtin_names as builtin_rule_sets
+from perfkit.score.figures import ExprError, parse_expr
 
 AMOUNT_UNITS = {"万元": 1.0, "元": 1e-4}  # factor to 万元, the reporting unit
 SCOPE_TYPES = ("部门整体", "一级项目", "二级项目", "专项资金")
@@ -112,7 +112,8 @@ TABLE_ATTRS = {
 }
 META_REQUIRED = ("code", "name", "years", "rule_set")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only: \d also matches full-width and other scripts' digits, which to_numeric cannot read
+_NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 @dataclass
@@ -200,97 +201,101 @@ def _rows_of_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
     return df[df["year"] == year].reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- reading
+# --------------------------------------------------------------------------- cells
 
 
-def read_text(path: Path) -> tuple[str, str | None]:
-    """Return a file's text and a notice when it was not UTF-8.
+def _required_cells(df: pd.DataFrame, col: str, fname: str, problems: list[Problem]) -> None:
+    """Record every empty cell of a required column (with a hint when the cell above is filled: merged cells)."""
+    raw = df[col]
+    above = raw.shift(1, fill_value="")
+    for row, prev in zip(df.loc[raw == "", "src_row"], above[raw == ""]):
+        hint = "（上一行有值：若在 Excel 中合并了单元格，请取消合并并逐行填写）" if prev else ""
+        problems.append(Problem(fname, int(row), col, "", f"不能为空{hint}"))
 
-    Chinese Excel saves CSV as GBK/GB18030; such files are decoded as GB18030
-    (a superset of GBK) rather than refused, with a notice suggesting UTF-8.
+
+def _number_text(raw: pd.Series, col: str, fname: str, df: pd.DataFrame, notices: list[str]) -> pd.Series:
+    """Return number cells in ASCII: full-width digits, ％ and separators NFKC-normalised (with a notice), 1,234 → 1234.
+
+    Excel with a Chinese input method easily types １９９４６６ or ９８．５; such
+    a cell is read as the number it shows, and the notice says so, rather
+    than being refused or, worse, read as empty.
     """
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise DataError(Problem(str(path), None, None, None,
-                                f"无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030，第 {exc.start} 字节起）；"
-                                "请在 Excel 中另存为「CSV UTF-8」")) from None
-    return text, f"{path}：文件为 GBK/GB18030 编码，已按 GB18030 读取；建议另存为「CSV UTF-8」"
+    text = raw.map(_fold_width)
+    changed = text != raw
+    if changed.any():
+        rows = [int(r) for r in df.loc[changed, "src_row"]]
+        first = changed.idxmax()
+        notices.append(f"{fname} 列「{col}」第 {row_list(rows)} 行含全角数字或符号，已按 NFKC 转为半角"
+                       f"（如「{raw[first]}」→「{text[first]}」）")
+    return text.str.replace(",", "", regex=False)
 
 
-def _read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[Problem],
-                notices: list[str]) -> pd.DataFrame | None:
-    """Read one CSV as strings, check its columns; None when it cannot be used at all."""
-    fname = str(path)
-    try:
-        text, notice = read_text(path)
-    except DataError as err:
-        problems.extend(err.problems)
-        return None
-    if notice:
-        notices.append(notice)
-    if not text.strip():
-        problems.append(Problem(fname, None, None, None, "文件为空：应有表头行和数据行"))
-        return None
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in schema if c not in df.columns]
-    for col in missing:
-        problems.append(Problem(fname, 1, col, None, f"缺少必需的列「{col}」（表头应包含：{'、'.join(schema)}）"))
-    if missing:
-        return None
-    if df.empty:
-        problems.append(Problem(fname, None, None, None, "只有表头，没有数据行"))
-    df = df.apply(lambda s: s.str.strip())
-    df.insert(0, "src_row", np.arange(2, len(df) + 2))
-    return df
+def _fold_width(value: str) -> str:
+    """Return ``value`` with full-width forms (U+FF01–U+FF5E, ideographic space) NFKC-folded to ASCII.
+
+    Only that block: NFKC would also turn ² into 2 or ① into 1, silently
+    changing a number, so other characters are left for the check to refuse.
+    """
+    return "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" or ch == "\u3000" else ch
+                   for ch in value).strip()
+
+
+def _number_problem(cleaned: str) -> str:
+    """Return why a number cell is refused, naming what it holds."""
+    if cleaned.endswith("%"):
+        return "应为数字，不带 % 号（百分比写数值，如 99.3）"
+    if any(ch.isdigit() for ch in cleaned):
+        return "应为数字（只能含 0–9、小数点、正负号和千位分隔逗号，不带单位或文字）"
+    return "应为数字"
+
+
+def _numbers(df: pd.DataFrame, col: str, kind: str, fname: str, years: list[int] | None,
+             problems: list[Problem], notices: list[str]) -> pd.Series:
+    """Return a number column, recording every cell that is not a number of the kind expected."""
+    raw = df[col]
+    empty = raw == ""
+    cleaned = _number_text(raw, col, fname, df, notices)
+    ok = cleaned.str.fullmatch(_NUMBER_RE) | empty
+    for row, value, text in zip(df.loc[~ok, "src_row"], raw[~ok], cleaned[~ok]):
+        problems.append(Problem(fname, int(row), col, value, _number_problem(text)))
+    numbers = pd.to_numeric(cleaned.where(ok & ~empty), errors="coerce").astype("float64")
+    checks = []
+    if kind == "amount":
+        checks.append((numbers < 0, "金额不能为负数"))
+    if kind in ("year", "month", "int"):
+        checks.append((numbers.notna() & (numbers != numbers.round()), "应为整数"))
+    if kind == "year" and years is not None:
+        declared = "、".join(map(str, years)) or "（未声明）"
+        checks.append((numbers.notna() & ~numbers.isin(years),
+                       f"未知年度：不在 department.yaml 的 years 中（已声明：{declared}）"))
+    if kind == "month":
+        checks.append((numbers.notna() & ~numbers.between(1, 12), "月份应为 1–12"))
+    for bad, expected in checks:
+        for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
+            problems.append(Problem(fname, int(row), col, value, expected))
+    if kind in ("year", "month", "int"):
+        # plain int64 when complete, so merges and groupbys behave; nullable only when cells are bad
+        ints = numbers.round()
+        return ints.astype("int64") if ints.notna().all() else ints.astype("Int64")
+    return numbers
 
 
 def _convert_columns(df: pd.DataFrame, schema: dict[str, tuple[str, bool]], fname: str,
-                     years: list[int], problems: list[Problem]) -> pd.DataFrame:
-    """Convert string cells to typed columns, recording every bad cell."""
+                     years: list[int] | None, problems: list[Problem], notices: list[str]) -> pd.DataFrame:
+    """Convert string cells to typed columns, recording every bad cell.
+
+    ``years`` None means the declared years are unknown (department.yaml
+    unreadable): year cells are then not checked against them, so one broken
+    YAML file gives one problem, not one per row.
+    """
     out = pd.DataFrame({"src_row": df["src_row"].astype("int64")})
     for col, (kind, required) in schema.items():
         raw = df[col]
         empty = raw == ""
         if required:
-            for row in df.loc[empty, "src_row"]:
-                problems.append(Problem(fname, int(row), col, "", "不能为空"))
+            _required_cells(df, col, fname, problems)
         if kind in ("year", "month", "int", "amount", "float"):
-            cleaned = raw.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
-            ok = cleaned.str.match(_NUMBER_RE) | empty
-            for row, value in zip(df.loc[~ok, "src_row"], raw[~ok]):
-                problems.append(Problem(fname, int(row), col, value, "应为数字"))
-            numbers = pd.to_numeric(cleaned.where(ok & ~empty), errors="coerce")
-            if kind == "amount":
-                neg = numbers < 0
-                for row, value in zip(df.loc[neg, "src_row"], raw[neg]):
-                    problems.append(Problem(fname, int(row), col, value, "金额不能为负数"))
-            if kind in ("year", "month", "int"):
-                frac = numbers.notna() & (numbers != numbers.round())
-                for row, value in zip(df.loc[frac, "src_row"], raw[frac]):
-                    problems.append(Problem(fname, int(row), col, value, "应为整数"))
-            if kind == "year":
-                bad = numbers.notna() & ~numbers.isin(years)
-                declared = "、".join(map(str, years)) or "（未声明）"
-                for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
-                    problems.append(Problem(fname, int(row), col, value,
-                                            f"未知年度：不在 department.yaml 的 years 中（已声明：{declared}）"))
-            if kind == "month":
-                bad = numbers.notna() & ~numbers.between(1, 12)
-                for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
-                    problems.append(Problem(fname, int(row), col, value, "月份应为 1–12"))
-            if kind in ("year", "month", "int"):
-                # plain int64 when complete, so merges and groupbys behave; nullable only when cells are bad
-                ints = numbers.round()
-                out[col] = ints.astype("int64") if ints.notna().all() else ints.astype("Int64")
-            else:
-                out[col] = numbers.astype("float64")
+            out[col] = _numbers(df, col, kind, fname, years, problems, notices)
         elif kind == "unit":
             bad = ~empty & ~raw.isin(list(AMOUNT_UNITS))
             for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
@@ -323,6 +328,49 @@ def _check_units(df: pd.DataFrame, fname: str, amount_cols: list[str], problems:
     return df
 
 
+#: Spending above this multiple of the full-year budget (全年预算数) is taken for
+#: a typing error, not a real overspend: carried-over funds (上年结转) and
+#: mid-year top-ups can push execution somewhat above the budget line, but
+#: half as much again almost always means a 元/万元 mix-up or a digit too many.
+OVERSPEND_FACTOR = 1.5
+
+
+def _check_spending(df: pd.DataFrame, raw: pd.DataFrame, fname: str, problems: list[Problem]) -> None:
+    """Record budget lines with spending but no (or a zero) budget, and spending far above the budget."""
+    if "budget" not in df or "executed" not in df:
+        return
+    budget, executed = df["budget"], df["executed"]
+    spent = executed > 0
+    for i in df.index[spent & ~(budget > 0)]:
+        value = raw.at[i, "budget"]
+        problems.append(Problem(fname, int(df.at[i, "src_row"]), "budget", value,
+                                f"全年预算数{'为空' if value == '' else '为 0'}，但执行数（executed）为"
+                                f"「{raw.at[i, 'executed']}」；有支出就应有预算，请填写全年预算数"))
+    for i in df.index[spent & (budget > 0) & (executed > OVERSPEND_FACTOR * budget)]:
+        problems.append(Problem(fname, int(df.at[i, "src_row"]), "executed", raw.at[i, "executed"],
+                                f"执行数是全年预算数「{raw.at[i, 'budget']}」的 {executed[i] / budget[i]:.1f} 倍，"
+                                f"超过 {OVERSPEND_FACTOR} 倍；请核对单位（元/万元）和数位"))
+
+
+# An id ends up in file names (charts are saved as score_breakdown_<scope_id>.png) and in formulas:
+# no path separators, no "..", no quotes, brackets or spaces.
+_UNSAFE_ID_RE = re.compile(r"[/\\\s'\"`<>{}()\[\]]|\.\.|^\.")
+ID_COLUMNS = {"scopes.csv": ("scope_id", "parent_scope_id"), "indicators.csv": ("indicator_id", "parent_id"),
+              "stated.csv": ("figure_id",)}
+
+
+def _check_ids(tables: dict[str, pd.DataFrame], path: Path, problems: list[Problem]) -> None:
+    """Record ids that could escape a folder or break a formula (``..``, ``/``, quotes, spaces)."""
+    for fname, cols in ID_COLUMNS.items():
+        df = tables.get(fname)
+        for col in cols if df is not None else ():
+            bad = df[col].notna() & df[col].astype(str).str.contains(_UNSAFE_ID_RE)
+            for row, value in zip(df.loc[bad, "src_row"], df.loc[bad, col]):
+                problems.append(Problem(str(path / fname), int(row), col, value,
+                                        "代码不能含路径符号（/、\\、..）、引号、括号或空白，也不能以 . 开头；"
+                                        "请只用字母、数字、汉字、- 和 _"))
+
+
 def _duplicates(df: pd.DataFrame, keys: list[str], fname: str, what: str, problems: list[Problem]) -> None:
     dup = df.duplicated(keys, keep="first") & df[keys].notna().all(axis=1)
     if not dup.any():
@@ -336,6 +384,23 @@ def _duplicates(df: pd.DataFrame, keys: list[str], fname: str, what: str, proble
                                 f"{what}重复（与第 {int(first)} 行相同）"))
 
 
+def _yaml_problem(fname: str, exc: yaml.YAMLError) -> Problem:
+    """Return one problem for a YAML syntax error, at the line and column the parser stopped."""
+    mark = getattr(exc, "problem_mark", None)
+    what = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return Problem(fname, None, None, None, f"YAML 格式错误：{what}")
+    return Problem(fname, mark.line + 1, None, None,
+                   f"YAML 格式错误（该行第 {mark.column + 1} 个字符处：{what}）；常见原因：缩进不一致、"
+                   "冒号后缺空格、含「:」或「#」的值没有加引号")
+
+
+def _declared_years(meta: dict) -> list[int] | None:
+    """Return the declared years, or None when department.yaml gave none usable (then rows are not checked against them)."""
+    years = meta.get("years") or []
+    return sorted(int(y) for y in years) if years else None
+
+
 def _load_meta(path: Path, problems: list[Problem]) -> dict:
     fname = str(path / "department.yaml")
     meta_path = path / "department.yaml"
@@ -346,7 +411,7 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
         text, _ = read_text(meta_path)
         meta = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        problems.append(Problem(fname, None, None, None, f"YAML 格式错误：{exc}"))
+        problems.append(_yaml_problem(fname, exc))
         return {}
     except DataError as err:
         problems.extend(err.problems)
@@ -439,14 +504,16 @@ def _check_references(tables: dict[str, pd.DataFrame], path: Path, problems: lis
             problems.append(Problem(f_stated, int(rec["src_row"]), "kind", rec["kind"],
                                     f"类别应为：{'、'.join(STATED_KINDS)}"))
         needs_value = stated["kind"].ne("等级") & stated["value"].isna()
-        for _, rec in stated[needs_value].iterrows():
+        # a value refused as "not a number" is already reported for that cell
+        refused = {p.row for p in problems if p.file == f_stated and p.column == "value"}
+        for _, rec in stated[needs_value & ~stated["src_row"].isin(refused)].iterrows():
             problems.append(Problem(f_stated, int(rec["src_row"]), "value", None, "数值类陈述数字必须填写 value"))
         for _, rec in stated[stated["expr"].notna()].iterrows():
             try:
-                ast.parse(rec["expr"], mode="eval")
-            except SyntaxError:
+                parse_expr(rec["expr"])  # parsed and checked only, never run here
+            except ExprError as err:
                 problems.append(Problem(f_stated, int(rec["src_row"]), "expr", rec["expr"],
-                                        "复算公式语法错误（见 data/README.md 的公式说明）"))
+                                        f"复算公式不能使用：{err}（见 data/README.md 的公式说明）"))
 
 
 def _empty_table(schema: dict[str, tuple[str, bool]]) -> pd.DataFrame:
@@ -469,7 +536,7 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
     if not path.is_dir():
         return None, [Problem(str(path), None, None, None, "部门目录不存在")], notices
     meta = _load_meta(path, problems)
-    years = [int(y) for y in meta.get("years", [])]
+    years = _declared_years(meta)
     tables: dict[str, pd.DataFrame | None] = {}
     for fname, schema in SCHEMAS.items():
         fpath = path / fname
@@ -478,15 +545,18 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
                 problems.append(Problem(str(fpath), None, None, None, "缺少必需的文件"))
             tables[fname] = None
             continue
-        raw = _read_table(fpath, schema, problems, notices)
+        raw = read_table(fpath, schema, problems, notices)
         if raw is None:
             tables[fname] = None
             continue
-        df = _convert_columns(raw, schema, str(fpath), years, problems)
+        df = _convert_columns(raw, schema, str(fpath), years, problems, notices)
         amount_cols = [c for c, (k, _) in schema.items() if k == "amount"]
         if "unit" in schema and amount_cols:
             df = _check_units(df, str(fpath), amount_cols, problems)
+        if fname == "budget.csv":
+            _check_spending(df, raw, str(fpath), problems)
         tables[fname] = df
+    _check_ids({k: v for k, v in tables.items() if v is not None}, path, problems)
     _check_references({k: v for k, v in tables.items() if v is not None}, path, problems)
     if any(tables[f] is None for f in REQUIRED_FILES) or not meta:
         return None, problems, notices

@@ -110,12 +110,28 @@ def _font_manager():
     return font_manager
 
 
+def _regular_rank(entry) -> tuple[int, int, int]:
+    """Return how far a font face is from the regular one (upright, weight 400, normal width); 0 is regular."""
+    weight = entry.weight
+    if not isinstance(weight, (int, float)):
+        weight = _font_manager().weight_dict.get(str(weight), 400)
+    return (entry.style != "normal", abs(int(weight) - 400), entry.stretch not in ("normal", 500))
+
+
 def _entries_by_name() -> dict[str, Path]:
-    """Return ``{family name: font file}`` of every font matplotlib knows."""
-    found: dict[str, Path] = {}
+    """Return ``{family name: file of its regular face}`` of every font matplotlib knows.
+
+    A family usually has several files (Debian's fonts-noto-cjk: a Regular and
+    a Bold ``.ttc``, both named "Noto Sans CJK SC"), listed in whatever order
+    the disk gave.  Charts draw with the regular face (matplotlib's
+    ``findfont`` prefers weight 400), so that is the file reported.
+    """
+    best: dict[str, object] = {}
     for entry in _font_manager().fontManager.ttflist:
-        found.setdefault(entry.name, Path(entry.fname))
-    return found
+        known = best.get(entry.name)
+        if known is None or _regular_rank(entry) < _regular_rank(known):
+            best[entry.name] = entry
+    return {name: Path(entry.fname) for name, entry in best.items()}
 
 
 def _register_candidate_files() -> None:
@@ -203,7 +219,7 @@ def cjk_font_name() -> str:
 
 
 def cjk_font_path() -> Path:
-    """Return the file of the CJK font charts use.
+    """Return the file of the CJK font charts use (the regular face of :func:`cjk_font_name`).
 
     Returns
     -------

@@ -7,7 +7,9 @@ random ids, which would make re-rendered reports differ and nbval flaky).
 """
 from __future__ import annotations
 
+import html
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -82,6 +84,32 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
+# Markdown's inline markup characters (and ":" so that no URL in data becomes a link); a
+# backslash before any ASCII punctuation shows it literally (CommonMark, mistune, marked).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]~$:|])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def md_text(value) -> str:
+    """Return text from data ready to place in Markdown: shown as written, never as markup.
+
+    HTML's special characters become entities (``<script>`` stays text in the
+    HTML report); Markdown's inline markup is backslash-escaped (no link,
+    image, emphasis or formula from ``[x](…)``, ``*``, ``$``); line breaks
+    become spaces, so a name cannot start a heading or a list of its own.
+    """
+    text = html.escape(_LINE_BREAKS.sub(" ", _text(value)), quote=True)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_code(value) -> str:
+    """Return a code or file reference from data as a Markdown code span (its text shown literally)."""
+    text = _text(value)
+    if "`" in text or "\n" in text or "\r" in text:
+        return md_text(text)
+    return f"`{text}`"
+
+
 def _md(text: str):
     from IPython.display import Markdown
 
@@ -111,11 +139,11 @@ def configure_display() -> None:
 def title(a: YearAnalysis, subject: str):
     """Return the report heading: department, year, subject, and the synthetic-data mark."""
     mark = "（示例数据）" if a.dept.synthetic and "示例数据" not in a.dept.name else ""
-    lines = [f"# {a.dept.name}{mark} {a.year} 年{subject}"]
-    rules = f"指标评分规则集：`{a.dept.meta.get('rule_set')}`"
+    lines = [f"# {md_text(a.dept.name)}{mark} {a.year} 年{md_text(subject)}"]
+    rules = f"指标评分规则集：{md_code(a.dept.meta.get('rule_set'))}"
     if a.dept.meta.get("dept_sheet"):
-        rules += f"；部门整体评分表：`{a.dept.meta['dept_sheet']}`"
-    lines.append(f"数据：`{a.dept.code}`；{rules}。")
+        rules += f"；部门整体评分表：{md_code(a.dept.meta['dept_sheet'])}"
+    lines.append(f"数据：{md_code(a.dept.code)}；{rules}。")
     if a.dept.synthetic:
         lines.append("> **示例数据**：本部门为虚构的示例部门，用于演示与测试全部评分规则，不代表任何真实单位。")
     return _md("\n\n".join(lines))
@@ -165,12 +193,12 @@ def execution_summary(a: YearAnalysis):
         done = mg[(mg["scope_id"] == "whole") & (mg["item"] == "budget_completion")] if mg is not None else None
         if done is not None and len(done):
             d = done.iloc[0]
-            text += (f"部门整体评分表不单列预算执行率，{d['label']}在管理效率中计 "
+            text += (f"部门整体评分表不单列预算执行率，{md_text(d['label'])}在管理效率中计 "
                      f"**{_num(d['score'])} / {_num(d['points'])}** 分。")
     stated = _stated_check(a, "execution_rate")
     if stated is not None and not pd.isna(stated["ok"]):
         verdict = "一致" if bool(stated["ok"]) else "不一致"
-        text += (f"\n\n报告陈述的执行率为 {stated['stated_text']}，复算为 {_num(stated['recomputed'], 3)}%，"
+        text += (f"\n\n报告陈述的执行率为 {md_text(stated['stated_text'])}，复算为 {_num(stated['recomputed'], 3)}%，"
                  f"按其印刷精度{verdict}。")
     return _md(text)
 
@@ -290,14 +318,14 @@ def score_summary(a: YearAnalysis):
     parts = []
     for _, r in a.scored.by_scope.iterrows():
         sid = r["scope_id"]
-        line = f"- **{a.dept.scope_name(sid)}**：perfkit 计算得分 **{_num(r['score'])} / {_num(r['weight'])}**"
+        line = f"- **{md_text(a.dept.scope_name(sid))}**：perfkit 计算得分 **{_num(r['score'])} / {_num(r['weight'])}**"
         c = cov.loc[sid] if sid in cov.index else None
         if c is not None and c["n_unscored"] > 0:
             line += (f"（其中 {int(c['n_unscored'])} 项、共 {_num(c['weight_unscored'])} 分因缺少实际完成值等原因无法评分，"
                      f"按 0 分计入；已评部分得分率 {_pct(c['score_rate_scored'], 1)}），"
-                     f"等级 {_text(r['grade'])}（总分不完整，仅供参考）")
+                     f"等级 {md_text(r['grade'])}（总分不完整，仅供参考）")
         else:
-            line += f"，等级 **{_text(r['grade'])}**"
+            line += f"，等级 **{md_text(r['grade'])}**"
         s_score = stated.get(sid)
         if s_score is not None and not pd.isna(s_score):
             line += f"；报告自评得分 {_num(s_score)}"
@@ -404,7 +432,8 @@ def problems_markdown(a: YearAnalysis):
     main = [f for f in a.findings if getattr(f, "section", "") == "存在的主要问题"]
     if not main:
         return _md("未发现需要列为主要问题的事项。")
-    lines = [f"{i}. **{f.subject}**（{f.scope_name}）：{f.problem}" for i, f in enumerate(main, 1)]
+    lines = [f"{i}. **{md_text(f.subject)}**（{md_text(f.scope_name)}）：{md_text(f.problem)}"
+             for i, f in enumerate(main, 1)]
     return _md("\n".join(lines))
 
 
@@ -417,8 +446,8 @@ def recommendations_markdown(a: YearAnalysis):
     blocks = []
     for i, f in enumerate(main):
         head = numerals[i] if i < len(numerals) else str(i + 1)
-        recs = "".join(f"\n   - {r}" for r in f.recommendations)
-        blocks.append(f"（{head}）**{f.subject}**：{recs}")
+        recs = "".join(f"\n   - {md_text(r)}" for r in f.recommendations)
+        blocks.append(f"（{head}）**{md_text(f.subject)}**：{recs}")
     return _md("\n".join(blocks))
 
 
