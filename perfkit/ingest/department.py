@@ -42,6 +42,8 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "rule_set": ("str", False),
         "stated_score": ("float", False),
         "stated_grade": ("str", False),
+        # true / 是: the transcribed table is partial, so sums over it are not asserted
+        "incomplete": ("str", False),
     },
     "budget.csv": {
         "year": ("year", True),
@@ -53,6 +55,10 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "budget": ("amount", False),
         "executed": ("amount", False),
         "unit": ("unit", True),
+        # what the form prints on a budget row (分值, 执行率, 得分), checked against the amounts and the rule
+        "weight": ("float", False),
+        "rate_printed": ("str", False),
+        "stated_score": ("float", False),
     },
     "finance.csv": {
         "year": ("year", True),
@@ -66,9 +72,12 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "indicator_id": ("str", True),
         "parent_id": ("str", False),
         "level1": ("str", True),
-        "level2": ("str", True),
+        "level2": ("str", False),
         "name": ("str", True),
+        # 指标性质 (≥ ≤ = 定性 …) and 度量单位 printed in their own cells, combined with target when scoring
+        "nature": ("str", False),
         "target": ("str", False),
+        "measure_unit": ("str", False),
         "actual": ("str", False),
         "weight": ("float", False),
         "stated_score": ("float", False),
@@ -99,6 +108,17 @@ for _schema in SCHEMAS.values():
     _schema["source"] = ("str", True)
     _schema["assumption"] = ("str", False)
 
+# Columns a file may leave out of its header (added later; forms that do not print them): read as empty.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "scopes.csv": ("incomplete",),
+    "budget.csv": ("weight", "rate_printed", "stated_score"),
+    "indicators.csv": ("nature", "measure_unit"),
+}
+# A cell written like this means "not applicable" to the form's author; an empty cell means unknown.
+NOT_APPLICABLE = ("—", "——", "-", "--", "－", "/", "／", "无", "不适用")
+TRUE_WORDS = ("true", "yes", "y", "1", "是")
+# A narrative report has no indicator table: its indicators.csv may hold the header only.
+HEADER_ONLY_OK = ("indicators.csv",)
 REQUIRED_FILES = ("scopes.csv", "budget.csv", "indicators.csv")
 TABLE_ATTRS = {
     "scopes.csv": "scopes",
@@ -111,6 +131,7 @@ TABLE_ATTRS = {
 META_REQUIRED = ("code", "name", "years", "rule_set")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+NUMBER_KINDS = ("amount", "float")
 
 
 @dataclass
@@ -127,6 +148,8 @@ class Department:
     stated: pd.DataFrame
     progress: pd.DataFrame
     notices: list[str] = field(default_factory=list)
+    #: file name -> src_row, year and the numeric cells as printed (text), for precision and — / markers
+    printed: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -150,7 +173,8 @@ class Department:
                         f"没有 {year} 年的数据；可用年度：{'、'.join(map(str, self.years))}")
             )
         tables = {attr: _rows_of_year(getattr(self, attr), year) for attr in TABLE_ATTRS.values()}
-        return replace(self, **tables)
+        printed = {f: _rows_of_year(df, year) for f, df in self.printed.items()}
+        return replace(self, **tables, printed=printed)
 
     def prior_year(self, year: int, allow_gap: bool = True) -> int | None:
         """Return the latest declared year before ``year``, or None; with ``allow_gap=False`` only ``year - 1``."""
@@ -185,6 +209,22 @@ class Department:
                 self.scopes[["year", "scope_id"]].drop_duplicates().itertuples(index=False)]
         refs.append(str(self.meta["rule_set"]))
         return list(dict.fromkeys(refs))
+
+    def is_incomplete(self, scope_id: str, year: int | None = None) -> bool:
+        """Return True when the transcribed table of a scope is partial (``incomplete`` in department.yaml or scopes.csv)."""
+        if self.meta.get("incomplete") is True:
+            return True
+        if "incomplete" not in self.scopes.columns:
+            return False
+        rows = self.scopes[self.scopes["scope_id"] == scope_id]
+        if year is not None:
+            rows = rows[rows["year"] == int(year)]
+        return bool(rows["incomplete"].dropna().astype(str).str.strip().str.lower().isin(TRUE_WORDS).any())
+
+    def printed_cells(self, fname: str) -> pd.DataFrame:
+        """Return the numeric cells of ``fname`` as printed (src_row, year and one text column per number column)."""
+        df = self.printed.get(fname)
+        return df if df is not None else pd.DataFrame({"src_row": pd.Series(dtype="int64")})
 
     def scope_name(self, scope_id: str) -> str:
         """Return the display name of a scope (its id when unknown)."""
@@ -237,12 +277,16 @@ def _read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[
         return None
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
     df.columns = [str(c).strip() for c in df.columns]
+    optional = OPTIONAL_COLUMNS.get(path.name, ())
+    for col in optional:
+        if col not in df.columns:
+            df[col] = ""
     missing = [c for c in schema if c not in df.columns]
     for col in missing:
         problems.append(Problem(fname, 1, col, None, f"缺少必需的列「{col}」（表头应包含：{'、'.join(schema)}）"))
     if missing:
         return None
-    if df.empty:
+    if df.empty and path.name not in HEADER_ONLY_OK:
         problems.append(Problem(fname, None, None, None, "只有表头，没有数据行"))
     df = df.apply(lambda s: s.str.strip())
     df.insert(0, "src_row", np.arange(2, len(df) + 2))
@@ -261,6 +305,9 @@ def _convert_columns(df: pd.DataFrame, schema: dict[str, tuple[str, bool]], fnam
                 problems.append(Problem(fname, int(row), col, "", "不能为空"))
         if kind in ("year", "month", "int", "amount", "float"):
             cleaned = raw.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+            # an optional number may be written — / 无: not applicable, kept apart from empty in df.printed
+            marked = raw.isin(NOT_APPLICABLE) if not required and kind in ("amount", "float") else empty & False
+            empty = empty | marked
             ok = cleaned.str.match(_NUMBER_RE) | empty
             for row, value in zip(df.loc[~ok, "src_row"], raw[~ok]):
                 problems.append(Problem(fname, int(row), col, value, "应为数字"))
@@ -372,6 +419,9 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
             problems.append(Problem(fname, None, key, ref,
                                     f"找不到规则集：既不是内置规则集（{'、'.join(builtin_rule_sets())}），"
                                     "也不是本目录下的文件"))
+    if "incomplete" in meta and not isinstance(meta["incomplete"], bool):
+        problems.append(Problem(fname, None, "incomplete", meta["incomplete"],
+                                "应为 true 或 false（true 表示转录的表格不完整，不核对表内加总）"))
     findings_ref = meta.get("findings")
     if findings_ref and not rule_file(str(findings_ref), path).is_file():
         problems.append(Problem(fname, None, "findings", findings_ref,
@@ -469,6 +519,7 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
     meta = _load_meta(path, problems)
     years = [int(y) for y in meta.get("years", [])]
     tables: dict[str, pd.DataFrame | None] = {}
+    printed: dict[str, pd.DataFrame] = {}
     for fname, schema in SCHEMAS.items():
         fpath = path / fname
         if not fpath.is_file():
@@ -481,6 +532,7 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
             tables[fname] = None
             continue
         df = _convert_columns(raw, schema, str(fpath), years, problems)
+        printed[fname] = _printed_cells(raw, df, schema)
         amount_cols = [c for c, (k, _) in schema.items() if k == "amount"]
         if "unit" in schema and amount_cols:
             df = _check_units(df, str(fpath), amount_cols, problems)
@@ -492,8 +544,18 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
               for f in SCHEMAS}
     for fname, df in frames.items():
         df.attrs["file"] = str(path / f"{fname}.csv")
-    dept = Department(code=str(meta.get("code", path.name)), path=path, meta=meta, notices=notices, **frames)
+    dept = Department(code=str(meta.get("code", path.name)), path=path, meta=meta, notices=notices,
+                      printed=printed, **frames)
     return dept, problems, notices
+
+
+def _printed_cells(raw: pd.DataFrame, converted: pd.DataFrame, schema: dict[str, tuple[str, bool]]) -> pd.DataFrame:
+    """Return src_row, year and every number column's cells as printed (their decimals set the precision)."""
+    cols = [c for c, (kind, _) in schema.items() if kind in NUMBER_KINDS]
+    out = raw[["src_row", *cols]].copy()
+    if "year" in converted.columns:
+        out.insert(1, "year", converted["year"].to_numpy())
+    return out.reset_index(drop=True)
 
 
 #: The checkout's data directory (perfkit is installed editable from the repository).
