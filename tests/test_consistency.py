@@ -222,7 +222,8 @@ def test_consistent_scopes_pass(flawed):
 def test_columns(flawed):
     found = perfkit.analyze(flawed, 2023).checks
     assert list(found.columns) == ["year", "scope_id", "check", "label", "figure_id", "stated_text", "stated",
-                                   "recomputed", "difference", "decimals", "ok", "severity", "file", "row", "detail"]
+                                   "recomputed", "difference", "decimals", "ok", "severity", "file", "row", "detail",
+                                   "tolerance", "variant"]
     assert str(found["ok"].dtype) == "boolean"
 
 

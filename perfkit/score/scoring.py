@@ -214,6 +214,20 @@ def _row_targets(indicators: pd.DataFrame, rules: RuleSet) -> tuple[np.ndarray, 
     return codes, targets, bits
 
 
+def judge_rows(indicators: pd.DataFrame, rules: RuleSet) -> list[tuple[Target, Target, Target, Judgement]]:
+    """Return, per row, the target, actual and prior-year value read as scoring reads them, and the judgement.
+
+    The audit of printed scores uses it on the few rows that print a score,
+    to try other scoring variants on the same readings.
+    """
+    t_codes, targets, _ = _row_targets(indicators, rules)
+    out = []
+    for i, (a_text, p_text) in enumerate(zip(column(indicators, "actual"), column(indicators, "prior_actual"))):
+        t, a, pr = targets[t_codes[i]], parse_target(a_text), parse_target(p_text)
+        out.append((t, a, pr, judge(t, a, pr, rules)))
+    return out
+
+
 def _name_reading(t: Target, name, rules: RuleSet) -> tuple[Target | None, int]:
     """Return the target a row's name implies (and its flag bits), or (None, 0) when the name changes nothing."""
     if t.kind == "blank" and rules.is_execution_item(name):
