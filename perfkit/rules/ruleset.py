@@ -36,8 +36,8 @@ KEEP_MEANINGS = ("no_decline", "unchanged")
 EXECUTION_BASES = ("budget", "budget_original")
 ITEM_METHODS = ("proportional", "bands")
 # Scoring variants met in published tables (domain.md §8) that the audit of a printed score may name.
-VARIANTS = ("uncapped_ratio", "floor", "round", "ceil", "reverse_linear", "reverse_ratio", "bands_8050",
-            "execution_20", "zero", "full_marks_on_miss", "deduction_on_met")
+VARIANTS = ("full_marks_on_miss", "uncapped_ratio", "floor", "round", "ceil", "reverse_linear", "reverse_ratio",
+            "bands_8050", "execution_20", "zero", "deduction_on_met")
 _BLOCK_WEIGHT_RE = re.compile(r"^(?P<label>.*?)[(（](?P<points>\d+(?:\.\d+)?)分[)）]$")
 
 

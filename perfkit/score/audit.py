@@ -26,6 +26,9 @@ from perfkit.score.totals import BASE_LABELS
 
 # The 80/50 bands of the older rule set (cz2020_band8050), as fractions of the weight, per level's band.
 _BANDS_8050 = {"达成": (0.8, 1.0), "部分达成": (0.5, 0.8), "未达成": (0.0, 0.5)}
+# Units of counted things: a count printed without decimals is exact, not rounded.
+COUNT_UNITS = ("个", "人", "次", "项", "份", "篇", "架", "只", "头", "户", "家", "所", "座", "台", "辆", "件", "宗",
+               "人次", "场", "期", "批", "套", "处", "条", "张", "本", "名", "艘", "间", "株", "棵")
 _QUANTITATIVE_RULES = ("higher_is_better", "equality", "equality_zero", "lower_is_better_ratio",
                        "lower_is_better_linear")
 
@@ -117,12 +120,18 @@ def _variant_phrase(variant: str | None, ok: bool = False) -> str:
     return f"；报告得分与「{VARIANT_LABELS[variant]}」相符"
 
 
+def _half_unit(t: Target) -> float:
+    """Return half a unit of a printed value's last digit; counts (个, 人, 次 …) are exact."""
+    if t.decimals is None or (t.decimals == 0 and t.unit in COUNT_UNITS):
+        return 0.0
+    return 0.5 * 10.0 ** -t.decimals
+
+
 def _input_tolerance(t: Target, a: Target, j, rules: RuleSet, weight: float) -> float:
     """Return how far the rule's score moves when target and actual vary within their printed precision."""
     if j.rule not in _QUANTITATIVE_RULES or t.value is None or a.value is None:
         return 0.0
-    dt = 0.5 * 10.0 ** -(t.decimals or 0) if t.decimals is not None else 0.0
-    da = 0.5 * 10.0 ** -(a.decimals or 0) if a.decimals is not None else 0.0
+    dt, da = _half_unit(t), _half_unit(a)
     worst = 0.0
     for st in (-dt, dt):
         for sa in (-da, da):
@@ -223,18 +232,15 @@ def _row_rate(rec: dict, rules: RuleSet, ex: pd.DataFrame, cells) -> tuple[float
     if rec["line"] == TOTAL_LINE and rec["scope_id"] in ex.index:
         row = ex.loc[rec["scope_id"]]
         if row.get("base_from", TOTAL_LINE) != TOTAL_LINE:
-            how = f"合计行{label}为 0 或空白，按各「{row['base_from']}」行之和复算"
-        rate = float(row["execution_rate"])
-    else:
-        rate = float(executed) / float(base) if not pd.isna(base) and float(base) > 0 and not pd.isna(executed) \
-            else math.nan
-    if math.isnan(rate):
-        return rate, 0.0, how
+            # the total row was left unfilled: its rate comes from the lines (printed amounts, taken as given)
+            return float(row["execution_rate"]), 0.0, f"合计行{label}为 0 或空白，按各「{row['base_from']}」行之和复算"
+    if pd.isna(base) or float(base) <= 0 or pd.isna(executed):
+        return math.nan, 0.0, how
+    rate = float(executed) / float(base)
     factor = 1e-4 if rec.get("unit") == "元" else 1.0
     db = half_unit(cells.get(base_col), factor) if len(cells) else 0.0
     de = half_unit(cells.get("executed"), factor) if len(cells) else 0.0
-    b = float(base) if not pd.isna(base) and float(base) > 0 else float(executed) / rate
-    return rate, (de + rate * db) / max(b - db, 1e-12), how
+    return rate, (de + rate * db) / max(float(base) - db, 1e-12), how
 
 
 def _rate_row(year, rec, shown, rate, tol, how, rules, file) -> dict:
@@ -310,7 +316,8 @@ def block_weights(dept, year: int, scored) -> list[dict]:
     for sid, part in top.groupby("scope_id", sort=False):
         rules = scored.rules[sid]
         incomplete = dept.is_incomplete(sid, year)
-        present = {g for g in part["level1_group"].dropna().astype(str)}
+        # a partial transcription may have lost a block: compare with the nominal weights, not redistributed ones
+        present = {g.name for g in rules.groups} if incomplete else set(part["level1_group"].dropna().astype(str))
         expected = rules.group_weights(present)
         for level in ("level1", "level2"):
             if level not in part.columns:

@@ -74,10 +74,10 @@ def check_stated(dept, year: int, scored) -> pd.DataFrame:
     """
     year = int(year)
     findings = _stated_figures(dept, year, scored)
-    findings += indicator_scores(dept, year, scored)
-    findings += execution_rows(dept, year, scored)
+    rows = indicator_scores(dept, year, scored) + execution_rows(dept, year, scored)
+    findings += rows
     findings += block_weights(dept, year, scored)
-    findings += _weights_and_totals(dept, year, scored)
+    findings += _weights_and_totals(dept, year, scored, rows)
     findings += _parent_sums(dept, year, scored)
     findings += _budget_parts(dept, year)
     out = pd.DataFrame(findings, columns=list(COLUMNS))
@@ -143,7 +143,7 @@ def _number_figure(year, scope, rec, recomputed: float, tol: float, expr, said, 
     ok = matches(float(value), recomputed, decimals, tol)
     unit = rec.get("unit") if isinstance(rec.get("unit"), str) else ""
     allowed = 0.5 * 10.0 ** (-decimals) + tol
-    inputs = f"，另加各输入数字的印刷精度 {_n(tol)}" if tol > 0 else ""
+    inputs = f"，另加各输入数字的印刷精度 {fmt_number(float(f'{tol:.2g}'))}" if tol > 0 else ""
     verdict = (f"按印刷精度（{decimals} 位小数，允许相差 {fmt_number(0.5 * 10.0 ** (-decimals))}{inputs}）一致" if ok else
                f"超出印刷精度（{decimals} 位小数，允许相差 {fmt_number(0.5 * 10.0 ** (-decimals))}{inputs}），不一致")
     return finding(
@@ -158,8 +158,12 @@ def _number_figure(year, scope, rec, recomputed: float, tol: float, expr, said, 
 # --------------------------------------------------------------------------- (c) weights and totals
 
 
-def _weights_and_totals(dept, year: int, scored) -> list[dict]:
-    """Weights against the rule set's total, the stated total against row scores and perfkit's, grades against scores."""
+def _weights_and_totals(dept, year: int, scored, row_checks: list[dict]) -> list[dict]:
+    """Weights against the rule set's total, the stated total against row scores and perfkit's, grades against scores.
+
+    ``row_checks``: the audit of printed row scores, so that a total outside
+    perfkit's range says how much of the gap the rows that disagree explain.
+    """
     out = []
     scopes = dept.scopes[dept.scopes["year"] == year]
     for rec in scopes.to_dict("records"):
@@ -167,6 +171,9 @@ def _weights_and_totals(dept, year: int, scored) -> list[dict]:
         if rules is None:
             continue
         ctx = _ScopeParts(dept, year, scored, rec, rules)
+        ctx.row_excess = [(r["stated"] - r["recomputed"]) for r in row_checks
+                          if r["scope_id"] == rec["scope_id"] and r["ok"] is False and r["recomputed"] is not None
+                          and r["stated"] > r["recomputed"]]
         out += ctx.weight_total()
         stated_total = rec.get("stated_score")
         if stated_total is None or pd.isna(stated_total):
@@ -202,6 +209,7 @@ class _ScopeParts:
         self.mg_points = float(mg["points"].sum()) if mg is not None else 0.0
         self.mg_score = float(mg["score"].fillna(0).sum()) if mg is not None else 0.0
         self.has_mg = mg is not None and len(mg) > 0
+        self.row_excess: list[float] = []
         totals = scored.by_scope[scored.by_scope["scope_id"] == self.sid]
         self.total = totals.iloc[0] if len(totals) else None
 
@@ -273,12 +281,19 @@ class _ScopeParts:
         nearest = low if stated < low else high
         n, w = int(t["n_unscored"]), float(t["weight_unscored"]) + float(t.get("weight_missing", 0.0) or 0.0)
         missing = "，表格不完整" if t.get("incomplete") else ""
+        explained = ""
+        if not ok and stated > high and self.row_excess:
+            excess = float(sum(self.row_excess))
+            explained = (f"；其中 {len(self.row_excess)} 行报告得分高于规则得分，共高出 {_n(excess)} 分（见各行得分复算），"
+                         + ("足以解释总分超出区间的部分" if excess + SCORE_TOLERANCE >= stated - high else
+                            "不足以解释总分超出区间的部分"))
         return [finding(self.year, self.sid, "total_vs_perfkit", **common, recomputed=nearest,
                         difference=0.0 if ok else stated - nearest, ok=ok, severity="info" if ok else "error",
                         tolerance=SCORE_TOLERANCE,
                         detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}）；perfkit 可评分部分得 "
                                 f"{_n(low)} 分，另有 {n} 项无法评分{missing}（共 {_n(w)} 分），总分应在 {_n(low)}–{_n(high)}"
-                                f" 之间：报告总分{'在区间内' if ok else ('高于' if stated > high else '低于') + '区间'}"))]
+                                f" 之间：报告总分{'在区间内' if ok else ('高于' if stated > high else '低于') + '区间'}"
+                                f"{explained}"))]
 
     def grade_row(self, stated: float, stated_grade: str) -> dict:
         expected = self.rules.grade(stated)

@@ -251,7 +251,9 @@ def by_scope(dept, scopes: pd.DataFrame, levels: pd.DataFrame, rules: dict[str, 
         rs = rules[rec.scope_id]
         parts = levels[levels["scope_id"] == rec.scope_id]
         rows.append(_scope_total(dept, rec, rs, parts, problems))
-    return pd.DataFrame(rows, columns=BY_SCOPE_COLUMNS)
+    out = pd.DataFrame(rows, columns=BY_SCOPE_COLUMNS)
+    out["grade"] = out["grade"].astype(object).where(out["grade"].notna(), None)  # no grade is None, never NaN
+    return out
 
 
 def _scope_total(dept, rec, rs: RuleSet, parts: pd.DataFrame, problems: list[Problem]) -> dict:
