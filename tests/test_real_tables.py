@@ -228,3 +228,39 @@ def test_perfkit_check_runs_over_the_corpus():
     assert res.returncode == 0, res.stderr
     assert res.stdout.count("数据校验通过") == 17
     assert "Traceback" not in res.stdout + res.stderr
+
+
+# --------------------------------------------------------------------------- the data model holds what forms print
+
+
+def _minimal(tmp_path, indicators="year,scope_id,indicator_id,parent_id,level1,level2,name,target,actual,weight,"
+                                  "stated_score,prior_actual,deviation_note,source,assumption\n", meta=""):
+    path = tmp_path / "d"
+    path.mkdir()
+    (path / "department.yaml").write_text(f"code: d\nname: 测试\nyears: [2023]\nrule_set: cz2020\n{meta}", encoding="utf-8")
+    (path / "scopes.csv").write_text("year,scope_id,scope_type,name,parent_scope_id,rule_set,stated_score,stated_grade,"
+                                     "source,assumption\n2023,p,专项资金,某资金,,,,,测试,\n", encoding="utf-8")
+    (path / "budget.csv").write_text("year,scope_id,line,line_type,budget_original,budget,executed,unit,source,assumption\n"
+                                     "2023,p,合计,合计,,105,,万元,测试,\n", encoding="utf-8")
+    (path / "indicators.csv").write_text(indicators, encoding="utf-8")
+    return path
+
+
+def test_a_report_without_an_indicator_table_loads_from_a_header_only_file(tmp_path):
+    dept, problems, _ = validate(_minimal(tmp_path))
+    assert problems == [] and len(dept.indicators) == 0
+    assert {"nature", "measure_unit", "weight", "rate_printed", "incomplete"} <= \
+        set(dept.indicators.columns) | set(dept.budget.columns) | set(dept.scopes.columns)  # optional columns
+
+
+def test_not_applicable_markers_are_accepted_in_optional_numbers_only(tmp_path):
+    rows = ("year,scope_id,indicator_id,parent_id,level1,level2,name,target,actual,weight,stated_score,prior_actual,"
+            "deviation_note,source,assumption\n2023,p,i1,,产出指标,,指标1,/,/,/,—,,,测试,\n")
+    dept, problems, _ = validate(_minimal(tmp_path, rows))
+    assert problems == []
+    assert pd.isna(dept.indicators["weight"].iloc[0]) and dept.printed_cells("indicators.csv")["weight"].iloc[0] == "/"
+
+
+def test_incomplete_must_be_true_or_false(tmp_path):
+    _, problems, _ = validate(_minimal(tmp_path, meta="incomplete: 部分\n"))
+    assert [(p.column, p.value) for p in problems] == [("incomplete", "部分")]

@@ -28,7 +28,8 @@ from perfkit.score.totals import BASE_LABELS
 _BANDS_8050 = {"达成": (0.8, 1.0), "部分达成": (0.5, 0.8), "未达成": (0.0, 0.5)}
 # Units of counted things: a count printed without decimals is exact, not rounded.
 COUNT_UNITS = ("个", "人", "次", "项", "份", "篇", "架", "只", "头", "户", "家", "所", "座", "台", "辆", "件", "宗",
-               "人次", "场", "期", "批", "套", "处", "条", "张", "本", "名", "艘", "间", "株", "棵")
+               "人次", "场", "期", "批", "套", "处", "条", "张", "本", "名", "艘", "间", "株", "棵", "天", "日", "周",
+               "月", "个月", "年")
 _QUANTITATIVE_RULES = ("higher_is_better", "equality", "equality_zero", "lower_is_better_ratio",
                        "lower_is_better_linear")
 
@@ -120,18 +121,22 @@ def _variant_phrase(variant: str | None, ok: bool = False) -> str:
     return f"；报告得分与「{VARIANT_LABELS[variant]}」相符"
 
 
-def _half_unit(t: Target) -> float:
-    """Return half a unit of a printed value's last digit; counts (个, 人, 次 …) are exact."""
-    if t.decimals is None or (t.decimals == 0 and t.unit in COUNT_UNITS):
+def _half_unit(a: Target) -> float:
+    """Return half a unit of a measured value's last printed digit; whole counts (个, 人, 天 …, or no unit) are exact."""
+    if a.decimals is None or (a.decimals == 0 and (a.unit is None or a.unit in COUNT_UNITS)):
         return 0.0
-    return 0.5 * 10.0 ** -t.decimals
+    return 0.5 * 10.0 ** -a.decimals
 
 
 def _input_tolerance(t: Target, a: Target, j, rules: RuleSet, weight: float) -> float:
-    """Return how far the rule's score moves when target and actual vary within their printed precision."""
+    """Return how far the rule's score moves when the actual varies within its printed precision.
+
+    A target is a value set, not measured, so it is exact; an actual may be a
+    rounded measurement (96% may be 95.6%).
+    """
     if j.rule not in _QUANTITATIVE_RULES or t.value is None or a.value is None:
         return 0.0
-    dt, da = _half_unit(t), _half_unit(a)
+    dt, da = 0.0, _half_unit(a)
     worst = 0.0
     for st in (-dt, dt):
         for sa in (-da, da):
