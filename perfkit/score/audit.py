@@ -21,15 +21,11 @@ from perfkit.score.checkrows import SCORE_TOLERANCE, VARIANT_LABELS, finding, wh
 from perfkit.score.figures import half_unit
 from perfkit.score.judge import judge
 from perfkit.score.scoring import judge_rows
-from perfkit.score.targets import Target, fmt_number
+from perfkit.score.targets import COUNT_UNITS, Target, fmt_number
 from perfkit.score.totals import BASE_LABELS
 
 # The 80/50 bands of the older rule set (cz2020_band8050), as fractions of the weight, per level's band.
 _BANDS_8050 = {"达成": (0.8, 1.0), "部分达成": (0.5, 0.8), "未达成": (0.0, 0.5)}
-# Units of counted things: a count printed without decimals is exact, not rounded.
-COUNT_UNITS = ("个", "人", "次", "项", "份", "篇", "架", "只", "头", "户", "家", "所", "座", "台", "辆", "件", "宗",
-               "人次", "场", "期", "批", "套", "处", "条", "张", "本", "名", "艘", "间", "株", "棵", "天", "日", "周",
-               "月", "个月", "年")
 _QUANTITATIVE_RULES = ("higher_is_better", "equality", "equality_zero", "lower_is_better_ratio",
                        "lower_is_better_linear")
 

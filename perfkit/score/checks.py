@@ -70,7 +70,9 @@ def check_stated(dept, year: int, scored) -> pd.DataFrame:
         where they came from), tolerance (how far apart the two may be, from
         the printed precision of every input), variant (for a printed score
         that differs from the rule: the code of the known scoring variant that
-        gives it, :data:`VARIANT_LABELS`; empty when none does).
+        gives it, :data:`VARIANT_LABELS`; empty when none does).  For a
+        total compared with perfkit's range, ``recomputed`` is the bound
+        nearest the stated total and ``difference`` is 0 inside the range.
     """
     year = int(year)
     findings = _stated_figures(dept, year, scored)
@@ -278,7 +280,7 @@ class _ScopeParts:
                                     f"{self.rules.name} 复算为 {_n(low)}，相差 {_n(stated - low)}，"
                                     f"{'一致' if ok else '不一致'}"))]
         ok = low - SCORE_TOLERANCE <= stated <= high + SCORE_TOLERANCE
-        nearest = low if stated < low else high
+        nearest = low if abs(stated - low) < abs(stated - high) else high  # the bound the total is compared with
         n, w = int(t["n_unscored"]), float(t["weight_unscored"]) + float(t.get("weight_missing", 0.0) or 0.0)
         missing = "，表格不完整" if t.get("incomplete") else ""
         explained = ""

@@ -21,7 +21,7 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from perfkit.score.targets import parse_target
+from perfkit.score.targets import COUNT_UNITS, parse_target
 
 FUNCTIONS = ("budget", "budget_original", "executed", "line", "finance", "actual", "prior", "fig", "score",
              "grade", "count_scopes", "weight", "count_items")
@@ -238,7 +238,8 @@ class _Figures:
         parsed = parse_target(text)
         if parsed.kind != "quantitative" or parsed.value is None:
             raise ExprError(f"指标「{indicator_id}」的 {column}「{'' if pd.isna(text) else text}」不是可读数值")
-        return Approx(parsed.value, 0.5 * 10.0 ** -(parsed.decimals or 0))
+        whole_count = not parsed.decimals and (parsed.unit is None or parsed.unit in COUNT_UNITS)
+        return Approx(parsed.value, 0.0 if whole_count else 0.5 * 10.0 ** -(parsed.decimals or 0))
 
     def fig(self, figure_id, year=None):
         st = self.rows(self.dept.stated, year)

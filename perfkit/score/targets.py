@@ -21,6 +21,11 @@ OPS = (">=", ">", "=", "<=", "<")
 LEVELS = ("达成", "基本达成", "部分达成", "未达成")
 OP_SYMBOLS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
 DIRECTION_LABELS = {"up": "上升", "down": "下降", "keep": "保持"}
+# Units of counted things: a count printed without decimals is exact, not rounded.
+COUNT_UNITS = ("个", "人", "次", "项", "份", "篇", "架", "只", "头", "户", "家", "所", "座", "台", "辆", "件", "宗",
+               "人次", "场", "期", "批", "套", "处", "条", "张", "本", "名", "艘", "间", "株", "棵", "天", "日", "周",
+               "月", "个月", "年")
+
 
 
 @dataclass(frozen=True)
