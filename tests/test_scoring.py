@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfkit.ingest.department import Department
-from perfkit.errors import DataError
+from perfkit.errors import DataError, RuleSetError
 from perfkit.rules.ruleset import load_rules
 from perfkit.score.scoring import (
     FLAG_CODES,
@@ -580,3 +580,13 @@ def test_an_unfilled_total_row_takes_the_rate_of_its_lines():
     ex = score_execution(table, load_rules("cz2020"))
     assert (ex["execution_rate"].iloc[0], ex["score"].iloc[0], ex["base_from"].iloc[0]) == (1, 10, "资金来源")
     assert ex["reason"].iloc[0].startswith("合计行全年预算数为 0 或空白，按各「资金来源」行之和复算")
+
+
+def test_rule_set_audit_variants_and_aliases_are_validated(tmp_path):
+    (tmp_path / "bad.yaml").write_text("extends: cz2020\nname: bad\naudit:\n  variants: [round, guess]\n"
+                                       "  source: 测试\n  confidence: C\n", encoding="utf-8")
+    with pytest.raises(RuleSetError, match="未知的计分变体「guess」"):
+        load_rules(tmp_path / "bad.yaml")
+    rules = load_rules("cz2020")
+    assert rules.variants[0] == "full_marks_on_miss" and "控制率" in rules.lower_words and rules.fixed_weights
+    assert rules.is_execution_item("预算执行率") and not rules.is_execution_item("预算完成率")
