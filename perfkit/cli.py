@@ -64,7 +64,7 @@ def _print_years(found: list[YearCheck]) -> None:
     for y in found:
         print(f"    {y.year} 年：核对 {y.n_checked} 项陈述数字/表内运算，{len(y.mismatches)} 项不一致，"
               f"{y.n_listed} 项仅列示" + (f"（其中 {len(y.unevaluated)} 项公式无法复算）" if y.unevaluated else "")
-              + (f"；{y.n_unscored} 项指标无法评分（缺少实际完成值等），按 0 分计入" if y.n_unscored else ""))
+              + (f"；{y.n_unscored} 项指标无法评分（缺少实际完成值等），总分以区间表示" if y.n_unscored else ""))
         for p in y.errors:
             print(f"      ✗ {p}")
         for line in y.mismatches:

@@ -147,6 +147,7 @@ def cell(fname: str, row: int, column: str, value: str) -> str:
 YAML_LINE = next(i for i, line in enumerate((REFERENCE / "department.yaml").read_text(encoding="utf-8")
                                               .splitlines(), 1) if line.startswith("level:"))
 IND_HEADER = (REFERENCE / "indicators.csv").read_text(encoding="utf-8").splitlines()[0]
+BUDGET_HEADER = (REFERENCE / "budget.csv").read_text(encoding="utf-8").splitlines()[0]
 
 
 # --------------------------------------------------------------------------- the cases
@@ -187,8 +188,9 @@ CASES = [
     Case("control_character_in_a_name", set_cell("scopes.csv", 3, "name", "见义勇为\x07专项资金"),
          1, ["scopes.csv 第3行", "控制字符 U+0007"], n_problems=1),
     Case("empty_file", write_bytes("indicators.csv", b""), 1, ["indicators.csv", "文件为空"]),
-    Case("header_only", write_bytes("indicators.csv", (IND_HEADER + "\n").encode()), 1,
-         ["indicators.csv", "只有表头，没有数据行"]),
+    # budget.csv must have rows; indicators.csv may be header-only (a narrative report has no table, issue 11)
+    Case("header_only", write_bytes("budget.csv", (BUDGET_HEADER + "\n").encode()), 1,
+         ["budget.csv", "只有表头，没有数据行"]),
     Case("missing_column", drop_column("budget.csv", "executed"), 1,
          ["budget.csv 第1行 列「executed」", "缺少必需的列「executed」"], n_problems=1),
     Case("unknown_extra_column", add_column("finance.csv", "remark"), 0,

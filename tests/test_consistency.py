@@ -1,8 +1,10 @@
 """Stated figures recomputed at their printed precision, and the tables' own arithmetic (domain.md §6, §7)."""
 from __future__ import annotations
 
-import perfkit
+import io
 from pathlib import Path
+
+import perfkit
 
 import numpy as np
 import pandas as pd
@@ -10,7 +12,7 @@ import pytest
 
 from perfkit.score.checks import check_stated, matches, printed_decimals
 from perfkit.score.figures import ExprError, evaluate, parse_expr
-from perfkit.ingest.department import Department
+from perfkit.ingest.department import SCHEMAS, Department
 
 # --------------------------------------------------------------------------- the evaluator
 
@@ -222,7 +224,8 @@ def test_consistent_scopes_pass(flawed):
 def test_columns(flawed):
     found = perfkit.analyze(flawed, 2023).checks
     assert list(found.columns) == ["year", "scope_id", "check", "label", "figure_id", "stated_text", "stated",
-                                   "recomputed", "difference", "decimals", "ok", "severity", "file", "row", "detail"]
+                                   "recomputed", "difference", "decimals", "ok", "severity", "file", "row", "detail",
+                                   "tolerance", "variant"]
     assert str(found["ok"].dtype) == "boolean"
 
 
@@ -279,3 +282,185 @@ def test_budget_parts_above_total_except_memo_lines(tmp_path, line_type, flagged
                               [2023, "p", "政府采购", line_type, 70.0, 70.0, 60.0, "万元"]],
                       indicators=[ind("r", "产出指标", "≥95%", "98%", 10)])
     assert (not _by(perfkit.analyze(dept, 2023).checks, "budget_parts").empty) is flagged
+
+
+# --------------------------------------------------------------------------- every printed score audited (issue 11)
+
+HEAD = {
+    "scopes.csv": "year,scope_id,scope_type,name,stated_score,source\n",
+    "budget.csv": "year,scope_id,line,line_type,budget_original,budget,executed,unit,weight,rate_printed,stated_score,"
+                  "source\n",
+    "indicators.csv": "year,scope_id,indicator_id,level1,level2,name,target,actual,weight,stated_score,source\n",
+    "stated.csv": "year,figure_id,scope_id,label,kind,stated_text,value,unit,expr,sentence,source\n",
+}
+
+
+def written(tmp_path, name="t", meta="", **files) -> Department:
+    """Return a department written as files (so printed precision and — markers are read as a user types them)."""
+    path = tmp_path / name
+    path.mkdir()
+    (path / "department.yaml").write_text(f"code: {name}\nname: 测试\nyears: [2023]\nrule_set: cz2020\n{meta}",
+                                          encoding="utf-8")
+    defaults = {"scopes.csv": "2023,p,一级项目,项目,,测试\n", "budget.csv": "2023,p,合计,合计,,100,100,万元,,,,测试\n",
+                "indicators.csv": ""}
+    for fname, rows in {**defaults, **files}.items():
+        df = pd.read_csv(io.StringIO(HEAD[fname] + rows), dtype=str, keep_default_na=False)
+        df.reindex(columns=list(SCHEMAS[fname])).astype(object).fillna("").to_csv(path / fname, index=False)
+    return perfkit.load(path)
+
+
+def audit(dept) -> pd.DataFrame:
+    return perfkit.analyze(dept, 2023).checks
+
+
+def ind_rows(*rows) -> str:
+    return "".join(f"2023,p,i{i},{l1},数量指标,指标{i},{t},{a},{w},{s},测试\n" for i, (l1, t, a, w, s) in enumerate(rows))
+
+
+VARIANTS = [
+    ("uncapped_ratio_30_on_a_20_row", ("产出指标", "≥20", "30", 20, 30), "score_above_weight", "uncapped_ratio"),
+    ("rounded_down_9_7_to_9", ("产出指标", "≥100", "97", 10, 9), "indicator_score", "floor"),
+    ("rounded_8_62_to_9", ("产出指标", "43.2", "37.24", 10, 9), "indicator_score", "round"),
+    ("linear_reverse_6_67", ("产出指标", "≤3天", "4天", 10, 6.67), "indicator_score", "reverse_linear"),
+    ("bands_80_50", ("效益指标", "有效", "部分达成", 10, 5.5), "indicator_score", "bands_8050"),
+    ("full_marks_on_a_miss", ("产出指标", "≥100", "85", 10, 10), "full_marks_missed", "full_marks_on_miss"),
+    ("deduction_on_a_met_target", ("产出指标", "≥1", "1", 10, 8), "indicator_score", "deduction_on_met"),
+    ("no_known_variant", ("产出指标", "≥100", "85", 10, 7.3), "indicator_score", None),
+]
+
+
+@pytest.mark.parametrize("row,check,variant", [v[1:] for v in VARIANTS], ids=[v[0] for v in VARIANTS])
+def test_a_printed_score_that_differs_names_the_variant_that_gives_it(tmp_path, row, check, variant):
+    found = audit(written(tmp_path, **{"indicators.csv": ind_rows(row)}))
+    got = found[found["file"].str.endswith("indicators.csv") & (found["row"] == 2)
+                & found["check"].isin(["indicator_score", "score_above_weight", "full_marks_missed"])]
+    [rec] = got.to_dict("records")
+    assert (rec["check"], rec["ok"], rec["variant"] if isinstance(rec["variant"], str) else None) == \
+        (check, False, variant)
+    assert str(row[4]) in rec["detail"] or f"{row[4]:g}" in rec["detail"]
+    if variant is None:
+        assert "已知的计分变体都得不出报告的得分" in rec["detail"]
+
+
+AGREE = [
+    ("met_quantitative", ("产出指标", "≥95%", "96%", 10, 10)),
+    ("proportional_two_decimals", ("产出指标", "≥100", "85", 10, 8.5)),
+    ("qualitative_inside_its_band", ("效益指标", "有效", "达成", 10, 8.5)),
+    ("deadline_inside_its_band", ("产出指标", "2021年12月完成", "2021年12月完成", 5, 4)),
+]
+
+
+@pytest.mark.parametrize("row", [a[1] for a in AGREE], ids=[a[0] for a in AGREE])
+def test_a_printed_score_the_rule_allows_agrees(tmp_path, row):
+    found = audit(written(tmp_path, **{"indicators.csv": ind_rows(row)}))
+    rec = found[found["check"] == "indicator_score"].iloc[0]
+    assert bool(rec["ok"]) and "一致" in rec["detail"]
+
+
+def test_a_score_perfkit_cannot_compute_is_not_a_mismatch_and_names_the_missing_input(tmp_path):
+    found = audit(written(tmp_path, **{"indicators.csv": ind_rows(("产出指标", "≥95%", "", 10, 10),
+                                                                   ("产出指标", "≥95%", "96%", "", 5))}))
+    rows = found[found["check"] == "indicator_score"].set_index("row")
+    assert rows["ok"].isna().all()
+    assert "实际完成值为空" in rows.loc[2, "detail"] and rows.loc[2, "detail"].startswith("无法复算")
+    assert "未印分值" in rows.loc[3, "detail"]
+
+
+BUDGET_ROWS = [
+    ("rate_and_score_agree", "2023,p,合计,合计,,43.2,37.24,万元,10,86%,8.62,测试\n", (True, True), (None, None)),
+    ("score_rounded_to_an_integer", "2023,p,合计,合计,,43.2,37.24,万元,10,86%,9,测试\n", (True, False), (None, "round")),
+    ("rate_misprinted", "2023,p,合计,合计,,43.2,37.24,万元,10,90%,8.62,测试\n", (False, True), (None, None)),
+    ("older_form_20_times_rate", "2023,p,合计,合计,,100,90,万元,10,90%,18,测试\n", (True, False), (None, "execution_20")),
+]
+
+
+@pytest.mark.parametrize("line,oks,variants", [b[1:] for b in BUDGET_ROWS], ids=[b[0] for b in BUDGET_ROWS])
+def test_the_printed_execution_rate_and_score_against_the_amounts_and_the_rule(tmp_path, line, oks, variants):
+    found = audit(written(tmp_path, **{"budget.csv": line}))
+    rate = found[found["check"] == "execution_rate"].iloc[0]
+    score = found[found["check"] == "execution_score"].iloc[0]
+    assert (bool(rate["ok"]), bool(score["ok"])) == oks
+    assert (score["variant"] if isinstance(score["variant"], str) else None) == variants[1]
+
+
+def test_a_rate_printed_without_amounts_is_unrecomputable_and_the_score_uses_it(tmp_path):
+    found = audit(written(tmp_path, **{"budget.csv": "2023,p,合计,合计,,,,万元,10,76%,7.6,测试\n"}))
+    rate = found[found["check"] == "execution_rate"].iloc[0]
+    score = found[found["check"] == "execution_score"].iloc[0]
+    assert pd.isna(rate["ok"]) and rate["detail"].startswith("无法复算")
+    assert bool(score["ok"]) and score["recomputed"] == pytest.approx(7.6)
+
+
+@pytest.mark.parametrize("budget_text,ok", [("89.974", True), ("89.9740", False)],
+                         ids=["three_decimals_in_wan_yuan_match_yuan", "four_decimals_are_closer_than_that"])
+def test_tolerance_comes_from_the_printed_precision_of_every_input(tmp_path, budget_text, ok):
+    # 899736 元 stated; the budget printed 89.974 万元 is known to ±5 元, so 4 元 apart is within it
+    dept = written(tmp_path, **{
+        "budget.csv": f"2023,p,合计,合计,,{budget_text},80,万元,,,,测试\n",
+        "stated.csv": "2023,b,p,全年预算数（元）,金额,899736元,899736,元,budget('p') * 10000,,测试\n"})
+    row = audit(dept).set_index("figure_id").loc["b"]
+    assert bool(row["ok"]) is ok and row["difference"] == pytest.approx(-4)
+
+
+def test_the_printed_total_lies_inside_perfkits_range(tmp_path):
+    dept = written(tmp_path, **{"scopes.csv": "2023,p,一级项目,项目,96,测试\n",
+                                "indicators.csv": ind_rows(("产出指标", "≥1", "1", 50, 50), ("效益指标", "≥1", "", 30, 30),
+                                                           ("满意度指标", "≥1", "1", 10, 6))})
+    row = audit(dept).set_index("check").loc["total_vs_perfkit"]
+    assert (bool(row["ok"]), row["stated"]) == (True, 96)
+    assert "总分应在 70–100 之间：报告总分在区间内" in row["detail"]
+
+
+def test_the_printed_total_against_perfkits_complete_total(tmp_path):
+    dept = written(tmp_path, **{"scopes.csv": "2023,p,一级项目,项目,92.5,测试\n",
+                                "indicators.csv": ind_rows(("产出指标", "≥1", "1", 50, 50), ("效益指标", "≥1", "1", 30, 30),
+                                                           ("满意度指标", "≥1", "1", 10, 10))})
+    found = audit(dept).set_index("check")
+    assert (bool(found.loc["total_vs_perfkit", "ok"]), found.loc["total_vs_perfkit", "recomputed"]) == (False, 100)
+    assert found.loc["total_vs_perfkit", "difference"] == pytest.approx(-7.5)
+    assert not bool(found.loc["total_sum", "ok"])  # 92.5 ≠ 50 + 30 + 10 + 10 either
+
+
+def test_an_incomplete_table_bounds_sums_instead_of_asserting_them(tmp_path):
+    dept = written(tmp_path, meta="incomplete: true\n", **{
+        "scopes.csv": "2023,p,一级项目,项目,98,测试\n",
+        "indicators.csv": ind_rows(("产出指标(50分)", "≥1", "1", 50, 45), ("效益指标", "≥1", "1", 20, 20))})
+    found = audit(dept)
+    assert found[found["check"].isin(["total_sum", "weight_total"])].empty
+    # 45 + 20 printed + execution 10 + the 20 points no transcribed row carries = 95 < 98
+    row = found.set_index("check").loc["total_above_max"]
+    assert (row["stated"], row["recomputed"]) == (98, pytest.approx(95))
+
+
+def test_printed_block_weights_against_rows_and_the_fixed_split(tmp_path):
+    found = audit(written(tmp_path, **{"indicators.csv": ind_rows(("产出指标(70分)", "≥1", "1", 70, 70),
+                                                                   ("效益指标(20分)", "≥1", "1", 15, 15),
+                                                                   ("满意度指标(10分)", "≥1", "1", 10, 10))}))
+    rows = found[found["check"] == "block_weight"]
+    pairs = {(r.stated, r.recomputed, bool(r.ok)) for r in rows.itertuples()}
+    # the rows against their block (70 = 70, 15 ≠ 20), and the blocks against cz2020's fixed 50 / 30 / 10
+    assert pairs == {(70, 70, True), (70, 50, False), (20, 15, False), (20, 30, False), (10, 10, True)}
+
+
+@pytest.mark.parametrize("other,flagged", [("-,-", False), (",", False), ("5,5", True)],
+                         ids=["dash_means_none", "empty_means_unknown", "printed_amount_breaks_the_sum"])
+def test_budget_parts_with_not_applicable_and_unknown_lines(tmp_path, other, flagged):
+    dept = written(tmp_path, **{"budget.csv": "2023,p,合计,合计,,100,100,万元,,,,测试\n"
+                                              "2023,p,财政拨款,资金来源,,100,100,万元,,,,测试\n"
+                                              f"2023,p,其他资金,资金来源,,{other},万元,,,,测试\n"})
+    assert (not audit(dept)[audit(dept)["check"] == "budget_parts"].empty) is flagged
+
+
+def test_listed_items_are_counted_and_other_figures_referred_to(tmp_path):
+    dept = written(tmp_path, **{"stated.csv": "2023,units,p,直属单位,计数,10个,10,个,count_items('甲中心、乙中心和丙所'),,测试\n"
+                                              "2023,ref,p,某数,计数,3个,3,个,fig('units') - 7,,测试\n"})
+    found = audit(dept).set_index("figure_id")
+    assert (found.loc["units", "recomputed"], bool(found.loc["units", "ok"])) == (3, False)
+    assert found.loc["ref", "recomputed"] == 3
+
+
+def test_a_score_formula_on_a_range_is_unrecomputable(tmp_path):
+    dept = written(tmp_path, **{"indicators.csv": ind_rows(("产出指标", "≥1", "", 90, 90)),
+                                "stated.csv": "2023,s,p,自评得分,得分,96分,96,分,score('p'),,测试\n"})
+    row = audit(dept).set_index("figure_id").loc["s"]
+    assert row["check"] == "expr_error" and pd.isna(row["ok"]) and "总分为区间" in row["detail"]

@@ -493,7 +493,8 @@ def test_scored_tables_match_score_year(scored_books, case):
         r = _row_where(ws, "A", "总分")
         assert _same(ws[f"G{r}"].value, total["weight"])
         assert _same(ws[f"H{r}"].value, total["score"])
-        assert ws[f"I{r}"].value == f"等级：{total['grade']}"
+        # a range or a scope with nothing scorable has no grade (issue 11): shown as —
+        assert ws[f"I{r}"].value == f"等级：{total['grade'] if isinstance(total['grade'], str) else '—'}"
         assert ws[f"H{r}"].number_format == xlsx.SCORE_FORMAT
 
 
@@ -506,7 +507,7 @@ def test_scored_tables_summary_sheet(scored_books, case):
     for i, rec in enumerate(scored.by_scope.itertuples(index=False), start=head + 1):
         assert ws[f"A{i}"].value == rec.name
         assert _same(ws[f"E{i}"].value, rec.score)
-        assert ws[f"F{i}"].value == rec.grade
+        assert ws[f"F{i}"].value == (rec.grade if isinstance(rec.grade, str) else None)
     text = "\n".join(str(c.value) for c in ws["A"] if c.value)
     assert ("示例数据" in text) == dept.synthetic
 

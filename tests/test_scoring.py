@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfkit.ingest.department import Department
-from perfkit.errors import DataError
+from perfkit.errors import DataError, RuleSetError
 from perfkit.rules.ruleset import load_rules
 from perfkit.score.scoring import (
     FLAG_CODES,
@@ -433,3 +433,160 @@ def test_vectorized_scores_equal_the_judgement_of_each_row(rows):
     for (t, a, p, w), got in zip(rows, scored["score"]):
         expected = judge(parse_target(t), parse_target(a), parse_target(p), rules).fraction * w
         assert (math.isnan(got) and math.isnan(expected)) or got == pytest.approx(expected)
+
+
+# --------------------------------------------------------------------------- real forms (issue 11)
+
+
+def test_a_bare_ceiling_ratio_is_read_as_at_most_from_the_name():
+    row = one("100%", "95%", name="在职人员控制率")
+    assert (row["score"], row["met"], row["target_op"]) == (10, True, "<=")
+    assert "lower_by_name" in flags(row) and "指标名称含「控制率」" in row["target_reading"]
+    assert one("5%", "0", name="预算调整率")["score"] == 10  # an adjustment rate of 0 against 5% is met
+    assert one("100%", "95%")["score"] == pytest.approx(9.5)  # without such a word: higher is better, as before
+    assert one("≥100%", "95%", name="人员控制率")["score"] == pytest.approx(9.5)  # a written operator wins
+
+
+def test_an_execution_rate_row_without_target_is_scored_as_execution():
+    row = one("—", "90%", name="预算执行率")
+    assert row["score"] == pytest.approx(9) and "execution_item" in flags(row)
+    assert one("—", "100%", name="预算执行率")["score"] == 10
+
+
+def test_nature_and_unit_columns_are_joined_with_the_target():
+    table = indicators({"target": "30", "actual": "25万元"}, {"target": "100", "actual": "98%"})
+    table = table.assign(nature=["≤", "="], measure_unit=["万元", "%"])
+    scored = score_indicators(table, load_rules("cz2020"))
+    assert scored["target_op"].tolist() == ["<=", "="]
+    assert scored["score"].tolist() == [10, pytest.approx(9.8)]
+    assert "printed_cells" in scored["flags"].iloc[0] and "合为「≤30万元」" in scored["target_reading"].iloc[0]
+
+
+def test_an_unreadable_nature_is_a_problem_and_is_not_used():
+    problems = []
+    table = indicators({"target": "高", "actual": "高"}).assign(nature=["性标定指"])
+    scored = score_indicators(table, load_rules("cz2020"), file="x.csv", problems=problems)
+    assert scored["score"].iloc[0] == 10
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "nature", "性标定指")]
+
+
+def test_placeholder_and_not_applicable_rows_are_shown_but_never_scored_or_weighted():
+    table = indicators({"target": "≥1", "actual": "1", "weight": np.nan},
+                       {"name": "指标2", "weight": np.nan},
+                       {"name": "……", "weight": np.nan},
+                       {"name": "指标1:/", "target": "/", "actual": "/", "weight": np.nan})
+    scored = score_indicators(table, load_rules("cz2020"))
+    assert scored["rule"].tolist()[1:] == ["empty_row", "empty_row", "not_applicable"]
+    assert scored["counted"].tolist() == [True, False, False, False]
+    # 产出 50 + 满意度 10 moved to the only group present: the whole share goes to the one real row, not a quarter
+    assert scored["weight_used"].iloc[0] == pytest.approx(60)
+    totals = indicator_totals(scored)
+    assert (totals["n_indicators"].sum(), totals["n_unscored"].sum()) == (1, 0)
+
+
+def test_a_not_applicable_target_with_a_reported_result_is_judged_as_stated():
+    row = one("—", "达成", weight=4.0)
+    assert row["score"] == 4 and {"not_applicable", "stock_phrase"} <= flags(row)
+    empty = one(None, "目标明确", weight=4.0)
+    assert pd.isna(empty["score"]) and empty["reason"].startswith("无法评分：年度指标值为空")
+
+
+@pytest.mark.parametrize("label,group", [("产 出 指 标 (50分)", "产出指标"), ("效益指标（30分）", "效益指标"),
+                                         ("项目产出", "产出指标"), ("满意度指标(10分)", "满意度指标")],
+                         ids=["spaced_with_block_weight", "full_width_parentheses", "alias", "satisfaction"])
+def test_printed_labels_map_to_the_rule_sets_groups(label, group):
+    assert load_rules("cz2020").group_of(label, "数量指标") == group
+
+
+def test_four_block_labels_map_by_aliases():
+    rules = load_rules("cz2020_four_blocks")
+    assert [rules.group_of(x) for x in ("项目决策(10分)", "项目管理(25分)", "综合管理", "部门决策", "项目效益(35分)")] == \
+        ["决策", "过程", "过程", "决策", "效益"]
+
+
+def test_an_unknown_label_is_one_problem_naming_its_rows():
+    problems = []
+    table = indicators(*[{"level1": "(50分)", "target": "≥1", "actual": "1"}] * 3)
+    scored = score_indicators(table, load_rules("cz2020"), file="x.csv", problems=problems)
+    [problem] = problems
+    assert (problem.row, problem.column, problem.value) == (2, "level1", "(50分)")
+    assert "第 2、3、4 行" in problem.expected and "aliases" in problem.expected
+    assert scored["weight_used"].sum() == 30  # the rows keep their printed weights: nothing is dropped
+
+
+def _ys(tmp_path, rows, budget_rows=(("p", np.nan, 100.0, 100.0),), meta=None):
+    dept = department(tmp_path, [("p", "一级项目", "项目", None)], list(budget_rows), rows, meta=meta)
+    return perfkit.analyze(dept, 2023).scored.by_scope.iloc[0]
+
+
+def test_a_scope_with_unscored_items_is_a_range_with_no_grade_across_bands(tmp_path):
+    rows = indicators({"target": "≥1", "actual": "1", "weight": 50.0},
+                      {"level1": "效益指标", "target": "≥1", "actual": None, "weight": 30.0},
+                      {"level1": "满意度指标", "target": "≥90%", "actual": "95%", "weight": 10.0})
+    total = _ys(tmp_path, rows)
+    assert (total["score_min"], total["score_max"], total["weight_unscored"]) == (70, 100, 30)
+    assert (total["status"], total["grade"], total["n_unscored"]) == ("range", None, 1)
+
+
+def test_a_range_inside_one_band_keeps_its_grade(tmp_path):
+    rows = indicators({"target": "≥1", "actual": "1", "weight": 85.0},
+                      {"level1": "效益指标", "target": "≥1", "actual": None, "weight": 5.0})
+    total = _ys(tmp_path, rows)
+    assert (total["score_min"], total["score_max"], total["grade"]) == (95, 100, "优")
+
+
+def test_a_scope_with_nothing_scorable_is_unscorable_not_zero(tmp_path):
+    rows = indicators({"target": "≥1", "actual": None, "weight": 90.0})
+    total = _ys(tmp_path, rows, budget_rows=[("p", np.nan, np.nan, np.nan)])
+    assert total["status"] == "unscorable" and pd.isna(total["score"]) and total["grade"] is None
+
+
+def test_weights_off_the_total_get_no_grade(tmp_path):
+    rows = indicators({"target": "≥1", "actual": "1", "weight": 100.0})
+    total = _ys(tmp_path, rows)
+    assert (total["weight"], total["status"], total["grade"]) == (110, "weights_off", None)
+
+
+def test_an_incomplete_table_counts_the_missing_points_in_the_range(tmp_path):
+    rows = indicators({"target": "≥1", "actual": "1", "weight": 50.0})
+    total = _ys(tmp_path, rows, meta={"incomplete": True})
+    assert (total["score_min"], total["score_max"], total["weight_missing"]) == (60, 100, 40)
+    assert total["status"] == "range" and bool(total["incomplete"])
+
+
+def test_reference_case_reads_as_a_range_with_ten_items_to_supply(reference):
+    by_scope = perfkit.analyze(reference, 2023).scored.by_scope.set_index("scope_id")
+    whole = by_scope.loc["whole"]
+    # hand sum: 产出 2 × 11.4286 + 效益 8.5714 + 预算完成率 5 × 199466.59/200963.70 = 36.39; + 63.57 unscored points
+    assert (round(whole["score_min"], 2), round(whole["score_max"], 2), whole["n_unscored"]) == (36.39, 99.96, 10)
+    assert whole["grade"] is None and whole["status"] == "range"
+    fund = by_scope.loc["jianyiyongwei"]
+    assert fund["status"] == "unscorable" and pd.isna(fund["score"]) and fund["grade"] is None
+
+
+def test_execution_uses_the_printed_weight_and_a_not_applicable_one():
+    rules = load_rules("cz2020")
+    ex = score_execution(budget(("p", np.nan, 100.0, 90.0)).assign(weight=[20.0], weight_na=[False]), rules)
+    assert (ex["weight"].iloc[0], ex["score"].iloc[0]) == (20, 18)
+    ex = score_execution(budget(("p", np.nan, 100.0, 90.0)).assign(weight=[np.nan], weight_na=[True]), rules)
+    assert (ex["weight"].iloc[0], ex["reason"].iloc[0]) == (0, "表中预算执行率分值标为不适用，未计分")
+
+
+def test_an_unfilled_total_row_takes_the_rate_of_its_lines():
+    table = pd.concat([budget(("p", 0.0, 0.0, 0.0)),
+                       budget(("p", 90.0, 89.974, 89.974)).assign(line="其中:本年财政拨款", line_type="资金来源"),
+                       budget(("p", np.nan, np.nan, np.nan)).assign(line="其他资金", line_type="资金来源")],
+                      ignore_index=True)
+    ex = score_execution(table, load_rules("cz2020"))
+    assert (ex["execution_rate"].iloc[0], ex["score"].iloc[0], ex["base_from"].iloc[0]) == (1, 10, "资金来源")
+    assert ex["reason"].iloc[0].startswith("合计行全年预算数为 0 或空白，按各「资金来源」行之和复算")
+
+
+def test_rule_set_audit_variants_and_aliases_are_validated(tmp_path):
+    (tmp_path / "bad.yaml").write_text("extends: cz2020\nname: bad\naudit:\n  variants: [round, guess]\n"
+                                       "  source: 测试\n  confidence: C\n", encoding="utf-8")
+    with pytest.raises(RuleSetError, match="未知的计分变体「guess」"):
+        load_rules(tmp_path / "bad.yaml")
+    rules = load_rules("cz2020")
+    assert rules.variants[0] == "full_marks_on_miss" and "控制率" in rules.lower_words and rules.fixed_weights
+    assert rules.is_execution_item("预算执行率") and not rules.is_execution_item("预算完成率")

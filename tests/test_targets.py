@@ -11,8 +11,12 @@ from perfkit.score.targets import (
     Target,
     clear_cache,
     fmt_number,
+    parse_printed_target,
     parse_target,
     parse_uncached,
+    polarity,
+    read_lower,
+    read_nature,
     target_from_name,
 )
 
@@ -224,3 +228,67 @@ def test_numbers_round_trip(value, op, unit):
     assert t.value == pytest.approx(value)
     assert t.unit == (unit or None)
     assert isinstance(t, Target)
+
+
+# --------------------------------------------------------------------------- not applicable, printed cells, meaning (issue 11)
+
+
+@pytest.mark.parametrize("text,marked", [("—", True), ("-", True), ("/", True), ("无", True), ("不适用", True),
+                                         ("- -", True), ("", False), (None, False), ("暂无", False), ("…", False)],
+                         ids=["em_dash", "dash", "slash", "wu", "not_applicable", "two_dashes", "empty", "none",
+                              "not_yet", "ellipsis"])
+def test_not_applicable_is_kept_apart_from_empty(text, marked):
+    t = parse_target(text)
+    assert t.kind == "blank" and t.not_applicable is marked
+
+
+PRINTED_CELLS = [
+    ("sichuan_eq_100_percent", "=", "100", "%", "=100%", "=", 100.0, "%"),
+    ("ceiling_in_wan_yuan", "≤", "30", "万元", "≤30万元", "<=", 30.0, "万元"),
+    ("unit_only", None, "263", "个", "263个", ">=", 263.0, "个"),
+    ("quantitative_nature_says_no_operator", "定量指标", "100%", "%", "100%", ">=", 100.0, "%"),
+    ("unit_already_written", None, "2200篇", "tot扁", "2200篇", ">=", 2200.0, "篇"),
+    ("reverse_indicator", "反向指标", "5", "%", "≤5%", "<=", 5.0, "%"),
+]
+
+
+@pytest.mark.parametrize("nature,target,unit,text,op,value,t_unit", [c[1:] for c in PRINTED_CELLS],
+                         ids=[c[0] for c in PRINTED_CELLS])
+def test_nature_and_unit_printed_in_their_own_cells_are_joined(nature, target, unit, text, op, value, t_unit):
+    t = parse_printed_target(nature, target, unit)
+    assert (t.kind, t.op, t.value, t.unit) == ("quantitative", op, value, t_unit)
+    if nature in ("=", "≤"):
+        assert t.text == text and not t.implicit_op and f"合为「{text}」" in t.reading
+
+
+def test_qualitative_nature_and_unreadable_nature():
+    assert parse_printed_target("定性指标", "高", None).kind == "qualitative"
+    garbled = parse_printed_target("性标定指", "高", None)
+    assert garbled.kind == "qualitative" and "无法识别指标性质「性标定指」" in garbled.reading
+    assert read_nature("性标定指") == (None, "unreadable") and read_nature("≤") == ("<=", None)
+
+
+def test_a_nature_contradicting_the_target_is_unreadable():
+    assert parse_printed_target("≤", "≥95%", None).kind == "unreadable"
+
+
+def test_without_nature_or_unit_it_is_parse_target():
+    assert parse_printed_target(None, "≥95%", None) is parse_target("≥95%")
+
+
+WORDS = ("控制率", "调整率", "结转结余率", "投诉率", "成本")
+
+
+@pytest.mark.parametrize("target,name,expected", [
+    ("100%", "在职人员控制率", "lower"), ("5%", "预算调整率", "lower"), ("15万元", "办公所需成本", "lower"),
+    ("≥95%", "人员控制率", "higher"), ("100%", "验收合格率", "higher"), ("95%", "投诉率", "lower")],
+    ids=["ceiling_ratio", "adjustment_rate", "cost", "written_operator_wins", "no_word", "complaints"])
+def test_polarity_reads_lower_is_better_from_the_name(target, name, expected):
+    assert polarity(target, name, WORDS) == expected
+    assert polarity(target, name) == ("lower" if target.startswith("≤") else "higher")  # no words: as before
+
+
+def test_read_lower_says_why():
+    t = read_lower(parse_target("100%"), "控制率")
+    assert (t.op, t.implicit_op) == ("<=", False)
+    assert t.reading == "未写运算符；指标名称含「控制率」（越小越好），按「≤100%」理解"

@@ -44,6 +44,8 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "rule_set": ("str", False),
         "stated_score": ("float", False),
         "stated_grade": ("str", False),
+        # true / 是: the transcribed table is partial, so sums over it are not asserted
+        "incomplete": ("str", False),
     },
     "budget.csv": {
         "year": ("year", True),
@@ -55,6 +57,10 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "budget": ("amount", False),
         "executed": ("amount", False),
         "unit": ("unit", True),
+        # what the form prints on a budget row (分值, 执行率, 得分), checked against the amounts and the rule
+        "weight": ("float", False),
+        "rate_printed": ("str", False),
+        "stated_score": ("float", False),
     },
     "finance.csv": {
         "year": ("year", True),
@@ -68,9 +74,12 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "indicator_id": ("str", True),
         "parent_id": ("str", False),
         "level1": ("str", True),
-        "level2": ("str", True),
+        "level2": ("str", False),
         "name": ("str", True),
+        # 指标性质 (≥ ≤ = 定性 …) and 度量单位 printed in their own cells, combined with target when scoring
+        "nature": ("str", False),
         "target": ("str", False),
+        "measure_unit": ("str", False),
         "actual": ("str", False),
         "weight": ("float", False),
         "stated_score": ("float", False),
@@ -101,6 +110,17 @@ for _schema in SCHEMAS.values():
     _schema["source"] = ("str", True)
     _schema["assumption"] = ("str", False)
 
+# Columns a file may leave out of its header (added later; forms that do not print them): read as empty.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "scopes.csv": ("incomplete",),
+    "budget.csv": ("weight", "rate_printed", "stated_score"),
+    "indicators.csv": ("nature", "measure_unit"),
+}
+# A cell written like this means "not applicable" to the form's author; an empty cell means unknown.
+NOT_APPLICABLE = ("—", "——", "-", "--", "－", "/", "／", "无", "不适用")
+TRUE_WORDS = ("true", "yes", "y", "1", "是")
+# A narrative report has no indicator table: its indicators.csv may hold the header only.
+HEADER_ONLY_OK = ("indicators.csv",)
 REQUIRED_FILES = ("scopes.csv", "budget.csv", "indicators.csv")
 TABLE_ATTRS = {
     "scopes.csv": "scopes",
@@ -114,6 +134,7 @@ META_REQUIRED = ("code", "name", "years", "rule_set")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # ASCII digits only: \d also matches full-width and other scripts' digits, which to_numeric cannot read
 _NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+NUMBER_KINDS = ("amount", "float")
 
 
 @dataclass
@@ -130,6 +151,8 @@ class Department:
     stated: pd.DataFrame
     progress: pd.DataFrame
     notices: list[str] = field(default_factory=list)
+    #: file name -> src_row, year and the numeric cells as printed (text), for precision and — / markers
+    printed: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -153,7 +176,8 @@ class Department:
                         f"没有 {year} 年的数据；可用年度：{'、'.join(map(str, self.years))}")
             )
         tables = {attr: _rows_of_year(getattr(self, attr), year) for attr in TABLE_ATTRS.values()}
-        return replace(self, **tables)
+        printed = {f: _rows_of_year(df, year) for f, df in self.printed.items()}
+        return replace(self, **tables, printed=printed)
 
     def prior_year(self, year: int, allow_gap: bool = True) -> int | None:
         """Return the latest declared year before ``year``, or None; with ``allow_gap=False`` only ``year - 1``."""
@@ -188,6 +212,22 @@ class Department:
                 self.scopes[["year", "scope_id"]].drop_duplicates().itertuples(index=False)]
         refs.append(str(self.meta["rule_set"]))
         return list(dict.fromkeys(refs))
+
+    def is_incomplete(self, scope_id: str, year: int | None = None) -> bool:
+        """Return True when the transcribed table of a scope is partial (``incomplete`` in department.yaml or scopes.csv)."""
+        if self.meta.get("incomplete") is True:
+            return True
+        if "incomplete" not in self.scopes.columns:
+            return False
+        rows = self.scopes[self.scopes["scope_id"] == scope_id]
+        if year is not None:
+            rows = rows[rows["year"] == int(year)]
+        return bool(rows["incomplete"].dropna().astype(str).str.strip().str.lower().isin(TRUE_WORDS).any())
+
+    def printed_cells(self, fname: str) -> pd.DataFrame:
+        """Return the numeric cells of ``fname`` as printed (src_row, year and one text column per number column)."""
+        df = self.printed.get(fname)
+        return df if df is not None else pd.DataFrame({"src_row": pd.Series(dtype="int64")})
 
     def scope_name(self, scope_id: str) -> str:
         """Return the display name of a scope (its id when unknown)."""
@@ -250,10 +290,16 @@ def _number_problem(cleaned: str) -> str:
 
 
 def _numbers(df: pd.DataFrame, col: str, kind: str, fname: str, years: list[int] | None,
-             problems: list[Problem], notices: list[str]) -> pd.Series:
-    """Return a number column, recording every cell that is not a number of the kind expected."""
+             problems: list[Problem], notices: list[str], required: bool = True) -> pd.Series:
+    """Return a number column, recording every cell that is not a number of the kind expected.
+
+    An optional amount or number may be written —, / or 无 (not applicable):
+    read as empty here, kept apart from empty in ``Department.printed``.
+    """
     raw = df[col]
     empty = raw == ""
+    if not required and kind in ("amount", "float"):
+        empty = empty | raw.isin(NOT_APPLICABLE)
     cleaned = _number_text(raw, col, fname, df, notices)
     ok = cleaned.str.fullmatch(_NUMBER_RE) | empty
     for row, value, text in zip(df.loc[~ok, "src_row"], raw[~ok], cleaned[~ok]):
@@ -295,7 +341,7 @@ def _convert_columns(df: pd.DataFrame, schema: dict[str, tuple[str, bool]], fnam
         if required:
             _required_cells(df, col, fname, problems)
         if kind in ("year", "month", "int", "amount", "float"):
-            out[col] = _numbers(df, col, kind, fname, years, problems, notices)
+            out[col] = _numbers(df, col, kind, fname, years, problems, notices, required)
         elif kind == "unit":
             bad = ~empty & ~raw.isin(list(AMOUNT_UNITS))
             for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
@@ -439,6 +485,9 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
             problems.append(Problem(fname, None, key, ref,
                                     f"找不到规则集：既不是内置规则集（{'、'.join(builtin_rule_sets())}），"
                                     "也不是本目录下的文件"))
+    if "incomplete" in meta and not isinstance(meta["incomplete"], bool):
+        problems.append(Problem(fname, None, "incomplete", meta["incomplete"],
+                                "应为 true 或 false（true 表示转录的表格不完整，不核对表内加总）"))
     findings_ref = meta.get("findings")
     if findings_ref and not rule_file(str(findings_ref), path).is_file():
         problems.append(Problem(fname, None, "findings", findings_ref,
@@ -538,6 +587,7 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
     meta = _load_meta(path, problems)
     years = _declared_years(meta)
     tables: dict[str, pd.DataFrame | None] = {}
+    printed: dict[str, pd.DataFrame] = {}
     for fname, schema in SCHEMAS.items():
         fpath = path / fname
         if not fpath.is_file():
@@ -545,11 +595,13 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
                 problems.append(Problem(str(fpath), None, None, None, "缺少必需的文件"))
             tables[fname] = None
             continue
-        raw = read_table(fpath, schema, problems, notices)
+        raw = read_table(fpath, schema, problems, notices, optional=OPTIONAL_COLUMNS.get(fname, ()),
+                         header_only_ok=fname in HEADER_ONLY_OK)
         if raw is None:
             tables[fname] = None
             continue
         df = _convert_columns(raw, schema, str(fpath), years, problems, notices)
+        printed[fname] = _printed_cells(raw, df, schema)
         amount_cols = [c for c, (k, _) in schema.items() if k == "amount"]
         if "unit" in schema and amount_cols:
             df = _check_units(df, str(fpath), amount_cols, problems)
@@ -564,8 +616,18 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
               for f in SCHEMAS}
     for fname, df in frames.items():
         df.attrs["file"] = str(path / f"{fname}.csv")
-    dept = Department(code=str(meta.get("code", path.name)), path=path, meta=meta, notices=notices, **frames)
+    dept = Department(code=str(meta.get("code", path.name)), path=path, meta=meta, notices=notices,
+                      printed=printed, **frames)
     return dept, problems, notices
+
+
+def _printed_cells(raw: pd.DataFrame, converted: pd.DataFrame, schema: dict[str, tuple[str, bool]]) -> pd.DataFrame:
+    """Return src_row, year and every number column's cells as printed (their decimals set the precision)."""
+    cols = [c for c, (kind, _) in schema.items() if kind in NUMBER_KINDS]
+    out = raw[["src_row", *cols]].copy()
+    if "year" in converted.columns:
+        out.insert(1, "year", converted["year"].to_numpy())
+    return out.reset_index(drop=True)
 
 
 #: The checkout's data directory (perfkit is installed editable from the repository).

@@ -108,7 +108,8 @@ def _csv_records(text: str, fname: str, problems: list[Problem]) -> list[tuple[i
 
 
 def _check_header(header: list[str], records: list[tuple[int, list[str]]], schema: dict[str, tuple[str, bool]],
-                  fname: str, problems: list[Problem], notices: list[str]) -> list[str] | None:
+                  fname: str, problems: list[Problem], notices: list[str],
+                  optional: tuple[str, ...] = ()) -> list[str] | None:
     """Return the usable header (unnamed empty columns dropped), or None after recording why it is not."""
     columns = [c.strip() for c in header]
     expected = "、".join(schema)
@@ -129,7 +130,7 @@ def _check_header(header: list[str], records: list[tuple[int, list[str]]], schem
             problems.append(Problem(fname, 1, None, None,
                                     f"表头第 {i + 1} 列没有列名，但第 {row_list(filled)} 行在该列有值；请补上列名或删去该列"))
             ok = False
-    missing = [c for c in schema if c not in columns]
+    missing = [c for c in schema if c not in columns and c not in optional]
     if missing:
         problems.append(Problem(fname, 1, "、".join(missing), None,
                                 f"缺少必需的列「{'」「'.join(missing)}」（表头应包含：{expected}）"))
@@ -161,8 +162,14 @@ def _check_field_counts(records: list[tuple[int, list[str]]], width: int, fname:
 
 
 def read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[Problem],
-                notices: list[str]) -> pd.DataFrame | None:
+                notices: list[str], optional: tuple[str, ...] = (),
+                header_only_ok: bool = False) -> pd.DataFrame | None:
     """Read one CSV as stripped strings and check its shape; None when it cannot be used at all.
+
+    Columns in ``optional`` may be left out of the header (forms that do not
+    print them): they are read as empty.  With ``header_only_ok`` a file with
+    a header and no rows is a table with no rows (a narrative report has no
+    indicator table), not a problem.
 
     A file with a wrong header or a row of the wrong length is reported once
     (file, row, fields found and expected) and not read further: its cells
@@ -183,13 +190,16 @@ def read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[P
     if records is None:
         return None
     (_, header), body = records[0], records[1:]
-    columns = _check_header(header, body, schema, fname, problems, notices)
+    columns = _check_header(header, body, schema, fname, problems, notices, optional)
     if columns is None or not _check_field_counts(body, len(header), fname, problems):
         return None
-    if not body:
+    if not body and not header_only_ok:
         problems.append(Problem(fname, None, None, None, "只有表头，没有数据行"))
     keep = [i for i, c in enumerate(columns) if c]
     data = {columns[i]: [fields[i].strip() if i < len(fields) else "" for _, fields in body] for i in keep}
     df = pd.DataFrame(data, columns=[columns[i] for i in keep], dtype=str)
+    for col in optional:
+        if col not in df.columns:
+            df[col] = pd.Series([""] * len(df), dtype=str)
     df.insert(0, "src_row", np.array([row for row, _ in body], dtype="int64"))
     return df

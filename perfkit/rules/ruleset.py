@@ -13,6 +13,8 @@ same way in practice, ``?`` plausible, to be confirmed).
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -33,6 +35,21 @@ REVERSE_METHODS = ("ratio", "linear")
 KEEP_MEANINGS = ("no_decline", "unchanged")
 EXECUTION_BASES = ("budget", "budget_original")
 ITEM_METHODS = ("proportional", "bands")
+# Scoring variants met in published tables (domain.md §8) that the audit of a printed score may name.
+VARIANTS = ("full_marks_on_miss", "uncapped_ratio", "floor", "round", "ceil", "reverse_linear", "reverse_ratio",
+            "bands_8050", "execution_20", "zero", "deduction_on_met")
+_BLOCK_WEIGHT_RE = re.compile(r"^(?P<label>.*?)[(（](?P<points>\d+(?:\.\d+)?)分[)）]$")
+
+
+def split_block_label(value) -> tuple[str, float | None]:
+    """Return a printed 一级/二级 label without spaces and its printed block weight: ``产 出 指 标 (50分)`` → (产出指标, 50)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "", None
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    m = _BLOCK_WEIGHT_RE.match(s)
+    if m is None:
+        return s, None
+    return m["label"], float(m["points"])
 
 
 @dataclass(frozen=True)
@@ -143,6 +160,10 @@ class RuleSet:
     management: tuple[ManagementItem, ...] = ()
     management_block: str = "管理效率"
     provenance: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    lower_words: tuple[str, ...] = ()
+    execution_indicators: tuple[str, ...] = ()
+    fixed_weights: bool = False
+    variants: tuple[str, ...] = VARIANTS
 
     def group_names(self) -> list[str]:
         """Return the 一级指标 group names, in the rule set's order."""
@@ -152,10 +173,12 @@ class RuleSet:
         """Return the group a table's 一级/二级指标 belong to, or None when the rule set does not know it.
 
         A 二级指标 alias wins over the 一级指标: older tables put 服务对象满意度指标
-        under 效益指标, and its points are still the satisfaction points.
+        under 效益指标, and its points are still the satisfaction points.  Labels
+        are compared without spaces and without a printed block weight
+        (``产 出 指 标 (50分)`` is 产出指标).
         """
-        l1 = _clean(level1)
-        l2 = _clean(level2)
+        l1 = split_block_label(level1)[0]
+        l2 = split_block_label(level2)[0]
         if l2:
             for g in self.groups:
                 if l2 in g.level2:
@@ -215,10 +238,17 @@ class RuleSet:
         return f"{self.name}：{self.title}{note}"
 
 
-def _clean(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
+    def lower_word(self, name) -> str | None:
+        """Return the word of ``lower_is_better.name_words`` an indicator's name holds (lower is better), or None."""
+        if name is None or (isinstance(name, float) and math.isnan(name)) or not self.lower_words:
+            return None
+        s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name)))
+        return next((w for w in self.lower_words if w in s), None)
+
+    def is_execution_item(self, name) -> bool:
+        """Return True when an indicator row is the form's 预算执行率 item (``execution.indicator_names``)."""
+        label = split_block_label(name)[0]
+        return bool(label) and label in self.execution_indicators
 
 
 # --------------------------------------------------------------------------- loading
@@ -357,7 +387,7 @@ class _Checker:
 
 
 _TOP_KEYS = {"kind", "name", "title", "source", "illustrative", "notes", "total", "execution", "weights",
-             "quantitative", "qualitative", "directional", "grades", "management"}
+             "quantitative", "qualitative", "directional", "grades", "management", "audit"}
 
 
 def _build(raw: dict, path: Path) -> RuleSet:
@@ -380,13 +410,15 @@ def _build(raw: dict, path: Path) -> RuleSet:
     provenance["total"] = (total.get("source", ""), total.get("confidence", ""))
     total_points = c.number(total.get("points"), "total.points", 0, low_open=True)
 
-    ex = c.section(raw, "execution", {"weight", "base", "cap"})
+    ex = c.section(raw, "execution", {"weight", "base", "cap", "indicator_names"})
     provenance["execution"] = (ex.get("source", ""), ex.get("confidence", ""))
     ex_weight = c.number(ex.get("weight"), "execution.weight", 0)
     ex_base = c.choice(ex.get("base", "budget"), "execution.base", EXECUTION_BASES)
     ex_cap = c.number(ex.get("cap", 1.0), "execution.cap", 0, low_open=True)
+    ex_items = tuple(split_block_label(v)[0] for v in c.names(ex.get("indicator_names"), "execution.indicator_names"))
 
-    w = c.section(raw, "weights", {"groups", "redistribute"})
+    w = c.section(raw, "weights", {"groups", "redistribute", "fixed"})
+    fixed = c.boolean(w.get("fixed", False), "weights.fixed")
     provenance["weights"] = (w.get("source", ""), w.get("confidence", ""))
     groups = _groups(c, w.get("groups"))
     names = {g.name for g in groups}
@@ -412,7 +444,8 @@ def _build(raw: dict, path: Path) -> RuleSet:
     provenance["over_completion"] = (over.get("source", ""), over.get("confidence", ""))
     over_threshold = c.number(over.get("threshold"), "quantitative.over_completion.threshold", 1, low_open=True)
     over_deduction = c.number(over.get("deduction", 0), "quantitative.over_completion.deduction", 0, 1)
-    lib = c.section(q, "lower_is_better", {"method"}) if q else {}
+    lib = c.section(q, "lower_is_better", {"method", "name_words"}) if q else {}
+    lower_words = c.names(lib.get("name_words"), "quantitative.lower_is_better.name_words")
     provenance["lower_is_better"] = (lib.get("source", ""), lib.get("confidence", ""))
     reverse = c.choice(lib.get("method"), "quantitative.lower_is_better.method", REVERSE_METHODS)
     eq = c.section(q, "equality", {"clip_negative"}) if q else {}
@@ -445,6 +478,13 @@ def _build(raw: dict, path: Path) -> RuleSet:
         provenance["management"] = (m.get("source", ""), m.get("confidence", ""))
         block = str(m.get("block") or block)
         management = _items(c, m.get("items"))
+    variants = VARIANTS
+    if "audit" in raw:
+        au = c.section(raw, "audit", {"variants"})
+        provenance["audit"] = (au.get("source", ""), au.get("confidence", ""))
+        variants = c.names(au.get("variants"), "audit.variants")
+        for v in sorted(set(variants) - set(VARIANTS)):
+            c.fail("audit.variants", f"未知的计分变体「{v}」（可用：{'、'.join(VARIANTS)}）")
     if kind == "dept_sheet" and not management:
         c.fail("management", "部门整体评分表（kind: dept_sheet）须列出管理效率评分项 items")
 
@@ -468,6 +508,7 @@ def _build(raw: dict, path: Path) -> RuleSet:
         deadline_missed_level=deadline_missed, keep_tolerance_pp=keep_pp, keep_tolerance_rel=keep_rel,
         keep_means=keep_means, direction_missed_level=missed, direction_short_level=short, grades=grades,
         management=management, management_block=block, provenance=MappingProxyType(provenance),
+        lower_words=lower_words, execution_indicators=ex_items, fixed_weights=fixed, variants=variants,
     )
 
 
@@ -481,8 +522,8 @@ def _groups(c: _Checker, raw: Any) -> tuple[Group, ...]:
         if not isinstance(item, dict):
             c.fail(where, "应为映射")
             continue
-        for extra in sorted(set(item) - {"name", "weight", "level1", "level2", "block"}):
-            c.fail(f"{where}.{extra}", "不是可用的键（可用：name、weight、level1、level2、block）")
+        for extra in sorted(set(item) - {"name", "weight", "level1", "aliases", "level2", "block"}):
+            c.fail(f"{where}.{extra}", "不是可用的键（可用：name、weight、level1、aliases、level2、block）")
         name = item.get("name")
         if not isinstance(name, str) or not name:
             c.fail(f"{where}.name", "缺失")
@@ -491,8 +532,12 @@ def _groups(c: _Checker, raw: Any) -> tuple[Group, ...]:
             c.fail(f"{where}.name", f"一级指标组「{name}」重复")
         seen.add(name)
         weight = c.number(item.get("weight"), f"{where}.weight", 0)
-        groups.append(Group(name, weight, c.names(item.get("level1"), f"{where}.level1") or (name,),
-                            c.names(item.get("level2"), f"{where}.level2"), item.get("block")))
+        # aliases: the labels other forms print for this block (决策/项目决策 …), compared like level1
+        labels = c.names(item.get("level1"), f"{where}.level1") + c.names(item.get("aliases"), f"{where}.aliases")
+        labels = tuple(split_block_label(v)[0] for v in labels)
+        groups.append(Group(name, weight, tuple(dict.fromkeys(labels)) or (name,),
+                            tuple(split_block_label(v)[0] for v in c.names(item.get("level2"), f"{where}.level2")),
+                            item.get("block")))
     return tuple(groups)
 
 

@@ -1,94 +1,57 @@
 """Checking what a report states against what its own data give (domain.md §6, §7).
 
-Two kinds of findings:
+Three kinds of findings, one row each:
 
 (a) every figure in ``stated.csv`` with an ``expr`` is recomputed with a small,
-    safe evaluator and compared at the precision it was printed with
-    (99.3 against 99.255: |difference| 0.045 ≤ 0.05, so they agree);
-(b) the tables' own arithmetic: weights against the total, scores against
-    weights, row scores against a stated total, grades against scores, parent
-    rows against their sub-rows, budget lines against their 合计, full marks on
-    a missed target.
+    safe evaluator and compared at the precision it was printed with, plus the
+    rounding of the inputs the formula reads (99.3 against 99.255: |difference|
+    0.045 ≤ 0.05, so they agree);
+(b) every printed score, row by row (:mod:`perfkit.score.audit`): indicator
+    得分 against the rule, the budget row's 执行率 and 得分, printed block weights;
+(c) the tables' own arithmetic: weights against the total, the printed total
+    against the printed row scores and against perfkit's own total (a range
+    when items cannot be scored), grades against scores, parent rows against
+    their sub-rows, budget lines against their 合计.
 
-A mismatch is a finding shown next to both numbers; nothing is "corrected".
+A transcription flagged ``incomplete`` has its sums checked only as bounds.  A
+figure that cannot be recomputed is 无法复算 (``ok`` empty) with the missing
+input named; a mismatch is shown next to both numbers; nothing is "corrected".
 """
 from __future__ import annotations
 
 import math
-import re
 
-import numpy as np
 import pandas as pd
 
 from perfkit.instrument import counted
-from perfkit.score.figures import ExprError, evaluate, figure_functions
+from perfkit.ingest.department import NOT_APPLICABLE, TOTAL_LINE
+from perfkit.score.audit import block_weights, execution_rows, indicator_scores
+from perfkit.score.checkrows import (  # noqa: F401 (re-exported)
+    CHECK_LABELS,
+    COLUMNS,
+    SCORE_TOLERANCE,
+    VARIANT_LABELS,
+    finding,
+    matches,
+    printed_decimals,
+    value_in_text,
+    where,
+)
+from perfkit.score.figures import AMOUNT_FACTORS, ExprError, evaluate_with_tolerance, figure_functions, half_unit
 from perfkit.score.targets import fmt_number
 
 # Line types whose lines split the 合计 without overlap; other types (经济分类 …) may list only some parts.
 PARTITION_LINE_TYPES = ("支出类型", "资金来源")
 RATE_UNITS = ("%", "‰")
-COLUMNS = ("year", "scope_id", "check", "label", "figure_id", "stated_text", "stated", "recomputed", "difference",
-           "decimals", "ok", "severity", "file", "row", "detail")
-CHECK_LABELS = {
-    "stated_figure": "陈述数字复算",
-    "expr_error": "无法复算",
-    "listed_only": "仅列示",
-    "weight_total": "分值合计",
-    "score_above_weight": "得分超过分值",
-    "total_sum": "各项得分之和与总分",
-    "total_above_max": "总分超过各项可得分之和",
-    "grade_vs_score": "报告等级与得分",
-    "parent_sum": "父项与其中子项之和",
-    "budget_parts": "预算细分行之和与合计",
-    "full_marks_missed": "未完成却得满分",
-}
 
 
-# --------------------------------------------------------------------------- precision
-
-
-_NUMBER_IN_TEXT = re.compile(r"[+-−]?\d[\d,]*(?:\.(\d+))?")
-
-
-def printed_decimals(text) -> int | None:
-    """Return how many decimals a figure was printed with (``99.3%`` → 1, ``96.67分`` → 2, ``7个`` → 0)."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return None
-    m = _NUMBER_IN_TEXT.search(str(text))
-    if m is None:
-        return None
-    return len(m.group(1) or "")
-
-
-def matches(stated: float, recomputed: float, decimals: int) -> bool:
-    """Return True when ``recomputed`` prints as ``stated`` at ``decimals`` decimals (half a unit of the last digit)."""
-    return abs(stated - recomputed) <= 0.5 * 10.0 ** (-decimals) + 1e-9
-
-
-def _value_in_text(text) -> float | None:
-    m = _NUMBER_IN_TEXT.search(str(text))
-    return float(m.group(0).replace(",", "").replace("−", "-")) if m else None
-
-
-# --------------------------------------------------------------------------- findings
-
-
-def _finding(year, scope_id, check, label=None, *, figure_id=None, stated_text=None, stated=None,
-             recomputed=None, difference=np.nan, decimals=None, ok=None, severity="info", file=None, row=None,
-             detail="") -> dict:
-    return {"year": year, "scope_id": scope_id, "check": check, "label": label or CHECK_LABELS[check],
-            "figure_id": figure_id, "stated_text": stated_text, "stated": stated, "recomputed": recomputed,
-            "difference": difference, "decimals": decimals, "ok": ok, "severity": severity, "file": file,
-            "row": row, "detail": detail}
-
-
-def _where(file, row) -> str:
-    return f"{file} 第 {int(row)} 行" if row is not None and not pd.isna(row) else str(file)
+def _n(x) -> str:
+    return fmt_number(round(float(x), 4))
 
 
 @counted("checks")
 def check_stated(dept, year: int, scored) -> pd.DataFrame:
-    """Return the findings of one department-year: stated figures recomputed, and the tables' arithmetic.
+    """Return the findings of one department-year: stated figures recomputed, printed scores audited, table arithmetic.
 
     Parameters
     ----------
@@ -104,20 +67,33 @@ def check_stated(dept, year: int, scored) -> pd.DataFrame:
         One row per finding: year, scope_id, check (code), label (Chinese),
         figure_id, stated_text, stated, recomputed, difference
         (stated − recomputed), decimals, ok (True / False / NA for figures only
-        listed), severity (``info``, ``warning``, ``error``), file, row, detail
-        (a Chinese sentence with both numbers and where they came from).
+        listed or that cannot be recomputed), severity (``info``, ``warning``,
+        ``error``), file, row, detail (a Chinese sentence with both numbers and
+        where they came from), tolerance (how far apart the two may be, from
+        the printed precision of every input), variant (for a printed score
+        that differs from the rule: the code of the known scoring variant that
+        gives it, :data:`VARIANT_LABELS`; empty when none does).  For a
+        total compared with perfkit's range, ``recomputed`` is the bound
+        nearest the stated total and ``difference`` is 0 inside the range.
     """
     year = int(year)
     findings = _stated_figures(dept, year, scored)
-    findings += _weights_and_totals(dept, year, scored)
-    findings += _indicator_rows(dept, year, scored)
+    rows = indicator_scores(dept, year, scored) + execution_rows(dept, year, scored)
+    findings += rows
+    findings += block_weights(dept, year, scored)
+    findings += _weights_and_totals(dept, year, scored, rows)
+    findings += _parent_sums(dept, year, scored)
     findings += _budget_parts(dept, year)
     out = pd.DataFrame(findings, columns=list(COLUMNS))
     out["ok"] = out["ok"].astype("boolean")
     out["difference"] = out["difference"].astype(float)
+    out["tolerance"] = out["tolerance"].astype(float)
     out["decimals"] = out["decimals"].astype("Int64")
     out["row"] = out["row"].astype("Int64")
     return out
+
+
+# --------------------------------------------------------------------------- (a) stated figures
 
 
 def _stated_figures(dept, year: int, scored) -> list[dict]:
@@ -127,209 +103,322 @@ def _stated_figures(dept, year: int, scored) -> list[dict]:
     out = []
     for rec in stated.to_dict("records"):
         sentence = rec.get("sentence") if isinstance(rec.get("sentence"), str) else ""
-        where = _where(file, rec.get("src_row"))
+        at = where(file, rec.get("src_row"))
         said = f"原句：「{sentence}」" if sentence else "（未录原句）"
         common = dict(figure_id=rec["figure_id"], stated_text=rec["stated_text"], file=file, row=rec.get("src_row"))
         scope = rec.get("scope_id") if isinstance(rec.get("scope_id"), str) else None
         expr = rec.get("expr")
         if not isinstance(expr, str) or not expr.strip():
-            out.append(_finding(year, scope, "listed_only", rec["label"], stated=rec.get("value"),
-                                decimals=printed_decimals(rec["stated_text"]), ok=None,
-                                detail=f"仅列示，无法复算：报告陈述 {rec['stated_text']}。{said}（{where}）", **common))
+            out.append(finding(year, scope, "listed_only", rec["label"], stated=rec.get("value"),
+                               decimals=printed_decimals(rec["stated_text"]), ok=None,
+                               detail=f"仅列示，无法复算：报告陈述 {rec['stated_text']}。{said}（{at}）", **common))
             continue
         if scope not in by_scope:
             by_scope[scope] = figure_functions(dept, year, scored, scope)
         try:
-            recomputed = evaluate(expr, by_scope[scope])
+            recomputed, tol = evaluate_with_tolerance(expr, by_scope[scope])
         except ExprError as err:
-            out.append(_finding(year, scope, "expr_error", rec["label"], stated=rec.get("value"), ok=None,
-                                severity="error",
-                                detail=f"无法复算 {rec['stated_text']}：{err}。公式 {expr}；{said}（{where}）",
-                                **common))
+            out.append(finding(year, scope, "expr_error", rec["label"], stated=rec.get("value"), ok=None,
+                               severity="error",
+                               detail=f"无法复算 {rec['stated_text']}：{err}。公式 {expr}；{said}（{at}）", **common))
             continue
         if rec["kind"] == "等级" or isinstance(recomputed, str):
-            stated_grade = str(rec["stated_text"]).strip()
-            ok = stated_grade == str(recomputed)
-            verdict = "一致" if ok else "不一致"
-            out.append(_finding(year, scope, "stated_figure", rec["label"], stated=stated_grade,
-                                recomputed=str(recomputed), ok=ok, severity="info" if ok else "error",
-                                detail=f"报告陈述等级「{stated_grade}」，按 {expr} 复算为「{recomputed}」，{verdict}。"
-                                       f"{said}（{where}）", **common))
+            out.append(_grade_figure(year, scope, rec, recomputed, expr, said, at, common))
             continue
-        value = rec.get("value")
-        if value is None or pd.isna(value):
-            value = _value_in_text(rec["stated_text"])
-        decimals = printed_decimals(rec["stated_text"]) or 0
-        recomputed = float(recomputed)
-        ok = matches(float(value), recomputed, decimals)
-        unit = rec.get("unit") if isinstance(rec.get("unit"), str) else ""
-        tol = fmt_number(0.5 * 10.0 ** (-decimals))
-        verdict = (f"按印刷精度（{decimals} 位小数，允许相差 {tol}）一致" if ok else
-                   f"超出印刷精度（{decimals} 位小数，允许相差 {tol}），不一致")
-        out.append(_finding(
-            year, scope, "stated_figure", rec["label"], stated=float(value), recomputed=recomputed,
-            difference=float(value) - recomputed, decimals=decimals, ok=ok, severity="info" if ok else "error",
-            detail=(f"报告陈述 {rec['stated_text']}，由 {expr} 复算为 {fmt_number(round(recomputed, 4))}{unit}，"
-                    f"相差 {fmt_number(round(float(value) - recomputed, 4))}，{verdict}。{said}（{where}）"),
-            **common))
+        out.append(_number_figure(year, scope, rec, float(recomputed), tol, expr, said, at, common))
     return out
 
 
-def _weights_and_totals(dept, year: int, scored) -> list[dict]:
-    """Weights against the rule set's total, stated totals against row scores, grades against scores."""
+def _grade_figure(year, scope, rec, recomputed, expr, said, at, common) -> dict:
+    stated_grade = str(rec["stated_text"]).strip()
+    ok = stated_grade == str(recomputed)
+    verdict = "一致" if ok else "不一致"
+    return finding(year, scope, "stated_figure", rec["label"], stated=stated_grade, recomputed=str(recomputed), ok=ok,
+                   severity="info" if ok else "error",
+                   detail=f"报告陈述等级「{stated_grade}」，按 {expr} 复算为「{recomputed}」，{verdict}。{said}（{at}）",
+                   **common)
+
+
+def _number_figure(year, scope, rec, recomputed: float, tol: float, expr, said, at, common) -> dict:
+    value = rec.get("value")
+    if value is None or pd.isna(value):
+        value = value_in_text(rec["stated_text"])
+    decimals = printed_decimals(rec["stated_text"]) or 0
+    ok = matches(float(value), recomputed, decimals, tol)
+    unit = rec.get("unit") if isinstance(rec.get("unit"), str) else ""
+    allowed = 0.5 * 10.0 ** (-decimals) + tol
+    inputs = f"，另加各输入数字的印刷精度 {fmt_number(float(f'{tol:.2g}'))}" if tol > 0 else ""
+    verdict = (f"按印刷精度（{decimals} 位小数，允许相差 {fmt_number(0.5 * 10.0 ** (-decimals))}{inputs}）一致" if ok else
+               f"超出印刷精度（{decimals} 位小数，允许相差 {fmt_number(0.5 * 10.0 ** (-decimals))}{inputs}），不一致")
+    return finding(
+        year, scope, "stated_figure", rec["label"], stated=float(value), recomputed=recomputed,
+        difference=float(value) - recomputed, decimals=decimals, ok=ok, severity="info" if ok else "error",
+        tolerance=allowed,
+        detail=(f"报告陈述 {rec['stated_text']}，由 {expr} 复算为 {fmt_number(round(recomputed, 4))}{unit}，"
+                f"相差 {fmt_number(round(float(value) - recomputed, 4))}，{verdict}。{said}（{at}）"),
+        **common)
+
+
+# --------------------------------------------------------------------------- (c) weights and totals
+
+
+def _weights_and_totals(dept, year: int, scored, row_checks: list[dict]) -> list[dict]:
+    """Weights against the rule set's total, the stated total against row scores and perfkit's, grades against scores.
+
+    ``row_checks``: the audit of printed row scores, so that a total outside
+    perfkit's range says how much of the gap the rows that disagree explain.
+    """
     out = []
-    ind = scored.indicators
     scopes = dept.scopes[dept.scopes["year"] == year]
-    f_ind = str(dept.path / "indicators.csv")
-    f_scopes = str(dept.path / "scopes.csv")
-    ex = scored.execution.set_index("scope_id") if len(scored.execution) else pd.DataFrame()
     for rec in scopes.to_dict("records"):
-        sid = rec["scope_id"]
-        rules = scored.rules.get(sid)
+        rules = scored.rules.get(rec["scope_id"])
         if rules is None:
             continue
-        rows = ind[(ind["scope_id"] == sid) & ind["parent_id"].isna()] if len(ind) else ind
-        ex_weight = float(ex.loc[sid, "weight"]) if sid in ex.index else 0.0
-        ex_score = float(ex.loc[sid, "score"]) if sid in ex.index else 0.0
-        mg = scored.management[scored.management["scope_id"] == sid] if len(scored.management) else None
-        mg_points = float(mg["points"].sum()) if mg is not None else 0.0
-        mg_score = float(mg["score"].fillna(0).sum()) if mg is not None else 0.0
-        given = rows["weight"] if len(rows) else pd.Series(dtype=float)
-        # only a table that prints every weight can be checked; missing ones take the rule set's split
-        if len(rows) and given.notna().all():
-            total = ex_weight + mg_points + float(given.sum())
-            ok = abs(total - rules.total) <= 1e-6
-            out.append(_finding(year, sid, "weight_total", stated=total, recomputed=rules.total,
-                                difference=total - rules.total, ok=ok, severity="info" if ok else "error",
-                                file=f_ind,
-                                detail=(f"范围「{sid}」表中分值之和 {fmt_number(round(float(given.sum()), 4))}"
-                                        f" + 预算执行率 {fmt_number(ex_weight)}"
-                                        + (f" + 管理效率 {fmt_number(mg_points)}" if mg_points else "")
-                                        + f" = {fmt_number(round(total, 4))}，规则集 {rules.name} 的总分为 "
-                                        f"{fmt_number(rules.total)}，{'一致' if ok else '不一致'}（{f_ind}）")))
+        ctx = _ScopeParts(dept, year, scored, rec, rules)
+        ctx.row_excess = [(r["stated"] - r["recomputed"]) for r in row_checks
+                          if r["scope_id"] == rec["scope_id"] and r["ok"] is False and r["recomputed"] is not None
+                          and r["stated"] > r["recomputed"]]
+        out += ctx.weight_total()
         stated_total = rec.get("stated_score")
-        row_stated = rows["stated_score"] if len(rows) else pd.Series(dtype=float)
-        if stated_total is not None and not pd.isna(stated_total):
-            where = _where(f_scopes, rec.get("src_row"))
-            if len(rows) and row_stated.notna().all():
-                parts = float(row_stated.sum()) + ex_score + mg_score
-                decimals = printed_decimals(fmt_number(stated_total)) or 0
-                ok = matches(float(stated_total), parts, decimals)
-                out.append(_finding(
-                    year, sid, "total_sum", stated=float(stated_total), recomputed=parts,
-                    difference=float(stated_total) - parts, decimals=decimals, ok=ok,
-                    severity="info" if ok else "error", file=f_scopes, row=rec.get("src_row"),
-                    detail=(f"范围「{sid}」报告总分 {fmt_number(stated_total)}（{where}），各指标报告得分之和 "
-                            f"{fmt_number(round(float(row_stated.sum()), 4))} + 预算执行率得分 "
-                            f"{fmt_number(round(ex_score, 2))}（由 budget.csv 复算）"
-                            + (f" + 管理效率 {fmt_number(round(mg_score, 2))}" if mg is not None else "")
-                            + f" = {fmt_number(round(parts, 4))}，{'一致' if ok else '不一致'}")))
-            elif len(rows):
-                cap = float(row_stated.fillna(rows["weight_used"]).sum()) + ex_weight + mg_points
-                if float(stated_total) > cap + 1e-6:
-                    out.append(_finding(
-                        year, sid, "total_above_max", stated=float(stated_total), recomputed=cap,
-                        difference=float(stated_total) - cap, ok=False, severity="error", file=f_scopes,
-                        row=rec.get("src_row"),
-                        detail=(f"范围「{sid}」报告总分 {fmt_number(stated_total)}（{where}）高于各项最多可得 "
-                                f"{fmt_number(round(cap, 4))} 分（有报告得分的取报告得分，其余取分值，"
-                                f"加预算执行率 {fmt_number(ex_weight)} 分）")))
-            stated_grade = rec.get("stated_grade")
-            if isinstance(stated_grade, str) and stated_grade.strip():
-                expected = rules.grade(float(stated_total))
-                ok = stated_grade.strip() == expected
-                out.append(_finding(
-                    year, sid, "grade_vs_score", stated=stated_grade.strip(), recomputed=expected, ok=ok,
-                    severity="info" if ok else "error", file=f_scopes, row=rec.get("src_row"),
-                    detail=(f"范围「{sid}」报告等级「{stated_grade}」、得分 {fmt_number(stated_total)}；按规则集 "
-                            f"{rules.name}，{fmt_number(stated_total)} 分应为「{expected}」，"
-                            f"{'一致' if ok else '不一致'}（{where}）")))
+        if stated_total is None or pd.isna(stated_total):
+            continue
+        out += ctx.total_sum(float(stated_total))
+        out += ctx.total_vs_perfkit(float(stated_total))
+        stated_grade = rec.get("stated_grade")
+        if isinstance(stated_grade, str) and stated_grade.strip():
+            out.append(ctx.grade_row(float(stated_total), stated_grade.strip()))
     return out
 
 
-def _indicator_rows(dept, year: int, scored) -> list[dict]:
-    """Row-level checks: stated score above weight, full marks on a missed target, parent against sub-rows."""
+class _ScopeParts:
+    """One scope's printed weights and scores, as the total checks need them."""
+
+    def __init__(self, dept, year, scored, rec, rules):
+        self.year, self.rec, self.rules, self.sid = year, rec, rules, rec["scope_id"]
+        self.f_ind, self.f_scopes = str(dept.path / "indicators.csv"), str(dept.path / "scopes.csv")
+        self.at = where(self.f_scopes, rec.get("src_row"))
+        ind = scored.indicators
+        rows = ind[(ind["scope_id"] == self.sid) & ind["parent_id"].isna()] if len(ind) else ind
+        self.rows = rows[rows["counted"]] if "counted" in rows.columns else rows
+        self.incomplete = dept.is_incomplete(self.sid, year)
+        self.partial = self.incomplete or not len(self.rows)
+        ex = scored.execution[scored.execution["scope_id"] == self.sid] if len(scored.execution) else None
+        self.ex_weight = float(ex["weight"].iloc[0]) if ex is not None and len(ex) else 0.0
+        self.ex_score = float(ex["score"].iloc[0]) if ex is not None and len(ex) else 0.0
+        budget = dept.budget[(dept.budget["year"] == year) & (dept.budget["scope_id"] == self.sid)
+                             & (dept.budget["line"] == TOTAL_LINE)]
+        printed = budget["stated_score"].dropna() if "stated_score" in budget.columns else budget.iloc[:0, 0]
+        self.ex_printed = float(printed.iloc[0]) if len(printed) else math.nan
+        mg = scored.management[scored.management["scope_id"] == self.sid] if len(scored.management) else None
+        self.mg_points = float(mg["points"].sum()) if mg is not None else 0.0
+        self.mg_score = float(mg["score"].fillna(0).sum()) if mg is not None else 0.0
+        self.has_mg = mg is not None and len(mg) > 0
+        self.row_excess: list[float] = []
+        totals = scored.by_scope[scored.by_scope["scope_id"] == self.sid]
+        self.total = totals.iloc[0] if len(totals) else None
+
+    def weight_total(self) -> list[dict]:
+        """Only a complete table that prints every weight can be checked; missing ones take the rule set's split."""
+        given = self.rows["weight"]
+        if self.partial or not len(self.rows) or not given.notna().all():
+            return []
+        total = self.ex_weight + self.mg_points + float(given.sum())
+        ok = abs(total - self.rules.total) <= 1e-6
+        return [finding(self.year, self.sid, "weight_total", stated=total, recomputed=self.rules.total,
+                        difference=total - self.rules.total, ok=ok, severity="info" if ok else "error", file=self.f_ind,
+                        detail=(f"范围「{self.sid}」表中分值之和 {_n(given.sum())} + 预算执行率 {fmt_number(self.ex_weight)}"
+                                + (f" + 管理效率 {fmt_number(self.mg_points)}" if self.mg_points else "")
+                                + f" = {_n(total)}，规则集 {self.rules.name} 的总分为 {fmt_number(self.rules.total)}，"
+                                f"{'一致' if ok else '不一致'}（{self.f_ind}）"))]
+
+    def total_sum(self, stated: float) -> list[dict]:
+        """The printed total against the printed row scores (equality, or a bound for a partial table)."""
+        row_stated = self.rows["stated_score"]
+        ex_part = self.ex_printed if not math.isnan(self.ex_printed) else self.ex_score
+        ex_said = "报告" if not math.isnan(self.ex_printed) else "由 budget.csv 复算"
+        mg_said = f" + 管理效率 {_n(self.mg_score)}" if self.has_mg else ""
+        if not self.partial and len(self.rows) and row_stated.notna().all():
+            parts = float(row_stated.sum()) + ex_part + self.mg_score
+            ok = abs(stated - parts) <= SCORE_TOLERANCE + 1e-9
+            return [finding(self.year, self.sid, "total_sum", stated=stated, recomputed=parts, difference=stated - parts,
+                            decimals=printed_decimals(fmt_number(stated)), ok=ok, severity="info" if ok else "error",
+                            file=self.f_scopes, row=self.rec.get("src_row"), tolerance=SCORE_TOLERANCE,
+                            detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}），各指标报告得分之和 "
+                                    f"{_n(row_stated.sum())} + 预算执行率得分 {_n(ex_part)}（{ex_said}）{mg_said}"
+                                    f" = {_n(parts)}，{'一致' if ok else '不一致'}"))]
+        if not len(self.rows) and not self.incomplete:
+            return []
+        known_weight = float(self.rows["weight_used"].fillna(0).sum()) + self.ex_weight + self.mg_points
+        missing = max(0.0, self.rules.total - known_weight) if self.incomplete else 0.0
+        ex_cap = self.ex_printed if not math.isnan(self.ex_printed) else self.ex_weight
+        cap = float(row_stated.fillna(self.rows["weight_used"]).sum()) + ex_cap + self.mg_points + missing
+        if stated <= cap + SCORE_TOLERANCE:
+            return []
+        rest = (f"，表格不完整：未转录部分至多 {_n(missing)} 分（规则总分 {fmt_number(self.rules.total)} − 已知分值 "
+                f"{_n(known_weight)}）" if self.incomplete else "")
+        return [finding(self.year, self.sid, "total_above_max", stated=stated, recomputed=cap, difference=stated - cap,
+                        ok=False, severity="error", file=self.f_scopes, row=self.rec.get("src_row"),
+                        detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}）高于各项最多可得 {_n(cap)} 分"
+                                f"（有报告得分的取报告得分，其余取分值，加预算执行率 {_n(ex_cap)} 分{rest}）"))]
+
+    def total_vs_perfkit(self, stated: float) -> list[dict]:
+        """The printed total against perfkit's own total: equal, or inside the range when items cannot be scored."""
+        t = self.total
+        if t is None:
+            return []
+        status = t.get("status", "complete")
+        common = dict(stated=stated, file=self.f_scopes, row=self.rec.get("src_row"))
+        if status in ("unscorable", "weights_off"):
+            why = ("perfkit 无法评分：没有可以评分的项目" if status == "unscorable" else
+                   f"分值合计 {_n(t['weight'])} 不等于规则总分 {fmt_number(self.rules.total)}，perfkit 不给总分")
+            return [finding(self.year, self.sid, "total_vs_perfkit", ok=None, **common,
+                            detail=f"无法复算：范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}）；{why}")]
+        low, high = float(t["score_min"]), float(t["score_max"])
+        if status == "complete":
+            ok = abs(stated - low) <= SCORE_TOLERANCE + 1e-9
+            return [finding(self.year, self.sid, "total_vs_perfkit", **common, recomputed=low, difference=stated - low,
+                            ok=ok, severity="info" if ok else "error", tolerance=SCORE_TOLERANCE,
+                            detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}），perfkit 按规则集 "
+                                    f"{self.rules.name} 复算为 {_n(low)}，相差 {_n(stated - low)}，"
+                                    f"{'一致' if ok else '不一致'}"))]
+        ok = low - SCORE_TOLERANCE <= stated <= high + SCORE_TOLERANCE
+        nearest = low if abs(stated - low) < abs(stated - high) else high  # the bound the total is compared with
+        n, w = int(t["n_unscored"]), float(t["weight_unscored"]) + float(t.get("weight_missing", 0.0) or 0.0)
+        missing = "，表格不完整" if t.get("incomplete") else ""
+        explained = ""
+        if not ok and stated > high and self.row_excess:
+            excess = float(sum(self.row_excess))
+            explained = (f"；其中 {len(self.row_excess)} 行报告得分高于规则得分，共高出 {_n(excess)} 分（见各行得分复算），"
+                         + ("足以解释总分超出区间的部分" if excess + SCORE_TOLERANCE >= stated - high else
+                            "不足以解释总分超出区间的部分"))
+        return [finding(self.year, self.sid, "total_vs_perfkit", **common, recomputed=nearest,
+                        difference=0.0 if ok else stated - nearest, ok=ok, severity="info" if ok else "error",
+                        tolerance=SCORE_TOLERANCE,
+                        detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}）；perfkit 可评分部分得 "
+                                f"{_n(low)} 分，另有 {n} 项无法评分{missing}（共 {_n(w)} 分），总分应在 {_n(low)}–{_n(high)}"
+                                f" 之间：报告总分{'在区间内' if ok else ('高于' if stated > high else '低于') + '区间'}"
+                                f"{explained}"))]
+
+    def grade_row(self, stated: float, stated_grade: str) -> dict:
+        expected = self.rules.grade(stated)
+        ok = stated_grade == expected
+        return finding(self.year, self.sid, "grade_vs_score", stated=stated_grade, recomputed=expected, ok=ok,
+                       severity="info" if ok else "error", file=self.f_scopes, row=self.rec.get("src_row"),
+                       detail=(f"范围「{self.sid}」报告等级「{stated_grade}」、得分 {fmt_number(stated)}；按规则集 "
+                               f"{self.rules.name}，{fmt_number(stated)} 分应为「{expected}」，"
+                               f"{'一致' if ok else '不一致'}（{self.at}）"))
+
+
+# --------------------------------------------------------------------------- parents and budget lines
+
+
+def _parent_sums(dept, year: int, scored) -> list[dict]:
+    """Parent rows against their sub-rows (counts and amounts add up; rates do not); a bound on a partial table."""
     ind = scored.indicators
     if not len(ind):
         return []
     file = str(dept.path / "indicators.csv")
     out = []
-    has = ind["stated_score"].notna()
-    above = has & (ind["stated_score"] > ind["weight"] + 1e-9)
-    for rec in ind[above].to_dict("records"):
-        out.append(_finding(
-            year, rec["scope_id"], "score_above_weight", stated=float(rec["stated_score"]),
-            recomputed=float(rec["weight"]), difference=float(rec["stated_score"] - rec["weight"]), ok=False,
-            severity="error", file=file, row=rec.get("src_row"),
-            detail=(f"指标「{rec['name']}」报告得分 {fmt_number(rec['stated_score'])} 高于分值 "
-                    f"{fmt_number(rec['weight'])}（{_where(file, rec.get('src_row'))}）")))
-    full = has & ~above & (ind["met"] == False) & (  # noqa: E712 (nullable boolean)
-        (ind["stated_score"] - ind["weight_used"]).abs() <= 1e-9)
-    for rec in ind[full.fillna(False)].to_dict("records"):
-        out.append(_finding(
-            year, rec["scope_id"], "full_marks_missed", stated=float(rec["stated_score"]),
-            recomputed=float(rec["score"]) if not pd.isna(rec["score"]) else None,
-            difference=float(rec["stated_score"] - rec["score"]) if not pd.isna(rec["score"]) else np.nan,
-            ok=False, severity="error", file=file, row=rec.get("src_row"),
-            detail=(f"指标「{rec['name']}」未完成（{rec['reason']}），报告却给满分 {fmt_number(rec['stated_score'])}"
-                    f"（{_where(file, rec.get('src_row'))}）")))
     subs = ind[ind["parent_id"].notna()]
-    if len(subs):
-        parents = ind.set_index("indicator_id")
-        for pid, children in subs.groupby("parent_id", sort=False):
-            if pid not in parents.index:
+    parents = ind.set_index("indicator_id")
+    for pid, children in subs.groupby("parent_id", sort=False):
+        if pid not in parents.index:
+            continue
+        parent = parents.loc[pid]
+        bound = dept.is_incomplete(parent["scope_id"], year)
+        for column, value_col in (("actual", "actual_value"), ("weight", "weight")):
+            values = children[value_col]
+            own = parent[value_col]
+            if pd.isna(own) or values.isna().any():
                 continue
-            parent = parents.loc[pid]
-            for column, value_col in (("actual", "actual_value"), ("weight", "weight")):
-                values = children[value_col]
-                own = parent[value_col]
-                if pd.isna(own) or values.isna().any():
-                    continue
-                # rates of the parts do not add up to the rate of the whole; counts and amounts do
-                rates = children["target_unit"].isin(RATE_UNITS).any() or parent["target_unit"] in RATE_UNITS
-                if column == "actual" and (rates or (children["actual_kind"] != "quantitative").any()):
-                    continue
-                total = float(values.sum())
-                if abs(float(own) - total) <= 1e-6 * max(1.0, abs(total)):
-                    continue
-                what = "实际完成值" if column == "actual" else "分值"
-                ids = "、".join(children["indicator_id"].astype(str))
-                out.append(_finding(
-                    year, parent["scope_id"], "parent_sum", stated=float(own), recomputed=total,
-                    difference=float(own) - total, ok=False, severity="warning", file=file, row=parent.get("src_row"),
-                    detail=(f"指标「{parent['name']}」的{what} {fmt_number(round(float(own), 4))} 与其中子项"
-                            f"（{ids}）之和 {fmt_number(round(total, 4))} 不符（{_where(file, parent.get('src_row'))}）")))
+            rates = children["target_unit"].isin(RATE_UNITS).any() or parent["target_unit"] in RATE_UNITS
+            if column == "actual" and (rates or (children["actual_kind"] != "quantitative").any()):
+                continue
+            total = float(values.sum())
+            close = abs(float(own) - total) <= 1e-6 * max(1.0, abs(total))
+            if close or (bound and total < float(own)):
+                continue
+            what = "实际完成值" if column == "actual" else "分值"
+            ids = "、".join(children["indicator_id"].astype(str))
+            out.append(finding(
+                year, parent["scope_id"], "parent_sum", stated=float(own), recomputed=total,
+                difference=float(own) - total, ok=False, severity="warning", file=file, row=parent.get("src_row"),
+                detail=(f"指标「{parent['name']}」的{what} {_n(own)} 与其中子项（{ids}）之和 {_n(total)} 不符"
+                        f"（{where(file, parent.get('src_row'))}）")))
     return out
 
 
 def _budget_parts(dept, year: int) -> list[dict]:
-    """Budget lines of one type against their scope's 合计: parts never exceed the whole; partitions add up."""
+    """Budget lines of one type against their scope's 合计: parts never exceed the whole; partitions add up.
+
+    A line printed —, / or 无 holds no money (0); an empty one is unknown, so
+    with it the parts are only checked not to exceed the whole.  The tolerance
+    is the rounding of every amount as printed.
+    """
     budget = dept.budget[dept.budget["year"] == year]
     file = str(dept.path / "budget.csv")
+    marks = _marks(dept, ("budget", "executed"))
     out = []
-    totals = budget[budget["line"] == "合计"].set_index("scope_id")
+    totals = budget[budget["line"] == TOTAL_LINE].set_index("scope_id")
     # 统计项 lines (三公经费, 政府采购 …) overlap other lines by design; they are not parts of the total
-    parts = budget[(budget["line"] != "合计") & ~budget["line_type"].isin(["合计", "统计项"])]
+    parts = budget[(budget["line"] != TOTAL_LINE) & ~budget["line_type"].isin([TOTAL_LINE, "统计项"])]
     for (sid, line_type), lines in parts.groupby(["scope_id", "line_type"], sort=False):
         if sid not in totals.index:
             continue
         whole = totals.loc[sid]
         for column, label in (("budget", "全年预算数"), ("executed", "全年执行数")):
-            if lines[column].isna().any() or pd.isna(whole[column]):
-                continue
-            total = float(lines[column].sum())
-            stated = float(whole[column])
-            partition = line_type in PARTITION_LINE_TYPES
-            off = abs(stated - total) > 0.005 if partition else total > stated + 0.005
-            if not off:
-                continue
-            names = "、".join(lines["line"])
-            relation = "之和" if partition else "之和超过合计："
-            out.append(_finding(
-                year, sid, "budget_parts", label=f"{CHECK_LABELS['budget_parts']}（{line_type}·{label}）",
-                stated=stated, recomputed=total, difference=stated - total, decimals=2, ok=False,
-                severity="error", file=file, row=whole.get("src_row"),
-                detail=(f"范围「{sid}」{label}：合计 {fmt_number(round(stated, 2))} 万元"
-                        f"（{_where(file, whole.get('src_row'))}），按{line_type}细分（{names}）{relation}"
-                        f" {fmt_number(round(total, 2))} 万元，相差 {fmt_number(round(stated - total, 2))}")))
+            row = _parts_row(year, sid, line_type, lines, whole, column, label, marks, file,
+                             dept.is_incomplete(sid, year))
+            if row is not None:
+                out.append(row)
     return out
+
+
+def _parts_row(year, sid, line_type, lines, whole, column, label, marks, file, incomplete) -> dict | None:
+    if pd.isna(whole[column]):
+        return None
+    na = lines["src_row"].map(lambda r: marks.get((r, column), False)) if "src_row" in lines.columns else \
+        pd.Series(False, index=lines.index)
+    known = lines[column].notna() | na
+    if not known.any():
+        return None
+    values = lines[column].where(~na, 0.0)
+    total = float(values[known].sum())
+    stated = float(whole[column])
+    tol = _amount_tolerance(whole, column, marks) + sum(_amount_tolerance(r, column, marks)
+                                                        for _, r in lines[known].iterrows())
+    tol = tol if tol > 0 else 0.005
+    partition = line_type in PARTITION_LINE_TYPES and known.all() and not incomplete
+    off = abs(stated - total) > tol + 1e-9 if partition else total > stated + tol + 1e-9
+    if not off:
+        return None
+    names = "、".join(lines.loc[known, "line"])
+    relation = "之和" if partition else "之和超过合计："
+    return finding(
+        year, sid, "budget_parts", label=f"{CHECK_LABELS['budget_parts']}（{line_type}·{label}）",
+        stated=stated, recomputed=total, difference=stated - total, decimals=2, ok=False, tolerance=tol,
+        severity="error", file=file, row=whole.get("src_row"),
+        detail=(f"范围「{sid}」{label}：合计 {fmt_number(round(stated, 4))} 万元（{where(file, whole.get('src_row'))}），"
+                f"按{line_type}细分（{names}）{relation} {fmt_number(round(total, 4))} 万元，"
+                f"相差 {fmt_number(round(stated - total, 4))}（按印刷精度允许 {fmt_number(round(tol, 6))}）"))
+
+
+def _marks(dept, columns) -> dict:
+    """Return {(src_row, column): True} for budget cells printed as not applicable, and the printed texts."""
+    printed = dept.printed_cells("budget.csv") if hasattr(dept, "printed_cells") else pd.DataFrame()
+    out = {}
+    for col in columns:
+        if col not in printed.columns:
+            continue
+        for row, text in zip(printed["src_row"], printed[col]):
+            out[(row, col)] = text in NOT_APPLICABLE
+            out[(row, col, "text")] = text
+    return out
+
+
+def _amount_tolerance(rec, column, marks) -> float:
+    text = marks.get((rec.get("src_row"), column, "text"))
+    if text is None or text in NOT_APPLICABLE or (isinstance(text, float) and math.isnan(text)) or text == "":
+        return 0.0
+    return half_unit(text, AMOUNT_FACTORS.get(str(rec.get("unit")), 1.0))
+

@@ -4,20 +4,31 @@ A formula is arithmetic (``+ - * / ( )``, numbers) over a fixed set of
 functions answering from one department-year's data (``budget('whole')``,
 ``fig('x')`` …).  Nothing else is allowed: no names, attributes or calls
 outside that set, so a formula in a data file cannot run code.
+
+Every value a function returns carries the precision it was printed with (an
+amount printed ``89.974`` in 万元 is known to ±0.0005 万元; the same in 元, to
+±0.5 元), and :func:`evaluate_with_tolerance` carries it through the
+arithmetic, so a check allows for the rounding of every input, not only of the
+stated figure.  Numbers written in the formula itself are exact.
 """
 from __future__ import annotations
 
 import ast
 import math
 import operator
+import re
 from typing import Callable, Mapping
 
 import pandas as pd
 
-from perfkit.score.targets import parse_target
+from perfkit.score.targets import COUNT_UNITS, parse_target
 
 FUNCTIONS = ("budget", "budget_original", "executed", "line", "finance", "actual", "prior", "fig", "score",
-             "grade", "count_scopes")
+             "grade", "count_scopes", "weight", "count_items")
+AMOUNT_FACTORS = {"万元": 1.0, "元": 1e-4}
+# Stated figures that are exact whatever their printing (7 个 is 7): no rounding tolerance.
+EXACT_KINDS = ("计数",)
+_ITEM_SEPARATORS = re.compile(r"[、，,；;]|和|及|与")
 LINE_FIELDS = ("budget_original", "budget", "executed")
 
 # --------------------------------------------------------------------------- safe evaluator
@@ -25,6 +36,30 @@ LINE_FIELDS = ("budget_original", "budget", "executed")
 
 class ExprError(ValueError):
     """A recomputation formula that is not allowed, or that the data cannot answer."""
+
+
+class Approx(float):
+    """A number known to ± ``tol`` (half a unit of the last digit it was printed with)."""
+
+    tol: float
+
+    def __new__(cls, value: float, tol: float = 0.0):
+        obj = super().__new__(cls, value)
+        obj.tol = float(tol)
+        return obj
+
+
+def half_unit(text, factor: float = 1.0) -> float:
+    """Return half a unit of the last printed digit of a number written as ``text`` (``89.974`` → 0.0005), × factor.
+
+    Thousands separators are ignored; a cell with no digits gives 0.
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return 0.0
+    m = re.search(r"\d[\d,，]*(?:\.(\d+))?", str(text))
+    if m is None:
+        return 0.0
+    return 0.5 * 10.0 ** (-len(m.group(1) or "")) * factor
 
 
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
@@ -70,27 +105,45 @@ def _check_node(node: ast.AST, text: str, in_call: bool) -> None:
 
 def evaluate(text: str, functions: Mapping[str, Callable]):
     """Return the value of a formula (a number, or the text ``grade()`` returns)."""
+    return _eval(parse_expr(text).body, functions)[0]
+
+
+def evaluate_with_tolerance(text: str, functions: Mapping[str, Callable]) -> tuple[object, float]:
+    """Return the value of a formula and how far off it may be from the rounding of its printed inputs."""
     return _eval(parse_expr(text).body, functions)
 
 
-def _eval(node: ast.AST, functions: Mapping[str, Callable]):
+def _eval(node: ast.AST, functions: Mapping[str, Callable]) -> tuple[object, float]:
     if isinstance(node, ast.Constant):
-        return node.value
+        return node.value, 0.0
     if isinstance(node, ast.UnaryOp):
-        return _UNARY[type(node.op)](_number(_eval(node.operand, functions)))
+        value, tol = _eval(node.operand, functions)
+        return _UNARY[type(node.op)](_number(value)), tol
     if isinstance(node, ast.BinOp):
-        left = _number(_eval(node.left, functions))
-        right = _number(_eval(node.right, functions))
-        if isinstance(node.op, ast.Div) and right == 0:
+        (a, ta), (b, tb) = _eval(node.left, functions), _eval(node.right, functions)
+        a, b = _number(a), _number(b)
+        if isinstance(node.op, ast.Div) and b == 0:
             raise ExprError("除数为 0")
-        return _BINOPS[type(node.op)](left, right)
+        return _BINOPS[type(node.op)](a, b), _propagate(node.op, a, ta, b, tb)
     func = functions.get(node.func.id)
     if func is None:
         raise ExprError(f"此处不能使用函数「{node.func.id}」")
     try:
-        return func(*[_eval(a, functions) for a in node.args])
+        result = func(*[_eval(a, functions)[0] for a in node.args])
     except TypeError:
         raise ExprError(f"函数「{node.func.id}」的参数个数不对") from None
+    return result, getattr(result, "tol", 0.0)
+
+
+def _propagate(op: ast.operator, a: float, ta: float, b: float, tb: float) -> float:
+    """Return the widest error of ``a op b`` when a and b are off by at most ta and tb."""
+    if isinstance(op, (ast.Add, ast.Sub)):
+        return ta + tb
+    if isinstance(op, ast.Mult):
+        return abs(a) * tb + abs(b) * ta + ta * tb
+    if abs(b) <= tb:
+        return math.inf
+    return (abs(a) * tb + abs(b) * ta) / (abs(b) * (abs(b) - tb))
 
 
 def _number(value) -> float:
@@ -105,90 +158,132 @@ def _number(value) -> float:
 def figure_functions(dept, year: int, scored=None, scope: str | None = None) -> dict[str, Callable]:
     """Return the functions a formula may call, answering from ``dept``'s data for ``year``.
 
-    ``score`` and ``grade`` need the scored year; when ``scored`` is None they
-    raise :class:`ExprError` (management ratios are computed while scoring).  ``grade`` uses the rule set of ``scope`` (the
-    figure's scope), else the whole department's.
+    ``score``, ``weight`` and ``grade`` need the scored year; when ``scored``
+    is None they raise :class:`ExprError` (management ratios are computed
+    while scoring).  ``grade`` uses the rule set of ``scope`` (the figure's
+    scope), else the whole department's.  Amounts, stated figures and
+    indicator values come back as :class:`Approx`, carrying their printed
+    precision.
     """
-    year = int(year)
+    f = _Figures(dept, int(year), scored, scope)
+    return {
+        "budget": lambda s: f.line(s, "合计", "budget"),
+        "budget_original": lambda s: f.line(s, "合计", "budget_original"),
+        "executed": lambda s: f.line(s, "合计", "executed"),
+        "line": f.line,
+        "finance": f.finance,
+        "actual": lambda iid: f.indicator(iid, "actual"),
+        "prior": lambda iid: f.indicator(iid, "prior_actual"),
+        "fig": f.fig,
+        "score": f.score,
+        "weight": f.weight,
+        "grade": f.grade,
+        "count_scopes": f.count_scopes,
+        "count_items": count_items,
+    }
 
-    def rows(df: pd.DataFrame) -> pd.DataFrame:
+
+def count_items(text) -> float:
+    """Return how many items a listed text names (``甲、乙和丙`` → 3): items split at 、，,；; 和 及 与."""
+    if not isinstance(text, str):
+        raise ExprError("count_items() 的参数应为带引号的列举文字，如 count_items('甲、乙、丙')")
+    return float(len([t for t in _ITEM_SEPARATORS.split(text) if t.strip()]))
+
+
+class _Figures:
+    """The data a formula may ask for: one department-year (and its scores, once scored)."""
+
+    def __init__(self, dept, year: int, scored, scope: str | None):
+        self.dept, self.year, self.scored, self.scope = dept, year, scored, scope
+        self.budget = self.rows(dept.budget)
+
+    def rows(self, df: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+        year = self.year if year is None else int(year)
         return df[df["year"] == year] if "year" in df.columns else df
 
-    budget = rows(dept.budget)
+    def _amount(self, fname: str, hit: pd.DataFrame, col: str) -> Approx:
+        """Return an amount (万元) with the precision its cell was printed with, in the file's unit."""
+        value = float(hit[col].iloc[0])
+        printed = self.dept.printed_cells(fname) if hasattr(self.dept, "printed_cells") else pd.DataFrame()
+        text = None
+        if col in printed.columns and "src_row" in hit.columns:
+            match = printed.loc[printed["src_row"] == hit["src_row"].iloc[0], col]
+            text = match.iloc[0] if len(match) else None
+        factor = AMOUNT_FACTORS.get(str(hit["unit"].iloc[0]), 1.0) if "unit" in hit.columns else 1.0
+        return Approx(value, half_unit(text, factor) if text is not None else 0.0)
 
-    def year_score():
-        # Management ratios are evaluated while the year is being scored, so
-        # they cannot ask for its score; stated figures always can.
-        if scored is None:
-            raise ExprError("此处不能引用得分（score/grade）：本年得分尚在计算中")
-        return scored
-
-    def line(scope, name, column):
+    def line(self, scope, name, column):
         if column not in LINE_FIELDS:
             raise ExprError(f"line() 的第三个参数应为 {'、'.join(LINE_FIELDS)} 之一，现为「{column}」")
-        hit = budget[(budget["scope_id"] == scope) & (budget["line"] == name)]
+        hit = self.budget[(self.budget["scope_id"] == scope) & (self.budget["line"] == name)]
         if hit.empty:
-            raise ExprError(f"budget.csv 中没有范围「{scope}」{year} 年的预算行「{name}」")
-        value = hit[column].iloc[0]
-        if pd.isna(value):
+            raise ExprError(f"budget.csv 中没有范围「{scope}」{self.year} 年的预算行「{name}」")
+        if pd.isna(hit[column].iloc[0]):
             raise ExprError(f"budget.csv 中范围「{scope}」预算行「{name}」的 {column} 为空")
-        return float(value)
+        return self._amount("budget.csv", hit, column)
 
-    def finance(item):
-        fin = rows(dept.finance)
+    def finance(self, item):
+        fin = self.rows(self.dept.finance)
         hit = fin[fin["item"] == item]
         if hit.empty:
-            raise ExprError(f"finance.csv 中没有 {year} 年的「{item}」")
-        return float(hit["amount"].iloc[0])
+            raise ExprError(f"finance.csv 中没有 {self.year} 年的「{item}」")
+        return self._amount("finance.csv", hit, "amount")
 
-    def indicator_value(column):
-        def get(indicator_id):
-            ind = rows(dept.indicators)
-            hit = ind[ind["indicator_id"] == indicator_id]
-            if hit.empty:
-                raise ExprError(f"indicators.csv 中没有 {year} 年的指标「{indicator_id}」")
-            text = hit[column].iloc[0]
-            parsed = parse_target(text)
-            if parsed.kind != "quantitative" or parsed.value is None:
-                raise ExprError(f"指标「{indicator_id}」的 {column}「{'' if pd.isna(text) else text}」不是可读数值")
-            return parsed.value
-        return get
+    def indicator(self, indicator_id, column):
+        ind = self.rows(self.dept.indicators)
+        hit = ind[ind["indicator_id"] == indicator_id]
+        if hit.empty:
+            raise ExprError(f"indicators.csv 中没有 {self.year} 年的指标「{indicator_id}」")
+        text = hit[column].iloc[0]
+        parsed = parse_target(text)
+        if parsed.kind != "quantitative" or parsed.value is None:
+            raise ExprError(f"指标「{indicator_id}」的 {column}「{'' if pd.isna(text) else text}」不是可读数值")
+        whole_count = not parsed.decimals and (parsed.unit is None or parsed.unit in COUNT_UNITS)
+        return Approx(parsed.value, 0.0 if whole_count else 0.5 * 10.0 ** -(parsed.decimals or 0))
 
-    def fig(figure_id):
-        st = rows(dept.stated)
+    def fig(self, figure_id, year=None):
+        st = self.rows(self.dept.stated, year)
         hit = st[st["figure_id"] == figure_id]
+        when = self.year if year is None else int(year)
         if hit.empty or pd.isna(hit["value"].iloc[0]):
-            raise ExprError(f"stated.csv 中没有 {year} 年数值型的陈述数字「{figure_id}」")
-        return float(hit["value"].iloc[0])
+            raise ExprError(f"stated.csv 中没有 {when} 年数值型的陈述数字「{figure_id}」")
+        exact = "kind" in hit.columns and hit["kind"].iloc[0] in EXACT_KINDS
+        return Approx(float(hit["value"].iloc[0]), 0.0 if exact else half_unit(hit["stated_text"].iloc[0]))
 
-    def score(scope):
-        by_scope = year_score().by_scope
+    def year_score(self):
+        # Management ratios are evaluated while the year is being scored, so
+        # they cannot ask for its score; stated figures always can.
+        if self.scored is None:
+            raise ExprError("此处不能引用得分（score/grade/weight）：本年得分尚在计算中")
+        return self.scored
+
+    def _total(self, scope):
+        by_scope = self.year_score().by_scope
         hit = by_scope[by_scope["scope_id"] == scope]
         if hit.empty:
             raise ExprError(f"没有范围「{scope}」的得分")
-        return float(hit["score"].iloc[0])
+        return hit.iloc[0]
 
-    def grade(x):
-        rules = year_score().rules
-        rs = rules.get(scope) or rules.get("whole") or next(iter(rules.values()), None)
+    def score(self, scope):
+        total = self._total(scope)
+        status = total.get("status", "complete")
+        if status == "unscorable" or pd.isna(total["score"]):
+            raise ExprError(f"范围「{scope}」没有可评分的项目（无法评分）")
+        if status == "range":
+            raise ExprError(f"范围「{scope}」有 {int(total['n_unscored'])} 项无法评分，perfkit 总分为区间 "
+                            f"{total['score_min']:.2f}–{total['score_max']:.2f}，不是单一数值")
+        return float(total["score"])
+
+    def weight(self, scope):
+        return float(self._total(scope)["weight"])
+
+    def grade(self, x):
+        rules = self.year_score().rules
+        rs = rules.get(self.scope) or rules.get("whole") or next(iter(rules.values()), None)
         if rs is None:
             raise ExprError("没有可用的规则集，无法给出等级")
         return rs.grade(_number(x))
 
-    def count_scopes(scope_type):
-        sc = rows(dept.scopes)
+    def count_scopes(self, scope_type):
+        sc = self.rows(self.dept.scopes)
         return float((sc["scope_type"] == scope_type).sum())
-
-    return {
-        "budget": lambda scope: line(scope, "合计", "budget"),
-        "budget_original": lambda scope: line(scope, "合计", "budget_original"),
-        "executed": lambda scope: line(scope, "合计", "executed"),
-        "line": line,
-        "finance": finance,
-        "actual": indicator_value("actual"),
-        "prior": indicator_value("prior_actual"),
-        "fig": fig,
-        "score": score,
-        "grade": grade,
-        "count_scopes": count_scopes,
-    }

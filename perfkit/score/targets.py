@@ -21,6 +21,11 @@ OPS = (">=", ">", "=", "<=", "<")
 LEVELS = ("达成", "基本达成", "部分达成", "未达成")
 OP_SYMBOLS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
 DIRECTION_LABELS = {"up": "上升", "down": "下降", "keep": "保持"}
+# Units of counted things: a count printed without decimals is exact, not rounded.
+COUNT_UNITS = ("个", "人", "次", "项", "份", "篇", "架", "只", "头", "户", "家", "所", "座", "台", "辆", "件", "宗",
+               "人次", "场", "期", "批", "套", "处", "条", "张", "本", "名", "艘", "间", "株", "棵", "天", "日", "周",
+               "月", "个月", "年")
+
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class Target:
         How perfkit read the text, in Chinese, for tables and reasons.
     from_name : bool
         True when the target was recovered from the indicator's name (:func:`target_from_name`).
+    not_applicable : bool
+        True for a cell written —, -, / or 无: "not applicable" to the form's author.  The
+        kind stays ``blank`` (nothing to compare), but an empty cell means unknown instead.
+    decimals : int or None
+        Decimals of the number as printed (``72.74%`` → 2), which set its precision.
     """
 
     text: str
@@ -69,6 +79,8 @@ class Target:
     op_written: bool = False
     reading: str = ""
     from_name: bool = False
+    not_applicable: bool = False
+    decimals: int | None = None
 
     @property
     def is_number(self) -> bool:
@@ -115,6 +127,8 @@ _SUFFIX_OPS = {
 }
 _BLANKS = {"", "-", "--", "—", "——", "－", "/", "\\", "无", "暂无", "不适用", "n/a", "na", "null", "none", "nan",
            "…", "...", "_"}
+# Of the blanks, those an author writes to say "not applicable" (an empty cell means unknown).
+_NOT_APPLICABLE = {"-", "--", "—", "——", "－", "/", "\\", "无", "不适用", "n/a", "na"}
 
 _UNIT_ALIASES = {"百分比": "%", "百分之": "%", "％": "%", "个百分点": "百分点", "元/": "元/"}
 
@@ -251,6 +265,8 @@ def parse_uncached(text: str) -> Target:
     """Return :func:`parse_target`'s reading without the cache (the benchmark's per-row yardstick)."""
     raw = str(text).strip()
     s = normalize_text(raw)
+    if s.lower() in _NOT_APPLICABLE or (s and not s.strip("-—/－ ")):
+        return Target(raw, "blank", reading=f"不适用（「{raw}」）", not_applicable=True)
     if s.lower() in _BLANKS or not s.strip("-—_/－ "):
         return Target(raw, "blank", reading="空白")
     for parse in (_parse_deadline, _parse_quantitative, _parse_direction, _parse_words):
@@ -277,6 +293,7 @@ def _parse_quantitative(raw: str, s: str) -> Target | None:
     if reach and ops and _REACH_MAP[reach] not in ops and not (pre == "控制在" and _REACH_MAP[reach] == "<="):
         return None
     value = float(m["num"])
+    decimals = len(m["num"].partition(".")[2])
     written = bool(ops)
     if ops:
         op = ops.pop()
@@ -286,7 +303,7 @@ def _parse_quantitative(raw: str, s: str) -> Target | None:
         op = None
     shown = f"{fmt_number(value)}{unit or ''}"
     if op is None:
-        return Target(raw, "quantitative", ">=", value, unit, implicit_op=True,
+        return Target(raw, "quantitative", ">=", value, unit, implicit_op=True, decimals=decimals,
                       reading=f"未写运算符，按「≥{shown}」理解（数值越大越好）")
     canonical = f"{OP_SYMBOLS[op]}{shown}"
     if not written:
@@ -295,7 +312,7 @@ def _parse_quantitative(raw: str, s: str) -> Target | None:
         reading = canonical
     else:
         reading = f"按「{canonical}」理解"
-    return Target(raw, "quantitative", op, value, unit, op_written=written, reading=reading)
+    return Target(raw, "quantitative", op, value, unit, op_written=written, reading=reading, decimals=decimals)
 
 
 def _parse_direction(raw: str, s: str) -> Target | None:
@@ -372,14 +389,17 @@ def target_from_name(name) -> Target | None:
                    reading=f"指标值为空，取自指标名称「{m['t']}」：{found.reading}")
 
 
-def polarity(target, name=None) -> str | None:
+def polarity(target, name=None, lower_words=()) -> str | None:
     """Return which way an indicator is better, ``'higher'`` or ``'lower'``, or None when the target does not say.
 
     The one reading used by comparison and findings: ≤, <, ``=0`` and a
     downward direction (同比下降) mean lower is better; ≥, >, other ``=`` and
     upward or steady directions mean higher; a blank target is read from the
-    indicator's name (``年度资金支付完成率100%``).  Qualitative and unreadable
-    targets give None: a caller that needs a default states its own.
+    indicator's name (``年度资金支付完成率100%``).  A bare value (no operator)
+    is lower-is-better when the name holds one of ``lower_words`` (a rule
+    set's ``quantitative.lower_is_better.name_words``: 控制率, 调整率 …).
+    Qualitative and unreadable targets give None: a caller that needs a
+    default states its own.
     """
     t = target if isinstance(target, Target) else parse_target(target)
     if t.kind == "blank" and name is not None:
@@ -389,5 +409,88 @@ def polarity(target, name=None) -> str | None:
     if t.kind == "quantitative":
         if t.op in ("<=", "<") or (t.op == "=" and t.value == 0):
             return "lower"
+        if t.implicit_op and lower_word(name, lower_words):
+            return "lower"
         return "higher"
     return None
+
+
+def lower_word(name, words) -> str | None:
+    """Return the first of ``words`` the indicator's name contains (the name says lower is better), or None."""
+    if not words or name is None or (isinstance(name, float) and math.isnan(name)):
+        return None
+    s = normalize_text(str(name))
+    return next((w for w in words if w in s), None)
+
+
+def read_lower(t: Target, word: str) -> Target:
+    """Return a bare-valued target read as ``≤`` because the indicator's name says lower is better."""
+    shown = f"≤{fmt_number(t.value)}{t.unit or ''}"
+    return replace(t, op="<=", implicit_op=False,
+                   reading=f"未写运算符；指标名称含「{word}」（越小越好），按「{shown}」理解")
+
+
+# --------------------------------------------------------------------------- 指标性质 and 度量单位 in their own cells
+
+_NATURE_OPS = {">=": ["≥", ">=", "大于等于", "不低于", "不少于", "正向", "正向指标"], ">": [">", "大于", "高于"],
+               "<=": ["≤", "<=", "小于等于", "不高于", "不超过", "反向", "反向指标", "逆向指标"], "<": ["<", "小于", "低于"],
+               "=": ["=", "等于"]}
+_NATURE_MAP = {w: op for op, words in _NATURE_OPS.items() for w in words}
+_NATURE_KINDS = {"定性": "qualitative", "定性指标": "qualitative", "定量": "quantitative", "定量指标": "quantitative"}
+_BARE_NUMBER_RE = re.compile(rf"^{_NUM}$")
+
+
+def read_nature(nature) -> tuple[str | None, str | None]:
+    """Return (operator, kind) a printed 指标性质 says: (``<=``, None) for ≤, (None, ``qualitative``) for 定性.
+
+    (None, None) for an empty cell; (None, ``unreadable``) for a cell perfkit cannot read.
+    """
+    if nature is None or (isinstance(nature, float) and math.isnan(nature)):
+        return None, None
+    s = normalize_text(str(nature))
+    if not s:
+        return None, None
+    if s in _NATURE_MAP:
+        return _NATURE_MAP[s], None
+    if s in _NATURE_KINDS:
+        return None, _NATURE_KINDS[s]
+    return None, "unreadable"
+
+
+def parse_printed_target(nature, target, measure_unit) -> Target:
+    """Return the target read from 指标性质, 年度指标值 and 度量单位 printed in three cells (``=`` ``100`` ``%``).
+
+    The cells are joined into one target (``=100%``) and the reading says so.
+    A unit is added only to a bare number; an operator only to a target that
+    writes none (a contradicting one makes the target unreadable).  With no
+    nature and no unit this is :func:`parse_target`.
+    """
+    op, kind = read_nature(nature)
+    unit = None if measure_unit is None or (isinstance(measure_unit, float) and math.isnan(measure_unit)) \
+        else str(measure_unit).strip() or None
+    base = parse_target(target)
+    if (op is None and kind is None and unit is None) or base.kind == "blank":
+        return base
+    text, parts, notes = str(target).strip(), [], []
+    if op is not None or kind == "qualitative":
+        parts.append(f"指标性质「{str(nature).strip()}」")
+    if unit is not None and _BARE_NUMBER_RE.match(normalize_text(text)):
+        text += unit
+        parts.append(f"度量单位「{unit}」")
+    found = parse_target(text)
+    if unit is not None and found.unit is not None and _normalize_unit(unit) != found.unit:
+        notes.append(f"度量单位「{unit}」与指标值的单位「{found.unit}」不同，按指标值")
+    if kind == "unreadable":
+        notes.append(f"无法识别指标性质「{str(nature).strip()}」，未采用")
+    if op is not None and found.kind == "quantitative":
+        if found.op_written and found.op != op:
+            return Target(text, "unreadable", reading=f"指标性质「{nature}」与指标值「{target}」的运算符矛盾")
+        found = replace(found, op=op, implicit_op=False, op_written=True)
+        found = replace(found, reading=f"按「{found.canonical()}」理解")
+    shown = found.canonical() if found.kind == "quantitative" else found.text
+    reading = found.reading
+    if parts:
+        reading = f"{'、'.join(parts)}与指标值「{target}」合为「{shown}」：{reading}"
+    if notes:
+        reading = f"{reading}（{'；'.join(notes)}）"
+    return replace(found, text=shown if parts else found.text, reading=reading)

@@ -1,0 +1,358 @@
+"""Auditing every printed score, row by row: indicator 得分, the budget row's 执行率 and 得分, block weights.
+
+Each printed score becomes one row of :func:`perfkit.score.checks.check_stated`
+with both numbers and the rule.  Where the printed score differs from the
+rule set's, the audit tries the scoring variants met in published tables
+(domain.md §8; the list and its order are the rule set's ``audit.variants``)
+and names the first that gives the printed score, or says that none does.  A
+score perfkit cannot compute is 无法复算 with the missing input named, never a
+mismatch.  Tolerances come from the printed precision of every input.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pandas as pd
+
+from perfkit.ingest.department import NOT_APPLICABLE, TOTAL_LINE
+from perfkit.rules.ruleset import RuleSet, split_block_label
+from perfkit.score.checkrows import SCORE_TOLERANCE, VARIANT_LABELS, finding, where
+from perfkit.score.figures import half_unit
+from perfkit.score.judge import judge
+from perfkit.score.scoring import judge_rows
+from perfkit.score.targets import COUNT_UNITS, Target, fmt_number
+from perfkit.score.totals import BASE_LABELS
+
+# The 80/50 bands of the older rule set (cz2020_band8050), as fractions of the weight, per level's band.
+_BANDS_8050 = {"达成": (0.8, 1.0), "部分达成": (0.5, 0.8), "未达成": (0.0, 0.5)}
+_QUANTITATIVE_RULES = ("higher_is_better", "equality", "equality_zero", "lower_is_better_ratio",
+                       "lower_is_better_linear")
+
+
+def _n(x) -> str:
+    return fmt_number(round(float(x), 4))
+
+
+# --------------------------------------------------------------------------- indicator rows
+
+
+def indicator_scores(dept, year: int, scored) -> list[dict]:
+    """Return one check row per indicator that prints a score (得分): against the rule's score for that row."""
+    ind = scored.indicators
+    if not len(ind) or "stated_score" not in ind.columns:
+        return []
+    rows = ind[ind["stated_score"].notna()]
+    file = str(dept.path / "indicators.csv")
+    out = []
+    for sid, part in rows.groupby("scope_id", sort=False):
+        rules = scored.rules[sid]
+        for rec, reading in zip(part.to_dict("records"), judge_rows(part, rules)):
+            out.append(_audit_indicator(year, rec, reading, rules, file))
+    return out
+
+
+def _audit_indicator(year, rec: dict, reading, rules: RuleSet, file: str) -> dict:
+    t, a, _, j = reading
+    stated, given, used, rule_score = (float(rec["stated_score"]), rec.get("weight"), rec["weight_used"],
+                                       rec["score"])
+    name, at = rec["name"], where(file, rec.get("src_row"))
+    common = dict(file=file, row=rec.get("src_row"), stated=stated, stated_text=fmt_number(stated))
+    if pd.isna(given):
+        shown = f"perfkit 按规则集默认拆分为 {_n(used)} 分，仅供参考" if not pd.isna(used) else "规则集也未给出"
+        return finding(year, rec["scope_id"], "indicator_score", ok=None, **common,
+                       detail=f"无法复算：指标「{name}」报告得分 {_n(stated)}，但表中未印分值（{shown}）（{at}）")
+    weight = float(given)
+    if stated > weight + SCORE_TOLERANCE:
+        variant = _variant(stated, weight, rule_score, t, a, j, rules)
+        return finding(year, rec["scope_id"], "score_above_weight", **common,
+                       recomputed=float(rule_score) if not pd.isna(rule_score) else weight,
+                       difference=stated - weight, ok=False, severity="error", variant=variant,
+                       detail=(f"指标「{name}」报告得分 {_n(stated)} 高于分值 {_n(weight)}"
+                               + _rule_phrase(rule_score, j) + _variant_phrase(variant) + f"（{at}）"))
+    if pd.isna(rule_score):
+        why = j.head.removeprefix("无法评分：")
+        return finding(year, rec["scope_id"], "indicator_score", ok=None, **common,
+                       detail=f"无法复算：指标「{name}」报告得分 {_n(stated)}，按规则无法评分——{why}（{at}）")
+    if j.level is not None:
+        return _audit_band(year, rec, stated, weight, float(rule_score), t, a, j, rules, common, at)
+    tol = SCORE_TOLERANCE + _input_tolerance(t, a, j, rules, weight)
+    ok = abs(stated - rule_score) <= tol + 1e-9
+    variant = None if ok else _variant(stated, weight, rule_score, t, a, j, rules, tol)
+    check = "full_marks_missed" if variant == "full_marks_on_miss" else "indicator_score"
+    return finding(year, rec["scope_id"], check, **common, recomputed=float(rule_score),
+                   difference=stated - float(rule_score), ok=ok, severity="info" if ok else "error",
+                   tolerance=tol, variant=variant,
+                   detail=(f"指标「{name}」报告得分 {_n(stated)}，按规则（{j.head}）得 {_n(rule_score)} 分，"
+                           f"相差 {_n(stated - rule_score)}（允许 {_n(tol)}），{'一致' if ok else '不一致'}"
+                           + _variant_phrase(variant, ok) + f"（{at}）"))
+
+
+def _audit_band(year, rec, stated, weight, rule_score, t, a, j, rules, common, at) -> dict:
+    """A qualitative judgement fixes a band of the weight, not a point: a printed score inside it agrees."""
+    band = rules.band_of_level(j.level)
+    low, high = band.low * weight, band.high * weight
+    ok = low - SCORE_TOLERANCE <= stated <= high + SCORE_TOLERANCE
+    variant = None if ok else _variant(stated, weight, rule_score, t, a, j, rules)
+    check = "full_marks_missed" if variant == "full_marks_on_miss" else "indicator_score"
+    off = 0.0 if ok else (stated - high if stated > high else stated - low)
+    shown = f"[{_n(low)}, {_n(high)}{']' if band.top else ')'}"
+    return finding(year, rec["scope_id"], check, **common, recomputed=rule_score, difference=off, ok=ok,
+                   severity="info" if ok else "error", tolerance=SCORE_TOLERANCE, variant=variant,
+                   detail=(f"指标「{rec['name']}」报告得分 {_n(stated)}；{j.head}，按规则集 {rules.name} 应在"
+                           f"「{band.name}」区间 {shown} 内（perfkit 取 {_n(rule_score)}），"
+                           f"{'在区间内，一致' if ok else '不在区间内，不一致'}" + _variant_phrase(variant, ok)
+                           + f"（{at}）"))
+
+
+def _rule_phrase(rule_score, j) -> str:
+    return "" if pd.isna(rule_score) else f"；按规则（{j.head}）得 {_n(rule_score)} 分"
+
+
+def _variant_phrase(variant: str | None, ok: bool = False) -> str:
+    if ok:
+        return ""
+    if variant is None:
+        return "；已知的计分变体都得不出报告的得分"
+    return f"；报告得分与「{VARIANT_LABELS[variant]}」相符"
+
+
+def _half_unit(a: Target) -> float:
+    """Return half a unit of a measured value's last printed digit; whole counts (个, 人, 天 …, or no unit) are exact."""
+    if a.decimals is None or (a.decimals == 0 and (a.unit is None or a.unit in COUNT_UNITS)):
+        return 0.0
+    return 0.5 * 10.0 ** -a.decimals
+
+
+def _input_tolerance(t: Target, a: Target, j, rules: RuleSet, weight: float) -> float:
+    """Return how far the rule's score moves when the actual varies within its printed precision.
+
+    A target is a value set, not measured, so it is exact; an actual may be a
+    rounded measurement (96% may be 95.6%).
+    """
+    if j.rule not in _QUANTITATIVE_RULES or t.value is None or a.value is None:
+        return 0.0
+    dt, da = 0.0, _half_unit(a)
+    worst = 0.0
+    for st in (-dt, dt):
+        for sa in (-da, da):
+            other = judge(replace(t, value=t.value + st), replace(a, value=a.value + sa), Target("", "blank"), rules)
+            if not math.isnan(other.fraction):
+                worst = max(worst, abs(other.fraction - j.fraction) * weight)
+    return worst
+
+
+def _variant(stated, weight, rule_score, t, a, j, rules: RuleSet, tol: float = SCORE_TOLERANCE) -> str | None:
+    """Return the first of the rule set's variants whose score is the printed one (None when none is)."""
+    candidates = _candidates(weight, rule_score, t, j)
+    met = j.met if j.level is None else j.level == "达成"
+    for code in rules.variants:
+        if code == "full_marks_on_miss" and met is False and abs(stated - weight) <= tol:
+            return code
+        if code == "deduction_on_met" and met is True and stated < (rule_score if j.level is None else
+                                                                   rules.band_of_level(j.level).low * weight) - tol:
+            return code
+        got = candidates.get(code)
+        if isinstance(got, tuple) and got[0] * weight - tol <= stated <= got[1] * weight + tol:
+            return code
+        if isinstance(got, float) and not math.isnan(got) and abs(stated - got) <= tol:
+            return code
+    return None
+
+
+def _candidates(weight: float, rule_score, t: Target, j) -> dict:
+    """Return the score each numeric variant would give this row (a band, for bands_8050)."""
+    out = {"zero": 0.0}
+    if not pd.isna(rule_score):
+        s = float(rule_score)
+        out.update(floor=float(math.floor(s + 1e-9)), ceil=float(math.ceil(s - 1e-9)),
+                   round=float(math.floor(s + 0.5)))
+    if j.rule in ("higher_is_better", "equality") and not math.isnan(j.attainment) and j.attainment > 1:
+        out["uncapped_ratio"] = weight * j.attainment
+    if j.rule.startswith("lower_is_better") and t.value and not math.isnan(j.actual_value) and j.actual_value > t.value:
+        tv, av = float(t.value), float(j.actual_value)
+        out["reverse_ratio"] = weight * tv / av
+        out["reverse_linear"] = weight * max(0.0, 1 - (av - tv) / tv)
+    if j.level is not None:
+        out["bands_8050"] = _BANDS_8050.get(j.level if j.level != "基本达成" else "达成")
+    return out
+
+
+# --------------------------------------------------------------------------- budget rows
+
+
+def parse_rate(text) -> tuple[float, float, str] | None:
+    """Return a printed 执行率 as a percent, its tolerance in percentage points, and how it was read.
+
+    ``86%`` → (86, 0.5, …); ``100.00%`` → (100, 0.005, …); a bare number not
+    above 1.5 is a fraction (``1`` → 100%, known to ±50 points at that printing).
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    s = str(text).strip().replace("％", "%")
+    number = s.rstrip("%").strip()
+    try:
+        value = float(number.replace(",", ""))
+    except ValueError:
+        return None
+    if s.endswith("%"):
+        return value, half_unit(number), ""
+    if value <= 1.5:
+        return value * 100, half_unit(number) * 100, f"执行率印作「{s}」，按比例 {fmt_number(value * 100)}% 理解；"
+    return value, half_unit(number), f"执行率印作「{s}」（未写 %），按 {s}% 理解；"
+
+
+def execution_rows(dept, year: int, scored) -> list[dict]:
+    """Return the check rows of every budget row that prints a 执行率 or an execution 得分."""
+    budget = dept.budget[dept.budget["year"] == year]
+    if "rate_printed" not in budget.columns:
+        return []
+    printed = dept.printed_cells("budget.csv").set_index("src_row") if len(dept.printed_cells("budget.csv")) else None
+    file = str(dept.path / "budget.csv")
+    ex = scored.execution.set_index("scope_id") if len(scored.execution) else pd.DataFrame()
+    out = []
+    for rec in budget.to_dict("records"):
+        rules = scored.rules.get(rec["scope_id"])
+        if rules is None:
+            continue
+        cells = printed.loc[rec["src_row"]] if printed is not None and rec.get("src_row") in printed.index else {}
+        rate, tol, how = _row_rate(rec, rules, ex, cells)
+        shown = parse_rate(rec.get("rate_printed")) if rec.get("rate_printed") not in NOT_APPLICABLE else None
+        if shown is not None:
+            out.append(_rate_row(year, rec, shown, rate, tol, how, rules, file))
+        if not pd.isna(rec.get("stated_score")):
+            out.append(_score_row(year, rec, rate, tol, how, shown, rules, file, cells))
+    return out
+
+
+def _row_rate(rec: dict, rules: RuleSet, ex: pd.DataFrame, cells) -> tuple[float, float, str]:
+    """Return a budget row's execution rate (fraction), its tolerance (fraction) and how it was computed."""
+    base_col, label = rules.execution_base, BASE_LABELS[rules.execution_base]
+    base, executed = rec.get(base_col), rec.get("executed")
+    how = f"执行数 {_n(executed) if not pd.isna(executed) else '（空）'} ÷ {label} {_n(base) if not pd.isna(base) else '（空）'}"
+    if rec["line"] == TOTAL_LINE and rec["scope_id"] in ex.index:
+        row = ex.loc[rec["scope_id"]]
+        if row.get("base_from", TOTAL_LINE) != TOTAL_LINE:
+            # the total row was left unfilled: its rate comes from the lines (printed amounts, taken as given)
+            return float(row["execution_rate"]), 0.0, f"合计行{label}为 0 或空白，按各「{row['base_from']}」行之和复算"
+    if pd.isna(base) or float(base) <= 0 or pd.isna(executed):
+        return math.nan, 0.0, how
+    rate = float(executed) / float(base)
+    factor = 1e-4 if rec.get("unit") == "元" else 1.0
+    db = half_unit(cells.get(base_col), factor) if len(cells) else 0.0
+    de = half_unit(cells.get("executed"), factor) if len(cells) else 0.0
+    return rate, (de + rate * db) / max(float(base) - db, 1e-12), how
+
+
+def _rate_row(year, rec, shown, rate, tol, how, rules, file) -> dict:
+    pct, pct_tol, note = shown
+    at = where(file, rec.get("src_row"))
+    common = dict(file=file, row=rec.get("src_row"), stated=pct, stated_text=str(rec["rate_printed"]))
+    if math.isnan(rate):
+        return finding(year, rec["scope_id"], "execution_rate", ok=None, **common,
+                       detail=f"无法复算：预算行「{rec['line']}」印出执行率 {rec['rate_printed']}，但 {how} 无法计算（{at}）")
+    allowed = pct_tol + tol * 100
+    ok = abs(pct - rate * 100) <= allowed + 1e-9
+    return finding(year, rec["scope_id"], "execution_rate", **common, recomputed=rate * 100,
+                   difference=pct - rate * 100, ok=ok, severity="info" if ok else "error", tolerance=allowed,
+                   detail=(f"预算行「{rec['line']}」印出执行率 {rec['rate_printed']}；{note}{how} = {_n(rate * 100)}%，"
+                           f"相差 {_n(pct - rate * 100)} 个百分点（按印刷精度允许 {_n(allowed)}），"
+                           f"{'一致' if ok else '不一致'}（{at}）"))
+
+
+def _score_row(year, rec, rate, tol, how, shown, rules: RuleSet, file, cells) -> dict:
+    stated = float(rec["stated_score"])
+    at = where(file, rec.get("src_row"))
+    common = dict(file=file, row=rec.get("src_row"), stated=stated, stated_text=fmt_number(stated))
+    weight = rec.get("weight")
+    if pd.isna(weight):
+        weight = rules.execution_weight if rec["line"] == TOTAL_LINE else math.nan
+    if math.isnan(rate) and shown is not None:
+        rate, tol, how = shown[0] / 100, shown[1] / 100, f"按表中印出的执行率 {rec['rate_printed']}"
+    if pd.isna(weight) or math.isnan(rate):
+        missing = "分值" if pd.isna(weight) else "执行率（金额不全）"
+        return finding(year, rec["scope_id"], "execution_score", ok=None, **common,
+                       detail=f"无法复算：预算行「{rec['line']}」报告得分 {_n(stated)}，缺少{missing}（{at}）")
+    weight = float(weight)
+    rule_score = min(rate, rules.execution_cap) * weight
+    allowed = SCORE_TOLERANCE + weight * tol
+    ok = abs(stated - rule_score) <= allowed + 1e-9
+    variant = None if ok else _execution_variant(stated, weight, rate, rule_score, rules, allowed)
+    return finding(year, rec["scope_id"], "execution_score", **common, recomputed=rule_score,
+                   difference=stated - rule_score, ok=ok, severity="info" if ok else "error", tolerance=allowed,
+                   variant=variant,
+                   detail=(f"预算行「{rec['line']}」报告预算执行率得分 {_n(stated)}；{how}，执行率 {_n(rate * 100)}%，"
+                           f"按规则 min(执行率, {fmt_number(rules.execution_cap * 100)}%) × 分值 {_n(weight)} = "
+                           f"{_n(rule_score)}，相差 {_n(stated - rule_score)}，{'一致' if ok else '不一致'}"
+                           + _variant_phrase(variant, ok) + f"（{at}）"))
+
+
+def _execution_variant(stated, weight, rate, rule_score, rules: RuleSet, tol) -> str | None:
+    candidates = {"floor": float(math.floor(rule_score + 1e-9)), "ceil": float(math.ceil(rule_score - 1e-9)),
+                  "round": float(math.floor(rule_score + 0.5)), "execution_20": 20 * min(rate, rules.execution_cap),
+                  "zero": 0.0}
+    if rate > rules.execution_cap:
+        candidates["uncapped_ratio"] = weight * rate
+    for code in rules.variants:
+        if code == "full_marks_on_miss" and rate < 1 - 1e-9 and abs(stated - weight) <= tol:
+            return code
+        if code == "deduction_on_met" and rate >= 1 - 1e-9 and stated < rule_score - tol:
+            return code
+        if code in candidates and abs(stated - candidates[code]) <= tol:
+            return code
+    return None
+
+
+# --------------------------------------------------------------------------- block weights
+
+
+def block_weights(dept, year: int, scored) -> list[dict]:
+    """Return a check row per printed block weight (产出指标(50分)): against its rows and, if fixed, the rule set."""
+    ind = scored.indicators
+    if not len(ind):
+        return []
+    file = str(dept.path / "indicators.csv")
+    top = ind[ind["parent_id"].isna()]
+    out = []
+    for sid, part in top.groupby("scope_id", sort=False):
+        rules = scored.rules[sid]
+        incomplete = dept.is_incomplete(sid, year)
+        # a partial transcription may have lost a block: compare with the nominal weights, not redistributed ones
+        present = {g.name for g in rules.groups} if incomplete else set(part["level1_group"].dropna().astype(str))
+        expected = rules.group_weights(present)
+        for level in ("level1", "level2"):
+            if level not in part.columns:
+                continue
+            for raw, rows in part.groupby(level, sort=False):
+                label, points = split_block_label(raw)
+                if points is None:
+                    continue
+                out += _block_rows(year, sid, level, raw, label, points, rows, rules, expected, incomplete, file)
+    return out
+
+
+def _block_rows(year, sid, level, raw, label, points, rows, rules, expected, incomplete, file) -> list[dict]:
+    out = []
+    counted = rows[rows["counted"]] if "counted" in rows.columns else rows
+    what = "一级指标" if level == "level1" else "二级指标"
+    first = rows["src_row"].iloc[0] if "src_row" in rows.columns else None
+    common = dict(file=file, row=first, stated=points, stated_text=str(raw))
+    known = counted["weight"].dropna()
+    if len(counted) and (len(known) == len(counted) or incomplete):
+        total = float(known.sum())
+        ok = total <= points + 1e-6 if incomplete else abs(total - points) <= 1e-6
+        relation = "不超过" if incomplete else "等于"
+        out.append(finding(year, sid, "block_weight", **common, recomputed=total, difference=points - total, ok=ok,
+                           severity="info" if ok else "error",
+                           detail=(f"{what}「{raw}」印出分块分值 {_n(points)}，其下各指标分值之和 {_n(total)}"
+                                   f"（{len(known)} 项{'，表格不完整，只核对是否不超过' if incomplete else ''}），"
+                                   f"应{relation}分块分值，{'一致' if ok else '不一致'}（{where(file, first)}）")))
+    group = rules.group_of(raw, None) if level == "level1" else None
+    if rules.fixed_weights and group is not None and group in expected:
+        want = float(expected[group])
+        ok = abs(points - want) <= 1e-6
+        out.append(finding(year, sid, "block_weight", **common, recomputed=want, difference=points - want, ok=ok,
+                           severity="info" if ok else "error",
+                           detail=(f"{what}「{raw}」印出分块分值 {_n(points)}，规则集 {rules.name} 统一规定"
+                                   f"「{group}」为 {_n(want)} 分，{'一致' if ok else '不一致'}（{where(file, first)}）")))
+    return out

@@ -1,0 +1,58 @@
+"""Integer codes for the distinct values of table columns: the vectorized core of scoring.
+
+Scoring a batch means judging each distinct spelling once and spreading the
+result over the rows with numpy; these helpers turn columns into codes and
+combinations of codes into one code.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def factorize_text(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Return codes and the distinct texts; missing cells become one blank entry at the end."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    else:  # hashing the object array directly is about twice as fast as through the str extension array
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    uniques = list(uniques)
+    codes = np.where(codes < 0, len(uniques), codes)
+    return codes, uniques + [None]
+
+
+def combine(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return codes of the distinct combinations of several non-negative code arrays, and one row per combination."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    radix = 1
+    for c in codes:
+        size = int(c.max(initial=0)) + 1
+        if radix * size >= 1 << 62:  # renumber before the mixed-radix key would overflow
+            key, _ = pd.factorize(key)
+            radix = int(key.max(initial=0)) + 1
+        key = key * size + c
+        radix *= size
+    key, _ = pd.factorize(key)
+    first = np.empty(int(key.max(initial=-1)) + 1, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # the earliest row of each combination
+    return key, first
+
+
+def column(df: pd.DataFrame, name: str) -> pd.Series:
+    """Return a column, or an all-missing one when the frame does not have it."""
+    if name in df.columns:
+        return df[name]
+    return pd.Series(np.nan, index=df.index, dtype=object)
+
+
+def source_rows(df: pd.DataFrame) -> np.ndarray:
+    """Return the spreadsheet row of each row (``src_row``), or 2, 3, … for a frame made in code."""
+    if "src_row" in df.columns:
+        return df["src_row"].to_numpy()
+    return np.arange(2, len(df) + 2)
+
+
+def categorical(codes: np.ndarray, labels: list) -> pd.Categorical:
+    """Return a categorical from codes into labels that may repeat or be None (missing)."""
+    remap, categories = pd.factorize(np.array(labels + [None], dtype=object), use_na_sentinel=True)
+    return pd.Categorical.from_codes(remap[codes], categories=categories, validate=False)
