@@ -81,7 +81,8 @@ def _series_budget(dept: Department) -> list[dict]:
             rows.append({"what": "budget", "key": f"{rec['scope_id']}/{rec['line']}/{f}",
                          "label": f"{name_of(rec['scope_id'])}·{rec['line']}·{f_label}",
                          "scope_id": rec["scope_id"], "line": rec["line"], "field": f, "year": rec["year"],
-                         "value": rec[f], "unit": labels.UNIT_AMOUNT, "kind": "amount", "better": None, "source": "budget.csv"})
+                         "value": rec[f], "unit": labels.UNIT_AMOUNT, "kind": "amount", "better": None,
+                         "source": "budget.csv"})
     return rows
 
 
@@ -130,7 +131,8 @@ def _series_scores(dept: Department, scored: dict[int, YearScore]) -> list[dict]
             if rec["level"] == "level1":
                 continue
             if rec["level"] == "scope":
-                key, label = f"{rec['scope_id']}/{labels.TOTAL_SCORE}", f"{name_of(rec['scope_id'])}·{labels.TOTAL_SCORE}"
+                key = f"{rec['scope_id']}/{labels.TOTAL_SCORE}"
+                label = f"{name_of(rec['scope_id'])}·{labels.TOTAL_SCORE}"
             else:
                 key = "/".join(str(rec[k]) for k in IND_KEYS)
                 label = f"{name_of(rec['scope_id'])}·{rec['name']}"

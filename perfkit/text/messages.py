@@ -135,12 +135,12 @@ CHART_ERRORS = {
     "save_failed": "保存图片失败：{path}：{error}",
 }
 
-# --------------------------------------------------------------------------- the index page (perfkit.batch.index)
+# ------------------------------------------------------------------ the index page (perfkit.batch.index)
 
 INDEX_INTRO = "由 perfkit 从 data/ 计算生成；得分与等级为 perfkit 按规则集复算的结果（详见各报告）。"
 INDEX_EMPTY = "尚无已生成的报告。"
 
-# --------------------------------------------------------------------------- the scored workbook (perfkit.outputs.xlsx)
+# ------------------------------------------------------------------ the scored workbook (perfkit.outputs.xlsx)
 
 XLSX_SUMMARY_TITLE = "{department} {year} 年度绩效自评得分汇总"
 XLSX_SYNTHETIC = "示例数据：本部门为虚构的示例部门，数字不代表任何真实单位。"
@@ -157,7 +157,7 @@ XLSX_RULE = "规则集 {name}：{title}"
 XLSX_RULE_ILLUSTRATIVE = "（分值为示例，待用户提供官方分值）"
 XLSX_STATED_NOTE = "报告原文所述，与上行 perfkit 计算的总分对照"
 
-# --------------------------------------------------------------------------- the Word report (perfkit.outputs.docx_report)
+# ------------------------------------------------------------------ the Word report (perfkit.outputs.docx_report)
 
 DOCX_SYNTHETIC = "示例数据：本报告所用数据为虚构的示例数据，仅供演示，不代表任何真实单位。"
 DOCX_DRAFT_NOTE = ("（初稿说明：本稿由 perfkit 根据部门数据自动生成，文中数字、表格和问题均由 perfkit 计算；"
@@ -218,7 +218,8 @@ DOCX_IMPROVEMENT_HEADING = "（{n}）{title}（{scope}）"
 DOCX_IMPROVEMENT = "{n}.{text}"
 DOCX_NO_IMPROVEMENTS = "perfkit 未提出改进措施。"
 DOCX_NO_SOURCE = "（department.yaml 未写数据来源）"
-DOCX_SOURCE = "数据来源：{source}。数据目录：{code}；凡不是来源原文给出的数值，见该目录的 ASSUMPTIONS.md 及各表的假设说明。"
+DOCX_SOURCE = ("数据来源：{source}。数据目录：{code}；"
+               "凡不是来源原文给出的数值，见该目录的 ASSUMPTIONS.md 及各表的假设说明。")
 DOCX_CHECKS_TABLE = "报告陈述数字复算核对"
 DOCX_OTHER_FINDINGS_TABLE = "其他发现"
 DOCX_REASONS_TABLE = "指标评分依据"
