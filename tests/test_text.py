@@ -130,3 +130,21 @@ def test_message_templates_fill_their_placeholders():
     assert messages.GAP_NOTE.format(prior=2020, missing="2021、2022", span=3) == \
         "比较基期为2020年（非连续，缺2021、2022年；变动为3年累计）"
     assert messages.WITH_REASON.format(what=messages.NO_PRIOR, why="2021年不在数据中") == "无上年数据（2021年不在数据中）"
+
+
+def test_stated_score_reads_the_same_in_the_workbook_the_report_and_the_index():
+    # it was 报告自评得分 on the index page and in the notebooks, 报告陈述得分 in the .xlsx and the .docx
+    assert "报告陈述得分" in labels.SUMMARY_FORM
+    assert "报告陈述得分" in labels.DOCX_TABLES["scores"]
+    assert labels.INDEX_COLUMNS[-1] == "报告陈述得分"
+
+
+def test_scoring_reason_reads_the_same_in_every_table():
+    # it was 说明 in the notebooks and 评分依据（perfkit 计算） in the .xlsx and the .docx
+    assert labels.COLUMNS["reason"] == "评分依据"
+    assert labels.DOCX_TABLES["reasons"][-1] == labels.DOCX_TABLES["management"][-1] == "评分依据"
+
+
+def test_management_table_words():
+    # the notebooks said 管理效率指标 / 数值, the .xlsx and the .docx 管理指标 / 计算值
+    assert labels.MANAGEMENT_FORM[:2] == labels.DOCX_TABLES["management"][:2] == ("管理指标", "计算值")
