@@ -32,7 +32,7 @@ def test_score_summary_marks_incomplete_totals(ref):
     text = views.score_summary(ref).data
     cov = ref.coverage.set_index("scope_id").loc["whole"]
     assert f"其中 {int(cov['n_unscored'])} 项" in text and "总分不完整，仅供参考" in text
-    assert "报告自评得分 96.67" in text
+    assert "报告陈述得分 96.67" in text
 
 
 def test_checks_table_verdicts(syn):

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from perfkit.text import formats, labels, messages
+
 INDEX_NAME = "index.html"
 SUMMARY_NAME = "summary.json"
 
@@ -30,7 +32,7 @@ def _summary_score_grade(summary: dict) -> tuple[float | None, str | None]:
     score = float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None
     grade = total.get("grade") if isinstance(total.get("grade"), str) and total.get("grade") else None
     if grade and total.get("complete") is False:
-        grade += "（不完整）"
+        grade += labels.INCOMPLETE
     return score, grade
 
 
@@ -42,8 +44,8 @@ def _summary_name(summary: dict, code: str) -> str | None:
 
 
 def _notebook_title(stem: str) -> str:
-    """Return a notebook's display title: its file stem without the ordering prefix."""
-    return re.sub(r"^\d+[_\-\s.]*", "", stem) or stem
+    """Return a notebook's display title: its title in perfkit.text, else its file stem without the ordering prefix."""
+    return labels.NOTEBOOK_TITLES.get(stem) or re.sub(r"^\d+[_\-\s.]*", "", stem) or stem
 
 
 def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None) -> str:
@@ -86,7 +88,7 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
         '<html lang="zh-CN">',
         "<head>",
         '<meta charset="utf-8">',
-        "<title>预算绩效自评报告</title>",
+        f"<title>{html.escape(labels.INDEX_TITLE)}</title>",
         "<style>",
         "body{font-family:'Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;margin:2em;color:#222}",
         "table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.4em .8em;text-align:left}",
@@ -94,31 +96,31 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
         "</style>",
         "</head>",
         "<body>",
-        "<h1>预算绩效自评报告</h1>",
-        "<p>由 perfkit 从 data/ 计算生成；得分与等级为 perfkit 按规则集复算的结果（详见各报告）。</p>",
+        f"<h1>{html.escape(labels.INDEX_TITLE)}</h1>",
+        f"<p>{html.escape(messages.INDEX_INTRO)}</p>",
     ]
     if not rows:
-        lines.append("<p>尚无已生成的报告。</p>")
+        lines.append(f"<p>{html.escape(messages.INDEX_EMPTY)}</p>")
     else:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in labels.INDEX_COLUMNS)
         lines += [
             "<table>",
-            "<thead><tr><th>部门</th><th>代码</th><th>年度</th><th>报告</th>"
-            "<th>摘要</th><th>perfkit 复算得分</th><th>等级</th><th>报告自评得分</th></tr></thead>",
+            f"<thead><tr>{head}</tr></thead>",
             "<tbody>",
         ]
         for code, name, year, pages, has_summary, score, grade, stated in rows:
-            reports = "、".join(link(p, _notebook_title(p.stem)) for p in pages) or "—"
-            summary_cell = link(out / code / str(year) / SUMMARY_NAME, SUMMARY_NAME) if has_summary else "—"
+            reports = messages.LIST_SEP.join(link(p, _notebook_title(p.stem)) for p in pages) or formats.MISSING
+            summary_cell = link(out / code / str(year) / SUMMARY_NAME, SUMMARY_NAME) if has_summary else formats.MISSING
             office = sorted([*(out / code / str(year)).glob("*.xlsx"), *(out / code / str(year)).glob("*.docx")])
-            office_links = "、".join(link(p, p.stem) for p in office)
+            office_links = messages.LIST_SEP.join(link(p, p.stem) for p in office)
             if office_links:
                 reports += f"<br>{office_links}"
-            score_cell = f"{score:.2f}" if score is not None else "—"
+            stated_cell = formats.score(stated) if isinstance(stated, (int, float)) else formats.MISSING
             lines.append(
                 f"<tr><td>{html.escape(name)}</td><td>{html.escape(code)}</td><td>{year}</td>"
-                f"<td>{reports}</td><td>{summary_cell}</td><td class=\"num\">{score_cell}</td>"
-                f"<td>{html.escape(grade or '—')}</td>"
-                f"<td class=\"num\">{f'{stated:.2f}' if isinstance(stated, (int, float)) else '—'}</td></tr>"
+                f"<td>{reports}</td><td>{summary_cell}</td><td class=\"num\">{formats.score(score)}</td>"
+                f"<td>{html.escape(grade or formats.MISSING)}</td>"
+                f"<td class=\"num\">{stated_cell}</td></tr>"
             )
         lines += ["</tbody>", "</table>"]
     lines += ["</body>", "</html>", ""]

@@ -21,10 +21,11 @@ from perfkit.ingest.department import Department
 from perfkit.rules.book import RuleBook
 from perfkit.rules.ruleset import RuleSet
 from perfkit.score.checks import matches, printed_decimals
-from perfkit.score.targets import fmt_number, parse_target
+from perfkit.score.targets import parse_target
+from perfkit.text import formats, labels, messages
 from perfkit.values import is_missing
 
-_DIRECTION_WORDS = {"up": "上升", "down": "下降", "keep": "保持"}
+_DIRECTION_WORDS = labels.DIRECTIONS
 
 
 # --------------------------------------------------------------------------- indicators
@@ -45,17 +46,18 @@ def read_measure(text) -> tuple[float, str | None, str]:
     """
     t = parse_target(text)
     if t.kind == "blank":
-        return np.nan, None, "为空"
+        return np.nan, None, messages.MEASURE_EMPTY
     if t.kind == "quantitative" and t.value is not None:
         if t.op_written:
-            return np.nan, t.unit, f"完成值写作界限「{t.text}」，不是实测值"
+            return np.nan, t.unit, messages.MEASURE_BOUND.format(text=t.text)
         return float(t.value), t.unit, ""
     if t.kind == "directional":
-        amount = f"{fmt_number(t.value)}{t.unit or ''}" if t.value is not None else ""
-        return np.nan, t.unit, f"完成值为同比变化「{t.text}」（{_DIRECTION_WORDS[t.direction]}{amount}），不是水平值"
+        amount = formats.quantity(t.value, t.unit) if t.value is not None else ""
+        return np.nan, t.unit, messages.MEASURE_CHANGE.format(text=t.text, direction=_DIRECTION_WORDS[t.direction],
+                                                               amount=amount)
     if t.kind == "qualitative":
-        return np.nan, None, f"定性完成值「{t.text}」，无数值可比"
-    return np.nan, None, f"无法识别的完成值「{t.text}」"
+        return np.nan, None, messages.MEASURE_QUALITATIVE.format(text=t.text)
+    return np.nan, None, messages.MEASURE_UNKNOWN.format(text=t.text)
 
 
 def _target_direction(target) -> str | None:
@@ -101,7 +103,7 @@ def direction_met(prior, current, direction: str, tolerance: float = 0.0, keep_m
         if keep_means == "unchanged":
             return abs(c - p) <= tolerance + eps
         return c - p >= -tolerance - eps
-    raise ValueError(f"未知的方向「{direction}」，应为 up/down/keep（上升/下降/保持）")
+    raise ValueError(messages.UNKNOWN_DIRECTION.format(direction=direction))
 
 
 def _keep_rule(rs: RuleSet) -> tuple[float, float, str]:
@@ -180,14 +182,15 @@ def _indicator_row(name_of, year, prior, label, why, rec, keep) -> dict:
     c_val, c_unit, c_why = read_measure(actual) if in_cur else (np.nan, None, "")
     (p_year, p_label, p_text, p_source, p_val, p_unit), notes = _indicator_prior(year, prior, label, why, rec)
     if math.isnan(c_val):
-        notes.append(f"{NO_CURRENT}（{year}年{c_why or '无此指标'}）")
+        notes.append(messages.WITH_REASON.format(
+            what=NO_CURRENT, why=messages.IN_YEAR.format(year=year, what=c_why or messages.NO_INDICATOR)))
     unit = c_unit or p_unit
     kind = "rate" if unit == "%" else "number"
     ch = change(p_val, c_val, kind, unit)
     ch.pop("note")  # its generic reasons are replaced by the specific ones above
     if c_unit and p_unit and c_unit != p_unit:
         ch["change"], ch["pct_change"] = np.nan, np.nan
-        notes.append(f"单位不一致（上年「{p_unit}」，本年「{c_unit}」），未比较")
+        notes.append(messages.UNIT_MISMATCH.format(prior=p_unit, current=c_unit))
     elif not math.isnan(ch["change"]):
         if kind != "rate" and p_val == 0:
             notes.append(ZERO_BASE)
@@ -204,9 +207,9 @@ def _indicator_row(name_of, year, prior, label, why, rec, keep) -> dict:
             ch["pct_change"], ch["change_unit"] = amount, ""
         else:
             ch["change"], ch["change_unit"] = amount, move_unit or ""
-        p_year, p_label, p_source = year - 1, prior_label(year, year - 1), "完成值原文所述同比"
+        p_year, p_label, p_source = year - 1, prior_label(year, year - 1), messages.PRIOR_FROM_CHANGE
         notes = [n for n in notes if not n.startswith((NO_PRIOR, NO_CURRENT))]
-        notes.append(f"同比变化取自完成值原文「{actual}」，上年与本年数值不详，未复算")
+        notes.append(messages.STATED_CHANGE_NOTE.format(actual=actual))
     if direction is not None:
         met, boundary, note = _direction_check(direction, ch["change"], kind, p_val, c_val, unit, stated_move, keep)
         notes.append(note)
@@ -234,19 +237,19 @@ def _indicator_prior(year, prior, label, why, rec) -> tuple[tuple, list[str]]:
     consecutive = prior is not None and prior == year - 1
     if not math.isnan(o_val) and (consecutive or math.isnan(s_val)):
         if consecutive and not math.isnan(s_val) and not nearly_equal(o_val, s_val):
-            notes.append(f"{prior}年表完成值「{rec['actual_old']}」与本年表所填上年值「{stated}」不一致，取前者")
-        return (prior, label, rec["actual_old"], f"{prior}年完成值", o_val, o_unit), notes
+            notes.append(messages.PRIOR_CONFLICT.format(year=prior, prior=rec["actual_old"], stated=stated))
+        return (prior, label, rec["actual_old"], messages.PRIOR_FROM_ACTUAL.format(year=prior), o_val, o_unit), notes
     if not math.isnan(s_val):
-        return (year - 1, prior_label(year, year - 1), stated, "本年表所填上年值", s_val, s_unit), notes
+        return (year - 1, prior_label(year, year - 1), stated, messages.PRIOR_FROM_STATED, s_val, s_unit), notes
     if in_old and o_why:
-        p_why = f"{prior}年{o_why}"
+        p_why = messages.IN_YEAR.format(year=prior, what=o_why)
     elif not is_missing(stated) and s_why:
-        p_why = f"所填上年值{s_why}"
+        p_why = messages.STATED_PRIOR_REASON.format(why=s_why)
     elif prior is None:
         p_why = why
     else:
-        p_why = f"{prior}年无此指标"
-    notes.append(f"{NO_PRIOR}（{p_why}）")
+        p_why = messages.IN_YEAR.format(year=prior, what=messages.NO_INDICATOR)
+    notes.append(messages.WITH_REASON.format(what=NO_PRIOR, why=p_why))
     return (prior, label, rec["actual_old"] if in_old else stated, "", np.nan, None), notes
 
 
@@ -266,13 +269,13 @@ def _direction_check(direction, change_value, kind, p_val, c_val, unit, stated_m
         tol = tol_pp if kind == "rate" else tol_rel * abs(p_val)
         ok = direction_met(p_val, c_val, direction, tol, keep_means)
     if ok is None:
-        return pd.NA, pd.NA, "方向无法核对：缺少可比的上年值或本年值"
+        return pd.NA, pd.NA, messages.DIRECTION_UNCHECKED
     measured = not (math.isnan(c_val) or math.isnan(p_val))
     boundary = bool(direction == "keep" and ok and measured and c_val - p_val <= 1e-9 * max(1.0, abs(p_val)))
     if not boundary:
         return ok, boundary, ""
-    flat = "与上年持平" if nearly_equal(c_val, p_val) else "略低于上年，在容差内"
-    return ok, boundary, f"{flat}（{_fmt(p_val, unit)} → {_fmt(c_val, unit)}），“保持”恰在边界上实现"
+    flat = messages.KEEP_FLAT if nearly_equal(c_val, p_val) else messages.KEEP_WITHIN_TOLERANCE
+    return ok, boundary, messages.KEEP_AT_BOUNDARY.format(how=flat, prior=_fmt(p_val, unit), current=_fmt(c_val, unit))
 
 
 def _stated_move(text) -> tuple[str, float, str | None] | None:
@@ -284,9 +287,8 @@ def _stated_move(text) -> tuple[str, float, str | None] | None:
 
 
 def _fmt(x: float, unit: str | None) -> str:
-    if unit == "%":
-        return f"{x:.2f}%"
-    return f"{fmt_number(x)}{unit or ''}"
+    """Return a measured value as a note shows it: percentages with two decimals, other numbers as written."""
+    return formats.percent(x) if unit == labels.UNIT_PERCENT else formats.quantity(x, unit)
 
 
 # --------------------------------------------------------------------------- stated year-over-year figures
@@ -337,27 +339,28 @@ def stated_yoy(dept: Department, year: int, checks: pd.DataFrame, book: RuleBook
         recomputed, basis = np.nan, ""
         hit = by_expr.get(rec["figure_id"]) if not is_missing(rec["expr"]) else None
         if hit is not None and not is_missing(hit):
-            recomputed, basis = float(hit), f"按公式复算：{rec['expr']}"
+            recomputed, basis = float(hit), messages.BY_FORMULA.format(expr=rec["expr"])
         else:
             if ind is None:
                 ind = yoy_indicators(dept, year, book, allow_gap=False)
             recomputed, basis = _match_indicator(ind, rec, year)
             if not is_missing(rec["expr"]):
-                why = "所需数值不在数据中" if rec["figure_id"] in by_expr else "核对结果中没有该数字"
-                basis = (f"公式未能复算（{why}），改按{basis}" if not math.isnan(recomputed)
-                         else f"公式未能复算（{why}）；{basis}")
+                why = messages.FORMULA_VALUES_MISSING if rec["figure_id"] in by_expr else messages.FORMULA_NOT_CHECKED
+                basis = (messages.FORMULA_FAILED_FALLBACK if not math.isnan(recomputed)
+                         else messages.FORMULA_FAILED).format(why=why, basis=basis)
         ok = pd.NA
         diff = np.nan
         if not math.isnan(recomputed) and not is_missing(rec["value"]):
             # one rule for "matches as printed" across perfkit: the consistency module's
             diff = float(rec["value"]) - recomputed
             ok = bool(matches(float(rec["value"]), recomputed, k))
-        status = "仅列示" if ok is pd.NA else ("一致" if ok else "不一致")
+        status = labels.STATUS[None if ok is pd.NA else ok]
         rows.append({"year": year, "figure_id": rec["figure_id"], "scope_id": rec["scope_id"], "label": rec["label"],
                      "stated_text": rec["stated_text"], "stated": rec["value"], "unit": rec["unit"],
                      "sentence": rec["sentence"], "expr": rec["expr"], "recomputed": recomputed,
                      "difference": diff, "decimals": k, "ok": ok, "status": status,
-                     "basis": basis if status != "仅列示" else f"仅列示：{basis}" if basis else "仅列示",
+                     "basis": basis if ok is not pd.NA else (messages.LISTED_ONLY.format(status=status, basis=basis)
+                                                             if basis else status),
                      "source": rec["source"], "assumption": rec["assumption"]})
     return _typed_stated(pd.DataFrame(rows, columns=columns))
 
@@ -389,19 +392,19 @@ def _match_indicator(ind: pd.DataFrame, rec: dict, year: int) -> tuple[float, st
     if hits.empty:
         hits = pool[pool["name"].map(lambda n: bool(n) and (str(n) in name or name in str(n)))]
     if hits.empty:
-        return np.nan, "未找到对应的指标"
+        return np.nan, messages.NO_MATCHING_INDICATOR
     if len(hits) > 1:
-        return np.nan, f"名称对应多个指标（{'、'.join(hits['name'])}），无法确定"
+        return np.nan, messages.SEVERAL_INDICATORS.format(names=messages.LIST_SEP.join(hits["name"]))
     h = hits.iloc[0]
-    shown = f"指标「{h['name']}」"
+    years = {"indicator": messages.INDICATOR_NAMED.format(name=h["name"]), "prior": year - 1, "year": year}
     if is_missing(h["prior"]) or is_missing(h["current"]) or h["prior_year"] != year - 1:
-        return np.nan, f"{shown}缺少{year - 1}年或{year}年的可比数值"
-    if rec["unit"] == "百分点":
-        return float(h["change"]), f"{shown}{year - 1}→{year}年完成值之差（百分点）"
-    if h["change_kind"] == "rate" and rec["unit"] == "%":
+        return np.nan, messages.NO_COMPARABLE_VALUES.format(**years)
+    if rec["unit"] == labels.UNIT_POINTS:
+        return float(h["change"]), messages.POINTS_DIFFERENCE.format(**years)
+    if h["change_kind"] == "rate" and rec["unit"] == labels.UNIT_PERCENT:
         # a stated "%" change of a percentage is ambiguous: relative change or points
         rel = (h["current"] - h["prior"]) / abs(h["prior"]) * 100 if h["prior"] else np.nan
-        return (rel, f"{shown}{year - 1}→{year}年完成值的相对变化（原文未说明是百分比还是百分点）")
+        return rel, messages.RELATIVE_OF_RATE.format(**years)
     if is_missing(h["pct_change"]):
-        return np.nan, f"{shown}上年为0，无法计算增幅"
-    return float(h["pct_change"]), f"{shown}{year - 1}→{year}年完成值的变动率"
+        return np.nan, messages.PRIOR_ZERO.format(**years)
+    return float(h["pct_change"]), messages.PERCENT_CHANGE.format(**years)

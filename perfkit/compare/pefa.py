@@ -16,6 +16,7 @@ from perfkit.instrument import counted, last_year_of
 from perfkit.compare.common import BUDGET_FIELDS, base_column, check_year, join_notes, scope_namer
 from perfkit.ingest.department import TOTAL_LINE, WHOLE_SCOPE, Department
 from perfkit.rules.pefa import PEFA_GRADES
+from perfkit.text import formats, labels, messages
 from perfkit.values import execution_rate, is_missing
 
 # --------------------------------------------------------------------------- grades
@@ -59,10 +60,10 @@ def window_score(grades, pefa_rules: Mapping) -> tuple[str | None, str]:
     window, required = pefa_rules["window_years"], pefa_rules["years_required"]
     graded = [g for g in grades if g in PEFA_GRADES]
     if not graded:
-        return None, "没有可评分的年度"
+        return None, messages.PEFA_NO_GRADED_YEAR
     notes = []
     if len(graded) < window:
-        notes.append(f"仅{len(graded)}个年度可评分，PEFA 要求最近{window}个年度，评分仅供参考")
+        notes.append(messages.PEFA_FEW_YEARS.format(graded=len(graded), window=window))
     need = min(required, len(graded))
     for grade in PEFA_GRADES[:-1]:
         if sum(_rank(g) <= _rank(grade) for g in graded) >= need:
@@ -71,8 +72,7 @@ def window_score(grades, pefa_rules: Mapping) -> tuple[str | None, str]:
 
 
 def _window_rule(pefa_rules: Mapping) -> str:
-    return (f"取最近{pefa_rules['window_years']}个年度中至少{pefa_rules['years_required']}个年度达到的最高等级"
-            "（PEFA 2016：three years, at least two）")
+    return messages.PEFA_WINDOW_RULE.format(window=pefa_rules["window_years"], required=pefa_rules["years_required"])
 
 
 def _pefa_years(dept: Department, years, pefa_rules: Mapping) -> list[int]:
@@ -83,7 +83,7 @@ def _pefa_years(dept: Department, years, pefa_rules: Mapping) -> list[int]:
 
 def _years_note(years: list[int]) -> str:
     gaps = [f"{a}→{b}" for a, b in zip(years, years[1:]) if b - a > 1]
-    return f"年度不连续（{'、'.join(gaps)}）" if gaps else ""
+    return messages.PEFA_YEARS_GAP.format(gaps=messages.LIST_SEP.join(gaps)) if gaps else ""
 
 
 def _base_label(pefa_rules: Mapping, base: str) -> str:
@@ -131,20 +131,21 @@ def pefa_pi1(dept: Department, pefa_rules: Mapping, years=None, base: str = "ori
         rec = hit.iloc[0] if len(hit) else None
         amount = executed = np.nan
         if rec is None:
-            notes.append(f"{y}年无「{dept.scope_name(scope_id)}」的合计预算行")
+            notes.append(messages.PEFA_NO_TOTAL_LINE.format(year=y, scope=dept.scope_name(scope_id)))
         else:
             amount = rec["budget_original"] if base == "original" else rec["budget"]
             if base == "original" and is_missing(amount):
                 used, amount = "adjusted", rec["budget"]
-                notes.append(f"{y}年缺年初预算数，改用全年预算数（国内口径）")
+                notes.append(messages.PEFA_NO_ORIGINAL.format(year=y))
             executed = rec["executed"]
         outturn = np.nan
         if rec is not None:
             if is_missing(amount) or amount <= 0:
-                why = "为空" if is_missing(amount) else ("为0" if amount == 0 else "为负数")
-                notes.append(f"无法计算：{_base_label(pefa_rules, used)}{why}")
+                why = (messages.PEFA_BASE_EMPTY if is_missing(amount)
+                       else messages.PEFA_BASE_ZERO if amount == 0 else messages.PEFA_BASE_NEGATIVE)
+                notes.append(messages.PEFA_BASE_UNUSABLE.format(base=_base_label(pefa_rules, used), why=why))
             elif is_missing(executed):
-                notes.append("无法计算：执行数为空")
+                notes.append(messages.PEFA_EXECUTED_EMPTY)
             else:
                 outturn = execution_rate(executed, amount) * 100
         rows.append({"indicator": "PI-1", "year": y, "scope_id": scope_id, "base_used": used,
@@ -197,7 +198,7 @@ def pefa_pi2_components(dept: Department, pefa_rules: Mapping, years=None, base:
     col = base_column(base)
     base = "original" if col == "budget_original" else "adjusted"
     if by not in ("line", "scope"):
-        raise ValueError(f"未知的 by「{by}」，应为 line（预算行）或 scope（项目）")
+        raise ValueError(messages.PEFA_UNKNOWN_BY.format(by=by))
     yrs = _pefa_years(dept, years, pefa_rules)
     b = dept.budget[dept.budget["year"].isin(yrs)]
     if by == "line":
@@ -207,7 +208,7 @@ def pefa_pi2_components(dept: Department, pefa_rules: Mapping, years=None, base:
             line_type = next((t for t in PI2_LINE_TYPES if t in present), None)
         comps = lines[lines["line_type"] == line_type] if line_type else lines.iloc[0:0]
         comps = comps.assign(component=comps["line"], component_label=comps["line"])
-        by_label = line_type or "预算行"
+        by_label = line_type or labels.PI2_BY_LINE
     else:
         sc = dept.scopes
         top = sc[(sc["scope_id"] != scope_id) & sc["parent_scope_id"].isna()]
@@ -215,7 +216,7 @@ def pefa_pi2_components(dept: Department, pefa_rules: Mapping, years=None, base:
         is_top = np.array([k in keys for k in zip(b["year"], b["scope_id"])], dtype=bool)
         comps = b[(b["line"] == TOTAL_LINE).to_numpy() & is_top]
         comps = comps.assign(component=comps["scope_id"], component_label=comps["scope_id"].map(scope_namer(dept)))
-        by_label = "项目（一级项目、专项资金）"
+        by_label = labels.PI2_BY_PROJECT
     rows = []
     for y in yrs:
         cy = comps[comps["year"] == y]
@@ -227,9 +228,9 @@ def pefa_pi2_components(dept: Department, pefa_rules: Mapping, years=None, base:
             amount, executed = rec[amount_col], rec["executed"]
             note = ""
             if is_missing(amount):
-                note = f"{_base_label(pefa_rules, used)}为空，未计入"
+                note = messages.PEFA_COMPONENT_BASE_EMPTY.format(base=_base_label(pefa_rules, used))
             elif is_missing(executed):
-                note = "执行数为空，未计入"
+                note = messages.PEFA_COMPONENT_EXECUTED_EMPTY
             rows.append({"year": y, "by": by, "by_label": by_label, "component": rec["component"],
                          "component_label": rec["component_label"], "base_used": used, "base_amount": amount,
                          "executed": executed, "included": note == "", "note": note})
@@ -282,16 +283,16 @@ def pefa_pi2(dept: Department, pefa_rules: Mapping, years=None, base: str = "ori
         used = cy["base_used"].iloc[0] if len(cy) else requested
         notes = []
         if used != requested:
-            notes.append(f"{y}年有细分项缺年初预算数，改用全年预算数（国内口径）")
+            notes.append(messages.PEFA_SOME_NO_ORIGINAL.format(year=y))
         notes += [f"{r['component_label']}：{r['note']}" for r in cy[~cy["included"]].to_dict("records")]
         sum_a, sum_b = inc["executed"].sum(), inc["base_amount"].sum()
         variance = ratio = np.nan
         if cy.empty:
-            notes.append(f"{y}年没有可用的细分项（{by_label}）")
+            notes.append(messages.PEFA_NO_COMPONENTS.format(year=y, by=by_label))
         elif len(inc) < 2:
-            notes.append("可比细分项不足两个，结构偏差无意义")
+            notes.append(messages.PEFA_TOO_FEW_COMPONENTS)
         elif sum_b <= 0 or sum_a <= 0:
-            notes.append("无法计算：预算数或执行数合计为0")
+            notes.append(messages.PEFA_ZERO_TOTALS)
         else:
             ratio = execution_rate(sum_a, sum_b)
             variance = inc["abs_deviation"].sum() / sum_a * 100
@@ -320,12 +321,14 @@ def pefa_summary(dept: Department, pefa_rules: Mapping, years=None, base: str = 
     rows = []
     for section, t in tables:
         used = t["base_label"].dropna().unique().tolist()
-        grades = "、".join(f"{y}:{g if isinstance(g, str) else '—'}" for y, g in zip(t["year"], t["grade"]))
-        notes = [t.attrs.get("score_note", "")] + [n if n.startswith(str(y)) else f"{y}年：{n}"
-                                                     for y, n in zip(t["year"], t["note"]) if n]
+        grades = messages.LIST_SEP.join(f"{y}:{g if isinstance(g, str) else formats.MISSING}"
+                                        for y, g in zip(t["year"], t["grade"]))
+        notes = [t.attrs.get("score_note", "")] + [n if n.startswith(str(y)) else messages.PEFA_YEAR_NOTE.format(
+            year=y, note=n) for y, n in zip(t["year"], t["note"]) if n]
         rows.append({"indicator": t.attrs["indicator"], "title": pefa_rules[section].get("title", ""),
-                     "by_label": t["by_label"].iloc[0] if "by_label" in t.columns and len(t) else "执行总额",
-                     "years": "、".join(map(str, t.attrs["years"])), "base_label": "、".join(used),
+                     "by_label": t["by_label"].iloc[0] if "by_label" in t.columns and len(t) else labels.PI1_BY,
+                     "years": messages.LIST_SEP.join(map(str, t.attrs["years"])),
+                     "base_label": messages.LIST_SEP.join(used),
                      "grades": grades, "score": t.attrs["score"], "rule": t.attrs["rule"],
                      "confidence": pefa_rules[section].get("confidence"), "source": pefa_rules[section].get("source"),
                      "note": join_notes(*notes)})

@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 
 from perfkit.instrument import counted, last_year_of
-from perfkit.compare.common import BUDGET_FIELDS, fmt_num, join_notes, scope_namer
+from perfkit.compare.common import BUDGET_FIELDS, join_notes, scope_namer
 from perfkit.compare.indicators import IND_KEYS, read_measure
 from perfkit.compare.yoy import execution_rates, score_frames
 from perfkit.ingest.department import Department
 from perfkit.score.scoring import YearScore
 from perfkit.score.targets import polarity
+from perfkit.text import formats, labels, messages
 from perfkit.values import is_missing
 
 # --------------------------------------------------------------------------- long tables
@@ -57,9 +58,9 @@ def series(dept: Department, what: str = "budget", scope_id: str | None = None,
         Years without a usable value are left out.
     """
     if what not in SERIES_KINDS:
-        raise ValueError(f"未知的序列类型「{what}」，应为：{'、'.join(SERIES_KINDS)}")
+        raise ValueError(messages.UNKNOWN_SERIES.format(what=what, allowed=messages.LIST_SEP.join(SERIES_KINDS)))
     if what == "scores" and scored is None:
-        raise ValueError("得分序列需要各年度的评分结果（scored：年度 → YearScore）")
+        raise ValueError(messages.SCORES_NEED_SCORED)
     build = {"budget": _series_budget, "execution": _series_execution, "indicators": _series_indicators,
              "scores": _series_scores}[what]
     rows = build(dept, scored) if what == "scores" else build(dept)
@@ -80,7 +81,8 @@ def _series_budget(dept: Department) -> list[dict]:
             rows.append({"what": "budget", "key": f"{rec['scope_id']}/{rec['line']}/{f}",
                          "label": f"{name_of(rec['scope_id'])}·{rec['line']}·{f_label}",
                          "scope_id": rec["scope_id"], "line": rec["line"], "field": f, "year": rec["year"],
-                         "value": rec[f], "unit": "万元", "kind": "amount", "better": None, "source": "budget.csv"})
+                         "value": rec[f], "unit": labels.UNIT_AMOUNT, "kind": "amount", "better": None,
+                         "source": "budget.csv"})
     return rows
 
 
@@ -89,7 +91,7 @@ def _series_execution(dept: Department) -> list[dict]:
     name_of = scope_namer(dept)
     for rec in execution_rates(dept.budget).to_dict("records"):
         rows.append({"what": "execution", "key": f"{rec['scope_id']}/{rec['line']}/execution_rate",
-                     "label": f"{name_of(rec['scope_id'])}·{rec['line']}·执行率",
+                     "label": f"{name_of(rec['scope_id'])}·{rec['line']}·{labels.EXECUTION_RATE}",
                      "scope_id": rec["scope_id"], "line": rec["line"], "field": "execution_rate",
                      "year": rec["year"], "value": rec["execution_rate"], "unit": "%", "kind": "rate",
                      "better": "higher", "source": "budget.csv"})
@@ -129,13 +131,14 @@ def _series_scores(dept: Department, scored: dict[int, YearScore]) -> list[dict]
             if rec["level"] == "level1":
                 continue
             if rec["level"] == "scope":
-                key, label = f"{rec['scope_id']}/总分", f"{name_of(rec['scope_id'])}·总分"
+                key = f"{rec['scope_id']}/{labels.TOTAL_SCORE}"
+                label = f"{name_of(rec['scope_id'])}·{labels.TOTAL_SCORE}"
             else:
                 key = "/".join(str(rec[k]) for k in IND_KEYS)
                 label = f"{name_of(rec['scope_id'])}·{rec['name']}"
             rows.append({"what": "scores", "key": key, "label": label, "scope_id": rec["scope_id"],
                          "level1": rec["level1"] or None, "level2": rec["level2"] or None,
-                         "name": rec["name"] or None, "year": y, "value": rec["score"], "unit": "分",
+                         "name": rec["name"] or None, "year": y, "value": rec["score"], "unit": labels.UNIT_SCORE,
                          "kind": "score", "better": "higher", "source": rec["level"]})
     return rows
 
@@ -172,14 +175,26 @@ def current_run(values) -> tuple[str, int]:
         if s != last:
             break
         n += 1
-    return {1: "上升", -1: "下降", 0: "持平"}[last], n
+    return labels.RUN_DIRECTIONS[last], n
 
 
 def _span_text(years: list[int]) -> str:
     first, last = years[0], years[-1]
     missing = [y for y in range(first, last + 1) if y not in years]
-    text = f"{first}–{last}年（跨{last - first}年"
-    return text + (f"，其中{'、'.join(map(str, missing))}年无数值）" if missing else "）")
+    if missing:
+        return messages.SPAN_WITH_GAPS.format(first=first, last=last, years=last - first,
+                                              missing=messages.LIST_SEP.join(map(str, missing)))
+    return messages.SPAN.format(first=first, last=last, years=last - first)
+
+
+def _trend(direction: str, better: str | None) -> str:
+    """Return whether a run is an improvement (改善), a worsening (恶化) or flat (持平); "" when unknown."""
+    if direction == labels.RUN_DIRECTIONS[0]:
+        return labels.TRENDS["flat"]
+    if direction and better in ("higher", "lower"):
+        rising = direction == labels.RUN_DIRECTIONS[1]
+        return labels.TRENDS["better"] if rising == (better == "higher") else labels.TRENDS["worse"]
+    return ""
 
 
 def summarize_series(long: pd.DataFrame) -> pd.DataFrame:
@@ -216,33 +231,29 @@ def summarize_series(long: pd.DataFrame) -> pd.DataFrame:
         span = years[-1] - years[0]
         notes = []
         if kind in ("rate", "score"):
-            growth_unit = "百分点/年" if kind == "rate" else "分/年"
-            growth_kind = "年均变动"
+            growth_unit, growth_kind = labels.GROWTH[kind]
             growth = (last - first) / span if span > 0 else np.nan
         else:
-            growth_unit, growth_kind = "%/年", "年均增长率（CAGR）"
+            growth_unit, growth_kind = labels.GROWTH["growth"]
             growth = cagr(first, last, span)
             if span > 0 and math.isnan(growth):
-                notes.append("无法计算年均增长率：首年为0" if first == 0 else "无法计算年均增长率：首年或末年为负数")
+                notes.append(messages.CAGR_FIRST_ZERO if first == 0 else messages.CAGR_NEGATIVE)
         if span <= 0:
-            notes.append("仅一年数据，无趋势")
+            notes.append(messages.ONE_YEAR_ONLY)
         if len(units) > 1:
             growth = np.nan
-            notes.append(f"各年单位不一致（{'、'.join(units)}），不计算年均变动")
+            notes.append(messages.UNITS_DIFFER.format(units=messages.LIST_SEP.join(units)))
         direction, length = current_run(values)
-        trend = ""
-        if direction == "持平":
-            trend = "持平"
-        elif direction and better in ("higher", "lower"):
-            trend = "改善" if (direction == "上升") == (better == "higher") else "恶化"
+        trend = _trend(direction, better)
         if any(r["source"] == "prior_actual" for r in recs):
-            notes.append("含本年表所填上年值")
+            notes.append(messages.INCLUDES_STATED_PRIOR)
         out.append({"key": key, "label": last_rec["label"], "what": last_rec["what"],
                     "scope_id": last_rec["scope_id"], "unit": unit, "kind": kind, "better": better,
                     "first_year": years[0], "first": first, "last_year": years[-1], "last": last,
                     "n_years": len(years), "span": _span_text(years), "growth": growth, "growth_unit": growth_unit,
                     "growth_kind": growth_kind, "run_direction": direction, "run_length": length, "trend": trend,
-                    "values": "→".join(f"{y}:{fmt_num(v)}" for y, v in zip(years, values)), "note": join_notes(*notes)})
+                    "values": "→".join(f"{y}:{formats.compact(v)}" for y, v in zip(years, values)),
+                    "note": join_notes(*notes)})
     cols = ["key", "label", "what", "scope_id", "unit", "kind", "better", "first_year", "first", "last_year", "last",
             "n_years", "span", "growth", "growth_unit", "growth_kind", "run_direction", "run_length", "trend",
             "values", "note"]
@@ -294,17 +305,17 @@ def falling_scores(dept: Department, scored: dict[int, YearScore], min_run: int 
         if grp["year"].iloc[-1] != latest:
             continue
         direction, length = current_run(grp["value"].tolist())
-        if direction != "下降" or length < min_run:
+        if direction != labels.RUN_DIRECTIONS[-1] or length < min_run:
             continue
         run = grp.iloc[-(length + 1):]
         years = run["year"].astype(int).tolist()
         gaps = [f"{a}→{b}" for a, b in zip(years, years[1:]) if b - a > 1]
         rows.append({"level": run["source"].iloc[-1], "scope_id": run["scope_id"].iloc[-1],
                      "scope_name": name_of(run["scope_id"].iloc[-1]),
-                     "name": run["name"].iloc[-1] if run["source"].iloc[-1] == "indicator" else "总分",
-                     "years": "→".join(map(str, years)), "scores": "→".join(fmt_num(v) for v in run["value"]),
+                     "name": run["name"].iloc[-1] if run["source"].iloc[-1] == "indicator" else labels.TOTAL_SCORE,
+                     "years": "→".join(map(str, years)), "scores": "→".join(formats.compact(v) for v in run["value"]),
                      "run_length": length, "drop": float(run["value"].iloc[0] - run["value"].iloc[-1]),
-                     "note": f"含非连续年度（{'、'.join(gaps)}）" if gaps else ""})
+                     "note": messages.INCLUDES_GAPS.format(gaps=messages.LIST_SEP.join(gaps)) if gaps else ""})
     df = pd.DataFrame(rows, columns=cols)
     df["drop"] = df["drop"].astype("float64")
     return df

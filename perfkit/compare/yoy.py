@@ -44,9 +44,10 @@ import pandas as pd
 
 from perfkit.instrument import counted
 from perfkit.compare.common import (BUDGET_FIELDS, CHANGE_KINDS, CHANGE_UNITS, NO_CURRENT, NO_PRIOR, ZERO_BASE,
-                                    base_column, check_year, fmt_num, join_notes, nearly_equal, scope_namer)
+                                    base_column, check_year, join_notes, nearly_equal, scope_namer)
 from perfkit.ingest.department import Department
 from perfkit.score.scoring import YearScore
+from perfkit.text import formats, labels, messages
 from perfkit.values import execution_rate, is_missing
 
 # --------------------------------------------------------------------------- change
@@ -84,7 +85,7 @@ def change(prior, current, kind: str = "amount", unit: str | None = None, *,
     '无法计算：上年为0'
     """
     if kind not in CHANGE_KINDS:
-        raise ValueError(f"未知的变动类型「{kind}」，应为：{'、'.join(CHANGE_KINDS)}")
+        raise ValueError(messages.UNKNOWN_CHANGE_KIND.format(kind=kind, allowed=messages.LIST_SEP.join(CHANGE_KINDS)))
     change_unit = CHANGE_UNITS.get(kind, unit or "")
     out = {"prior": np.nan if is_missing(prior) else float(prior),
            "current": np.nan if is_missing(current) else float(current),
@@ -93,9 +94,10 @@ def change(prior, current, kind: str = "amount", unit: str | None = None, *,
     p, c = out["prior"], out["current"]
     notes = []
     if math.isnan(p):
-        notes.append(NO_PRIOR + (f"（{prior_missing}）" if prior_missing else ""))
+        notes.append(messages.WITH_REASON.format(what=NO_PRIOR, why=prior_missing) if prior_missing else NO_PRIOR)
     if math.isnan(c):
-        notes.append(NO_CURRENT + (f"（{current_missing}）" if current_missing else ""))
+        notes.append(messages.WITH_REASON.format(what=NO_CURRENT, why=current_missing) if current_missing
+                     else NO_CURRENT)
     if not notes:
         out["change"] = c - p
         if kind != "rate":
@@ -121,16 +123,16 @@ def prior_label(year: int, prior: int | None) -> str:
     if prior is None:
         return NO_PRIOR
     if prior == int(year) - 1:
-        return f"上年（{prior}）"
-    return f"上年（{prior}，非连续）"
+        return messages.PRIOR_LABEL.format(prior=prior)
+    return messages.PRIOR_LABEL_GAP.format(prior=prior)
 
 
 def gap_note(year: int, prior: int | None) -> str:
     """Return the note of a non-consecutive prior (``比较基期为2020年（非连续，缺2021年；…）``); empty when consecutive."""
     if prior is None or prior == year - 1:
         return ""
-    missing = "、".join(str(y) for y in range(prior + 1, year))
-    return f"比较基期为{prior}年（非连续，缺{missing}年；变动为{year - prior}年累计）"
+    missing = messages.LIST_SEP.join(str(y) for y in range(prior + 1, year))
+    return messages.GAP_NOTE.format(prior=prior, missing=missing, span=year - prior)
 
 
 def prior_context(dept: Department, year: int, allow_gap: bool) -> tuple[int | None, str, str]:
@@ -140,9 +142,9 @@ def prior_context(dept: Department, year: int, allow_gap: bool) -> tuple[int | N
         return prior, prior_label(year, prior), ""
     earlier = previous_year(dept, year, True)
     if earlier is None:
-        why = f"{year - 1}年不在数据中"
+        why = messages.YEAR_NOT_IN_DATA.format(year=year - 1)
     else:
-        why = f"{year - 1}年不在数据中，不跨年比较（最近为{earlier}年）"
+        why = messages.YEAR_NOT_IN_DATA_NEAREST.format(year=year - 1, earlier=earlier)
     return None, NO_PRIOR, why
 
 
@@ -210,11 +212,11 @@ def yoy_budget(dept: Department, year: int, allow_gap: bool = True) -> pd.DataFr
         for f in fields:
             if prior is None:
                 p_why = why
-            elif not rec["in_old"]:
-                p_why = f"{prior}年无此预算行"
             else:
-                p_why = f"{prior}年该项为空"
-            c_why = f"{year}年无此预算行" if not rec["in_cur"] else f"{year}年该项为空"
+                p_why = messages.IN_YEAR.format(year=prior, what=messages.FIELD_EMPTY if rec["in_old"]
+                                                else messages.NO_BUDGET_LINE)
+            c_why = messages.IN_YEAR.format(year=year, what=messages.FIELD_EMPTY if rec["in_cur"]
+                                            else messages.NO_BUDGET_LINE)
             ch = change(rec[f + "_old"] if rec["in_old"] else None, rec[f + "_cur"] if rec["in_cur"] else None,
                         "amount", prior_missing=p_why, current_missing=c_why)
             ch["note"] = join_notes(ch["note"], gap if not is_missing(ch["change"]) else "")
@@ -256,9 +258,9 @@ def execution_rates(budget: pd.DataFrame, base: str = "adjusted") -> pd.DataFram
     den = out[col]
     out["execution_rate"] = (execution_rate(out["executed"], den) * 100).astype("float64")
     label = BUDGET_FIELDS[col]
-    notes = np.where(den.isna(), f"无法计算执行率：{label}为空",
-                     np.where(den.eq(0), f"无法计算执行率：{label}为0",
-                              np.where(out["executed"].isna(), "无法计算执行率：执行数为空", "")))
+    notes = np.where(den.isna(), messages.RATE_BASE_EMPTY.format(base=label),
+                     np.where(den.eq(0), messages.RATE_BASE_ZERO.format(base=label),
+                              np.where(out["executed"].isna(), messages.RATE_EXECUTED_EMPTY, "")))
     out["rate_note"] = notes
     return out
 
@@ -298,12 +300,9 @@ def yoy_execution(dept: Department, year: int, allow_gap: bool = True, base: str
     for rec in paired.to_dict("records"):
         if prior is None:
             p_why = why
-        elif not rec["in_old"]:
-            p_why = f"{prior}年无此预算行"
         else:
-            p_why = f"{prior}年" + str(rec["rate_note_old"]).removeprefix("无法计算执行率：")
-        c_why = (f"{year}年无此预算行" if not rec["in_cur"]
-                 else f"{year}年" + str(rec["rate_note_cur"]).removeprefix("无法计算执行率："))
+            p_why = messages.IN_YEAR.format(year=prior, what=_rate_reason(rec, "old"))
+        c_why = messages.IN_YEAR.format(year=year, what=_rate_reason(rec, "cur"))
         ch = change(rec["execution_rate_old"] if rec["in_old"] else None,
                     rec["execution_rate_cur"] if rec["in_cur"] else None, "rate",
                     prior_missing=p_why, current_missing=c_why)
@@ -314,6 +313,13 @@ def yoy_execution(dept: Department, year: int, allow_gap: bool = True, base: str
                      "base_label": base_label, **ch})
     return typed_frame(rows, ["year", "prior_year", "prior_label", "scope_id", "scope_name", "line", "line_type",
                               "base_label"] + CHANGE_COLUMNS)
+
+
+def _rate_reason(rec: dict, which: str) -> str:
+    """Return why a paired row's execution rate is missing in one of its years (``which``: cur or old)."""
+    if not rec[f"in_{which}"]:
+        return messages.NO_BUDGET_LINE
+    return str(rec[f"rate_note_{which}"]).removeprefix(messages.RATE_NOT_COMPUTABLE)
 
 
 # --------------------------------------------------------------------------- scores
@@ -342,7 +348,13 @@ def score_frames(scored: YearScore) -> pd.DataFrame:
     return out
 
 
-_LEVEL_LABELS = {"scope": "评价范围总分", "level1": "一级指标小计", "indicator": "三级指标"}
+_LEVEL_LABELS = labels.SCORE_LEVELS
+
+
+def _score_reason(year: int, what: str, present: bool) -> str:
+    """Return why a score row has no score in ``year``: it is not there, or it was not scored."""
+    reason = messages.SCORE_ROW_UNSCORED if present else messages.SCORE_ROW_MISSING
+    return messages.IN_YEAR.format(year=year, what=reason.format(what=what))
 
 
 @counted("yoy_scores")
@@ -375,7 +387,7 @@ def yoy_scores(dept: Department, year: int, scored: YearScore, prior_scored: Yea
     year = check_year(dept, year)
     prior, label, why = prior_context(dept, year, allow_gap)
     if prior is not None and prior_scored is None:
-        raise ValueError(f"{year}年与{prior}年比较得分，需要{prior}年的评分结果（prior_scored）")
+        raise ValueError(messages.YOY_NEEDS_PRIOR_SCORED.format(year=year, prior=prior))
     name_of = scope_namer(dept)
     cur = score_frames(scored)
     old = score_frames(prior_scored) if prior is not None else cur.iloc[0:0]
@@ -389,9 +401,9 @@ def yoy_scores(dept: Department, year: int, scored: YearScore, prior_scored: Yea
     gap = gap_note(year, prior)
     rows = []
     for rec in paired.to_dict("records"):
-        what = {"scope": "该范围", "level1": "该一级指标", "indicator": "该指标"}[rec["level"]]
-        p_why = why if prior is None else (f"{prior}年无{what}" if not rec["in_old"] else f"{prior}年{what}未计分")
-        c_why = f"{year}年无{what}" if not rec["in_cur"] else f"{year}年{what}未计分"
+        what = labels.SCORE_LEVEL_SUBJECTS[rec["level"]]
+        p_why = why if prior is None else _score_reason(prior, what, rec["in_old"])
+        c_why = _score_reason(year, what, rec["in_cur"])
         ch = change(rec["score_old"] if rec["in_old"] else None, rec["score_cur"] if rec["in_cur"] else None,
                     "score", prior_missing=p_why, current_missing=c_why)
         notes = [ch.pop("note")]
@@ -399,10 +411,10 @@ def yoy_scores(dept: Department, year: int, scored: YearScore, prior_scored: Yea
             notes.append(gap)
             w0, w1 = rec["weight_old"], rec["weight_cur"]
             if not is_missing(w0) and not is_missing(w1) and not nearly_equal(float(w0), float(w1)):
-                notes.append(f"分值由{fmt_num(w0)}调整为{fmt_num(w1)}，得分变动部分来自分值调整")
+                notes.append(messages.WEIGHT_CHANGED.format(prior=formats.compact(w0), current=formats.compact(w1)))
             g0, g1 = rec.get("grade_old"), rec.get("grade_cur")
             if rec["level"] == "scope" and isinstance(g0, str) and isinstance(g1, str) and g0 != g1:
-                notes.append(f"等级由“{g0}”变为“{g1}”")
+                notes.append(messages.GRADE_CHANGED.format(prior=g0, current=g1))
         rows.append({"year": year, "prior_year": prior, "prior_label": label, "level": rec["level"],
                      "level_label": _LEVEL_LABELS[rec["level"]], "scope_id": rec["scope_id"],
                      "scope_name": name_of(rec["scope_id"]), "level1": rec["level1"] or None,

@@ -25,6 +25,7 @@ from perfkit.instrument import counted
 from perfkit.findings.model import SECTION_APPENDIX, SECTION_MAIN, SEVERITIES, Finding, Hit, scope_rank, sort_findings
 from perfkit.findings.registry import detectors
 from perfkit.rules.findings import FindingRules
+from perfkit.text import messages
 from perfkit.values import is_missing
 
 #: placeholders of a finding that merges several items (filled by :func:`_fill_group`), with sample values
@@ -213,7 +214,7 @@ def _format(template: str, values: dict, code: str) -> str:
     try:
         return template.format_map(values)
     except (KeyError, ValueError) as exc:  # validated on load; a value of an unexpected type lands here
-        raise RuleSetError(f"问题与建议规则「{code}」的模板无法填写（{exc}）：{template}") from None
+        raise RuleSetError(messages.FINDING_TEMPLATE_FAILED.format(code=code, error=exc, template=template)) from None
 
 
 def _dedupe(items: list[str]) -> list[str]:

@@ -25,15 +25,17 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from perfkit.analysis import YearAnalysis
-from perfkit.ingest.department import TOTAL_LINE
+from perfkit.findings.model import SECTION_MAIN
+from perfkit.ingest.department import SCOPE_TYPES, TOTAL_LINE
 from perfkit.outputs.registry import output
 from perfkit.outputs.report_charts import (ReportChart, attainment_chart, execution_chart, score_breakdown_chart,
                                            trend_chart)
 from perfkit.present.charts import figure_bytes
 from perfkit.reproducible import normalize_office_file
+from perfkit.text import formats, labels, messages
 from perfkit.values import is_missing as _missing
 
-DOCX_NAME = "绩效自评报告（草稿）.docx"
+DOCX_NAME = labels.DOCX_NAME
 # Type set of Chinese government documents (GB/T 9704): 小标宋 title, 黑体 first-level
 # headings, 楷体 second-level, 仿宋 body; Latin text and digits in Times New Roman.
 FONTS = {
@@ -48,39 +50,40 @@ FONTS = {
 }
 LATIN_FONT = "Times New Roman"
 BODY_LINE_SPACING = Pt(28)  # the fixed 28-point line of official documents
-TABLE_STYLE_NAME = "perfkit 表格文字"
-CAPTION_STYLE_NAME = "perfkit 图表标题"
-NOTE_STYLE_NAME = "perfkit 注"
-PLACEHOLDER = "【请补充】"
-SYNTHETIC_MARK = "示例数据：本报告所用数据为虚构的示例数据，仅供演示，不代表任何真实单位。"
-DRAFT_NOTE = ("（初稿说明：本稿由 perfkit 根据部门数据自动生成，文中数字、表格和问题均由 perfkit 计算；"
-              f"标有{PLACEHOLDER}之处及文字表述请分析人员补充、修改后定稿。）")
+TABLE_STYLE_NAME = labels.DOCX_STYLES["table"]
+CAPTION_STYLE_NAME = labels.DOCX_STYLES["caption"]
+NOTE_STYLE_NAME = labels.DOCX_STYLES["note"]
+PLACEHOLDER = labels.PLACEHOLDER
+SYNTHETIC_MARK = messages.DOCX_SYNTHETIC
+DRAFT_NOTE = messages.DOCX_DRAFT_NOTE.format(placeholder=PLACEHOLDER)
 
-SECTIONS = ("一、基本情况", "二、绩效自评情况", "三、存在的主要问题", "四、下一步改进措施")
-BASIC = ("（一）部门职能", "（二）年度总体工作", "（三）部门整体支出绩效目标", "（四）部门整体收支情况",
-         "（五）部门整体绩效管理情况")
-SELF_EVAL = ("（一）自评结论", "（二）履职效能分析", "（三）管理效率分析")
-MANAGEMENT_TOPICS = ("预算编制", "预算执行", "信息公开", "绩效管理", "采购管理", "资产管理")
-INDICATOR_HEADINGS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                      "偏差原因分析及改进措施")
+SECTIONS = labels.SECTIONS
+BASIC = labels.BASIC
+SELF_EVAL = labels.SELF_EVAL
+MANAGEMENT_TOPICS = labels.MANAGEMENT_TOPICS
+INDICATOR_HEADINGS = labels.INDICATOR_FORM
 INDICATOR_WIDTHS_CM = (1.6, 1.8, 3.0, 1.7, 1.7, 1.2, 1.2, 3.4)  # fills the 15.6 cm text width
-NUMERALS = "一二三四五六七八九十"
-MAIN_SECTION = "存在的主要问题"
+NUMERALS = labels.NUMERALS
+MAIN_SECTION = SECTION_MAIN
+TABLES = labels.DOCX_TABLES
+TO_FILL = messages.DOCX_TO_FILL
+WHOLE_TYPE = SCOPE_TYPES[0]  # 部门整体, the scope type of the whole department in scopes.csv
+# words read from the data: the stated figures of kind 同比, finance.csv's items, sub-rows' names
+YOY_KIND = "同比"
+FINANCE_TOTALS = (("总收入", "本年收入"), ("总支出", "本年支出"))
+SUB_ROW_WORD = "其中"
 
 
 # --------------------------------------------------------------------------- formatting
 
 
 def _amount(x) -> str:
-    return "—" if _missing(x) else f"{float(x):.2f}"
+    """Return an amount in 万元 as the report prints it (no thousands separators)."""
+    return formats.amount(x, grouping=False)
 
 
-def _score(x) -> str:
-    return "—" if _missing(x) else f"{float(x):.2f}"
-
-
-def _rate(x) -> str:
-    return "—" if _missing(x) else f"{float(x) * 100:.2f}%"
+_score = formats.score
+_rate = formats.rate
 
 
 def _text(x) -> str:
@@ -92,7 +95,7 @@ def _chinese_number(i: int) -> str:
     if i <= 10:
         return NUMERALS[i - 1]
     tens, ones = divmod(i, 10)
-    return f"{'' if tens == 1 else NUMERALS[tens - 1]}十{NUMERALS[ones - 1] if ones else ''}"
+    return f"{'' if tens == 1 else NUMERALS[tens - 1]}{labels.TEN}{NUMERALS[ones - 1] if ones else ''}"
 
 
 # --------------------------------------------------------------------------- styles
@@ -178,8 +181,8 @@ def _setup_page(doc, synthetic: bool) -> None:
     if synthetic:
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = header.add_run("示例数据")
-        _set_run_fonts(run, "黑体", 10.5, True)
+        run = header.add_run(labels.SYNTHETIC)
+        _set_run_fonts(run, FONTS["heading1"][0], 10.5, True)
         run.font.color.rgb = RGBColor(0xC0, 0, 0)
 
 
@@ -214,7 +217,7 @@ class _Writer:
     def table(self, title: str, headings: tuple[str, ...] | list[str], rows: list[list[str]],
               widths: tuple[float, ...] | None = None):
         self.n_tables += 1
-        self.para(f"表{self.n_tables}  {title}", style=CAPTION_STYLE_NAME)
+        self.para(messages.DOCX_TABLE_CAPTION.format(n=self.n_tables, title=title), style=CAPTION_STYLE_NAME)
         table = self.doc.add_table(rows=len(rows) + 1, cols=len(headings))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -249,8 +252,8 @@ class _Writer:
         try:
             png = figure_bytes(chart.draw())
         except Exception as exc:  # a draft with a marked gap serves the analyst better than no draft
-            self.para(f"{PLACEHOLDER}图{self.n_figures}（{caption}）：perfkit 无法绘制此图"
-                      f"（{type(exc).__name__}：{exc}），请补充。")
+            self.para(messages.DOCX_FIGURE_FAILED.format(placeholder=PLACEHOLDER, n=self.n_figures, caption=caption,
+                                                         error=type(exc).__name__, detail=exc))
         else:
             self.doc.add_picture(io.BytesIO(png), width=Cm(15))
             picture = self.doc.paragraphs[-1]
@@ -261,7 +264,7 @@ class _Writer:
             # The body's fixed 28-point line would clip an inline picture to one line's height.
             picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             picture.paragraph_format.space_before = Pt(6)
-        self.para(f"图{self.n_figures}  {caption}", style=CAPTION_STYLE_NAME)
+        self.para(messages.DOCX_FIGURE_CAPTION.format(n=self.n_figures, caption=caption), style=CAPTION_STYLE_NAME)
 
 
 # --------------------------------------------------------------------------- the report
@@ -285,7 +288,7 @@ def write_docx_report(a: YearAnalysis, path: str | Path) -> Path:
     _setup_styles(doc)
     _setup_page(doc, dept.synthetic)
     w = _Writer(doc)
-    doc.add_paragraph(f"{dept.name}{a.year}年部门整体支出绩效自评报告", style="Title")
+    doc.add_paragraph(messages.DOCX_TITLE.format(department=dept.name, year=a.year), style="Title")
     if dept.synthetic:
         p = doc.add_paragraph(style=NOTE_STYLE_NAME)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -313,7 +316,7 @@ def _write_into(a: YearAnalysis, out_dir: Path) -> list[Path]:
 
 
 def _whole_id(data) -> str | None:
-    whole = data.scopes[data.scopes["scope_type"] == "部门整体"]
+    whole = data.scopes[data.scopes["scope_type"] == WHOLE_TYPE]
     return str(whole["scope_id"].iloc[0]) if len(whole) else None
 
 
@@ -330,69 +333,70 @@ def _basic_situation(w: _Writer, a: YearAnalysis) -> None:
     w.heading(BASIC[0], 2)
     functions = [str(f).rstrip("。；;") for f in dept.meta.get("functions") or []]
     for i, f in enumerate(functions, 1):
-        w.para(f"{i}、{f}。")
+        w.para(messages.DOCX_NUMBERED.format(n=i, text=f))
     if not functions:
-        w.placeholder("部门职能（department.yaml 的 functions）。")
+        w.placeholder(TO_FILL["functions"])
 
     w.heading(BASIC[1], 2)
-    yoy = data.stated[data.stated["kind"] == "同比"] if len(data.stated) else data.stated
+    yoy = data.stated[data.stated["kind"] == YOY_KIND] if len(data.stated) else data.stated
     if len(yoy):
         parts = [_yoy_phrase(_text(r.label), _text(r.stated_text)) for r in yoy.itertuples(index=False)]
-        w.para(f"{year}年，" + "，".join(parts) + "。")
-    w.placeholder("年度总体工作情况。")
+        w.para(messages.DOCX_YEAR_WORK.format(year=year, changes="，".join(parts)))
+    w.placeholder(TO_FILL["work"])
 
     w.heading(BASIC[2], 2)
     wid = _whole_id(data)
     ind = scored.indicators[scored.indicators["scope_id"] == wid] if wid else scored.indicators.iloc[0:0]
     if len(ind):
         counts = ind.groupby("level1", sort=False).size()
-        w.para(f"部门整体支出设置绩效指标{len(ind)}项，其中"
-               + "、".join(f"{k}{v}项" for k, v in counts.items()) + "。")
-    w.placeholder("部门整体支出绩效目标。")
+        by_level1 = messages.LIST_SEP.join(messages.DOCX_COUNT_ITEMS.format(what=k, n=v) for k, v in counts.items())
+        w.para(messages.DOCX_INDICATOR_COUNT.format(n=len(ind), by_level1=by_level1))
+    w.placeholder(TO_FILL["targets"])
 
     w.heading(BASIC[3], 2)
     ex = _row(scored.execution, wid)
     if ex is not None and not _missing(ex["budget"]):
-        w.para(f"{dept.name}{year}年度全年预算数{_amount(ex['budget'])}万元，执行数{_amount(ex['executed'])}万元，"
-               f"完成预算的{_rate(ex['execution_rate'])}。")
+        w.para(messages.DOCX_WHOLE_EXECUTION.format(department=dept.name, year=year, budget=_amount(ex["budget"]),
+                                                    executed=_amount(ex["executed"]),
+                                                    rate=_rate(ex["execution_rate"])))
     else:
-        w.placeholder("部门整体全年预算数和执行数（数据中没有部门整体的预算数）。")
+        w.placeholder(TO_FILL["whole_budget"])
     fin = data.finance.set_index("item")["amount"] if len(data.finance) else pd.Series(dtype=float)
     sentences = []
-    for total, current, what in (("总收入", "本年收入", "收入"), ("总支出", "本年支出", "支出")):
+    for total, current in FINANCE_TOTALS:
         if total in fin.index:
-            s = f"{year}年度{total}{_amount(fin[total])}万元"
+            s = messages.DOCX_FINANCE_TOTAL.format(year=year, item=total, amount=_amount(fin[total]))
             if current in fin.index:
-                s += f"，其中{current}{_amount(fin[current])}万元"
+                s += messages.DOCX_FINANCE_PART.format(item=current, amount=_amount(fin[current]))
             sentences.append(s)
         elif current in fin.index:
-            sentences.append(f"{year}年度{current}{_amount(fin[current])}万元")
-    others = [i for i in fin.index if i not in ("总收入", "本年收入", "总支出", "本年支出")]
-    sentences += [f"{i}{_amount(fin[i])}万元" for i in others]
+            sentences.append(messages.DOCX_FINANCE_TOTAL.format(year=year, item=current, amount=_amount(fin[current])))
+    others = [i for i in fin.index if not any(i in pair for pair in FINANCE_TOTALS)]
+    sentences += [messages.DOCX_FINANCE_OTHER.format(item=i, amount=_amount(fin[i])) for i in others]
     if sentences:
-        w.para("；".join(sentences) + "。")
+        w.para(messages.NOTE_SEP.join(sentences) + "。")
     budget = data.budget
     lines = budget[(budget["scope_id"] == wid) & (budget["line"] != TOTAL_LINE)] if wid else budget.iloc[0:0]
     if len(lines):
         rows = [[_text(r.line), _text(r.line_type), _amount(r.budget_original), _amount(r.budget), _amount(r.executed)]
                 for r in lines.itertuples(index=False)]
-        w.table("部门整体预算执行明细（万元）", ("预算行", "类别", "年初预算数", "全年预算数", "全年执行数"), rows)
-    w.figure(execution_chart(a), f"{year}年预算执行情况")
+        w.table(messages.DOCX_BUDGET_LINES_TABLE, TABLES["budget_lines"], rows)
+    w.figure(execution_chart(a), messages.DOCX_EXECUTION_FIGURE.format(year=year))
 
     w.heading(BASIC[4], 2)
-    projects = data.scopes[data.scopes["scope_type"] != "部门整体"]
+    projects = data.scopes[data.scopes["scope_type"] != WHOLE_TYPE]
     if len(projects):
         counts = projects.groupby("scope_type", sort=False).size()
-        w.para(f"本年度纳入绩效自评的项目和专项资金共{len(projects)}个，其中"
-               + "、".join(f"{k}{v}个" for k, v in counts.items()) + "，自评结果见第二部分。")
-    w.placeholder("部门整体绩效管理情况（组织架构、考核办法等）。")
+        by_type = messages.LIST_SEP.join(messages.DOCX_COUNT_UNITS.format(what=k, n=v) for k, v in counts.items())
+        w.para(messages.DOCX_PROJECT_COUNT.format(n=len(projects), by_type=by_type))
+    w.placeholder(TO_FILL["management"])
 
 
 def _yoy_phrase(label: str, stated: str) -> str:
     """Return label and stated change as one phrase, saying 同比 once (破案数同比 + 上升 15.1%)."""
     stated = stated.replace(" ", "")
-    if stated.startswith("同比") and label.endswith("同比"):
-        label = label[:-2]
+    if stated.startswith(YOY_KIND) and label.endswith(YOY_KIND):
+        label = label[:-len(YOY_KIND)]
     return f"{label}{stated}"
 
 
@@ -401,17 +405,18 @@ def _incomplete_phrase(total) -> str:
     n = total.get("n_unscored")
     if _missing(n) or int(n) == 0:
         return ""
-    return f"其中{int(n)}项因缺少实际完成值等原因无法评分、按0分计入，总分不完整，等级仅供参考。"
+    return messages.DOCX_INCOMPLETE.format(n=int(n))
 
 
 def _conclusion_sentence(dept, year: int, total, rule) -> str:
-    text = (f"按照{rule.title}（perfkit 规则集 {rule.name}）的评分规则，{year}年部门整体支出绩效自评得分为"
-            f"{_score(total['score'])}分（满分{_score(total['weight'])}分），等级为“{_text(total['grade'])}”。")
+    text = messages.DOCX_CONCLUSION.format(rule_title=rule.title, rule_name=rule.name, year=year,
+                                           score=_score(total["score"]), weight=_score(total["weight"]),
+                                           grade=_text(total["grade"]))
     text += _incomplete_phrase(total)
     if rule.illustrative:
-        text += "该评分表的分值为示例，待取得官方评分表后替换。"
+        text += messages.DOCX_ILLUSTRATIVE
     if not _missing(total.get("stated_score")):
-        text += f"报告陈述的自评得分为{_score(total['stated_score'])}分。"
+        text += messages.DOCX_STATED_SCORE.format(score=_score(total["stated_score"]))
     return text
 
 
@@ -426,8 +431,8 @@ def _indicator_rows(ind: pd.DataFrame) -> list[list[str]]:
 def _indicator_name(rec) -> str:
     """Return the name as the national form prints it: sub-rows (其中项) prefixed 其中：, once."""
     name = _text(rec.name)
-    if not _missing(getattr(rec, "parent_id", None)) and not name.startswith("其中"):
-        return f"其中：{name}"
+    if not _missing(getattr(rec, "parent_id", None)) and not name.startswith(SUB_ROW_WORD):
+        return messages.DOCX_SUB_ROW.format(name=name)
     return name
 
 
@@ -435,8 +440,9 @@ def _level1_sentence(by_level1: pd.DataFrame, scope_id: str) -> str | None:
     parts = by_level1[by_level1["scope_id"] == scope_id]
     if not len(parts):
         return None
-    return "；".join(f"{_text(r.level1)}得分{_score(r.score)}分（分值{_score(r.weight)}分）"
-                    for r in parts.itertuples(index=False)) + "。"
+    return messages.NOTE_SEP.join(messages.DOCX_LEVEL1_SCORE.format(level1=_text(r.level1), score=_score(r.score),
+                                                                    weight=_score(r.weight))
+                                  for r in parts.itertuples(index=False)) + "。"
 
 
 def _unscored_sentence(ind: pd.DataFrame) -> str | None:
@@ -445,8 +451,43 @@ def _unscored_sentence(ind: pd.DataFrame) -> str | None:
     unscored = top[top["score"].isna()]
     if not len(unscored):
         return None
-    return (f"其中{len(unscored)}项指标无法评分（" + "、".join(unscored["name"].astype(str))
-            + "），未计分，原因见附“指标评分依据”表。")
+    return messages.DOCX_UNSCORED.format(n=len(unscored), names=messages.LIST_SEP.join(unscored["name"].astype(str)))
+
+
+def _scope_score(w: _Writer, scope, ex, tot) -> None:
+    """Write a project's execution and its total score (the 自评得分 paragraph)."""
+    if ex is not None and not _missing(ex["budget"]):
+        w.para(messages.DOCX_SCOPE_EXECUTION.format(scope=scope.name, budget=_amount(ex["budget"]),
+                                                    executed=_amount(ex["executed"]),
+                                                    rate=_rate(ex["execution_rate"])))
+    else:
+        w.para(messages.DOCX_SCOPE_NO_BUDGET.format(scope=scope.name))
+    if tot is not None:
+        text = messages.DOCX_SCOPE_SCORE.format(scope=scope.name, score=_score(tot["score"]),
+                                                weight=_score(tot["weight"]), grade=_text(tot["grade"]))
+        text += _incomplete_phrase(tot)
+        if not _missing(tot.get("stated_score")):
+            text += messages.DOCX_STATED_SCORE.format(score=_score(tot["stated_score"]))
+        w.para(text)
+
+
+def _budget_management(w: _Writer, a: YearAnalysis) -> None:
+    """Write the 预算执行 topic of 管理效率分析: execution by scope, management ratios, the trend."""
+    dept, year, scored = a.dept, a.year, a.scored
+    rows = [[dept.scope_name(r.scope_id), _amount(r.budget), _amount(r.executed), _rate(r.execution_rate),
+             _score(r.weight) if r.weight else formats.MISSING, _score(r.score) if r.weight else formats.MISSING]
+            for r in scored.execution.itertuples(index=False)]
+    if rows:
+        w.table(messages.DOCX_EXECUTION_TABLE.format(year=year), TABLES["execution"], rows)
+    mg = scored.management
+    if len(mg):
+        rows = [[_text(r.label), formats.MISSING if _missing(r.value) else formats.score(r.value) + _text(r.unit),
+                 _score(r.points), _score(r.score), _text(r.reason)] for r in mg.itertuples(index=False)]
+        w.table(messages.DOCX_MANAGEMENT_TABLE, TABLES["management"], rows)
+    trend = trend_chart(a)
+    if trend is not None:  # a single year has no trend
+        w.figure(trend, messages.DOCX_TREND_FIGURE)
+    w.placeholder(TO_FILL["budget_management"])
 
 
 def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
@@ -458,12 +499,12 @@ def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
     if total is not None:
         w.para(_conclusion_sentence(dept, year, total, scored.rules[wid]))
     else:
-        w.placeholder("部门整体自评结论（数据中没有部门整体范围）。")
+        w.placeholder(TO_FILL["conclusion"])
     rows = [[_text(r.name), _text(r.scope_type), _score(r.weight), _score(r.score), _text(r.grade),
              _score(r.stated_score)] for r in scored.by_scope.itertuples(index=False)]
-    w.table(f"{year}年度绩效自评得分", ("评价范围", "类型", "分值", "得分", "等级", "报告陈述得分"), rows)
+    w.table(messages.DOCX_SCORES_TABLE.format(year=year), TABLES["scores"], rows)
     if wid:
-        w.figure(score_breakdown_chart(a, wid), f"{dept.scope_name(wid)}各一级指标得分")
+        w.figure(score_breakdown_chart(a, wid), labels.CHART_TITLES["breakdown"].format(scope=dept.scope_name(wid)))
 
     w.heading(SELF_EVAL[1], 2)
     n = 0
@@ -472,59 +513,33 @@ def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
         sid = scope.scope_id
         ind = scored.indicators[scored.indicators["scope_id"] == sid]
         if sid == wid:
-            w.heading(f"{n}.部门整体绩效指标完成情况分析", 3)
+            w.heading(messages.DOCX_WHOLE_ANALYSIS.format(n=n), 3)
         else:
-            w.heading(f"{n}.{scope.name}完成情况分析", 3)
-            ex = _row(scored.execution, sid)
-            if ex is not None and not _missing(ex["budget"]):
-                w.para(f"{scope.name}全年预算数{_amount(ex['budget'])}万元，执行数{_amount(ex['executed'])}万元，"
-                       f"执行率{_rate(ex['execution_rate'])}。")
-            else:
-                w.para(f"数据中没有{scope.name}的全年预算数和执行数，预算执行率未计分。")
-            tot = _row(scored.by_scope, sid)
-            if tot is not None:
-                text = (f"{scope.name}自评得分{_score(tot['score'])}分（满分{_score(tot['weight'])}分），"
-                        f"等级为“{_text(tot['grade'])}”。")
-                text += _incomplete_phrase(tot)
-                if not _missing(tot.get("stated_score")):
-                    text += f"报告陈述的自评得分为{_score(tot['stated_score'])}分。"
-                w.para(text)
+            w.heading(messages.DOCX_SCOPE_ANALYSIS.format(n=n, scope=scope.name), 3)
+            _scope_score(w, scope, _row(scored.execution, sid), _row(scored.by_scope, sid))
         level1 = _level1_sentence(scored.by_level1, sid)
         if level1:
             w.para(level1)
         if len(ind):
-            w.table(f"{scope.name}绩效指标完成情况", INDICATOR_HEADINGS, _indicator_rows(ind), INDICATOR_WIDTHS_CM)
+            w.table(messages.DOCX_INDICATORS_TABLE.format(scope=scope.name), INDICATOR_HEADINGS, _indicator_rows(ind),
+                    INDICATOR_WIDTHS_CM)
             unscored = _unscored_sentence(ind)
             if unscored:
                 w.para(unscored)
         else:
-            w.para(f"数据中没有{scope.name}的绩效指标。")
+            w.para(messages.DOCX_NO_INDICATORS.format(scope=scope.name))
         if sid == wid:  # the notebooks' charts: the whole department's
-            w.figure(attainment_chart(a, sid), f"{scope.name}指标得分率")
-        w.placeholder("完成情况分析及偏差原因。")
+            w.figure(attainment_chart(a, sid), labels.CHART_TITLES["attainment"].format(scope=scope.name))
+        w.placeholder(TO_FILL["analysis"])
 
     w.heading(SELF_EVAL[2], 2)
-    w.para(f"以下从{'、'.join(MANAGEMENT_TOPICS)}等方面进行分析：")
+    w.para(messages.DOCX_TOPICS.format(topics=messages.LIST_SEP.join(MANAGEMENT_TOPICS)))
     for i, topic in enumerate(MANAGEMENT_TOPICS, 1):
-        w.heading(f"{i}.{topic}", 3)
-        if topic != "预算执行":
-            w.placeholder(f"{topic}情况。")
+        w.heading(messages.DOCX_TOPIC.format(n=i, topic=topic), 3)
+        if topic != labels.BUDGET_TOPIC:
+            w.placeholder(TO_FILL["topic"].format(topic=topic))
             continue
-        rows = [[dept.scope_name(r.scope_id), _amount(r.budget), _amount(r.executed), _rate(r.execution_rate),
-                 _score(r.weight) if r.weight else "—", _score(r.score) if r.weight else "—"]
-                for r in scored.execution.itertuples(index=False)]
-        if rows:
-            w.table(f"{year}年度预算执行情况（万元）",
-                    ("评价范围", "全年预算数", "全年执行数", "执行率", "分值", "得分"), rows)
-        mg = scored.management
-        if len(mg):
-            rows = [[_text(r.label), "—" if _missing(r.value) else f"{r.value:.2f}{_text(r.unit)}",
-                     _score(r.points), _score(r.score), _text(r.reason)] for r in mg.itertuples(index=False)]
-            w.table("部门整体管理指标得分", ("管理指标", "计算值", "分值", "得分", "评分依据"), rows)
-        trend = trend_chart(a)
-        if trend is not None:  # a single year has no trend
-            w.figure(trend, "执行率年度趋势")
-        w.placeholder("预算执行管理情况。")
+        _budget_management(w, a)
 
 
 def _main_findings(findings) -> list:
@@ -535,54 +550,55 @@ def _problems(w: _Writer, findings) -> None:
     w.heading(SECTIONS[2], 1)
     main = _main_findings(findings)
     for i, f in enumerate(main, 1):
-        w.para(f"（{_chinese_number(i)}）{f.title}。{f.problem}")
+        w.para(messages.DOCX_PROBLEM.format(n=_chinese_number(i), title=f.title, problem=f.problem))
     if not main:
-        w.para("经 perfkit 核查，未发现需要列为主要问题的事项。")
-    w.placeholder("结合部门实际补充的其他问题。")
+        w.para(messages.DOCX_NO_PROBLEMS)
+    w.placeholder(TO_FILL["other_problems"])
 
 
 def _improvements(w: _Writer, findings) -> None:
     w.heading(SECTIONS[3], 1)
     main = [f for f in _main_findings(findings) if f.recommendations]
     for i, f in enumerate(main, 1):
-        w.heading(f"（{_chinese_number(i)}）{f.title}（{f.scope_name}）", 2)
+        w.heading(messages.DOCX_IMPROVEMENT_HEADING.format(n=_chinese_number(i), title=f.title, scope=f.scope_name), 2)
         for j, rec in enumerate(f.recommendations, 1):
-            w.para(f"{j}.{rec}")
+            w.para(messages.DOCX_IMPROVEMENT.format(n=j, text=rec))
     if not main:
-        w.para("perfkit 未提出改进措施。")
-    w.placeholder("下一步改进措施。")
+        w.para(messages.DOCX_NO_IMPROVEMENTS)
+    w.placeholder(TO_FILL["improvements"])
 
 
 def _appendix(w: _Writer, a: YearAnalysis) -> None:
     dept, scored, findings, checks = a.dept, a.scored, a.findings, a.checks
-    w.heading("附：数据与核对", 1)
-    source = dept.meta.get("source") or "（department.yaml 未写数据来源）"
-    w.para(f"数据来源：{source}。数据目录：{dept.code}；凡不是来源原文给出的数值，见该目录的 ASSUMPTIONS.md 及各表的假设说明。")
+    w.heading(labels.APPENDIX, 1)
+    source = dept.meta.get("source") or messages.DOCX_NO_SOURCE
+    w.para(messages.DOCX_SOURCE.format(source=source, code=dept.code))
     if checks is not None and len(checks):
         checked = checks[checks["ok"].notna()]
         if len(checked):
             rows = [[_text(r.label), _text(r.stated_text) or _text(r.stated), _text(_fmt_recomputed(r.recomputed)),
-                     "一致" if bool(r.ok) else "不一致"]
+                     labels.STATUS[bool(r.ok)]]
                     for r in checked.itertuples(index=False)]
-            w.table("报告陈述数字复算核对", ("核对项", "报告陈述", "perfkit 复算", "结论"), rows)
+            w.table(messages.DOCX_CHECKS_TABLE, TABLES["checks"], rows)
     others = [f for f in findings if getattr(f, "section", "") != MAIN_SECTION]
     if others:
         rows = [[f.title, f.scope_name, f.problem, "；".join(f.recommendations)] for f in others]
-        w.table("其他发现", ("类别", "评价范围", "问题", "建议"), rows)
+        w.table(messages.DOCX_OTHER_FINDINGS_TABLE, TABLES["other_findings"], rows)
     ind = scored.indicators
     if len(ind):
         rows = [[dept.scope_name(r.scope_id), _text(r.name), _text(r.reason)] for r in ind.itertuples(index=False)]
-        w.table("指标评分依据", ("评价范围", "三级指标", "评分依据（perfkit 计算）"), rows)
+        w.table(messages.DOCX_REASONS_TABLE, TABLES["reasons"], rows)
     if scored.problems:
-        w.para("评分时发现的数据问题：")
+        w.para(messages.DATA_PROBLEMS)
         for p in scored.problems:
-            w.para(f"• {p}", style=NOTE_STYLE_NAME)
+            w.para(messages.BULLET.format(text=p), style=NOTE_STYLE_NAME)
 
 
 def _fmt_recomputed(x) -> str:
+    """Return a recomputed value with up to four decimals, text as it is, "" when missing."""
     if _missing(x):
         return ""
     try:
-        return f"{float(x):.4f}".rstrip("0").rstrip(".")
+        return formats.compact(float(x), 4, missing="")
     except (TypeError, ValueError):
         return str(x)

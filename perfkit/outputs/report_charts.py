@@ -16,6 +16,7 @@ import pandas as pd
 from perfkit.analysis import YearAnalysis
 from perfkit.present.charts import plot_attainment, plot_execution, plot_score_breakdown, plot_trend
 from perfkit.score.scoring import score_execution
+from perfkit.text import labels
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def execution_chart(a: YearAnalysis) -> ReportChart:
         ex = a.scored.execution.dropna(subset=["budget"])
         df = pd.DataFrame({"label": ex["scope_id"].map(a.dept.scope_name), "budget": ex["budget"],
                            "executed": ex["executed"], "execution_rate": ex["execution_rate"]})
-        return plot_execution(df, title=f"{a.year} 年预算执行情况")
+        return plot_execution(df, title=labels.CHART_TITLES["execution"].format(year=a.year))
     return ReportChart("budget_execution", draw)
 
 
@@ -45,7 +46,7 @@ def trend_chart(a: YearAnalysis) -> ReportChart | None:
         ex = score_execution(a.dept.budget[a.dept.budget["year"] <= a.year], a.scored.rules.get("whole"))
         df = pd.DataFrame({"year": ex["year"], "series": ex["scope_id"].map(a.dept.scope_name),
                            "value": ex["execution_rate"] * 100})
-        return plot_trend(df, title="执行率（%）年度趋势", ylabel="执行率（%）")
+        return plot_trend(df, title=labels.CHART_TITLES["trend"], ylabel=labels.TREND_AXIS)
     return ReportChart("execution_trend", draw)
 
 
@@ -54,7 +55,8 @@ def score_breakdown_chart(a: YearAnalysis, scope_id: str) -> ReportChart:
     def draw():
         lv = a.scored.by_level1
         df = lv[lv["scope_id"] == scope_id][["level1", "weight", "score"]]
-        return plot_score_breakdown(df, title=f"{a.dept.scope_name(scope_id)}各一级指标得分")
+        title = labels.CHART_TITLES["breakdown"].format(scope=a.dept.scope_name(scope_id))
+        return plot_score_breakdown(df, title=title)
     return ReportChart(f"score_breakdown_{scope_id}", draw)
 
 
@@ -63,5 +65,6 @@ def attainment_chart(a: YearAnalysis, scope_id: str) -> ReportChart:
     def draw():
         ind = a.scored.indicators
         df = ind[ind["scope_id"] == scope_id][["name", "score", "weight_used", "met"]]
-        return plot_attainment(df, title=f"{a.dept.scope_name(scope_id)}指标得分率")
+        title = labels.CHART_TITLES["attainment"].format(scope=a.dept.scope_name(scope_id))
+        return plot_attainment(df, title=title)
     return ReportChart(f"attainment_{scope_id}", draw)

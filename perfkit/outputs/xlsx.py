@@ -16,23 +16,24 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill
 
 from perfkit.analysis import YearAnalysis
-from perfkit.ingest.department import TOTAL_LINE
+from perfkit.ingest.department import SCOPE_TYPES, TOTAL_LINE
 from perfkit.ingest.workbook_layout import AMOUNT_FORMAT, BORDER, set_text
 from perfkit.outputs.registry import output
 from perfkit.reproducible import normalize_office_file
+from perfkit.text import formats, labels, messages
 from perfkit.values import is_missing
 
-SCORED_TABLES_NAME = "绩效自评表.xlsx"
-PROJECT_TABLE = "项目支出绩效自评表"
-WHOLE_TABLE = "部门整体支出绩效自评表"
-SUMMARY_SHEET = "得分汇总"
+SCORED_TABLES_NAME = labels.SCORED_TABLES_NAME
+PROJECT_TABLE = labels.PROJECT_TABLE
+WHOLE_TABLE = labels.WHOLE_TABLE
+SUMMARY_SHEET = labels.SUMMARY_SHEET
 # Columns of the national template (domain.md §7), plus perfkit's scoring reason at the right.
 SCORED_WIDTHS = {"A": 12, "B": 12, "C": 14, "D": 28, "E": 14, "F": 14, "G": 9, "H": 11, "I": 36, "J": 56}
-BUDGET_HEADINGS = ("年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分")
-INDICATOR_HEADINGS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                      "偏差原因分析及改进措施")
-REASON_HEADING = "评分依据（perfkit 计算）"
-MANAGEMENT_HEADINGS = ("管理指标", "计算值", "单位", "分值", "得分")
+BUDGET_HEADINGS = labels.BUDGET_FORM
+INDICATOR_HEADINGS = labels.INDICATOR_FORM
+REASON_HEADING = labels.COLUMNS["reason"]
+MANAGEMENT_HEADINGS = labels.MANAGEMENT_FORM
+FORM = labels.FORM
 SCORE_FORMAT = "0.00"
 RATE_FORMAT = "0.00%"
 _TITLE_FONT = Font(bold=True, size=16)
@@ -41,13 +42,15 @@ _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+WHOLE_TYPE = SCOPE_TYPES[0]  # 部门整体, the scope type of the whole department in scopes.csv
+SUB_ROW_WORD = "其中"  # how an indicator name in the data may already mark a sub-row
 
 
 def _sheet_names(scopes: pd.DataFrame) -> dict[str, str]:
     """Return scope_id -> worksheet name (≤31 characters, unique, no characters Excel refuses)."""
     names, used = {}, {SUMMARY_SHEET}
     for rec in scopes.itertuples(index=False):
-        base = WHOLE_TABLE if rec.scope_type == "部门整体" else _SHEET_NAME_BAD.sub("_", str(rec.name))[:31]
+        base = WHOLE_TABLE if rec.scope_type == WHOLE_TYPE else _SHEET_NAME_BAD.sub("_", str(rec.name))[:31]
         name, i = base, 2
         while name in used:
             suffix = f"_{i}"
@@ -58,7 +61,7 @@ def _sheet_names(scopes: pd.DataFrame) -> dict[str, str]:
 
 
 def _num(value):
-    """Return a cell value for a number: None for missing, a Python float otherwise."""
+    """Return a cell value for a number (written with a display format, not as text): None for missing, a float."""
     if is_missing(value):
         return None
     try:
@@ -162,31 +165,32 @@ def _write_score_summary(ws, a: YearAnalysis, names: dict[str, str]) -> None:
     ws.title = SUMMARY_SHEET
     s = _Sheet(ws)
     s.ws.merge_cells("A1:I1")
-    s.put("A", f"{dept.name} {a.year} 年度绩效自评得分汇总", font=_TITLE_FONT, align=_CENTER).border = Border()
+    s.put("A", messages.XLSX_SUMMARY_TITLE.format(department=dept.name, year=a.year), font=_TITLE_FONT,
+          align=_CENTER).border = Border()
     s.next()
     if dept.synthetic:
-        _note(s, "示例数据：本部门为虚构的示例部门，数字不代表任何真实单位。", font=Font(bold=True, color="C00000"))
+        _note(s, messages.XLSX_SYNTHETIC, font=Font(bold=True, color="C00000"))
         s.next()
     s.next()
-    heads = ("评价范围", "范围类型", "规则集", "分值", "得分", "等级", "报告陈述得分", "报告陈述等级", "工作表")
-    for col, head in zip("ABCDEFGHI", heads):
+    for col, head in zip("ABCDEFGHI", labels.SUMMARY_FORM):
         s.head(col, head)
     s.next()
     for rec in scored.by_scope.itertuples(index=False):
-        rule = f"{rec.rule_set}（示例分值）" if getattr(rec, "illustrative", False) else rec.rule_set
+        rule = (messages.XLSX_ILLUSTRATIVE_RULE.format(rule_set=rec.rule_set) if getattr(rec, "illustrative", False)
+                else rec.rule_set)
         values = (rec.name, rec.scope_type, rule, _num(rec.weight), _num(rec.score), _txt(rec.grade),
                   _num(rec.stated_score), _txt(rec.stated_grade), names.get(rec.scope_id))
         for col, value in zip("ABCDEFGHI", values):
             s.put(col, value, fmt=SCORE_FORMAT if col in "DEG" else None)
         s.next()
     s.next()
-    _note(s, "说明：得分由 perfkit 按规则集计算，显示保留两位小数，合计按未取整的数值相加；“报告陈述”为报告原文。")
+    _note(s, messages.XLSX_SUMMARY_NOTE)
     if scored.problems:
         s.next(2)
-        _note(s, "评分时发现的数据问题：", font=_BOLD)
+        _note(s, messages.DATA_PROBLEMS, font=_BOLD)
         for p in scored.problems:
             s.next()
-            _note(s, f"• {p}")
+            _note(s, messages.BULLET.format(text=p))
     for col, width in zip("ABCDEFGHI", (30, 10, 26, 9, 10, 8, 12, 12, 30)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5" if dept.synthetic else "A4"
@@ -201,55 +205,53 @@ def _write_scope_table(ws, a: YearAnalysis, scope) -> None:
     _write_indicator_block(s, a, scope)
     _write_management_block(s, a, scope)
     _write_total(s, a, scope)
-    note = ("说明：本表由 perfkit 根据部门数据计算生成；得分显示保留两位小数，合计按未取整的数值相加；"
-            "分值为空的指标按规则集的默认分值分配（见评分依据）。")
-    s.ws[f"A{s.row}"] = note
+    s.ws[f"A{s.row}"] = messages.XLSX_SCOPE_NOTE
     ws.freeze_panes = None
 
 
 def _write_scope_heading(s: _Sheet, a: YearAnalysis, scope) -> None:
-    whole = scope.scope_type == "部门整体"
+    whole = scope.scope_type == WHOLE_TYPE
     dept = a.dept
     s.merge("A", "J", WHOLE_TABLE if whole else PROJECT_TABLE, font=_TITLE_FONT, align=_CENTER)
     s.next()
-    s.merge("A", "J", f"（{a.year}年度）", align=_CENTER)
+    s.merge("A", "J", messages.XLSX_YEAR.format(year=a.year), align=_CENTER)
     s.next()
     if dept.synthetic:
-        s.merge("A", "J", "示例数据（虚构，仅供演示）", font=Font(bold=True, color="C00000"), align=_CENTER)
+        s.merge("A", "J", FORM["synthetic"], font=Font(bold=True, color="C00000"), align=_CENTER)
         s.next()
-    s.put("A", "部门名称" if whole else "项目名称", font=_BOLD, fill=_HEAD_FILL)
+    s.put("A", FORM["department_name"] if whole else FORM["project_name"], font=_BOLD, fill=_HEAD_FILL)
     s.merge("B", "J", dept.name if whole else scope.name)
     s.next()
-    s.put("A", "主管部门", font=_BOLD, fill=_HEAD_FILL)
+    s.put("A", FORM["supervisor"], font=_BOLD, fill=_HEAD_FILL)
     s.merge("B", "E", dept.name)
-    s.put("F", "实施单位", font=_BOLD, fill=_HEAD_FILL)
+    s.put("F", FORM["implementer"], font=_BOLD, fill=_HEAD_FILL)
     s.merge("G", "J", None)
     s.next()
 
 
 def _write_budget_block(s: _Sheet, a: YearAnalysis, scope) -> None:
-    whole = scope.scope_type == "部门整体"
+    whole = scope.scope_type == WHOLE_TYPE
     ex = _rows_of(a.scored.execution, scope.scope_id)
     lines = _rows_of(a.data.budget, scope.scope_id)
     lines = lines[lines["line"] != TOTAL_LINE]
     first = s.row
-    s.head("A", f"{'部门' if whole else '项目'}资金（万元）")
+    s.head("A", FORM["funds_department"] if whole else FORM["funds_project"])
     s.merge("B", "C", None, fill=_HEAD_FILL)
     for col, head in zip("DEFGHI", BUDGET_HEADINGS):
         s.head(col, head)
     s.head("J", REASON_HEADING)
     s.next()
     s.put("A", None)
-    s.merge("B", "C", "年度资金总额")
+    s.merge("B", "C", FORM["funds_total"])
     if len(ex):
         r = ex.iloc[0]
         weight = _num(r["weight"])
         s.put("D", _num(r.get("budget_original")), fmt=AMOUNT_FORMAT)
         s.put("E", _num(r["budget"]), fmt=AMOUNT_FORMAT)
         s.put("F", _num(r["executed"]), fmt=AMOUNT_FORMAT)
-        s.put("G", weight if weight else "—", fmt=SCORE_FORMAT, align=_CENTER)
+        s.put("G", weight if weight else formats.MISSING, fmt=SCORE_FORMAT, align=_CENTER)
         s.put("H", _num(r["execution_rate"]), fmt=RATE_FORMAT)
-        s.put("I", _num(r["score"]) if weight else "—", fmt=SCORE_FORMAT, align=_CENTER)
+        s.put("I", _num(r["score"]) if weight else formats.MISSING, fmt=SCORE_FORMAT, align=_CENTER)
         s.put("J", _txt(r["reason"]))
     else:
         for col in "DEFGHIJ":
@@ -257,12 +259,12 @@ def _write_budget_block(s: _Sheet, a: YearAnalysis, scope) -> None:
     s.next()
     for i, rec in enumerate(lines.itertuples(index=False)):
         s.put("A", None)
-        s.merge("B", "C", f"{'其中：' if i == 0 else ''}{rec.line}")
+        s.merge("B", "C", f"{FORM['sub_row'] if i == 0 else ''}{rec.line}")
         s.put("D", _num(rec.budget_original), fmt=AMOUNT_FORMAT)
         s.put("E", _num(rec.budget), fmt=AMOUNT_FORMAT)
         s.put("F", _num(rec.executed), fmt=AMOUNT_FORMAT)
         for col in "GHI":
-            s.put(col, "—", align=_CENTER)
+            s.put(col, formats.MISSING, align=_CENTER)
         s.put("J", f"{rec.line_type}")
         s.next()
     if s.row - 1 > first:
@@ -272,15 +274,15 @@ def _write_budget_block(s: _Sheet, a: YearAnalysis, scope) -> None:
 def _write_indicator_block(s: _Sheet, a: YearAnalysis, scope) -> None:
     ind = _rows_of(a.scored.indicators, scope.scope_id)
     first = s.row
-    s.head("A", "绩效指标")
+    s.head("A", FORM["indicators"])
     for col, head in zip("BCDEFGHI", INDICATOR_HEADINGS):
         s.head(col, head)
     s.head("J", REASON_HEADING)
     s.next()
     for rec in ind.itertuples(index=False):
         name = str(rec.name)
-        if _txt(getattr(rec, "parent_id", None)) is not None and not name.startswith("其中"):
-            name = f"其中：{name}"  # sub-rows as the national form prints them
+        if _txt(getattr(rec, "parent_id", None)) is not None and not name.startswith(SUB_ROW_WORD):
+            name = f"{FORM['sub_row']}{name}"  # sub-rows as the national form prints them
         s.put("A", None)
         s.put("B", _txt(rec.level1), text=True)
         s.put("C", _txt(rec.level2), text=True)
@@ -294,7 +296,7 @@ def _write_indicator_block(s: _Sheet, a: YearAnalysis, scope) -> None:
         s.next()
     if not len(ind):
         s.put("A", None)
-        s.merge("B", "J", "（数据中没有该范围的绩效指标）")
+        s.merge("B", "J", messages.XLSX_NO_INDICATORS)
         s.next()
     s.ws.merge_cells(f"A{first}:A{s.row - 1}")
 
@@ -305,7 +307,7 @@ def _write_management_block(s: _Sheet, a: YearAnalysis, scope) -> None:
     if not len(mg):
         return
     first = s.row
-    s.head("A", _txt(mg["block"].iloc[0]) or "管理效率")
+    s.head("A", _txt(mg["block"].iloc[0]) or FORM["management"])
     s.merge("B", "D", MANAGEMENT_HEADINGS[0], font=_BOLD, fill=_HEAD_FILL, align=_CENTER)
     for col, head in zip("EFGH", MANAGEMENT_HEADINGS[1:]):
         s.head(col, head)
@@ -327,19 +329,20 @@ def _write_total(s: _Sheet, a: YearAnalysis, scope) -> None:
     """Write the 总分 row, the stated score beside it when the report gives one, and a blank row."""
     total = _rows_of(a.scored.by_scope, scope.scope_id)
     t = total.iloc[0] if len(total) else None
-    s.merge("A", "F", "总分", font=_BOLD, fill=_HEAD_FILL, align=_CENTER)
+    s.merge("A", "F", FORM["total"], font=_BOLD, fill=_HEAD_FILL, align=_CENTER)
     s.put("G", None if t is None else _num(t["weight"]), fmt=SCORE_FORMAT, font=_BOLD)
     s.put("H", None if t is None else _num(t["score"]), fmt=SCORE_FORMAT, font=_BOLD)
-    s.put("I", None if t is None else f"等级：{_txt(t['grade']) or '—'}", font=_BOLD)
+    s.put("I", None if t is None else messages.XLSX_GRADE.format(grade=_txt(t["grade"]) or formats.MISSING),
+          font=_BOLD)
     rule = a.scored.rules.get(scope.scope_id)
-    s.put("J", None if rule is None else
-          f"规则集 {rule.name}：{rule.title}" + ("（分值为示例，待用户提供官方分值）" if rule.illustrative else ""))
+    s.put("J", None if rule is None else messages.XLSX_RULE.format(name=rule.name, title=rule.title)
+          + (messages.XLSX_RULE_ILLUSTRATIVE if rule.illustrative else ""))
     s.next()
     if t is not None and _num(t.get("stated_score")) is not None:
-        s.merge("A", "F", "报告陈述得分", align=_CENTER)
+        s.merge("A", "F", labels.COLUMNS["stated_score"], align=_CENTER)
         s.put("G", None)
         s.put("H", _num(t["stated_score"]), fmt=SCORE_FORMAT)
         s.put("I", _txt(t.get("stated_grade")))
-        s.put("J", "报告原文所述，与上行 perfkit 计算的总分对照")
+        s.put("J", messages.XLSX_STATED_NOTE)
         s.next()
     s.next()

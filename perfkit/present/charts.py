@@ -9,8 +9,8 @@ the CJK family is also stored on every text artist, so a figure drawn later
 (outside the ``with`` block, e.g. by the notebook's display hook) still gets
 real glyphs.
 
-All wording on the charts comes from :data:`LABELS`, so it can change without
-touching the plotting logic.
+All wording on the charts comes from :data:`LABELS` (that is, from :mod:`perfkit.text`), so it
+can change without touching the plotting logic; numbers are written by :mod:`perfkit.text.formats`.
 """
 from __future__ import annotations
 
@@ -26,44 +26,15 @@ import pandas as pd
 
 from perfkit.errors import DataError, Problem, RenderError
 from perfkit.present.fonts import chinese_style, font_families
+from perfkit.text import formats, labels, messages
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-#: Every piece of text the charts print.  ``{...}`` fields are filled by the code.
-LABELS: dict[str, str] = {
-    "no_data": "无数据",
-    "execution_title": "预算执行情况",
-    "budget": "全年预算数",
-    "executed": "全年执行数",
-    "threshold": "执行率 {rate} 参考线",
-    "amount_axis": "金额（万元）",
-    "rate_missing": "执行率—",
-    "attainment_title": "指标得分率",
-    "attainment_axis": "得分占分值比例（%）",
-    "full_marks": "满分",
-    "met": "达成",
-    "missed": "未达成",
-    "no_weight": "无分值",
-    "unscored": "无法评分",
-    "score_of": "{score}/{weight}",
-    "breakdown_title": "各一级指标得分",
-    "breakdown_title_total": "各一级指标得分（合计 {score}/{weight} 分）",
-    "earned": "得分",
-    "lost": "失分",
-    "points_axis": "分值",
-    "trend_title": "年度趋势",
-    "year_tick": "{year}年",
-    "year_axis": "年度",
-    "input_name": "{chart}() 的输入",
-    "missing_column": "缺少必需的列",
-    "not_numeric": "应为数值",
-    "not_year": "应为整数年度",
-    "duplicate_point": "同一序列同一年度只能有一个值",
-    "unsupported_format": "不支持的图片格式「{suffix}」，可用：{allowed}",
-    "save_failed": "保存图片失败：{path}：{error}",
-}
+#: Every piece of text the charts print (words from :data:`perfkit.text.labels.CHART`, errors from
+#: :data:`perfkit.text.messages.CHART_ERRORS`).  ``{...}`` fields are filled by the code.
+LABELS: dict[str, str] = {**labels.CHART, **messages.CHART_ERRORS}
 
 #: Colours (colour-blind safe blue/vermilion pair, greys for context).
 COLORS: dict[str, str] = {
@@ -124,18 +95,6 @@ def _numeric(df: pd.DataFrame, columns: tuple[str, ...], chart: str) -> dict[str
     if problems:
         raise DataError(problems)
     return out
-
-
-def _fmt_number(value: float) -> str:
-    """Return a number with at most two decimals and no trailing zeros (display only)."""
-    if value is None or not np.isfinite(value):
-        return "—"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def _fmt_rate(rate: float) -> str:
-    return f"{rate * 100:.1f}%"
 
 
 def _wrap(label: object) -> str:
@@ -271,13 +230,13 @@ def plot_execution(
         for yi, end, r in zip(y, ends, rate):
             below = threshold is not None and np.isfinite(r) and r < threshold
             ax.annotate(
-                _fmt_rate(r) if np.isfinite(r) else LABELS["rate_missing"],
+                formats.rate(r, 1) if np.isfinite(r) else LABELS["rate_missing"],
                 xy=(end, yi), xytext=(4, 0), textcoords="offset points",
                 ha="left", va="center", fontsize=9,
                 color=COLORS["warning"] if below else "black",
             )
         ax.set_xlim(0, max(float(ends.max()), 1.0) * 1.16)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.amount(v, 0)))
         ax.set_xlabel(LABELS["amount_axis"])
         _legend_above(ax)
         _title_with_legend(ax, title)
@@ -334,7 +293,7 @@ def plot_attainment(df: pd.DataFrame, ax: Axes | None = None, title: str | None 
         ax.axvline(100, **full_marks_style)
         for yi, s, w, sh in zip(y, score, weight, share):
             if np.isfinite(sh):
-                text = LABELS["score_of"].format(score=_fmt_number(s), weight=_fmt_number(w))
+                text = LABELS["score_of"].format(score=formats.compact(s), weight=formats.compact(w))
             else:
                 # a weighted indicator without a score could not be judged (e.g. no actual value)
                 text = LABELS["unscored"] if np.isfinite(w) and w > 0 else LABELS["no_weight"]
@@ -388,7 +347,7 @@ def plot_score_breakdown(df: pd.DataFrame, ax: Axes | None = None, title: str | 
     weight, score = grouped["weight"], grouped["score"]
     if title is None:
         title = LABELS["breakdown_title_total"].format(
-            score=_fmt_number(score.sum()), weight=_fmt_number(weight.sum())
+            score=formats.compact(score.sum()), weight=formats.compact(weight.sum())
         )
     with chinese_style():
         fig, ax = _figure_and_axes(ax, _bar_height(len(grouped)))
@@ -400,7 +359,7 @@ def plot_score_breakdown(df: pd.DataFrame, ax: Axes | None = None, title: str | 
         ends = pd.concat([weight, earned], axis=1).max(axis=1).fillna(0)
         for yi, end, s, w in zip(y, ends, score, weight):
             ax.annotate(
-                LABELS["score_of"].format(score=_fmt_number(s), weight=_fmt_number(w)),
+                LABELS["score_of"].format(score=formats.compact(s), weight=formats.compact(w)),
                 xy=(end, yi), xytext=(4, 0), textcoords="offset points",
                 ha="left", va="center", fontsize=9,
             )

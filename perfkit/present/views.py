@@ -8,76 +8,30 @@ random ids, which would make re-rendered reports differ and nbval flaky).
 from __future__ import annotations
 
 import html
-import math
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from perfkit.analysis import YearAnalysis
-from perfkit.compare import COLUMN_LABELS
+from perfkit.findings.model import SECTION_MAIN
+from perfkit.ingest.department import TOTAL_LINE
+from perfkit.text import formats, labels
 
-# Every heading a table shows, so wording changes in one place.
-COLUMNS = {
-    "scope": "评价范围",
-    "line": "预算行",
-    "budget_original": "年初预算数（万元）",
-    "budget": "全年预算数（万元）",
-    "executed": "全年执行数（万元）",
-    "execution_rate": "执行率",
-    "weight": "分值",
-    "score": "得分",
-    "grade": "等级",
-    "reason": "说明",
-    "item": "项目",
-    "amount": "金额（万元）",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "name": "三级指标",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "rule": "适用规则",
-    "prior": "上年值",
-    "current": "本年值",
-    "change": "变动",
-    "pct_change": "变动率",
-    "note": "备注",
-    "label": "核对项",
-    "stated": "报告陈述",
-    "recomputed": "复算",
-    "difference": "差额",
-    "result": "结论",
-    "detail": "依据",
-    "severity": "严重程度",
-    "subject": "对象",
-    "problem": "问题",
-    "recommendation": "改进措施",
-}
+# Every heading a table shows: perfkit.text's, so a column reads the same in every table and report.
+COLUMNS = labels.COLUMNS
 
 
 # ---------------------------------------------------------------- formatting
 
-
-def _num(value, decimals: int = 2) -> str:
-    """Format a number for display; empty for missing (display only, totals use raw values)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "—"
-    try:
-        if pd.isna(value):
-            return "—"
-    except (TypeError, ValueError):
-        pass
-    return f"{float(value):,.{decimals}f}"
+# The one set of number formatters (perfkit.text.formats), under the short names the cells here use:
+# amounts, scores and compare's numbers with two decimals and thousands separators; rates as percentages.
+_num = formats.number
+_pct = formats.rate
 
 
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _pct(value, decimals: int = 2) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{float(value) * 100:.{decimals}f}%"
 
 
 def _text(value) -> str:
@@ -197,7 +151,7 @@ def execution_summary(a: YearAnalysis):
                      f"**{_num(d['score'])} / {_num(d['points'])}** 分。")
     stated = _stated_check(a, "execution_rate")
     if stated is not None and not pd.isna(stated["ok"]):
-        verdict = "一致" if bool(stated["ok"]) else "不一致"
+        verdict = labels.STATUS[bool(stated["ok"])]
         text += (f"\n\n报告陈述的执行率为 {md_text(stated['stated_text'])}，复算为 {_num(stated['recomputed'], 3)}%，"
                  f"按其印刷精度{verdict}。")
     return _md(text)
@@ -216,14 +170,15 @@ def execution_table(a: YearAnalysis) -> pd.DataFrame:
     ex = a.scored.execution.copy()
     budget = a.data.budget
     ex["scope"] = ex["scope_id"].map(a.dept.scope_name)
-    ex["line"] = "合计"
-    lines = budget[budget["line"] != "合计"].copy()
+    ex["line"] = TOTAL_LINE
+    lines = budget[budget["line"] != TOTAL_LINE].copy()
     if len(lines):
         lines["scope"] = lines["scope_id"].map(a.dept.scope_name)
         lines["execution_rate"] = lines["executed"] / lines["budget"].where(lines["budget"] > 0)
     table = pd.concat([ex, lines], ignore_index=True) if len(lines) else ex
-    orig = budget[budget["line"] == "合计"].set_index("scope_id")["budget_original"]
-    table.loc[table["line"] == "合计", "budget_original"] = table.loc[table["line"] == "合计", "scope_id"].map(orig)
+    orig = budget[budget["line"] == TOTAL_LINE].set_index("scope_id")["budget_original"]
+    total = table["line"] == TOTAL_LINE
+    table.loc[total, "budget_original"] = table.loc[total, "scope_id"].map(orig)
     out = pd.DataFrame({
         COLUMNS["scope"]: table["scope"],
         COLUMNS["line"]: table["line"],
@@ -245,7 +200,7 @@ def execution_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     ex = a.scored.execution.dropna(subset=["budget"])
     df = pd.DataFrame({"label": ex["scope_id"].map(a.dept.scope_name), "budget": ex["budget"],
                        "executed": ex["executed"], "execution_rate": ex["execution_rate"]})
-    fig = plot_execution(df, title=f"{a.year} 年预算执行情况")
+    fig = plot_execution(df, title=labels.CHART_TITLES["execution"].format(year=a.year))
     return _save_and_show(fig, a, output_dir, "budget_execution.png")
 
 
@@ -255,7 +210,7 @@ def finance_table(a: YearAnalysis):
     if fin.empty:
         return _empty("数据中没有收支总额。")
     return pd.DataFrame({COLUMNS["item"]: fin["item"], COLUMNS["amount"]: fin["amount"].map(_num),
-                         "来源": fin["source"]}).rename(index=lambda i: i + 1)
+                         COLUMNS["source"]: fin["source"]}).rename(index=lambda i: i + 1)
 
 
 def yoy_budget_table(a: YearAnalysis):
@@ -263,11 +218,11 @@ def yoy_budget_table(a: YearAnalysis):
     if a.prior_year is None:
         return _empty(f"无上年数据：数据中没有 {a.year} 年之前的年度，无法同比。")
     amounts = a.yoy_budget
-    rates = a.yoy_execution.assign(field_label="执行率（%）")
+    rates = a.yoy_execution.assign(field_label=labels.EXECUTION_RATE_PERCENT)
     table = pd.concat([amounts, rates], ignore_index=True)
     # scopes in scopes.csv order; within a scope 合计 first, then the lines in budget.csv order
     scope_rank = {sid: i for i, sid in enumerate(dict.fromkeys(a.data.scopes["scope_id"]))}
-    lines = a.dept.budget.sort_values("line", key=lambda s: s.ne("合计"), kind="stable")
+    lines = a.dept.budget.sort_values("line", key=lambda s: s.ne(TOTAL_LINE), kind="stable")
     line_rank = {line: i for i, line in enumerate(dict.fromkeys(lines["line"]))}
     table = (table.assign(_scope=table["scope_id"].map(scope_rank), _line=table["line"].map(line_rank))
              .sort_values(["_scope", "_line"], kind="stable"))
@@ -275,18 +230,18 @@ def yoy_budget_table(a: YearAnalysis):
                                  "change_unit", "pct_change", "note"])
 
 
-def _change_table(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Format a perfkit.compare table: chosen columns, numbers to 2 decimals, compare's Chinese headings."""
+def _change_table(df: pd.DataFrame, columns: list[str], headings=COLUMNS) -> pd.DataFrame:
+    """Format a perfkit.compare table: chosen columns, numbers to 2 decimals, the Chinese ``headings``."""
     shown = df[[c for c in columns if c in df.columns]].copy()
     for col in shown.columns:
         if pd.api.types.is_float_dtype(shown[col]):
             shown[col] = shown[col].map(_num)
         elif shown[col].dtype == "boolean" or pd.api.types.is_bool_dtype(shown[col]):
-            shown[col] = shown[col].map(lambda v: "—" if pd.isna(v) else ("是" if bool(v) else "否"))
+            shown[col] = shown[col].map(lambda v: formats.MISSING if pd.isna(v) else (labels.YES if bool(v)
+                                                                                       else labels.NO))
         else:
             shown[col] = shown[col].map(_text)
-    labels = {**COLUMN_LABELS, "title": "PEFA 指标", "grades": "各年等级", "score": "PEFA 评分（三年取两年）"}
-    return shown.rename(columns=labels).reset_index(drop=True).rename(index=lambda i: i + 1)
+    return shown.rename(columns=headings).reset_index(drop=True).rename(index=lambda i: i + 1)
 
 
 def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
@@ -299,13 +254,14 @@ def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     ex = score_execution(a.dept.budget[a.dept.budget["year"] <= a.year], a.scored.rules.get("whole"))
     df = pd.DataFrame({"year": ex["year"], "series": ex["scope_id"].map(a.dept.scope_name),
                        "value": ex["execution_rate"] * 100})
-    fig = plot_trend(df, title="执行率（%）年度趋势", ylabel="执行率（%）")
+    fig = plot_trend(df, title=labels.CHART_TITLES["trend"], ylabel=labels.TREND_AXIS)
     return _save_and_show(fig, a, output_dir, "execution_trend.png")
 
 
 def pefa_table(a: YearAnalysis):
     """Return PEFA PI-1 and PI-2 scores over the last three years up to this year, with the base used."""
-    return _change_table(a.pefa, ["title", "by_label", "years", "base_label", "grades", "score", "note"])
+    return _change_table(a.pefa, ["title", "by_label", "years", "base_label", "grades", "score", "note"],
+                         labels.PEFA_COLUMNS)
 
 
 # ---------------------------------------------------------------- indicators
@@ -328,7 +284,7 @@ def score_summary(a: YearAnalysis):
             line += f"，等级 **{md_text(r['grade'])}**"
         s_score = stated.get(sid)
         if s_score is not None and not pd.isna(s_score):
-            line += f"；报告自评得分 {_num(s_score)}"
+            line += f"；{COLUMNS['stated_score']} {_num(s_score)}"
         parts.append(line + "。")
     return _md("\n".join(parts) if parts else "*无评分结果。*")
 
@@ -354,7 +310,8 @@ def management_table(a: YearAnalysis):
     t["points"] = t["points"].map(_num)
     t["score"] = t["score"].map(_num)
     t["reason"] = t["reason"].map(_text)
-    return _table(t, {"scope": COLUMNS["scope"], "label": "管理效率指标", "value": "数值", "points": COLUMNS["weight"],
+    return _table(t, {"scope": COLUMNS["scope"], "label": COLUMNS["management"], "value": COLUMNS["computed"],
+                      "points": COLUMNS["weight"],
                       "score": COLUMNS["score"], "reason": COLUMNS["reason"]})
 
 
@@ -364,7 +321,7 @@ def score_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id:
 
     lv = a.scored.by_level1
     df = lv[lv["scope_id"] == scope_id][["level1", "weight", "score"]]
-    fig = plot_score_breakdown(df, title=f"{a.dept.scope_name(scope_id)}各一级指标得分")
+    fig = plot_score_breakdown(df, title=labels.CHART_TITLES["breakdown"].format(scope=a.dept.scope_name(scope_id)))
     return _save_and_show(fig, a, output_dir, f"score_breakdown_{scope_id}.png")
 
 
@@ -390,7 +347,7 @@ def attainment_chart(a: YearAnalysis, output_dir: str | Path | None = None, scop
 
     ind = a.scored.indicators
     df = ind[ind["scope_id"] == scope_id][["name", "score", "weight_used", "met"]]
-    fig = plot_attainment(df, title=f"{a.dept.scope_name(scope_id)}指标得分率")
+    fig = plot_attainment(df, title=labels.CHART_TITLES["attainment"].format(scope=a.dept.scope_name(scope_id)))
     return _save_and_show(fig, a, output_dir, f"attainment_{scope_id}.png")
 
 
@@ -406,7 +363,7 @@ def yoy_indicator_table(a: YearAnalysis):
 def checks_table(a: YearAnalysis) -> pd.DataFrame:
     """Return the stated-figure and table-arithmetic checks with both numbers."""
     c = a.checks.copy()
-    c["result"] = c["ok"].map(lambda ok: "仅列示" if pd.isna(ok) else ("一致" if bool(ok) else "不一致"))
+    c["result"] = c["ok"].map(lambda ok: labels.STATUS[None if pd.isna(ok) else bool(ok)])
     # the stated figure at its printed precision, the recomputed one with one digit more
     decimals = c["decimals"].fillna(2).astype(int) if "decimals" in c.columns else pd.Series(2, index=c.index)
     c["stated"] = [_num(v, d) if _is_number(v) else _text(v) for v, d in zip(c["stated"], decimals)]
@@ -421,7 +378,7 @@ def data_problems(a: YearAnalysis):
     problems = a.scored.problems
     if not problems:
         return _md("未发现无法解读的指标值。")
-    return pd.DataFrame({"问题": [str(p) for p in problems]}).rename(index=lambda i: i + 1)
+    return pd.DataFrame({COLUMNS["problem"]: [str(p) for p in problems]}).rename(index=lambda i: i + 1)
 
 
 # ---------------------------------------------------------------- findings
@@ -429,7 +386,7 @@ def data_problems(a: YearAnalysis):
 
 def problems_markdown(a: YearAnalysis):
     """Return the findings that belong under 存在的主要问题, numbered."""
-    main = [f for f in a.findings if getattr(f, "section", "") == "存在的主要问题"]
+    main = [f for f in a.findings if getattr(f, "section", "") == SECTION_MAIN]
     if not main:
         return _md("未发现需要列为主要问题的事项。")
     lines = [f"{i}. **{md_text(f.subject)}**（{md_text(f.scope_name)}）：{md_text(f.problem)}"
@@ -439,8 +396,8 @@ def problems_markdown(a: YearAnalysis):
 
 def recommendations_markdown(a: YearAnalysis):
     """Return the recommendations of the main findings, numbered (一、二、…)."""
-    numerals = "一二三四五六七八九十"
-    main = [f for f in a.findings if getattr(f, "section", "") == "存在的主要问题" and f.recommendations]
+    numerals = labels.NUMERALS
+    main = [f for f in a.findings if getattr(f, "section", "") == SECTION_MAIN and f.recommendations]
     if not main:
         return _md("暂无改进措施。")
     blocks = []

@@ -14,6 +14,7 @@ from perfkit.findings.derive import Context
 from perfkit.findings.detectors.common import scope_ruleset, text
 from perfkit.findings.model import WHOLE, Hit
 from perfkit.findings.registry import detector
+from perfkit.text import formats
 from perfkit.values import is_missing
 
 _EVIDENCE_COLUMNS = ("check", "label", "figure_id", "stated_text", "stated", "recomputed", "difference", "decimals",
@@ -92,12 +93,9 @@ def _float(x) -> float:
 
 
 def _shown(x, decimals: int | None = None) -> str:
-    """Return a checked value for a sentence: numbers without trailing zeros, text as is."""
-    if is_missing(x):
-        return "—"
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        shown = f"{float(x):.{4 if decimals is None else decimals}f}"
-        return shown.rstrip("0").rstrip(".") if "." in shown else shown
+    """Return a checked value for a sentence: numbers without trailing zeros (four decimals at most), text as is."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool) or is_missing(x):
+        return formats.compact(x, 4 if decimals is None else decimals)
     return str(x)
 
 

@@ -6,7 +6,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from perfkit.findings.derive import Context
-from perfkit.score.targets import OP_SYMBOLS, fmt_number, parse_target, target_from_name
+from perfkit.score.targets import OP_SYMBOLS, parse_target, target_from_name
+from perfkit.text import formats
 from perfkit.values import is_missing
 
 #: placeholders of :func:`ind_values` (an indicator row), with sample values
@@ -17,14 +18,6 @@ INDICATOR_PLACEHOLDERS: Mapping[str, Any] = {"indicator": "示例指标", "level
 def text(x) -> str:
     """Return a cell as stripped text, "" when missing."""
     return "" if is_missing(x) else str(x).strip()
-
-
-def num(value: float | None, unit: str | None = None, decimals: int | None = None) -> str:
-    """Return a number with its unit, without trailing zeros (``98.5%``, ``263个``)."""
-    if is_missing(value):
-        return "—"
-    shown = f"{value:.{decimals}f}" if decimals is not None else fmt_number(float(value))
-    return f"{shown}{unit or ''}"
 
 
 def indicators(ctx: Context) -> pd.DataFrame:
@@ -65,7 +58,7 @@ def ind_values(ctx: Context, rec: dict) -> dict:
 
 def canonical(t) -> str:
     """Return a parsed target written with its operator symbol (``≥100%``)."""
-    return f"{OP_SYMBOLS.get(t.op or '', '')}{fmt_number(t.value)}{t.unit or ''}"
+    return f"{OP_SYMBOLS.get(t.op or '', '')}{formats.compact(t.value, 6, missing='')}{t.unit or ''}"
 
 
 def ind_evidence(rec: dict, **extra) -> dict:

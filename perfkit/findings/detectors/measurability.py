@@ -10,7 +10,8 @@ from perfkit.findings.derive import GROUP_PLACEHOLDERS, Context
 from perfkit.findings.detectors.common import canonical, ind_evidence, ind_values, indicators, readings, text
 from perfkit.findings.model import Hit
 from perfkit.findings.registry import detector
-from perfkit.score.targets import fmt_number, parse_target
+from perfkit.score.targets import parse_target
+from perfkit.text import formats
 
 _CODES = ("target_directional", "target_vague", "target_bare_value", "target_in_name", "target_missing",
           "actual_copies_target", "actual_missing")
@@ -78,11 +79,11 @@ def _directional_suggestion(ctx: Context, t, a, rec: dict) -> str:
     """Return a measurable spelling for a directional target: from this year's actual, else last year's."""
     if a.kind == "directional" and a.value is not None and a.direction == t.direction:
         return ctx.phrase("suggest_direction_amount", word=ctx.rules.phrases["words"][t.direction],
-                          amount=f"{fmt_number(a.value)}{a.unit or ''}")
+                          amount=formats.quantity(a.value, a.unit))
     if a.kind == "quantitative" and a.value is not None and a.unit != "百分点":
         actual = text(rec.get("actual"))
         # a bound written as the actual (90%以上) suggests its number, quoted as written
-        level = actual if not a.op_written else f"{fmt_number(a.value)}{a.unit or ''}"
+        level = actual if not a.op_written else formats.quantity(a.value, a.unit)
         said = actual if not a.op_written else f"“{actual}”"
         return ctx.phrase("suggest_direction_level", t.direction, level=level, actual=said)
     prior = text(rec.get("prior_actual"))

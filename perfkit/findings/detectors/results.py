@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from perfkit.findings.derive import Context
 from perfkit.findings.detectors.common import (INDICATOR_PLACEHOLDERS, flags, ind_evidence, ind_values, indicators,
-                                               num, readings, scope_ruleset, text)
+                                               readings, scope_ruleset, text)
 from perfkit.findings.model import Hit
 from perfkit.findings.registry import detector
+from perfkit.text import formats
 from perfkit.values import is_missing
 
 
@@ -51,7 +52,7 @@ def detect_unmet(ctx: Context) -> list[Hit]:
                             ind_evidence(rec, level=a.level)))
         elif c_missed_r and _met(rec) is False:
             gap = _gap_text(ctx, t if t.kind != "blank" or in_name is None else in_name, a, rec)
-            att_text = "—" if attainment is None else f"{attainment:.0%}"
+            att_text = formats.rate(attainment, 0)
             hits.append(Hit("indicator_missed", sid, name,
                             {**base, "attainment": attainment if attainment is not None else float("nan"),
                              "attainment_text": att_text, "gap": gap, "reason": text(rec.get("reason"))},
@@ -130,11 +131,13 @@ def _gap_text(ctx: Context, t, a, rec: dict) -> str:
         above = t.op in ("<=", "<") or (t.op == "=" and t.value == 0)
         diff = a.value - t.value if above else t.value - a.value
         if unit == "%":  # a gap between two percentages is in percentage points
-            return ctx.phrase("gap_points_above" if above else "gap_points_below", amount=num(round(diff, 4)))
-        return ctx.phrase("gap_above" if above else "gap_below", amount=num(round(diff, 6), unit))
+            return ctx.phrase("gap_points_above" if above else "gap_points_below",
+                              amount=formats.quantity(round(diff, 4)))
+        return ctx.phrase("gap_above" if above else "gap_below", amount=formats.quantity(round(diff, 6), unit))
     if t.kind == "directional":
         return ctx.phrase("gap_direction", direction=ctx.rules.phrases["words"][t.direction],
-                          prior=text(rec.get("prior_actual")) or "—", actual=text(rec.get("actual")) or "—")
+                          prior=text(rec.get("prior_actual")) or formats.MISSING,
+                          actual=text(rec.get("actual")) or formats.MISSING)
     if a.level:
         return ctx.phrase("gap_level", level=a.level)
     return text(rec.get("reason")) or ctx.phrase("gap_unknown")

@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from perfkit.findings.derive import Context
-from perfkit.findings.detectors.common import INDICATOR_PLACEHOLDERS, ind_evidence, ind_values, num, text
+from perfkit.findings.detectors.common import INDICATOR_PLACEHOLDERS, ind_evidence, ind_values, text
 from perfkit.findings.model import Hit
 from perfkit.findings.registry import detector
 from perfkit.score.targets import parse_target
 from perfkit.score.targets import polarity as polarity_of
+from perfkit.text import formats
 from perfkit.values import is_missing
 
 
@@ -33,7 +34,7 @@ def _yoy_rows(ctx: Context) -> Iterator[tuple[dict, dict, dict, str | None]]:
         unit = rec.get("unit")
         unit = None if is_missing(unit) else str(unit)
         prior_year = rec.get("prior_year")
-        prior_text = text(rec.get("prior_text")) or num(rec.get("prior"), unit)
+        prior_text = text(rec.get("prior_text")) or formats.quantity(rec.get("prior"), unit)
         base = {**ind_values(ctx, {**src, "name": text(rec.get("name")), "target": rec.get("target"),
                                    "actual": rec.get("actual")}),
                 "prior": prior_text, "prior_year": "" if is_missing(prior_year) else int(prior_year)}
@@ -55,7 +56,7 @@ def detect_met_at_boundary(ctx: Context) -> list[Hit]:
             continue
         change = rec.get("change")
         ch = (ctx.phrase("flat_points", amount=float(change)) if unit in ("%", "百分点")
-              else ctx.phrase("flat", amount=num(change, unit)))
+              else ctx.phrase("flat", amount=formats.quantity(change, unit)))
         hits.append(Hit("met_at_boundary", rec["scope_id"], text(rec.get("name")), {**base, "change": ch},
                         ind_evidence(src, prior=rec.get("prior"), current=rec.get("current"), change=change,
                                      change_unit=rec.get("change_unit"), prior_source=rec.get("prior_source"))))
@@ -114,8 +115,8 @@ def _decline_words(ctx: Context, cfg: dict, rec: dict, unit: str | None, polarit
         if is_missing(pct):
             return False, None
         fired = worse / abs(rec["prior"]) >= cfg["min_relative"]
-        ch = ctx.phrase("change_relative", word=word, pct=abs(float(pct)), prior=num(rec["prior"], unit),
-                        current=num(rec["current"], unit))
+        ch = ctx.phrase("change_relative", word=word, pct=abs(float(pct)), prior=formats.quantity(rec["prior"], unit),
+                        current=formats.quantity(rec["current"], unit))
     if polarity == "lower":
         ch = ctx.phrase("change_lower_better", change=ch)
     return fired, ch
@@ -154,8 +155,8 @@ def detect_yoy_scores(ctx: Context) -> list[Hit]:
         if drop < cfg["min_points"]:
             continue
         values = {"prior_year": prior_year, "prior_score": float(old.loc[sid, "score"]), "score": float(rec["score"]),
-                  "drop": drop, "prior_grade": text(old.loc[sid].get("grade")) or "—",
-                  "grade": text(rec.get("grade")) or "—"}
+                  "drop": drop, "prior_grade": text(old.loc[sid].get("grade")) or formats.MISSING,
+                  "grade": text(rec.get("grade")) or formats.MISSING}
         hits.append(Hit("yoy_score_decline", sid, ctx.scope_name(sid), values,
                         {**values, "min_points": cfg["min_points"]}, metric=None))
     return hits
