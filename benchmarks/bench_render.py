@@ -1,25 +1,25 @@
-"""Benchmark the batch renderer against a shell loop of ``papermill`` commands.
+"""Benchmark the batch renderer against ``papermill`` run with the same parallelism.
 
 Run on demand (not part of the test suite)::
 
-    /tmp/venv/bin/python benchmarks/bench_render.py [--repeat 1] [--keep DIR]
+    python benchmarks/bench_render.py [--units 8] [--years 2] [--repeat 3]
 
-It measures, in one run and on the same notebook runs (N >= 12):
+Inputs: the real notebooks (``notebooks/``) on a synthetic province
+(:mod:`province`: ``--units`` budget units, the last ``--years`` years each),
+so there are enough departments to share among workers, as in real use.
 
-(a) the yardstick: ``for ...; do papermill in.ipynb out.ipynb -p ...; done``
-    in bash, one fresh Python process and one fresh kernel per notebook;
-(b) ``perfkit.batch.render.render_all`` with 1 worker and with 2 workers (warm
-    kernels, plus HTML export, summaries and the index, which the yardstick
-    does not even do);
-(c) the floor: papermill executing an empty notebook on an already warm kernel;
+It measures, interleaved and ``--repeat`` times (medians reported):
 
-and where the time goes: the cost of a ``papermill`` process before any
-notebook work, a fresh kernel's start and imports, and the renderer's own
-stage timings.  It runs the real notebooks (``notebooks/``) on the shipped
-data (``data/yuexiu-police``, ``data/demo-synthetic``).
+(a) the yardstick: ``xargs -P 2`` running the ``papermill`` command once per
+    notebook and department-year (one fresh Python process and kernel per
+    notebook, two at a time: the same parallelism as (b) with 2 workers);
+(b) ``perfkit render --force`` with 1 worker and with 2 workers (warm kernels,
+    one analysis per department-year, HTML, summary.json, .xlsx, .docx and
+    the index, which the yardstick does not even do);
+(c) ``perfkit render`` again on unchanged data (incremental: nothing to do).
 
-Exit status 0 when 2 workers reach at least 4x the yardstick's throughput,
-1 otherwise.
+Targets (DEVELOPERS.md): (b, 2 workers) ≥ 5× the throughput of (a); 2 workers
+≥ 1.7× 1 worker; (c) under 5 s.  Exit status 0 when all hold.
 """
 from __future__ import annotations
 
@@ -34,63 +34,53 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_DATA = ("yuexiu-police", "demo-synthetic")
-MIN_RUNS = 12
-TARGET_RATIO = 4.0
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from province import YEARS, make_province  # noqa: E402
+
+TARGET_VS_PAPERMILL = 5.0
+TARGET_SCALING = 1.7
+TARGET_UNCHANGED_SECONDS = 5.0
 
 
-def choose_inputs(work: Path) -> dict:
-    """Return the notebooks, data dir and department-years to benchmark on."""
+def choose_inputs(work: Path, units: int, years: int) -> dict:
+    """Return the notebooks, a synthetic province and its department-years to benchmark on."""
     from perfkit.batch.plan import find_notebooks, plan_reports
 
-    real_notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    present = [code for code in REAL_DATA if (ROOT / "data" / code / "department.yaml").is_file()]
-    if real_notebooks and present:
-        # A data dir holding only the benchmark departments (links, read-only use).
-        data_dir = work / "data"
-        data_dir.mkdir()
-        for code in present:
-            (data_dir / code).symlink_to(ROOT / "data" / code, target_is_directory=True)
-        jobs = plan_reports(data_dir)
-        notebooks, _ = find_notebooks(ROOT / "notebooks")
-        if len(jobs) * len(notebooks) < MIN_RUNS:
-            print(f"注意：笔记本 × 部门年度只有 {len(jobs) * len(notebooks)} 次运行（建议 ≥ {MIN_RUNS}）")
-        return {"mode": "real notebooks and data", "notebooks": notebooks, "data_dir": data_dir,
-                "jobs": [(j.department, j.year) for j in jobs]}
-    raise SystemExit("找不到 notebooks/*.ipynb 或 data/ 下的部门，无法运行基准")
+    data_dir = make_province(work / "data", units)
+    wanted = YEARS[-years:]
+    jobs = [j for j in plan_reports(data_dir) if j.year in wanted]
+    notebooks, _ = find_notebooks(ROOT / "notebooks")
+    return {"notebooks": notebooks, "data_dir": data_dir, "years": wanted,
+            "jobs": [(j.department, j.year) for j in jobs]}
 
 
-def run_yardstick(inputs: dict, out: Path) -> tuple[float, int]:
-    """Return (wall seconds, failed runs) of a bash loop running the papermill command per notebook."""
+def run_yardstick(inputs: dict, out: Path, parallel: int = 2) -> tuple[float, int]:
+    """Return (wall seconds, failed runs) of ``xargs -P`` running the papermill command per notebook."""
     papermill = Path(sys.executable).with_name("papermill")
-    runs = out / "runs.tsv"
     out.mkdir(parents=True)
+    runs = out / "runs.txt"
     with runs.open("w", encoding="utf-8") as f:
         for code, year in inputs["jobs"]:
             target = out / code / str(year)
+            target.mkdir(parents=True)
             for nb in inputs["notebooks"]:
                 f.write(f"{nb}\t{code}\t{year}\t{target}\n")
-    script = f"""
-fails=0
-while IFS=$'\\t' read -r nb dept year target; do
-  mkdir -p "$target"
-  "{papermill}" "$nb" "$target/$(basename "$nb")" -p department "$dept" -p year "$year" \\
-      -p data_dir "{inputs['data_dir']}" -p output_dir "$target" --no-progress-bar >>"{out}/log.txt" 2>&1 \\
-      || fails=$((fails+1))
-done < "{runs}"
-exit $fails
-"""
+    one = (f'IFS=$(printf "\\t") read -r nb dept year target <<EOF\n$1\nEOF\n'
+           f'"{papermill}" "$nb" "$target/$(basename "$nb")" -p department "$dept" -p year "$year" '
+           f'-p data_dir "{inputs["data_dir"]}" -p output_dir "$target" --no-progress-bar >/dev/null 2>&1')
     start = time.perf_counter()
-    proc = subprocess.run(["bash", "-c", script], cwd=out)
+    proc = subprocess.run(["bash", "-c", f'tr "\\n" "\\0" < "{runs}" | xargs -0 -P {parallel} -n 1 sh -c \'{one}\' _'],
+                          cwd=out)
     return time.perf_counter() - start, proc.returncode
 
 
-def run_renderer(inputs: dict, out: Path, workers: int):
+def run_renderer(inputs: dict, out: Path, workers: int, force: bool = True):
+    """Return (wall seconds, RenderResult) of ``perfkit render`` through the API."""
     from perfkit.batch.render import render_all
 
     start = time.perf_counter()
-    result = render_all(inputs["data_dir"], out, workers=workers, progress=False,
-                        notebooks_dir=inputs["notebooks"][0].parent)
+    result = render_all(inputs["data_dir"], out, workers=workers, progress=False, years=list(inputs["years"]),
+                        notebooks_dir=inputs["notebooks"][0].parent, force=force)
     return time.perf_counter() - start, result
 
 
@@ -144,67 +134,48 @@ def time_command(args: list[str]) -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=1, help="repeat each measurement, keep the best")
-    parser.add_argument("--keep", type=Path, help="keep outputs in this directory instead of a temp dir")
+    parser.add_argument("--units", type=int, default=8, help="budget units of the synthetic province")
+    parser.add_argument("--years", type=int, default=2, help="years rendered per unit (the latest)")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; medians are reported")
     args = parser.parse_args(argv)
 
-    work = Path(tempfile.mkdtemp(prefix="bench-render-")) if args.keep is None else args.keep
-    work.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-render-"))
     try:
-        summary_note = "perfkit.outputs.summary.build_summary"
-        inputs = choose_inputs(work)
+        inputs = choose_inputs(work, args.units, args.years)
         n = len(inputs["jobs"]) * len(inputs["notebooks"])
-        print(f"输入：{inputs['mode']}；{len(inputs['notebooks'])} 个笔记本 × {len(inputs['jobs'])} 个部门年度 "
-              f"= {n} 次笔记本运行；摘要：{summary_note}")
-        print(f"CPU 核数：{os.cpu_count()}；Python：{sys.executable}")
-
-        # Warm the OS file cache so the first contender is not penalised.
+        print(f"输入：{len(inputs['notebooks'])} 个笔记本 × {len(inputs['jobs'])} 个部门年度（{args.units} 个合成单位 × "
+              f"{args.years} 年）= {n} 次笔记本运行；CPU 核数 {os.cpu_count()}")
         time_command([sys.executable, "-c", "import papermill, pandas, matplotlib.pyplot, nbconvert"])
-
-        yard = min(run_yardstick(inputs, work / f"yardstick-{i}") for i in range(args.repeat))
-        one = min((run_renderer(inputs, work / f"workers1-{i}", 1) for i in range(args.repeat)),
-                  key=lambda r: r[0])
-        two = min((run_renderer(inputs, work / f"workers2-{i}", 2) for i in range(args.repeat)),
-                  key=lambda r: r[0])
-        floor = measure_floor(work)
-        pm_import = statistics.median(time_command([str(Path(sys.executable).with_name("papermill")), "--help"])
-                                      for _ in range(3))
-
+        yard, one, two = [], [], []
+        for i in range(args.repeat):  # interleaved, so machine noise hits every contender alike
+            yard.append(run_yardstick(inputs, work / f"yardstick-{i}"))
+            one.append(run_renderer(inputs, work / f"w1-{i}", 1))
+            two.append(run_renderer(inputs, work / f"w2-{i}", 2))
+        unchanged = [run_renderer(inputs, work / f"w2-{args.repeat - 1}", 2, force=False)[0] for _ in range(3)]
+        y, w1, w2 = (statistics.median(r[0] for r in rs) for rs in (yard, one, two))
+        u = statistics.median(unchanged)
+        fails = [sum(r[1] for r in yard), sum(len(r[1].failures) for r in one), sum(len(r[1].failures) for r in two)]
         print()
-        print(f"{'方式':<34}{'墙钟(s)':>10}{'吞吐(本/s)':>12}{'相对基准':>10}  失败")
-        rows = [("(a) shell 循环 papermill 命令", yard[0], yard[1]),
-                ("(b) perfkit render_all, 1 worker", one[0], len(one[1].failures)),
-                ("(b) perfkit render_all, 2 workers", two[0], len(two[1].failures))]
-        for label, wall, fails in rows:
-            print(f"{label:<34}{wall:>10.2f}{n / wall:>12.2f}{yard[0] / wall:>9.1f}x  {fails}")
-        print(f"{'(c) 下限：预热内核上执行空笔记本':<34}{floor['execute']:>10.3f}{1 / floor['execute']:>12.1f}"
-              f"          （含 prepare+reset：{floor['cycle']:.3f} s/本）")
-
+        print(f"{'方式':<40}{'墙钟中位数(s)':>14}{'吞吐(本/s)':>12}{'相对基准':>10}  失败")
+        for label, wall, f in (("(a) xargs -P 2 papermill 命令", y, fails[0]),
+                               ("(b) perfkit render, 1 worker", w1, fails[1]),
+                               ("(b) perfkit render, 2 workers", w2, fails[2])):
+            print(f"{label:<40}{wall:>14.2f}{n / wall:>12.2f}{y / wall:>9.1f}x  {f}")
+        print(f"{'(c) 数据未变时再次 perfkit render':<40}{u:>14.2f}")
+        print(f"\n每个部门年度：1 worker {w1 / len(inputs['jobs']):.2f} s，2 workers {w2 / len(inputs['jobs']):.2f} s")
+        t = two[-1][1].timings
+        print("render 2 workers 各阶段（worker 阶段为各进程累计秒数）：" +
+              "，".join(f"{k} {v:.2f}" for k, v in t.items()))
+        checks = [(y / w2 >= TARGET_VS_PAPERMILL, f"2 workers 为 xargs -P 2 papermill 的 {y / w2:.1f} 倍（目标 ≥ {TARGET_VS_PAPERMILL:.0f}）"),
+                  (w1 / w2 >= TARGET_SCALING, f"2 workers 为 1 worker 的 {w1 / w2:.2f} 倍（目标 ≥ {TARGET_SCALING}）"),
+                  (u < TARGET_UNCHANGED_SECONDS, f"数据未变时再次渲染 {u:.2f} s（目标 < {TARGET_UNCHANGED_SECONDS:.0f} s）"),
+                  (not any(fails), "无失败")]
         print()
-        print("时间去向：")
-        print(f"  papermill 命令启动（python + 导入，不含内核）：{pm_import:.2f} s/次")
-        print(f"  新内核：启动 {floor['launch']:.2f} s 后返回，至预热完成（含 pandas/matplotlib/perfkit 导入）"
-              f"{floor['warm_start']:.2f} s")
-        print(f"  基准每本：{yard[0] / n:.2f} s；2 workers 每本（墙钟/本数）：{two[0] / n:.2f} s")
-        t = two[1].timings
-        order = ["plan", "pool_start", "kernel_launch", "worker_imports", "kernel_wait", "exporter_setup",
-                 "prepare", "restart", "execute", "write_ipynb", "html", "reset", "summary", "finalize", "index"]
-        print("  render_all 2 workers 各阶段（worker 阶段为各进程累计秒数）：")
-        for key in order:
-            if key in t:
-                print(f"    {key:<15}{t[key]:>8.2f} s")
-        print(f"  内核启动次数：{two[1].kernel_starts}；重置检查未通过：{len(two[1].reset_problems)}")
-
-        ratio = yard[0] / two[0]
-        ok = ratio >= TARGET_RATIO and not two[1].failures and yard[1] == 0
-        print()
-        print(f"{'PASS' if ok else 'FAIL'}：2 workers 吞吐为基准的 {ratio:.1f} 倍（目标 ≥ {TARGET_RATIO:.0f} 倍）")
-        for failure in two[1].failures:
-            print(f"  失败：{failure}")
-        return 0 if ok else 1
+        for ok, text in checks:
+            print(f"{'PASS' if ok else 'FAIL'}：{text}")
+        return 0 if all(ok for ok, _ in checks) else 1
     finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
