@@ -223,6 +223,8 @@ def analyze(department: str | Path | Department, year: int, data_dir: str | Path
     """Return the :class:`YearAnalysis` of a department (object, code or path) and year."""
     if isinstance(department, Department):
         return DepartmentAnalysis(department).year(year)
-    if _PINNED is not None and resolve(department, data_dir).resolve() == _PINNED.dept.path.resolve():
+    if _PINNED is not None and (
+            (data_dir is None and str(department) == _PINNED.dept.code)
+            or resolve(department, data_dir).resolve() == _PINNED.dept.path.resolve()):
         return _PINNED.year(year)
     return load_department(department, data_dir).year(year)

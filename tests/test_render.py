@@ -51,7 +51,7 @@ sys.path.insert(0, str(FIXTURES))
 from fake_jobs import fake_score  # noqa: E402  (the same function the kernels use)
 
 #: The render's collaborators in these tests: perfkit's own planning, the stand-in kernel jobs.
-FAKE_JOBS = Jobs(kernel_module="fake_jobs", kernel_paths=(str(FIXTURES),))
+FAKE_JOBS = Jobs(kernel_module="fake_jobs", kernel_paths=(str(FIXTURES),), inject_data_dir=True)
 
 
 def make_data(root: Path, departments: dict[str, list[int]]) -> Path:
@@ -545,7 +545,7 @@ def test_render_all_from_script_without_main_guard(tmp_path):
     script.write_text(
         "import sys, json\n"
         "from perfkit.batch.render import Jobs, render_all\n"
-        f"jobs = Jobs(kernel_module='fake_jobs', kernel_paths=({str(FIXTURES)!r},))\n"
+        f"jobs = Jobs(kernel_module='fake_jobs', kernel_paths=({str(FIXTURES)!r},), inject_data_dir=True)\n"
         f"result = render_all({str(tmp_path / 'data')!r}, {str(tmp_path / 'out')!r}, workers=1, progress=False,\n"
         f"                    notebooks_dir={str(REPORT_NOTEBOOKS)!r}, jobs=jobs)\n"
         "print(json.dumps([result.rendered, [str(f) for f in result.failures]]))\n",
@@ -580,6 +580,12 @@ def test_real_notebooks_render(real_renderer, tmp_path):
     assert f"{summary['total']['score']:.2f}" in index
     # nothing of the worker's bookkeeping is left in the report
     assert not (report / ".perfkit-stages.json").exists()
+    # no path of this machine in any report file (the notebooks get no data_dir: the kernel pinned it)
+    nb = json.loads((report / "01_预算执行.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["papermill"]["parameters"]["data_dir"] is None
+    for path in report.iterdir():
+        if path.suffix in (".ipynb", ".html", ".json"):
+            assert str(SHIPPED) not in path.read_text(encoding="utf-8"), path.name
 
 
 def test_each_step_runs_once_per_department_year(real_renderer, tmp_path):

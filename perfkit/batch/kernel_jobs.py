@@ -23,10 +23,19 @@ STAGES_FILE = ".perfkit-stages.json"
 
 
 def begin(department: str, data_dir: str) -> None:
-    """Load ``department`` from ``data_dir`` and pin its analysis; raise DataError on invalid data."""
+    """Load ``department`` from ``data_dir`` and pin its analysis; raise DataError on invalid data.
+
+    The department is read through a path relative to the data folder's
+    parent (``data/<code>``), so messages that cite a file name the same file
+    on every machine; its rules are loaded now, while that path is valid.
+    """
     analysis.pin(None)
     instrument.CALLS.clear()
-    analysis.pin(analysis.load_department(department, data_dir))
+    base = Path(data_dir)
+    os.chdir(base.parent)
+    pinned = analysis.load_department(department, base.name)
+    pinned.rules  # noqa: B018  (read the rule files now, relative to the folder just entered)
+    analysis.pin(pinned)
 
 
 def finish_year(department: str, year: int, stage: str) -> None:
@@ -35,8 +44,6 @@ def finish_year(department: str, year: int, stage: str) -> None:
     if pinned is None or pinned.dept.code != department:
         raise RuntimeError(f"部门「{department}」的分析未加载（begin 未运行或已失效）")
     a = pinned.year(year)
-    # The department was loaded by a path relative to the report directory
-    # (so reports carry no machine paths); resolve it from there.
     os.chdir(stage)
     write_outputs(a, Path(stage))
     counts = instrument.counts_for(year)

@@ -75,6 +75,10 @@ class Jobs:
     plan: Callable = plan_reports
     kernel_module: str = "perfkit.batch.kernel_jobs"
     kernel_paths: tuple[str, ...] = ()
+    #: Give notebooks ``data_dir`` (relative to the report directory).  perfkit's own notebooks need
+    #: none: the kernel pinned their department, which ``perfkit.analyze(code, year)`` finds by code,
+    #: so executed notebooks carry no path of this machine at all.
+    inject_data_dir: bool = False
 
 
 @dataclass
@@ -496,7 +500,7 @@ class _BatchRun:
                 "data_dir": str(data_dir),
                 # Relative to the report directory (the staging one is at the same depth),
                 # so executed notebooks do not carry this machine's paths.
-                "data_param": _data_param(data_dir, out, code),
+                "data_param": _data_param(data_dir, out, code) if renderer.jobs.inject_data_dir else None,
                 "jobs_module": renderer.jobs.kernel_module, "stages_file": STAGES_FILE,
             })
 

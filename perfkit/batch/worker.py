@@ -81,7 +81,7 @@ class DepartmentRun:
             self.pinned = False
         if not self.pinned:
             t = time.perf_counter()
-            self._job("begin", self.task["department"], self.task["data_param"])
+            self._job("begin", self.task["department"], self.task["data_dir"])
             self._time("load", t)
             self.pinned = True
 
