@@ -71,9 +71,7 @@ class Context:
 
     def scope_type(self, scope_id: str) -> str:
         """Return a scope's type (部门整体, 一级项目 …), "" when unknown."""
-        s = self.data.scopes
-        rows = s.loc[s["scope_id"] == scope_id, "scope_type"]
-        return str(rows.iloc[0]) if len(rows) else ""
+        return self.data.scope_type(scope_id)
 
     def phrase(self, key: str, sub: str | None = None, **values) -> str:
         """Return a phrase of the rules file, filled with ``values``."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import yaml
 from perfkit.errors import DataError, Problem
 from perfkit.instrument import counted
 from perfkit.ingest.reading import read_table, read_text, row_list
-from perfkit.rules.files import BUILTIN_RULES_DIR, rule_file
+from perfkit.rules.files import BUILTIN_RULES_DIR, rule_file  # noqa: F401 (re-exported for the workbook import)
 from perfkit.settings import default_settings
 from perfkit.rules.ruleset import builtin_names as builtin_rule_sets
 from perfkit.score.figures import ExprError, parse_expr
@@ -213,16 +214,26 @@ class Department:
         refs.append(str(self.meta["rule_set"]))
         return list(dict.fromkeys(refs))
 
+    @cached_property
+    def _scope_index(self) -> dict:
+        """Return scope lookups built once (checks and findings ask per row): names, types, partial tables."""
+        sc = self.scopes
+        flagged = set()
+        if "incomplete" in sc.columns:
+            mark = sc["incomplete"].fillna("").astype(str).str.strip().str.lower().isin(TRUE_WORDS)
+            flagged = {(sid, int(y)) for sid, y in zip(sc.loc[mark, "scope_id"], sc.loc[mark, "year"])}
+        return {"name": dict(zip(sc["scope_id"], sc["name"])),  # the last year's name wins
+                "type": dict(zip(sc["scope_id"][::-1], sc["scope_type"][::-1])),  # the first year's type
+                "incomplete": flagged}
+
     def is_incomplete(self, scope_id: str, year: int | None = None) -> bool:
         """Return True when the transcribed table of a scope is partial (``incomplete`` in department.yaml or scopes.csv)."""
         if self.meta.get("incomplete") is True:
             return True
-        if "incomplete" not in self.scopes.columns:
-            return False
-        rows = self.scopes[self.scopes["scope_id"] == scope_id]
+        flagged = self._scope_index["incomplete"]
         if year is not None:
-            rows = rows[rows["year"] == int(year)]
-        return bool(rows["incomplete"].dropna().astype(str).str.strip().str.lower().isin(TRUE_WORDS).any())
+            return (scope_id, int(year)) in flagged
+        return any(sid == scope_id for sid, _ in flagged)
 
     def printed_cells(self, fname: str) -> pd.DataFrame:
         """Return the numeric cells of ``fname`` as printed (src_row, year and one text column per number column)."""
@@ -231,8 +242,13 @@ class Department:
 
     def scope_name(self, scope_id: str) -> str:
         """Return the display name of a scope (its id when unknown)."""
-        names = self.scopes.loc[self.scopes["scope_id"] == scope_id, "name"]
-        return str(names.iloc[-1]) if len(names) else scope_id
+        name = self._scope_index["name"].get(scope_id)
+        return scope_id if name is None or (isinstance(name, float) and name != name) else str(name)
+
+    def scope_type(self, scope_id: str) -> str:
+        """Return a scope's type (部门整体, 一级项目 …), "" when unknown."""
+        kind = self._scope_index["type"].get(scope_id)
+        return "" if kind is None or (isinstance(kind, float) and kind != kind) else str(kind)
 
 
 def _rows_of_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
