@@ -88,7 +88,7 @@ def is_dash(text) -> bool:
 def read_number(text) -> float | None:
     """Return the bare number in an amount, weight or score cell (``1,234.5万元`` → 1234.5); None if it holds none."""
     s = halfwidth(compact(text)).replace(",", "").replace("，", "")
-    for unit in ("万元", "元", "分"):
+    for unit in ("万元", "元", "分", "万"):
         if s.endswith(unit):
             s = s[: -len(unit)]
             break

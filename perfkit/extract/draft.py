@@ -83,7 +83,8 @@ def _title(doc: Document) -> tuple[str, Value | None]:
 
 def _publisher(doc: Document) -> str | None:
     for ln in doc.lines[:40]:
-        m = re.search(r"(?:发布机构|来源|实施单位|单位名称)[:：]\s*([^\s:：]{3,30})", ln.text)
+        text = re.split(r"主题分类|组配分类|索引号|文号|生成日期|发布日期|浏览次数", ln.text)[0]
+        m = re.search(r"(?:发布机构|来源|实施单位|单位名称)[:：]\s*([^\s:：]{3,30})", text)
         if m and not re.search(r"\d", m.group(1)):
             return m.group(1)
     return None
@@ -204,7 +205,8 @@ def _fmt(value: float, printed: str) -> str:
 
 def _amount(text: str) -> str:
     number = read_number(text)
-    return "" if number is None else value_text(text).replace(",", "").removesuffix("万元").removesuffix("元")
+    return "" if number is None else value_text(text).replace(",", "").removesuffix("万元").removesuffix("元") \
+        .removesuffix("万")
 
 
 # --------------------------------------------------------------------------- tables into the draft
@@ -336,7 +338,7 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
             b.set_score(sid, value)
         elif f.role == "budget_any":
             budget_any.setdefault(sid, f)
-        elif f.role == "executed_any" and sid in budget_any:
+        elif f.role == "executed_any" and sid in budget_any and not f.sentence.text.startswith("其中"):
             executed_any.setdefault(sid, f)
         elif f.role == "rate_any" and sid in executed_any and re.search(r"执行率|支付率|完成预算", f.label + f.sentence.text):
             expr = f"executed('{sid}') / budget('{sid}') * 100"

@@ -257,7 +257,8 @@ def figures(sents: list[Sentence]) -> list[Figure]:
             spans.append(m.span())
         for finder in (_budget_figures, _finance_figures, _score_figures, _yoy_figures, _year_pairs, _plain_figures):
             finder(s, out, spans)
-    out.sort(key=lambda f: (f.sentence.line, f.sentence.text, f.sentence.text.find(f.stated_text)))
+    order = {id(s): k for k, s in enumerate(sents)}
+    out.sort(key=lambda f: (order[id(f.sentence)], f.sentence.text.find(f.stated_text)))
     for f in out:
         if f.role in ("year_value",) or f.kind == "同比":
             f.confidence = MEDIUM

@@ -303,10 +303,13 @@ def read_indicators(tokens: list[Token], i: int, roles: list[str], stream: Strea
             i += 1
             continue
         lab = label_of(tok.text)
-        weak = lab is not None and lab.points is None and not (lab.name or "").endswith("指标")
+        weak = lab is not None and lab.kind == "level1" and lab.points is None and not (lab.name or "").endswith("指标")
         if weak and blocks.level1 is not None and blocks.level2 is not None:
             lab = None  # a bare 满意度 under a full block is an indicator's name, not a label
-        if lab is not None and not (lab.kind == "garbled" and blocks.level1 is not None):
+        if lab is not None and lab.kind == "garbled" and blocks.level1 is not None:
+            following = _next_label(tokens, i + 1)
+            lab = lab if following is not None and following.kind in ("level2", "either") else None
+        if lab is not None:
             _apply_label(lab, tok, tokens, i, blocks, stream.base_confidence)
             i += 1
             continue

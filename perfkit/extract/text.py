@@ -30,7 +30,9 @@ from perfkit.extract.vocab import ANCHORS, GLUE_WORDS
 _PAGE_MARK = re.compile(r"^\s*(\d{1,2})、")
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
 # A value inside run-together text: optional comparator, digits (several numbers may be glued), unit.
-_GLUED_VALUE = re.compile(rf"(?:[{COMPARATORS}])?\d+(?:\.\d+)*(?:%|{_UNIT_ALT})?(?![年月日季])")
+_GLUED_VALUE = re.compile(rf"(?:[{COMPARATORS}])?\d+(?:\.\d+)*(?:%|{_UNIT_ALT}|(?![\d.年月日季]))")
+# Short headers left in a run after a longer one (实际完成值(B)得分…): cut off, they are no part of the next cell.
+_SHORT_HEADER = re.compile(r"^(得分|分值|权重|自评得分)(?=.)")
 _POINTS = re.compile(r"[（(]\d+(?:\.\d+)?分[)）]")
 _PAREN = re.compile(r"[（(][A-Za-z/%]{1,4}[)）]")
 
@@ -194,6 +196,10 @@ def lex_glued(piece: str) -> list[tuple[str, bool]]:
         out.append((m.group(0), False))
         pos = m.end()
     out += _lex_values(piece[pos:])
+    for k in range(len(out) - 1, 0, -1):
+        m = _SHORT_HEADER.match(out[k][0])
+        if m and GLUE_WORDS.fullmatch(out[k - 1][0]) and not out[k - 1][1]:
+            out[k:k + 1] = [(m.group(1), False), (out[k][0][m.end():], True)]
     return out
 
 

@@ -244,7 +244,8 @@ def _read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[
         problems.append(Problem(fname, 1, col, None, f"缺少必需的列「{col}」（表头应包含：{'、'.join(schema)}）"))
     if missing:
         return None
-    if df.empty:
+    # a narrative report may state no indicator at all: its indicators.csv has the header only
+    if df.empty and path.name != "indicators.csv":
         problems.append(Problem(fname, None, None, None, "只有表头，没有数据行"))
     df = df.apply(lambda s: s.str.strip())
     df.insert(0, "src_row", np.arange(2, len(df) + 2))
