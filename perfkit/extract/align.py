@@ -5,7 +5,8 @@ placing the surviving cells, in order, under the header's columns is scored:
 what kind of text each column holds (an amount, a weight, a rate, a target …)
 and whether the row's own arithmetic agrees (执行率 = 执行数 ÷ 预算数, 得分 ≤ 分值,
 得分 = 分值 × 执行率).  A glued run of digits (``202010100.00%``) is tried in
-every split into valid numbers; the split whose arithmetic agrees wins.  The
+every split into valid numbers; a split must pay for itself: it wins only where the row's
+arithmetic then agrees.  The
 best placement is taken, and the reading is marked as inferred.
 """
 from __future__ import annotations
@@ -126,6 +127,8 @@ def _consistency(values: dict[str, str], budget_table: bool) -> float:
     if w is not None and s is not None and w > 0:
         bonus += 2.0 if s <= w + 1e-9 else -3.0
     if budget_table:
+        if w is not None and s is None:
+            bonus -= 1.5  # a 分值 without its 得分: more likely a split gone wrong
         b, e = num.get("budget"), num.get("executed")
         rate = read_rate(values["rate"]) if values.get("rate") else None
         if b is not None and e is not None:
@@ -170,7 +173,7 @@ def place(tokens: list[Token], roles: list[str], budget_table: bool, positional:
             chosen = {roles[c]: cell for c, cell in zip(cols, cells) if roles[c] != "ignore"}
             # earlier columns win ties: a short row fills from the left, as the forms are filled
             score = sum(fits) + _consistency({r: c[0] for r, c in chosen.items()}, budget_table) \
-                - 0.2 * extra - 0.001 * sum(cols)
+                - 1.5 * extra - 0.001 * sum(cols)
             if best is None or score > best.score + 1e-9:
                 best = Placed(chosen, score, inferred=True, split=extra > 0)
     return best

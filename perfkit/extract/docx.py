@@ -49,5 +49,5 @@ def read_docx(path: str | Path) -> Document:
         tokens = []
         for r, cells in enumerate(table_rows(item), 1):
             tokens += [Token(text, f"表 {n_table} 第 {r} 行第 {c} 列", row=r) for c, text in enumerate(cells, 1)]
-        doc.streams.append(Stream(tokens, ROWS, f"表 {n_table}", HIGH))
+        doc.streams.append(Stream(tokens, ROWS, f"表 {n_table}", HIGH, grid=True))
     return doc

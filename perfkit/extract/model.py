@@ -48,6 +48,7 @@ class Stream:
     mode: str
     where: str            # e.g. "表 1", "第 2 页 表 1", "第 40–120 行"
     base_confidence: str = HIGH  # a real grid reads surer than text copied out of one
+    grid: bool = False           # every row has one cell per column (a real .xlsx/.docx/PDF table)
 
 
 @dataclass

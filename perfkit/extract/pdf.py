@@ -60,7 +60,7 @@ def read_pdf(path: str | Path) -> Document:
                 n_table += 1
                 tokens = [Token(text, f"第 {p} 页 表 {n_table} 第 {r} 行第 {c} 列", row=r)
                           for r, cells in enumerate(_grid(table), 1) for c, text in enumerate(cells, 1)]
-                doc.streams.append(Stream(tokens, ROWS, f"第 {p} 页 表 {n_table}", HIGH))
+                doc.streams.append(Stream(tokens, ROWS, f"第 {p} 页 表 {n_table}", HIGH, grid=True))
             boxes = [t.bbox for t in tables]
 
             def outside(obj, boxes=boxes):

@@ -205,6 +205,13 @@ def read_budget(tokens: list[Token], i: int, roles: list[str], stream: Stream, t
             return i
         values = _row_tokens(tokens, i + 1, stream, len(roles), _is_budget_stop)
         placed, used = _placed_row(values, roles, stream, budget=True)
+        if found[1] != "合计" and placed.inferred and {"weight", "score"} & set(placed.cells):
+            # a part row prints 分值/得分 only in forms that fill every cell (read by position);
+            # placed by kind, its cells are amounts
+            amount_roles = [r for r in roles if r in ("budget_original", "budget", "executed", "rate")]
+            again, _ = _placed_row([t for t in values[:used] if not is_dash(t.text)], amount_roles, stream, True)
+            if again.cells:
+                placed = again
         row = BudgetRow(found[0], found[1], tok)
         context = " | ".join([tok.text] + [t.text for t in values[:used]])
         conf = _confidence(stream, placed)
@@ -291,6 +298,8 @@ def _is_row_stop(tok: Token) -> bool:
 def read_indicators(tokens: list[Token], i: int, roles: list[str], stream: Stream, table: TableRead) -> int:
     """Read indicator rows from ``i`` into ``table``; return the index after the block."""
     value_roles = roles[max((k for k, r in enumerate(roles) if r in _LABEL_ROLES), default=-1) + 1:]
+    if stream.grid and "name" in roles:
+        return _read_grid(tokens, i, roles, value_roles, stream, table)
     blocks = _Blocks()
     while i < len(tokens):
         tok = tokens[i]
@@ -323,6 +332,62 @@ def read_indicators(tokens: list[Token], i: int, roles: list[str], stream: Strea
             continue
         i = _read_row(tokens, i, value_roles, stream, table, blocks)
     return i
+
+
+def _grid_rows(tokens: list[Token], i: int) -> list[list[Token]]:
+    rows: list[list[Token]] = []
+    for tok in tokens[i:]:
+        if not rows or tok.row != rows[-1][0].row:
+            rows.append([])
+        rows[-1].append(tok)
+    return rows
+
+
+def _read_grid(tokens, i, roles, value_roles, stream: Stream, table: TableRead) -> int:
+    """Read indicator rows of a real grid by position: the header says which column holds what."""
+    col = {r: k for k, r in enumerate(roles)}
+    first = min((col[r] for r in ("level1", "level2", "name") if r in col), default=0)
+    offset = next((k for k, t in enumerate(tokens[i:i + len(roles) + 8]) if not t.empty), 0)  # label column index
+    blocks = _Blocks()
+    for cells in _grid_rows(tokens, i):
+        texts = [t.text for t in cells]
+        lead = next((t for t in cells if not t.empty), None)
+        if lead is None:
+            continue
+        if end_word(lead.text):
+            _read_total(tokens, tokens.index(lead), value_roles, stream, table)
+            break
+        if len(cells) < len(roles):
+            continue
+        base = len(cells) - len(roles) if len(cells) > len(roles) else 0
+        pick = {r: cells[base + k] for k, r in enumerate(roles)}
+        for level in ("level1", "level2"):
+            tok = pick.get(level)
+            if tok is not None and not tok.empty:
+                value = Value(_label_name(tok.text), tok.where, stream.base_confidence, tok.text)
+                if level == "level1" and (blocks.level1 is None or blocks.level1.context != tok.text):
+                    blocks.set_level1(value)
+                elif level == "level2":
+                    blocks.level2 = value
+        name = pick.get("name")
+        if name is None or name.empty or is_placeholder(name.text) or header_key(name.text) in INDICATOR_HEADERS:
+            continue
+        placed = Placed({r: (pick[r].text, pick[r]) for r in value_roles if not pick[r].empty and r != "ignore"})
+        level1 = blocks.level1 or Value("", name.where, LOW, "", "表中没有一级指标")
+        level2 = blocks.level2 or Value("", name.where, LOW, "", "表中没有二级指标")
+        context = " | ".join(t for t in texts if t)
+        row = IndicatorRow(level1, level2, Value(value_text(name.text), name.where, stream.base_confidence, context))
+        _fill_values(row, placed, stream.base_confidence, context, table)
+        row.child = value_text(name.text).startswith("其中")
+        table.indicators.append(row)
+    del first, offset
+    return len(tokens)
+
+
+def _label_name(text: str) -> str:
+    """Return a block label as the data keeps it: its points and spaces dropped (``产出指标(50分)`` → 产出指标)."""
+    lab = label_of(text)
+    return lab.name if lab is not None and lab.name else _POINTS.sub("", compact(text))
 
 
 def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
@@ -394,7 +459,10 @@ def _read_total(tokens, i, value_roles, stream, table: TableRead) -> int:
     j = i + 1
     while j < len(tokens) and end_word(tokens[j].text) == end_word(tok.text):
         j += 1
-    values = _row_tokens(tokens, j, stream, len(value_roles), lambda t: read_number(t.text) is None and not t.glued)
+    if stream.mode == ROWS:
+        values = [t for t in tokens[j:] if t.row == tok.row]
+    else:
+        values = _row_tokens(tokens, j, stream, len(value_roles), lambda t: read_number(t.text) is None and not t.glued)
     numbers: list[tuple[str, Token]] = []
     for v in values:
         if v.glued and read_number(v.text) is not None and len(compact(v.text)) >= 4:
@@ -460,7 +528,14 @@ def read_tables(stream: Stream) -> list[TableRead]:
             roles, j, _ = _header(tokens, i, INDICATOR_HEADERS)
             current.indicator_roles = roles
             current.unit = current.unit or _unit_near(tokens, i - 6, j)
-            i = read_indicators(tokens, j, roles, stream, current)
+            broken = next((t for t in tokens[j + 1:j + 4] if header_key(t.text) in INDICATOR_HEADERS), None)
+            if broken is not None and j < len(tokens):
+                # an unreadable cell inside the header (OCR garble): the columns are unknown, so no row is read
+                current.reviews.append(Review("指标表的表头", tokens[j].text, tokens[j].where,
+                                              "表头中有无法识别的单元格（可能是 OCR 乱码），各列含义不明，本表指标行未读取"))
+                i = j + 1
+            else:
+                i = read_indicators(tokens, j, roles, stream, current)
         numbers = [t.line for t in tokens[begin:i] if t.line is not None]
         if numbers:
             lo, hi = min(numbers), max(numbers)

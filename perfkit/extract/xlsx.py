@@ -60,8 +60,6 @@ def read_xlsx(path: str | Path) -> Document:
         grid = sheet_grid(ws)
         tokens = []
         for r, row in enumerate(grid, 1):
-            while row and not row[-1]:
-                row = row[:-1]
             if not any(row):
                 continue
             distinct = {t for t in row if t}
@@ -70,5 +68,5 @@ def read_xlsx(path: str | Path) -> Document:
                 doc.lines.append(Line(number, next(iter(distinct))))
             for c, text in enumerate(row, 1):
                 tokens.append(Token(text, f"工作表「{ws.title}」{ws.cell(r, c).coordinate}", row=r))
-        doc.streams.append(Stream(tokens, ROWS, f"工作表「{ws.title}」", HIGH))
+        doc.streams.append(Stream(tokens, ROWS, f"工作表「{ws.title}」", HIGH, grid=True))
     return doc
