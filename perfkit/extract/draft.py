@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from perfkit.errors import DataError, Problem
 from perfkit.extract.cells import compact, read_number, read_rate, value_text
-from perfkit.extract.model import HIGH, LOW, MEDIUM, Document, Review, Value
-from perfkit.extract.sentences import Figure, Sentence, figures, sentences
-from perfkit.extract.tables import TableRead, read_tables
+from perfkit.extract.model import HIGH, MEDIUM, Document, Review, Value
+from perfkit.extract.sentences import Figure
+from perfkit.extract.tables import TableRead
 
 WHOLE = "whole"
 _TITLE = re.compile(r"^(?P<name>.*?)\s*(?P<year>20\d\d)\s*年度?")

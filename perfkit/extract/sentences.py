@@ -86,9 +86,8 @@ def paragraphs(lines: list[Line], skip: set[int]) -> list[tuple[str, int, int | 
             if len(head) > 1 and head[1].strip():
                 current, start = [head[1]], (line.number, line.page)
             continue
-        if current and re.match(rf"[A-Za-z0-9\u4e00-\u9fff]", text) and re.search(r"[A-Za-z0-9]$", current[-1]) \
-                and re.match(r"[A-Za-z0-9]", text):
-            current.append(" ")
+        if current and re.search(r"[A-Za-z0-9]$", current[-1]) and re.match(r"[A-Za-z0-9]", text):
+            current.append(" ")  # 2023 / 年 broken over lines stays readable; Chinese joins without a space
         current.append(text)
         start = start or (line.number, line.page)
         if text.endswith(tuple(_END)) and len(text) < 18:
@@ -191,7 +190,8 @@ def _yoy_figures(s: Sentence, out: list[Figure], spans: list[tuple[int, int]]) -
             subjects = [" ".join(subjects)] * len(values) if len(values) == 1 else [f"第{k + 1}项" for k in
                                                                                     range(len(values))]
         for subject, value in zip(subjects, values):
-            out.append(Figure("同比", f"{subject}同比", f"{m.group(1)}{value}%", sign * _num(value), "%", s,
+            # stated as printed: the number and its %; the direction is in the label and the sign
+            out.append(Figure("同比", f"{subject}同比{m.group(1)}", f"{value}%", sign * _num(value), "%", s,
                               role="yoy", subject=subject, extra={"direction": m.group(1)}))
         spans.append(m.span())
 

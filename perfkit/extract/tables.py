@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from perfkit.extract.align import Placed, place, place_prefix
 from perfkit.extract.cells import (COMPARATORS, Label, compact, garble, is_dash, is_placeholder, is_quantity,
                                    is_sentence, label_of, level1_for, read_number, value_text)
-from perfkit.extract.model import CELLS, FLAT, HIGH, LOW, MEDIUM, ROWS, Review, Stream, Token, Value
+from perfkit.extract.model import FLAT, HIGH, LOW, MEDIUM, ROWS, Review, Stream, Token, Value
 from perfkit.extract.vocab import (BUDGET_HEADERS, BUDGET_KEYS, INDICATOR_HEADERS, INDICATOR_KEYS, budget_row,
                                    end_word, header_key, is_section_word)
 
@@ -345,9 +345,6 @@ def _grid_rows(tokens: list[Token], i: int) -> list[list[Token]]:
 
 def _read_grid(tokens, i, roles, value_roles, stream: Stream, table: TableRead) -> int:
     """Read indicator rows of a real grid by position: the header says which column holds what."""
-    col = {r: k for k, r in enumerate(roles)}
-    first = min((col[r] for r in ("level1", "level2", "name") if r in col), default=0)
-    offset = next((k for k, t in enumerate(tokens[i:i + len(roles) + 8]) if not t.empty), 0)  # label column index
     blocks = _Blocks()
     for cells in _grid_rows(tokens, i):
         texts = [t.text for t in cells]
@@ -380,7 +377,6 @@ def _read_grid(tokens, i, roles, value_roles, stream: Stream, table: TableRead) 
         _fill_values(row, placed, stream.base_confidence, context, table)
         row.child = value_text(name.text).startswith("其中")
         table.indicators.append(row)
-    del first, offset
     return len(tokens)
 
 
