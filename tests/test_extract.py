@@ -203,6 +203,23 @@ def test_check_shows_what_the_published_tables_get_wrong(tmp_path):
     assert "支付率" in res.stdout and "96.3393" in res.stdout and "不一致" in res.stdout  # printed 95%
 
 
+def test_full_width_digits_and_broken_lines_are_read(tmp_path):
+    page = tmp_path / "report.txt"
+    page.write_text("某某局２０２３年部门整体支出绩效自评报告\n\n本局２０２３年度全年预算数１２３４．５０万元\n\n，执行数"
+                    "１０００．００万元，完成预算的８０．０％。\n\n自评得分为９２．５分。\n\n一级指\n\n标\n二级指标 三级指标 年度指标值\n"
+                    "产出指\n\n标\n\n数量指标 培训人次 ≥５００人次\n", encoding="utf-8")
+    dept = extract([page], "d", None, tmp_path / "data")
+    total = next(r for r in _rows(dept, "budget.csv") if r["line"] == "合计")
+    assert (total["budget"], total["executed"]) == ("1234.50", "1000.00")
+    assert next(r for r in _rows(dept, "scopes.csv"))["stated_score"] == "92.5"
+    row = next(r for r in _rows(dept, "indicators.csv"))
+    assert (row["level1"], row["level2"], row["name"], row["target"]) == ("产出指标", "数量指标", "培训人次", "≥500人次")
+    rate = next(r for r in _rows(dept, "stated.csv") if r["unit"] == "%")
+    assert rate["stated_text"] == "80.0%" and rate["expr"] == "executed('whole') / budget('whole') * 100"
+    res = run("check", "--data", tmp_path / "data", "--dept", "d")
+    assert "不一致" in res.stdout and "81.0045" in res.stdout  # 1000/1234.5 = 81.0045%: the printed 80.0% is off
+
+
 # --------------------------------------------------------------------------- the command
 
 

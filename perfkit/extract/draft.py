@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from perfkit.extract.cells import compact, read_number, read_rate, value_text
+from perfkit.extract.cells import compact, halfwidth, read_number, read_rate, value_text
 from perfkit.extract.model import HIGH, MEDIUM, Document, Review, Value
 from perfkit.extract.sentences import Figure
 from perfkit.extract.tables import TableRead
@@ -70,11 +70,11 @@ def _title(doc: Document) -> tuple[str, Value | None]:
     """Return the report's title and where it is (first lines naming a 报告 or 自评表)."""
     lines = [ln for ln in doc.lines[:40] if ln.text.strip()]
     for k, ln in enumerate(lines):
-        text = compact(ln.text)
+        text = halfwidth(compact(ln.text))
         if re.search(r"报告|自评表|评价表", text) and len(text) <= 60:
             if k and not re.search(r"报告|自评表", compact(lines[k - 1].text)) and re.search(r"20\d\d", lines[k - 1].text) \
                     and not re.search(r"20\d\d", text):
-                text = compact(lines[k - 1].text) + text
+                text = halfwidth(compact(lines[k - 1].text)) + text
             return text, Value(text, ln.where, HIGH, ln.text)
     return "", None
 

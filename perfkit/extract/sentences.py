@@ -112,7 +112,8 @@ def sentences(lines: list[Line], skip: set[int] | None = None) -> list[Sentence]
             continue
         for part in re.findall(rf"[^{_END}]+[{_END}]?", text):
             if part.strip():
-                out.append(Sentence(re.sub(r"\s*([，。；：、])\s*", r"\1", part.strip()), number, page, section, scope))
+                text = halfwidth(re.sub(r"\s*([，。；：、])\s*", r"\1", part.strip()))  # ２００９６３．７０ → 200963.70
+                out.append(Sentence(text, number, page, section, scope))
     return out
 
 

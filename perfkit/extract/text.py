@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 
 from perfkit.errors import DataError, Problem
-from perfkit.extract.cells import CJK, COMPARATORS, QUANTITY_UNITS, clean, compact, one_line
+from perfkit.extract.cells import CJK, COMPARATORS, QUANTITY_UNITS, clean, compact, halfwidth, one_line
 from perfkit.extract.model import CELLS, FLAT, HIGH, LOW, ROWS, Document, Line, Stream, Token
 from perfkit.extract.vocab import ANCHORS, GLUE_WORDS
 
@@ -52,7 +52,7 @@ def read_text(path: str | Path, text: str | None = None) -> Document:
     """Return a text file (or ``text`` read from it) as a :class:`Document`: its lines and one table stream."""
     raw = (read_text_file(path) if text is None else text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     doc = Document(str(path), "text")
-    doc.lines = [Line(i + 1, clean(line)) for i, line in enumerate(raw)]
+    doc.lines = [Line(i + 1, halfwidth(clean(line))) for i, line in enumerate(raw)]
     mode = detect_mode(raw)
     builders = {"pipe-cells": _pipe_cells, "pipe-rows": _pipe_rows, "paragraph-cells": _paragraph_cells,
                 "lines": _space_lines, "flat": _flat, "glued": _glued}
