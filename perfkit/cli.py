@@ -194,6 +194,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, action="append", help="只导出该年度（可重复）")
     p.add_argument("--data", default="data", help="数据目录（默认 data）")
     p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_export"))
+
+    p = sub.add_parser("extract", help="从已发布的自评报告/自评表（文本、.xlsx、.docx、PDF）提取数据草稿")
+    p.add_argument("files", nargs="+", metavar="FILE", help="报告或自评表文件（可多个，同一部门年度）")
+    p.add_argument("--dept", required=True, help="部门代码（草稿目录名）")
+    p.add_argument("--year", type=int, help="评价年度（默认取文件中的年度）")
+    p.add_argument("--out", default="data", help="写入的数据目录（默认 data）")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--merge", action="store_true", help="部门已存在时，用提取的年度替换该年度")
+    mode.add_argument("--replace", action="store_true", help="部门已存在时，整体替换")
+    p.set_defaults(func=_lazy("perfkit.extract.command", "cmd_extract"))
     return parser
 
 

@@ -221,7 +221,7 @@ def _csv_text(df: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def _yaml_text(meta: dict, xlsx_path: Path) -> str:
+def _yaml_text(meta: dict, xlsx_path: Path, header: str | None = None) -> str:
     class _Dumper(yaml.SafeDumper):
         pass
 
@@ -232,7 +232,8 @@ def _yaml_text(meta: dict, xlsx_path: Path) -> str:
 
     _Dumper.add_representer(list, _list)
     body = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
-    return f"# 由 perfkit 从工作簿 {xlsx_path.name} 导入；修改请改工作簿后重新导入，或直接编辑本文件。\n{body}"
+    header = header or f"由 perfkit 从工作簿 {xlsx_path.name} 导入；修改请改工作簿后重新导入，或直接编辑本文件。"
+    return f"# {header}\n{body}"
 
 
 _ROW_REF = re.compile(r"(?:(\w+\.csv) ?)?第 ?([\d、]+) ?行")
@@ -320,8 +321,17 @@ def import_workbook(xlsx_path: str | Path, out_dir: str | Path, on_existing: str
     """
     if on_existing not in ("error", "merge", "replace"):
         raise ValueError(f"on_existing 应为 error/merge/replace：{on_existing!r}")
-    xlsx_path, out_dir = Path(xlsx_path), Path(out_dir)
-    book = read_workbook(xlsx_path)
+    return install_contents(read_workbook(xlsx_path), out_dir, on_existing)
+
+
+def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: str = "error",
+                     header: str | None = None) -> Path:
+    """Return the department directory written from contents read into the data format (a workbook, an extraction).
+
+    Validated, merged or replaced exactly as :func:`import_workbook` describes;
+    ``header`` replaces the comment opening ``department.yaml``.
+    """
+    xlsx_path, out_dir = book.path, Path(out_dir)
     problems = list(book.problems)
     code = str(book.meta.get("code") or "")
     valid_code = bool(pdata.CODE_RE.match(code))
@@ -330,7 +340,7 @@ def import_workbook(xlsx_path: str | Path, out_dir: str | Path, on_existing: str
     if target is not None and (target / "department.yaml").is_file():
         if on_existing == "error":
             problems.append(Problem(str(target), None, None, None,
-                                    "部门目录已存在；要以本工作簿的年度替换这些年度的数据请用合并（--merge），"
+                                    "部门目录已存在；要以新读入的年度替换这些年度的数据请用合并（--merge），"
                                     "要整体替换请用 --replace"))
         elif on_existing == "merge":
             meta, tables = _merge_existing(target, book, problems)
@@ -339,7 +349,7 @@ def import_workbook(xlsx_path: str | Path, out_dir: str | Path, on_existing: str
     with tempfile.TemporaryDirectory(prefix="perfkit-import-") as tmp:
         tmp_dept = Path(tmp) / (code if valid_code else "_")
         tmp_dept.mkdir()
-        (tmp_dept / "department.yaml").write_text(_yaml_text(meta, xlsx_path), encoding="utf-8")
+        (tmp_dept / "department.yaml").write_text(_yaml_text(meta, xlsx_path, header), encoding="utf-8")
         for fname, df in tables.items():
             if df.empty and fname not in pdata.REQUIRED_FILES:
                 continue  # an optional sheet left blank means the file is absent, not empty

@@ -1,0 +1,384 @@
+"""Putting what was read into a draft department: scopes, budget lines, indicators, stated figures, totals.
+
+Each read table becomes one scope (its 项目名称, or the section of the report it
+stands in); the narrative's figures go to the scope of their section.  Every
+value written keeps its :class:`~perfkit.extract.model.Value` (where it came
+from, how sure), and whatever the data format needs but the source does not
+give is either left empty or written with an ``assumption`` saying so.
+Nothing is computed: a rate is written as printed, with the formula that lets
+``perfkit check`` recompute it from the amounts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from perfkit.extract.cells import compact, halfwidth, read_number, read_rate, value_text
+from perfkit.extract.model import HIGH, MEDIUM, Document, Review, Value
+from perfkit.extract.sentences import Figure
+from perfkit.extract.tables import TableRead
+
+WHOLE = "whole"
+_TITLE = re.compile(r"^(?P<name>.*?)\s*(?P<year>20\d\d)\s*年度?")
+
+
+@dataclass
+class Row:
+    """One row of a draft CSV file: its cells, where each came from, and its provenance columns."""
+
+    values: dict[str, str]
+    provenance: dict[str, Value] = field(default_factory=dict)
+    source: str = ""
+    assumption: str = ""
+
+
+@dataclass
+class Draft:
+    """A department-year read from reports, before it is written."""
+
+    code: str
+    year: int
+    meta: dict = field(default_factory=dict)
+    files: dict[str, list[Row]] = field(default_factory=dict)
+    reviews: list[Review] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+
+    def add(self, fname: str, row: Row) -> Row:
+        row.values = {"year": str(self.year), **row.values}
+        self.files.setdefault(fname, []).append(row)
+        return row
+
+    def rows(self, fname: str) -> list[Row]:
+        return self.files.get(fname, [])
+
+
+@dataclass
+class _Scope:
+    scope_id: str
+    scope_type: str
+    name: str
+    row: Row
+
+
+# --------------------------------------------------------------------------- document facts
+
+
+def _title(doc: Document) -> tuple[str, Value | None]:
+    """Return the report's title and where it is (first lines naming a 报告 or 自评表)."""
+    lines = [ln for ln in doc.lines[:40] if ln.text.strip()]
+    for k, ln in enumerate(lines):
+        text = halfwidth(compact(ln.text))
+        if re.search(r"报告|自评表|评价表", text) and len(text) <= 60:
+            if k and not re.search(r"报告|自评表", compact(lines[k - 1].text)) and re.search(r"20\d\d", lines[k - 1].text) \
+                    and not re.search(r"20\d\d", text):
+                text = halfwidth(compact(lines[k - 1].text)) + text
+            return text, Value(text, ln.where, HIGH, ln.text)
+    return "", None
+
+
+def _publisher(doc: Document) -> str | None:
+    for ln in doc.lines[:40]:
+        text = re.split(r"主题分类|组配分类|索引号|文号|生成日期|发布日期|浏览次数", ln.text)[0]
+        m = re.search(r"(?:发布机构|来源|实施单位|单位名称)[:：]\s*([^\s:：]{3,30})", text)
+        if m and not re.search(r"\d", m.group(1)):
+            return m.group(1)
+    return None
+
+
+def document_year(docs: list[Document]) -> int | None:
+    """Return the year the reports evaluate, from their titles or a table's ``(2022年度)``."""
+    for doc in docs:
+        title, _ = _title(doc)
+        m = _TITLE.match(title)
+        if m:
+            return int(m.group("year"))
+        for ln in doc.lines[:80]:
+            m = re.search(r"[（(]?\s*(20\d\d)\s*年度\s*[)）]?", ln.text)
+            if m:
+                return int(m.group(1))
+        for stream in doc.streams:
+            for tok in stream.tokens[:80]:
+                m = re.search(r"(20\d\d)\s*年度", tok.text)
+                if m:
+                    return int(m.group(1))
+    return None
+
+
+def _is_whole(title: str) -> bool:
+    return bool(re.search(r"部门整体|整体支出|机关整体|部门绩效", title))
+
+
+# --------------------------------------------------------------------------- builder
+
+
+class DraftBuilder:
+    """Collects one department-year from any number of read documents."""
+
+    def __init__(self, code: str, year: int):
+        self.draft = Draft(code, year)
+        self.scopes: dict[str, _Scope] = {}
+        self.names: list[str] = []
+        self.figure_ids = 0
+        self.indicator_ids = 0
+        self.exec20 = False
+
+    # scopes ---------------------------------------------------------------
+
+    def scope(self, key: str, scope_type: str, name: str, where: Value | None, source: str, note: str = "") -> str:
+        """Return the id of the scope ``key`` (created on first use)."""
+        if key in self.scopes:
+            return self.scopes[key].scope_id
+        sid = WHOLE if scope_type == "部门整体" and WHOLE not in {s.scope_id for s in self.scopes.values()} \
+            else f"p{sum(s.scope_id != WHOLE for s in self.scopes.values()) + 1:02d}"
+        row = self.draft.add("scopes.csv", Row({"scope_id": sid, "scope_type": scope_type, "name": name},
+                                               {"name": where} if where else {}, source, note))
+        self.scopes[key] = _Scope(sid, scope_type, name, row)
+        return sid
+
+    def set_score(self, sid: str, value: Value) -> None:
+        for scope in self.scopes.values():
+            if scope.scope_id == sid and "stated_score" not in scope.row.provenance:
+                scope.row.values["stated_score"] = value_text(value.text).rstrip("分")
+                scope.row.provenance["stated_score"] = value
+
+    # stated figures -------------------------------------------------------
+
+    def stated(self, sid: str | None, label: str, kind: str, stated_text: str, value: float | None, unit: str,
+               expr: str, where: Value, source: str, assumption: str = "") -> str:
+        self.figure_ids += 1
+        fid = f"f{self.figure_ids:02d}"
+        number = "" if value is None else _fmt(value, stated_text)
+        self.draft.add("stated.csv", Row({"figure_id": fid, "scope_id": sid or "", "label": label, "kind": kind,
+                                          "stated_text": stated_text, "value": number, "unit": unit, "expr": expr,
+                                          "sentence": where.context}, {"value": where}, source, assumption))
+        return fid
+
+    # budget ---------------------------------------------------------------
+
+    def budget_line(self, sid: str, line: str, line_type: str, amounts: dict[str, Value], unit: str, source: str,
+                    assumption: str = "") -> None:
+        for row in self.draft.rows("budget.csv"):
+            if row.values["scope_id"] == sid and row.values["line"] == line:
+                return  # the first reading of a line stands (a table before the narrative's restatement)
+        values = {"scope_id": sid, "line": line, "line_type": line_type, "unit": unit}
+        for col in ("budget_original", "budget", "executed"):
+            if col in amounts:
+                values[col] = _amount(amounts[col].text)
+        self.draft.add("budget.csv", Row(values, {c: v for c, v in amounts.items()}, source, assumption))
+
+    def has_total(self, sid: str) -> bool:
+        return any(r.values["scope_id"] == sid and r.values["line"] == "合计" and
+                   (r.values.get("budget") or r.values.get("executed")) for r in self.draft.rows("budget.csv"))
+
+    def finish(self) -> Draft:
+        """Return the draft: every scope given its 合计 line, the metadata filled."""
+        for scope in self.scopes.values():
+            if not any(r.values["scope_id"] == scope.scope_id and r.values["line"] == "合计"
+                       for r in self.draft.rows("budget.csv")):
+                self.draft.add("budget.csv", Row({"scope_id": scope.scope_id, "line": "合计", "line_type": "合计",
+                                                  "unit": "万元"}, {}, scope.row.source,
+                                                 "来源未给出该范围的预算数和执行数，金额留空（数据格式要求每个范围有合计行）"))
+        d = self.draft
+        name = next((n for n in self.names if n), d.code)
+        rule_set = "legacy_exec20" if self.exec20 else "cz2020"
+        d.meta = {"code": d.code, "name": name, "years": [d.year], "rule_set": rule_set, "synthetic": False,
+                  "source": "perfkit extract 从 " + "、".join(d.inputs) + " 提取的草稿（出处与把握见 extraction.md）"}
+        d.assumptions.insert(0, f"评分规则集取 `{rule_set}`："
+                             + ("表中预算执行率为 20 分（旧版 20 分制表）" if self.exec20 else
+                                "来源未写明所用规则，取现行全国办法 财预〔2020〕10号"))
+        if name == d.code:
+            d.assumptions.append("来源中未找到单位名称，部门名称暂用部门代码")
+        return d
+
+
+def _fmt(value: float, printed: str) -> str:
+    """Return a figure's value with the decimals it was printed with (99.3% → "99.3")."""
+    m = re.search(r"\d+(?:\.(\d+))?", printed.replace(",", ""))
+    decimals = len(m.group(1) or "") if m else 0
+    return f"{value:.{decimals}f}"
+
+
+def _amount(text: str) -> str:
+    number = read_number(text)
+    return "" if number is None else value_text(text).replace(",", "").removesuffix("万元").removesuffix("元") \
+        .removesuffix("万")
+
+
+# --------------------------------------------------------------------------- tables into the draft
+
+
+def _table_scope(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, scope_of_line) -> str:
+    source = f"{fname}:{t.where} 表{n}"
+    project = t.meta.get("项目名称")
+    for key in ("实施单位", "主管部门", "单位名称"):
+        if key in t.meta:
+            b.names.append(re.sub(r"^\d+-", "", t.meta[key].text))
+    if project is not None:
+        name = re.sub(r"^[0-9A-Z]{10,}-", "", project.text)
+        return b.scope(f"{fname}:{n}:{name}", "专项资金" if re.search(r"资金|经费", name) else "一级项目", name, project,
+                       source, "来源未写明项目层级，按" + ("专项资金" if re.search(r"资金|经费", name) else "一级项目") + "记录")
+    inline = scope_of_line(t.lines[0]) if t.lines else None
+    if inline:
+        return inline
+    if _is_whole(title) or "criterion" in t.indicator_roles:
+        return b.scope("whole", "部门整体", f"{b.names[0] if b.names else ''}部门整体支出", None, source)
+    return b.scope(f"{fname}:{n}", "一级项目", f"表{n}", None, source, "来源未印出项目名称与层级，按一级项目记录")
+
+
+def add_table(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, scope_of_line) -> None:
+    """Write one read table into the draft: its scope, budget rows, execution figures, indicators, total."""
+    sid = _table_scope(b, t, n, fname, title, scope_of_line)
+    source = f"{fname}:{t.where} 表{n}"
+    unit = t.unit or "万元"
+    note = "" if t.unit else "表头未写金额单位，按万元记录"
+    if t.exec_weight == 20:
+        b.exec20 = True
+    for row in t.budget:
+        amounts = {k: v for k, v in row.values.items() if k in ("budget_original", "budget", "executed")}
+        if not amounts:
+            b.draft.skipped.append(f"{row.label.where} 预算行「{row.label.text}」未印金额")
+            continue
+        b.budget_line(sid, row.line, row.line_type, amounts, unit, source, note)
+        _execution_figures(b, sid, row, source)
+    _indicators(b, sid, t, source)
+    if "score" in t.totals:
+        b.set_score(sid, t.totals["score"])
+    b.draft.reviews += t.reviews
+    b.draft.skipped += t.skipped
+
+
+def _execution_figures(b: DraftBuilder, sid: str, row, source: str) -> None:
+    """The printed 执行率 (recomputed by check from the amounts) and the printed execution score."""
+    rate = row.values.get("rate")
+    ref = f"'{sid}'" if row.line == "合计" else f"'{sid}', '{row.line}'"
+    if rate is not None and read_rate(rate.text):
+        value, form = read_rate(rate.text)
+        base = f"executed({ref}) / budget({ref})" if row.line == "合计" else \
+            f"line({ref}, 'executed') / line({ref}, 'budget')"
+        if form == "比率":
+            b.stated(sid, f"{row.line}执行率", "比率", rate.text, value / 100, "", base, rate, source)
+        else:
+            b.stated(sid, f"{row.line}执行率", "百分比", rate.text, value, "%", f"{base} * 100", rate, source)
+    score = row.values.get("score")
+    if score is not None and read_number(score.text) is not None and row.line == "合计":
+        b.stated(sid, "预算执行率得分", "得分", score.text, read_number(score.text), "分", "", score, source)
+
+
+def _indicators(b: DraftBuilder, sid: str, t: TableRead, source: str) -> None:
+    seen: set[tuple[str, str, str]] = set()
+    last_parent = ""
+    for r in t.indicators:
+        if not r.values:
+            b.draft.skipped.append(f"{r.name.where} 指标「{r.name.text}」只有名称、没有任何数值（表可能在此截断）")
+            continue
+        level1, level2 = r.level1.text or "绩效指标", r.level2.text or r.level1.text or "绩效指标"
+        assumptions = [] if r.level1.text and r.level2.text else ["表中没有一级/二级指标列，按所在层级填写"]
+        name = r.name.text
+        while (level1, level2, name) in seen:
+            name += "（重）"
+            assumptions.append("同一表中指标名称重复，名称后加「（重）」区分")
+        seen.add((level1, level2, name))
+        b.indicator_ids += 1
+        iid = f"i{b.indicator_ids:02d}"
+        if not r.child:
+            last_parent = iid
+        values = {"scope_id": sid, "indicator_id": iid, "parent_id": last_parent if r.child else "",
+                  "level1": level1, "level2": level2, "name": name}
+        prov = {"level1": r.level1, "level2": r.level2, "name": r.name}
+        for src, col in (("target", "target"), ("actual", "actual"), ("weight", "weight"),
+                         ("score", "stated_score"), ("note", "deviation_note")):
+            if src in r.values:
+                values[col] = r.values[src].text
+                prov[col] = r.values[src]
+        for v in (r.level1, r.level2):
+            if v.note:
+                assumptions.append(v.note)
+        b.draft.add("indicators.csv", Row(values, prov, source, "；".join(dict.fromkeys(assumptions))))
+
+
+# --------------------------------------------------------------------------- narrative into the draft
+
+
+def _sentence_value(f: Figure, fname: str) -> Value:
+    return Value(f.stated_text, f.sentence.where, f.confidence, f.sentence.text)
+
+
+def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) -> None:
+    """Write the narrative's figures: budget and execution, totals, scores, and every other stated figure."""
+    budget_any: dict[str, Figure] = {}
+    executed_any: dict[str, Figure] = {}
+    for f in figs:
+        sid = scope_for(f.sentence)
+        source = f"{fname}:{f.sentence.section or f.sentence.where}"
+        value = _sentence_value(f, fname)
+        unit = f.unit
+        expr = ""
+        if f.role in ("budget", "executed"):
+            line = _line_of(f.subject)
+            amounts = {"budget" if f.role == "budget" else "executed": value}
+            _merge_amount(b, sid, line, amounts, unit, source)
+            ref = f"'{sid}'" if line == "合计" else f"'{sid}', '{line}'"
+            expr = f"{f.role}({ref})" if line == "合计" else f"line({ref}, '{f.role}')"
+        elif f.role == "rate":
+            line = _line_of(f.subject)
+            ref = f"'{sid}'" if line == "合计" else f"'{sid}', '{line}'"
+            expr = (f"executed({ref}) / budget({ref}) * 100" if line == "合计" else
+                    f"line({ref}, 'executed') / line({ref}, 'budget') * 100")
+        elif f.role.startswith("finance:"):
+            item = f.role.split(":", 1)[1]
+            b.draft.add("finance.csv", Row({"item": item, "amount": _fmt(f.value, f.stated_text), "unit": unit},
+                                           {"amount": value}, source))
+            expr = f"finance('{item}')"
+        elif f.role == "score":
+            b.set_score(sid, value)
+        elif f.role == "budget_any":
+            budget_any.setdefault(sid, f)
+        elif f.role == "executed_any" and sid in budget_any and not f.sentence.text.startswith("其中"):
+            executed_any.setdefault(sid, f)
+        elif f.role == "rate_any" and sid in executed_any and re.search(r"执行率|支付率|完成预算", f.label + f.sentence.text):
+            expr = f"executed('{sid}') / budget('{sid}') * 100"
+        f.extra["figure_id"] = b.stated(sid, f.label, f.kind, f.stated_text, f.value, unit, expr, value, source)
+    for sid, f in budget_any.items():
+        if b.has_total(sid):
+            continue
+        amounts = {"budget": _sentence_value(f, fname)}
+        if sid in executed_any:
+            amounts["executed"] = _sentence_value(executed_any[sid], fname)
+        for v in amounts.values():
+            v.confidence, v.note = MEDIUM, "报告未用“全年预算数/执行数”的说法，按句中“预算/安排/下达…”与“执行/支付…”推定"
+        b.budget_line(sid, "合计", "合计", amounts, f.unit, f"{fname}:{f.sentence.section or f.sentence.where}",
+                      "合计行的金额取自叙述中的句子（见 extraction.md），需复核")
+    _fix_rate_exprs(b, executed_any)
+
+
+def _fix_rate_exprs(b: DraftBuilder, executed_any: dict[str, Figure]) -> None:
+    """Drop a rate's formula when its scope ended up without both amounts (nothing to recompute from)."""
+    complete = {r.values["scope_id"] for r in b.draft.rows("budget.csv")
+                if r.values["line"] == "合计" and r.values.get("budget") and r.values.get("executed")}
+    for row in b.draft.rows("stated.csv"):
+        expr = row.values.get("expr", "")
+        if expr.startswith("executed('") and "/ budget(" in expr:
+            sid = expr.split("'")[1]
+            if sid not in complete:
+                row.values["expr"] = ""
+
+
+def _line_of(subject: str) -> str:
+    s = re.sub(r"^(?:其中|.*?20\d\d年度?)", "", compact(subject))
+    if not s or re.search(r"年度资金总额|资金总额|部门|分局|局$|合计|全年$", s) or s == compact(subject) and "资金" not in s:
+        return "合计"
+    return s
+
+
+def _merge_amount(b: DraftBuilder, sid: str, line: str, amounts: dict[str, Value], unit: str, source: str) -> None:
+    for row in b.draft.rows("budget.csv"):
+        if row.values["scope_id"] == sid and row.values["line"] == line:
+            for col, v in amounts.items():
+                if not row.values.get(col):
+                    row.values[col] = _amount(v.text)
+                    row.provenance[col] = v
+            return
+    b.budget_line(sid, line, "合计" if line == "合计" else "资金来源", amounts, unit, source)

@@ -1,0 +1,161 @@
+"""Writing a draft department: the data files (validated like ``perfkit import``) and ``extraction.md``.
+
+The CSV/YAML files go through :func:`perfkit.ingest.workbook_import.install_contents`,
+the same path as an imported workbook: validated in a temporary directory,
+never written over an existing department unless ``merge`` (the extracted
+year replaces that year's rows) or ``replace`` is asked for.  Next to them,
+``extraction.md`` lists every value written with where it came from and how
+sure the reading is, and everything that was read but left empty for a person
+to decide; ``extraction.csv`` holds the same list for machines.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.extract.draft import Draft, Row
+from perfkit.extract.model import HIGH, LOW, MEDIUM
+from perfkit.ingest import department as pdata
+from perfkit.ingest.workbook_import import WorkbookContents, install_contents
+
+RECORD_COLUMNS = ("year", "file", "key", "column", "value", "source_file", "where", "confidence", "context", "note")
+_KEYS = {"scopes.csv": "scope_id", "budget.csv": "line", "finance.csv": "item", "indicators.csv": "indicator_id",
+         "stated.csv": "figure_id"}
+CONFIDENCE_NOTE = ("把握：**高** = 表头下的单元格，按位置读取；**中** = 按内容推定（复制时丢了空单元格、沿用合并单元格的标签、"
+                   "按指标名称从叙述中对应）；**低** = 从没有分隔的连续文字中拆出，或从 OCR 乱码中恢复。")
+
+
+@dataclass
+class _Origin:
+    """Where a draft row came from, in the form the import's problem mapping reads."""
+
+    file: str
+    row: int
+    columns: dict
+
+
+def _frames(draft: Draft) -> dict[str, pd.DataFrame]:
+    out = {}
+    for fname, schema in pdata.SCHEMAS.items():
+        rows = draft.rows(fname)
+        if not rows and fname not in pdata.REQUIRED_FILES:
+            continue
+        records = [{**{c: r.values.get(c, "") for c in schema if c not in ("source", "assumption")},
+                    "source": r.source, "assumption": r.assumption} for r in rows]
+        out[fname] = pd.DataFrame(records, columns=list(schema), dtype=object)
+    return out
+
+
+def _assumptions_md(draft: Draft) -> str:
+    lines = [f"# 假设记录：{draft.meta.get('name', draft.code)}（perfkit extract 草稿）", "",
+             f"来源：{'、'.join(draft.inputs)}。本目录由 `perfkit extract` 自动生成；每个值的出处与把握见 `extraction.md`。",
+             "下列内容不是来源原文直接给出的，逐条说明；CSV 中对应行的 `assumption` 列也写明了。", ""]
+    lines += [f"- {a}" for a in dict.fromkeys(draft.assumptions)]
+    for fname in ("scopes.csv", "budget.csv", "indicators.csv", "stated.csv"):
+        for r in draft.rows(fname):
+            if r.assumption:
+                lines.append(f"- {fname}「{r.values.get(_KEYS[fname], '')}」：{r.assumption}")
+    return "\n".join(lines) + "\n"
+
+
+def records(draft: Draft) -> list[dict]:
+    """Return one provenance record per value written, plus one per value left for review."""
+    out = []
+    for fname, rows in draft.files.items():
+        for r in rows:
+            for column, v in r.provenance.items():
+                if v is None or not str(r.values.get(column, "")).strip():
+                    continue
+                out.append({"year": draft.year, "file": fname, "key": r.values.get(_KEYS[fname], ""),
+                            "column": column, "value": r.values[column], "source_file": r.source.split(":")[0],
+                            "where": v.where, "confidence": v.confidence, "context": v.context[:160],
+                            "note": v.note})
+    for rv in draft.reviews:
+        out.append({"year": draft.year, "file": "（未写入）", "key": rv.what, "column": "", "value": "",
+                    "source_file": "、".join(draft.inputs), "where": rv.where, "confidence": "待复核",
+                    "context": rv.printed, "note": rv.reason})
+    return out
+
+
+def _md_cell(text) -> str:
+    return str(text).replace("|", "¦").replace("\n", " ")
+
+
+def extraction_md(draft: Draft, recs: list[dict]) -> str:
+    """Return ``extraction.md``: the review list, skipped rows, and every value with its provenance."""
+    written = [r for r in recs if r["file"] != "（未写入）"]
+    counts = {c: sum(r["confidence"] == c for r in written) for c in (HIGH, MEDIUM, LOW)}
+    out = [f"# 提取记录：{draft.meta.get('name', draft.code)}（{draft.code}）{draft.year} 年", "",
+           f"来源：{'、'.join(draft.inputs)}。由 `perfkit extract` 自动读取，**未经人工核对**：请对照原件逐项复核，"
+           "改正后运行 `perfkit check` 复算。", "", CONFIDENCE_NOTE, "",
+           f"共写入 {len(written)} 个值：高 {counts[HIGH]}、中 {counts[MEDIUM]}、低 {counts[LOW]}；"
+           f"{len(draft.reviews)} 处读到但未写入（需人工判断）。", ""]
+    if draft.notes:
+        out += ["## 读取说明", ""] + [f"- {n}" for n in draft.notes] + [""]
+    out += ["## 未写入、需人工判断的内容", ""]
+    if draft.reviews:
+        out += ["| 内容 | 原文 | 位置 | 原因 |", "|---|---|---|---|"]
+        out += [f"| {_md_cell(r.what)} | {_md_cell(r.printed)} | {r.where} | {_md_cell(r.reason)} |"
+                for r in draft.reviews]
+    else:
+        out.append("（无）")
+    out += ["", "## 跳过的行（占位行、未印数值的行）", ""]
+    out += [f"- {s}" for s in draft.skipped] or ["（无）"]
+    out += ["", "## 写入的值", ""]
+    for fname in ("scopes.csv", "budget.csv", "finance.csv", "indicators.csv", "stated.csv"):
+        rows = [r for r in written if r["file"] == fname]
+        if not rows:
+            continue
+        out += [f"### {fname}", "", "| 行（代码） | 列 | 值 | 出处 | 把握 | 原文 | 说明 |", "|---|---|---|---|---|---|---|"]
+        out += [f"| {_md_cell(r['key'])} | {r['column']} | {_md_cell(r['value'])} | {r['source_file']} {r['where']} | "
+                f"{r['confidence']} | {_md_cell(r['context'][:80])} | {_md_cell(r['note'])} |" for r in rows]
+        out.append("")
+    return "\n".join(out)
+
+
+def _csv(recs: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(RECORD_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(recs)
+    return buf.getvalue()
+
+
+def write_draft(draft: Draft, data_dir: str | Path, on_existing: str = "error") -> Path:
+    """Return the department directory written from ``draft`` (``data_dir/<code>/``), with ``extraction.md``.
+
+    ``on_existing`` is as for ``perfkit import``: ``error`` refuses an existing
+    department, ``merge`` replaces the draft's year and keeps the others,
+    ``replace`` replaces the department's data files.
+    """
+    frames = _frames(draft)
+    origins = {f: [_Origin(r.source, _line_of(r), {}) for r in draft.rows(f)] for f in frames}
+    book = WorkbookContents(Path(draft.inputs[0] if draft.inputs else "extract"), draft.meta, frames,
+                            _assumptions_md(draft), [], origins, {}, {}, {})
+    header = (f"perfkit extract 从 {'、'.join(draft.inputs)} 提取的草稿：每个值的出处与把握见 extraction.md，"
+              "请逐项复核后再使用。")
+    target = install_contents(book, data_dir, on_existing, header=header)
+    recs = records(draft)
+    old = target / "extraction.csv"
+    if on_existing == "merge" and old.is_file():
+        kept = [r for r in csv.DictReader(io.StringIO(old.read_text(encoding="utf-8")))
+                if str(r.get("year")) != str(draft.year)]
+        recs = kept + recs
+    (target / "extraction.csv").write_text(_csv(recs), encoding="utf-8")
+    (target / "extraction.md").write_text(extraction_md(draft, [r for r in recs if str(r["year"]) == str(draft.year)]),
+                                          encoding="utf-8")
+    return target
+
+
+def _line_of(row: Row) -> int:
+    """Return the source line of a row's first value (0 when it came from a grid cell)."""
+    for v in row.provenance.values():
+        m = re.search(r"第 (\d+) 行$", v.where) if v is not None else None
+        if m:
+            return int(m.group(1))
+    return 0
