@@ -90,12 +90,7 @@ def _text(x) -> str:
     return "" if _missing(x) else str(x)
 
 
-def _chinese_number(i: int) -> str:
-    """Return 一, 二, … 十, 十一 … for 1-based ``i`` (numbering of （一）-style headings)."""
-    if i <= 10:
-        return NUMERALS[i - 1]
-    tens, ones = divmod(i, 10)
-    return f"{'' if tens == 1 else NUMERALS[tens - 1]}{labels.TEN}{NUMERALS[ones - 1] if ones else ''}"
+_chinese_number = labels.numeral
 
 
 # --------------------------------------------------------------------------- styles

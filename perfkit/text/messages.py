@@ -223,3 +223,35 @@ DOCX_SOURCE = ("数据来源：{source}。数据目录：{code}；"
 DOCX_CHECKS_TABLE = "报告陈述数字复算核对"
 DOCX_OTHER_FINDINGS_TABLE = "其他发现"
 DOCX_REASONS_TABLE = "指标评分依据"
+
+# ------------------------------------------------------------------ the 自评结论 of every report (perfkit.present.conclusion)
+
+CONCLUSION_STATED = "报告陈述得分{score}分"
+CONCLUSION_STATED_GRADE = "、等级“{grade}”"
+CONCLUSION_NO_STATED = "报告未陈述得分"
+CONCLUSION_COMPLETE = "复算得分{score}分（满分{weight}分）"
+CONCLUSION_RANGE = ("复算得分在{low}–{high}分之间（满分{weight}分）：已评部分得{low}分，"
+                    "另有{n}项、共{unscored}分因缺少实际完成值等原因无法评分，补充后才能确定总分")
+CONCLUSION_UNSCORABLE = "无法复算得分：{n}项指标均缺少实际完成值等，没有可以评分的项目"
+CONCLUSION_WEIGHTS_OFF = "复算得分{score}分，但各项分值合计{weight}分，不等于评分规则的满分{total}分"
+CONCLUSION_GRADE = "等级“{grade}”"
+CONCLUSION_GRADE_PENDING = "等级待总分确定后评定"
+CONCLUSION_NO_GRADE = "不评等级"
+CONCLUSION_AGREE = {
+    ("complete", True): "与报告陈述得分一致",
+    ("complete", False): "与报告陈述得分不一致",
+    ("range", True): "报告陈述得分在复算区间内",
+    ("range", False): "报告陈述得分不在复算区间内",
+    ("weights_off", True): "与报告陈述得分一致",
+    ("weights_off", False): "与报告陈述得分不一致",
+}
+CONCLUSION_NOT_CHECKED = "无法核对报告陈述得分"
+#: the parts of one scope's conclusion, joined
+CONCLUSION_JOIN = "；"
+
+# ------------------------------------------------------------------ the analyst's checklist (perfkit.present.checklist)
+
+CHECK_FINDING = "{text}"
+CHECK_CONFIRM = "请确认：{text}"
+CHECK_MANAGEMENT = "补充{scope}的「{label}」所需数字（{why}），该项才能计分"
+CHECK_DATA = "核对数据：{text}"
