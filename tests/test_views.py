@@ -38,7 +38,7 @@ def test_score_summary_marks_incomplete_totals(ref):
     assert "36.39–99.96 / 100.00" in text and f"另有{int(cov['n_unscored'])}项" in text
     assert "按 0 分计入" not in text and "等级待总分确定后评定" in text
     # the stated 96.67 (stated.csv, 自评结果为 96.67分) lies inside the range
-    assert "报告陈述得分96.67分、等级“优”" in text and "报告陈述得分在复算区间内" in text
+    assert "报告陈述的自评得分为96.67分、等级“优”" in text and "报告陈述得分在复算区间内" in text
     # 见义勇为: all three indicators lack an actual, the execution rate has no amounts: nothing to score
     assert "**见义勇为专项资金**（**无法评分**）" in text and "— / 100" not in text
 

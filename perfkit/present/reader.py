@@ -23,12 +23,14 @@ _COLUMNS.update({"execution_rate": "执行率", "deviation_note": "偏差原因"
 
 _LOCATION = re.compile(r"[（(][^（）()]*?\.(?:csv|ya?ml)(?: ?第 ?[\d、]+ ?行)?[^（）()]*[）)]")
 _PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[/\\](?:[\w.\-+]+[/\\])+")
+# a file of the checkout named as where a text comes from ("文本见 shared/seed/000.txt")
+_PROGRAM = re.compile(r"(?<![\w/])(?:[\w.\-+]+/)*[\w.\-+]+\.py\b")
+_REL_FILE = re.compile(r"[，,；]?\s*(?:文本)?见\s*(?:[\w.\-+]+/)+[\w.\-+]+\.(?:txt|csv|ya?ml|md|pdf|xlsx|docx|json|py)\b")
 _FILE = re.compile(r"\b(" + "|".join(re.escape(f) for f in _FILES) + r")\b(?: ?第 ?[\d、]+ ?行)? ?")
 _FORMULA_PAREN = re.compile(r"（[^（）]*\w\('[^（）]*）")
 _FORMULA_BY = re.compile(r"(?:由|按) (?=[^，。；]*\()[^，。；]*? (?=复算)")
 _FORMULA_COLON = re.compile(r"按公式复算：[^，。；）]*")
 _SEED = re.compile(r"\bseed:\s*")
-_SPACES = re.compile(r"[ ]{2,}")
 
 
 @lru_cache(maxsize=64)
@@ -53,13 +55,15 @@ def plain(text, names: dict | None = None) -> str:
     out = _FORMULA_BY.sub("", out)
     out = _FORMULA_COLON.sub("按报告陈述的口径复算", out)
     out = _PATH.sub("", out)
+    out = _REL_FILE.sub("", out)
+    out = _PROGRAM.sub("程序", out)
     out = _FILE.sub(lambda m: _FILES[m.group(1)], out)
     out = _SEED.sub("", out)
     mapping = dict(_COLUMNS, **(names or {}))
     pattern = _word(tuple(sorted(mapping.items())))
     if pattern is not None:
         out = pattern.sub(lambda m: mapping[m.group(1)], out)
-    return _SPACES.sub(" ", out).replace("（）", "")
+    return out.replace("（）", "")
 
 
 def names_of(a) -> dict:

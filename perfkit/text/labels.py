@@ -306,7 +306,11 @@ BASIC = ("（一）部门职能", "（二）年度总体工作", "（三）部�
          "（五）部门整体绩效管理情况")
 SELF_EVAL = ("（一）自评结论", "（二）履职效能分析", "（三）管理效率分析")
 APPENDIX = "附：数据与核对"
-#: the management-efficiency topics of the reference report; 预算执行 is the one perfkit fills
+#: the management-efficiency topics of the reference report, and the score-sheet items that speak to each
+MANAGEMENT_TOPIC_ITEMS = MappingProxyType({
+    "预算编制": ("budget_adjustment",), "预算执行": ("budget_completion", "carryover", "public_funds_control", "three_public_control"),
+    "采购管理": ("procurement",),
+})
 MANAGEMENT_TOPICS = ("预算编制", "预算执行", "信息公开", "绩效管理", "采购管理", "资产管理")
 BUDGET_TOPIC = "预算执行"
 #: headings of the Word report's tables
