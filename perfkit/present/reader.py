@@ -20,9 +20,11 @@ from perfkit.ingest.workbook_layout import SHEETS
 _FILES = {s.file: f"{s.name}表" for s in SHEETS}
 _COLUMNS = {c.key: c.label for s in SHEETS for c in s.columns if "_" in c.key}
 _COLUMNS.update({"execution_rate": "执行率", "deviation_note": "偏差原因"})
+# any column named in 「」 (列「weight」): its heading
+_QUOTED = {f"「{c.key}」": f"「{c.label}」" for s in SHEETS for c in s.columns}
 
 _LOCATION = re.compile(r"[（(][^（）()]*?\.(?:csv|ya?ml)(?: ?第 ?[\d、]+ ?行)?[^（）()]*[）)]")
-_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[/\\](?:[\w.\-+]+[/\\])+")
+_PATH = re.compile(r"(?<![\w.])(?:(?:\.\.?[/\\])+(?:[\w.\-+]+[/\\])*|(?:[A-Za-z]:)?[/\\](?:[\w.\-+]+[/\\])+)")
 # a file of the checkout named as where a text comes from ("文本见 shared/seed/000.txt")
 _PROGRAM = re.compile(r"(?<![\w/])(?:[\w.\-+]+/)*[\w.\-+]+\.py\b")
 _REL_FILE = re.compile(r"[，,；]?\s*(?:文本)?见\s*(?:[\w.\-+]+/)+[\w.\-+]+\.(?:txt|csv|ya?ml|md|pdf|xlsx|docx|json|py)\b")
@@ -59,6 +61,8 @@ def plain(text, names: dict | None = None) -> str:
     out = _PROGRAM.sub("程序", out)
     out = _FILE.sub(lambda m: _FILES[m.group(1)], out)
     out = _SEED.sub("", out)
+    for quoted, label in _QUOTED.items():
+        out = out.replace(quoted, label)
     mapping = dict(_COLUMNS, **(names or {}))
     pattern = _word(tuple(sorted(mapping.items())))
     if pattern is not None:

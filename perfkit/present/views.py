@@ -282,7 +282,9 @@ def totals_table(a: YearAnalysis) -> pd.DataFrame:
     lv = a.scored.by_level1.copy()
     lv["scope"] = lv["scope_id"].map(a.dept.scope_name)
     lv["weight"] = lv["weight"].map(_num)
-    lv["score"] = lv["score"].map(_num)
+    # a level none of whose items could be scored has no score (—), not 0.00
+    nothing = lv["n_unscored"] >= lv["n_indicators"]
+    lv["score"] = lv["score"].map(_num).where(~nothing, formats.MISSING)
     return _table(lv, {"scope": COLUMNS["scope"], "level1": COLUMNS["level1"], "weight": COLUMNS["weight"],
                        "score": COLUMNS["score"]})
 
@@ -359,6 +361,7 @@ def checks_table(a: YearAnalysis) -> pd.DataFrame:
     c["recomputed"] = [_num(v, d + 1) if _is_number(v) else _text(v) for v, d in zip(c["recomputed"], decimals)]
     c["scope"] = c["scope_id"].map(lambda sid: a.dept.scope_name(sid) if isinstance(sid, str) else "")
     c["detail"] = c["detail"].map(lambda v: plain(_text(v), names_of(a)))
+    c["label"] = c["label"].map(lambda v: plain(_text(v), names_of(a)))
     return _table(c, {"scope": COLUMNS["scope"], "label": COLUMNS["label"], "stated": COLUMNS["stated"], "recomputed": COLUMNS["recomputed"],
                       "result": COLUMNS["result"], "detail": COLUMNS["detail"]})
 
@@ -410,7 +413,9 @@ def analyst_checklist(a: YearAnalysis):
 
 def findings_table(a: YearAnalysis) -> pd.DataFrame:
     """Return every finding with severity, scope, subject, problem and recommendations."""
-    rows = [{"severity": f.severity, "scope": f.scope_name, "subject": f.subject, "problem": f.problem,
-             "recommendation": "；".join(f.recommendations)} for f in a.findings]
+    names = names_of(a)
+    rows = [{"severity": f.severity, "scope": f.scope_name, "subject": plain(f.subject, names),
+             "problem": plain(f.problem, names),
+             "recommendation": "；".join(plain(r, names) for r in f.recommendations)} for f in a.findings]
     return _table(pd.DataFrame(rows, columns=["severity", "scope", "subject", "problem", "recommendation"]),
                   {k: COLUMNS[k] for k in ("severity", "scope", "subject", "problem", "recommendation")})

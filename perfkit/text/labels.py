@@ -341,3 +341,6 @@ PROBLEM_THEMES = MappingProxyType({
 #: the analyst's checklist (the Word draft's appendix, the 03 notebook's section)
 CHECKLIST_TITLE = "分析人员待补充、待确认事项"
 CHECKLIST_NONE = "没有待补充或待确认的事项。"
+
+#: the scored workbook's row and column for the total a reader may rely on (a range, 无法评分)
+XLSX_TOTAL_RANGE = "复算总分（含无法评分项的区间）"

@@ -263,3 +263,5 @@ DOCX_MANAGEMENT_ITEM = "{label}{value}，得分{score}分（分值{points}分）
 DOCX_TOPIC_TO_FILL = "{topic}情况（{items}）。"
 DOCX_PROBLEM_HEAD = "（{n}）{title}。"
 DOCX_IMPROVEMENT_GROUP = "（{n}）{title}"
+XLSX_RANGE_NOTE = "已评部分得{low}分；另有{n}项、共{unscored}分无法评分，总分在区间内，补充后确定"
+XLSX_UNSCORABLE_NOTE = "没有可以评分的项目"
