@@ -28,7 +28,8 @@ from perfkit.analysis import YearAnalysis
 from perfkit.findings.group import ANALYST_CODES
 from perfkit.findings.model import SECTION_MAIN
 from perfkit.ingest.department import SCOPE_TYPES, TOTAL_LINE
-from perfkit.outputs import docx_parts
+from perfkit.outputs.docx_parts import (checklist, conclusion_sentences, improvements,
+                                        management_topic, problems, project_sentences, score_rows)
 from perfkit.outputs.registry import output
 from perfkit.outputs.report_charts import (ReportChart, attainment_chart, execution_chart, score_breakdown_chart,
                                            trend_chart)
@@ -298,10 +299,10 @@ def write_docx_report(a: YearAnalysis, path: str | Path) -> Path:
 
     _basic_situation(w, a)
     _self_evaluation(w, a)
-    docx_parts.problems(w, a, SECTIONS[2])
-    docx_parts.improvements(w, a, SECTIONS[3])
+    problems(w, a, SECTIONS[2])
+    improvements(w, a, SECTIONS[3])
     _appendix(w, a)
-    docx_parts.checklist(w, a)
+    checklist(w, a)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -384,7 +385,7 @@ def _basic_situation(w: _Writer, a: YearAnalysis) -> None:
     w.figure(execution_chart(a), messages.DOCX_EXECUTION_FIGURE.format(year=year))
 
     w.heading(BASIC[4], 2)
-    for sentence in docx_parts.project_sentences(a):
+    for sentence in project_sentences(a):
         w.para(sentence)
     w.placeholder(TO_FILL["management"])
 
@@ -467,11 +468,11 @@ def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
     w.heading(SECTIONS[1], 1)
     wid = _whole_id(data)
     w.heading(SELF_EVAL[0], 2)
-    for sentence in docx_parts.conclusion_sentences(a):
+    for sentence in conclusion_sentences(a):
         w.para(sentence)
     if _row(scored.by_scope, wid) is None:
         w.placeholder(TO_FILL["conclusion"])
-    w.table(messages.DOCX_SCORES_TABLE.format(year=year), TABLES["scores"], docx_parts.score_rows(a))
+    w.table(messages.DOCX_SCORES_TABLE.format(year=year), TABLES["scores"], score_rows(a))
     if wid:
         w.figure(score_breakdown_chart(a, wid), labels.CHART_TITLES["breakdown"].format(scope=dept.scope_name(wid)))
 
@@ -506,7 +507,7 @@ def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
     for i, topic in enumerate(MANAGEMENT_TOPICS, 1):
         w.heading(messages.DOCX_TOPIC.format(n=i, topic=topic), 3)
         if topic != labels.BUDGET_TOPIC:
-            docx_parts.management_topic(w, a, topic)
+            management_topic(w, a, topic)
             continue
         _budget_management(w, a)
 

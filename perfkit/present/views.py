@@ -16,10 +16,13 @@ import pandas as pd
 from perfkit.analysis import YearAnalysis
 from perfkit.findings.group import main_problems
 from perfkit.ingest.department import TOTAL_LINE
+from perfkit.present.charts import (figure_png, plot_attainment, plot_execution, plot_score_breakdown, plot_trend,
+                                    save_figure)
 from perfkit.present.checklist import checklist_items
 from perfkit.present.conclusion import conclusions
 from perfkit.present.reader import names_of, plain
 from perfkit.present.tables import report_table
+from perfkit.score.scoring import score_execution
 from perfkit.text import formats, labels
 
 # Every heading a table shows: perfkit.text's, so a column reads the same in every table and report.
@@ -121,7 +124,6 @@ def _save_and_show(fig, a: YearAnalysis, output_dir: str | Path | None, name: st
     """Return an Image of ``fig``, saved under output_dir first when one is given (one rendering, same bytes)."""
     from IPython.display import Image
 
-    from perfkit.present.charts import figure_png, save_figure
 
     folder = figures_dir(a, output_dir)
     if folder is None:
@@ -199,7 +201,6 @@ def execution_table(a: YearAnalysis) -> pd.DataFrame:
 
 def execution_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     """Return the saved budget-vs-executed chart of every scope with amounts."""
-    from perfkit.present.charts import plot_execution
 
     ex = a.scored.execution.dropna(subset=["budget"])
     df = pd.DataFrame({"label": ex["scope_id"].map(a.dept.scope_name), "budget": ex["budget"],
@@ -250,8 +251,6 @@ def _change_table(df: pd.DataFrame, columns: list[str], headings=COLUMNS) -> pd.
 
 def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     """Return the multi-year execution-rate chart (needs two or more years)."""
-    from perfkit.present.charts import plot_trend
-    from perfkit.score.scoring import score_execution
 
     if len(a.dept.years) < 2:
         return _empty("只有一个年度的数据，没有趋势图。")
@@ -307,7 +306,6 @@ def management_table(a: YearAnalysis):
 
 def score_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
     """Return the saved score-breakdown chart of one scope."""
-    from perfkit.present.charts import plot_score_breakdown
 
     lv = a.scored.by_level1
     df = lv[lv["scope_id"] == scope_id][["level1", "weight", "score"]]
@@ -334,7 +332,6 @@ def indicator_table(a: YearAnalysis) -> pd.DataFrame:
 
 def attainment_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
     """Return the saved per-indicator attainment chart of one scope."""
-    from perfkit.present.charts import plot_attainment
 
     ind = a.scored.indicators
     df = ind[ind["scope_id"] == scope_id][["name", "score", "weight_used", "met"]]
