@@ -12,9 +12,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# 本笔记本分析一个部门一个年度的**预算执行**：预算数、执行数、执行率及其得分，收支总额，与上年比较，以及 PEFA 视角的预算可信度。所有数字由 perfkit 从 `data/` 计算。
-
 # %% tags=["parameters"]
 # 参数：papermill / perfkit render 会注入新值；直接在 JupyterLab 打开时用这里的默认值（参考案例）
 department = "yuexiu-police"  # 部门代码（data/ 下的目录名）
@@ -29,6 +26,9 @@ from perfkit.present import views
 views.configure_display()
 analysis = perfkit.analyze(department, year, data_dir=data_dir)
 views.title(analysis, "预算执行")
+
+# %% [markdown]
+# 本笔记本分析一个部门一个年度的**预算执行**：预算数、执行数、执行率及其得分，收支总额，与上年比较，以及 PEFA 视角的预算可信度。所有数字由 perfkit 从部门数据计算。
 
 # %% [markdown]
 # ## 一、预算执行总体情况

@@ -12,9 +12,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# 本笔记本逐项列出**绩效指标完成情况**：年度指标值、实际完成值、适用的评分规则、得分及理由，按一级指标和评价范围汇总总分与等级，并复算报告陈述的数字。
-
 # %% tags=["parameters"]
 # 参数：papermill / perfkit render 会注入新值；直接在 JupyterLab 打开时用这里的默认值（参考案例）
 department = "yuexiu-police"  # 部门代码（data/ 下的目录名）
@@ -29,6 +26,9 @@ from perfkit.present import views
 views.configure_display()
 analysis = perfkit.analyze(department, year, data_dir=data_dir)
 views.title(analysis, "绩效指标完成情况")
+
+# %% [markdown]
+# 本笔记本逐项列出**绩效指标完成情况**：年度指标值、实际完成值、适用的评分规则、得分及理由，按一级指标和评价范围汇总总分与等级，并复算报告陈述的数字。
 
 # %% [markdown]
 # ## 一、自评结论

@@ -12,9 +12,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# 本笔记本按自评报告的结构，列出 perfkit 从评分、执行和同比中发现的**存在的主要问题**和**下一步改进措施**。措辞来自可编辑的规则文件，每条都写明依据的数字。
-
 # %% tags=["parameters"]
 # 参数：papermill / perfkit render 会注入新值；直接在 JupyterLab 打开时用这里的默认值（参考案例）
 department = "yuexiu-police"  # 部门代码（data/ 下的目录名）
@@ -31,6 +28,9 @@ analysis = perfkit.analyze(department, year, data_dir=data_dir)
 views.title(analysis, "问题与改进建议")
 
 # %% [markdown]
+# 本笔记本按自评报告的结构，列出 perfkit 从评分、执行和同比中发现的**存在的主要问题**和**下一步改进措施**。措辞来自可编辑的规则文件，每条都写明依据的数字。
+
+# %% [markdown]
 # ## 三、存在的主要问题
 
 # %%
@@ -43,7 +43,15 @@ views.problems_markdown(analysis)
 views.recommendations_markdown(analysis)
 
 # %% [markdown]
-# ## 附：全部发现
+# ## 附一：分析人员待补充、待确认事项
+#
+# 以下不是部门的问题，而是定稿前需要分析人员补充的数字或确认的假设。
+
+# %%
+views.analyst_checklist(analysis)
+
+# %% [markdown]
+# ## 附二：全部发现
 
 # %%
 views.findings_table(analysis)

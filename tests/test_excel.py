@@ -549,3 +549,44 @@ def test_sheet_names_are_valid_and_unique():
     assert names["whole"] == xlsx.WHOLE_TABLE
     assert len(set(names.values())) == 4
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names.values())
+
+
+def test_scored_tables_print_on_a4_with_headings_repeated(scored_books):
+    dept, scored, path = scored_books[("reference", 2023)]
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9  # A4 (ECMA-376 paper size 9)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows  # the heading row of the summary or of the indicator table
+    scope = _scope_sheets(wb)[xlsx.WHOLE_TABLE, dept.name]
+    head = _row_where(scope, "B", "一级指标")
+    assert scope.print_title_rows == f"${head}:${head}"
+    assert scope.page_setup.orientation == "landscape"  # ten columns, 206 width units
+
+
+def test_scored_tables_rates_and_totals_equal_their_formulas(scored_books):
+    # 执行率（B/A） is F/E of its row; 总分 is the sum of the 得分 cells above it (H of indicators, I of execution)
+    for (name, year), (dept, scored, path) in scored_books.items():
+        wb = openpyxl.load_workbook(path)
+        for ws in _scope_sheets(wb).values():
+            r = _row_where(ws, "B", "年度资金总额")
+            if isinstance(ws[f"E{r}"].value, float) and ws[f"E{r}"].value > 0:
+                assert ws[f"H{r}"].value == pytest.approx(ws[f"F{r}"].value / ws[f"E{r}"].value, rel=1e-12)
+
+
+def test_scored_tables_show_the_range_and_unscorable(scored_books):
+    dept, scored, path = scored_books[("reference", 2023)]
+    wb = openpyxl.load_workbook(path)
+    sheets = _scope_sheets(wb)
+    whole = sheets[xlsx.WHOLE_TABLE, dept.name]
+    r = _row_where(whole, "A", "复算总分（含无法评分项的区间）")
+    assert whole[f"H{r}"].value == "36.39–99.96"  # by hand in test_views
+    jyyw = sheets[xlsx.PROJECT_TABLE, "见义勇为专项资金"]
+    assert jyyw[f"H{_row_where(jyyw, 'A', '复算总分（含无法评分项的区间）')}"].value == "无法评分"
+    summary = wb[xlsx.SUMMARY_SHEET]
+    head = _row_where(summary, "A", "评价范围")
+    assert [summary[f"J{head + 1}"].value, summary[f"J{head + 2}"].value] == ["36.39–99.96", "无法评分"]
+    text = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    for internal in (".csv", "prior_actual", "budget_original", "executed('", "/work/"):
+        assert internal not in text, internal

@@ -25,6 +25,12 @@ def test_reference_summary_has_scores_checks_and_findings(reference):
     assert len(summary["findings"]) == len(a.findings) and codes
     rate = next(e for e in summary["execution"] if e["scope_id"] == "whole")["execution_rate"]
     assert rate == pytest.approx(199466.59 / 200963.70)
+    # the range by hand (test_views): 36.3913 scored + 63.5714 unscored = 99.9628
+    assert summary["total"]["status"] == "range" and summary["total"]["grade"] is None
+    assert summary["total"]["min"] == pytest.approx(36.3913, abs=1e-4)
+    assert summary["total"]["max"] == pytest.approx(99.9628, abs=1e-4)
+    jyyw = next(s for s in summary["scopes"] if s["scope_id"] == "jianyiyongwei")
+    assert jyyw["status"] == "unscorable" and jyyw["score_min"] is None
 
 
 def test_synthetic_summary_counts_planted_mismatches(synthetic):

@@ -31,8 +31,16 @@ def test_execution_summary_states_rate_and_check(ref):
 def test_score_summary_marks_incomplete_totals(ref):
     text = views.score_summary(ref).data
     cov = ref.coverage.set_index("scope_id").loc["whole"]
-    assert f"其中 {int(cov['n_unscored'])} 项" in text and "总分不完整，仅供参考" in text
-    assert "报告陈述得分 96.67" in text
+    # By hand from indicators.csv and the example sheet (履职效能 80 = 产出 45.7143 + 效益 34.2857, 管理效率 20):
+    # scored are 案件类警情 and 破案数 (45.7143 / 4 = 11.4286 each), 治安满意度 (34.2857 / 4 = 8.5714) and the
+    # execution rate 199466.59 / 200963.70 = 99.255% of 5 points = 4.9628: 36.3913.  Unscored are two 产出 and
+    # three 效益 indicators (22.8571 + 25.7143) and five management items of 3 points: 63.5714; 36.39 + 63.57 = 99.96.
+    assert "36.39–99.96 / 100.00" in text and f"另有{int(cov['n_unscored'])}项" in text
+    assert "按 0 分计入" not in text and "等级待总分确定后评定" in text
+    # the stated 96.67 (stated.csv, 自评结果为 96.67分) lies inside the range
+    assert "报告陈述的自评得分为96.67分、等级“优”" in text and "报告陈述得分在复算区间内" in text
+    # 见义勇为: all three indicators lack an actual, the execution rate has no amounts: nothing to score
+    assert "**见义勇为专项资金**（**无法评分**）" in text and "— / 100" not in text
 
 
 def test_checks_table_verdicts(syn):
@@ -61,13 +69,25 @@ def test_yoy_budget_rates_change_in_percentage_points(syn):
 
 
 def test_problems_and_recommendations_follow_the_findings(ref):
-    main = [f for f in ref.findings if f.section == "存在的主要问题"]
+    main = [f for f in ref.findings if f.section == "存在的主要问题" and f.code != "actual_missing"]
     problems = views.problems_markdown(ref).data
-    assert problems.count("\n") == len(main) - 1
+    assert all(f.problem.split("，")[0] in problems for f in main)  # every main finding is told
     assert "治安满意度" in problems and "见义勇为专项资金" in problems
     assert "99.3" not in problems  # the execution rate is not a problem
+    # grouped: the three measurability findings (6 + 1 directional targets, 治安满意度 at its boundary) are one problem
+    assert problems.count("**（") == 3 and "**（二）绩效目标设置不够清晰、可衡量**" in problems
+    assert "没有实际完成值" not in problems  # missing actuals are the analyst's, not the department's
     recs = views.recommendations_markdown(ref).data
-    assert recs.startswith("（一）")
+    assert recs.startswith("**（一）")
+
+
+def test_analyst_checklist_holds_what_to_supply(ref):
+    items = views.analyst_checklist(ref).data
+    # indicators.csv: 共护校园数, 公安热线办结率, 区域安全防护能力, 社会治安稳定 have no actual (whole);
+    # 发放率 and 满意度 (见义勇为) neither; 公用经费 is not a budget line of the reference case
+    assert "共护校园数" in items and "发放率" in items and "「公用经费控制率」" in items
+    assert "请确认" in items and "本报告按“≥”理解" in items  # 263 and 100% were read as ≥
+    assert ".csv" not in items and "prior_actual" not in items and "whole" not in items
 
 
 def test_charts_are_saved_and_shown_from_the_same_file(ref, tmp_path):

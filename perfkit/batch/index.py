@@ -36,6 +36,14 @@ def _summary_score_grade(summary: dict) -> tuple[float | None, str | None]:
     return score, grade
 
 
+def _summary_total_text(summary: dict, score: float | None) -> str:
+    """Return the index's score cell: the range (min–max) or 无法评分 the summary gives, else the bare score."""
+    total = summary.get("total") if isinstance(summary, dict) else None
+    if isinstance(total, dict) and total.get("status"):
+        return formats.score_range(total.get("min"), total.get("max"), None, total.get("status"))
+    return formats.score(score)
+
+
 def _summary_name(summary: dict, code: str) -> str | None:
     """Return the department's display name from a summary.json, if it has one."""
     dept = summary.get("department")
@@ -77,6 +85,7 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
             score, grade = _summary_score_grade(summary) if isinstance(summary, dict) else (None, None)
             total = summary.get("total") if isinstance(summary, dict) else None
             stated = total.get("stated_score") if isinstance(total, dict) else None
+            score = _summary_total_text(summary, score)
             rows.append((code, name or code, int(year_dir.name), pages, summary_path.is_file(), score, grade, stated))
 
     def link(path: Path, text: str) -> str:
@@ -118,7 +127,7 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
             stated_cell = formats.score(stated) if isinstance(stated, (int, float)) else formats.MISSING
             lines.append(
                 f"<tr><td>{html.escape(name)}</td><td>{html.escape(code)}</td><td>{year}</td>"
-                f"<td>{reports}</td><td>{summary_cell}</td><td class=\"num\">{formats.score(score)}</td>"
+                f"<td>{reports}</td><td>{summary_cell}</td><td class=\"num\">{html.escape(score)}</td>"
                 f"<td>{html.escape(grade or formats.MISSING)}</td>"
                 f"<td class=\"num\">{stated_cell}</td></tr>"
             )

@@ -25,12 +25,17 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from perfkit.analysis import YearAnalysis
+from perfkit.findings.group import ANALYST_CODES
 from perfkit.findings.model import SECTION_MAIN
 from perfkit.ingest.department import SCOPE_TYPES, TOTAL_LINE
+from perfkit.outputs.docx_parts import (checklist, conclusion_sentences, improvements,
+                                        management_topic, problems, project_sentences, score_rows)
 from perfkit.outputs.registry import output
 from perfkit.outputs.report_charts import (ReportChart, attainment_chart, execution_chart, score_breakdown_chart,
                                            trend_chart)
 from perfkit.present.charts import figure_bytes
+from perfkit.present.conclusion import scope_conclusion
+from perfkit.present.reader import names_of, plain
 from perfkit.reproducible import normalize_office_file
 from perfkit.text import formats, labels, messages
 from perfkit.values import is_missing as _missing
@@ -90,12 +95,6 @@ def _text(x) -> str:
     return "" if _missing(x) else str(x)
 
 
-def _chinese_number(i: int) -> str:
-    """Return 一, 二, … 十, 十一 … for 1-based ``i`` (numbering of （一）-style headings)."""
-    if i <= 10:
-        return NUMERALS[i - 1]
-    tens, ones = divmod(i, 10)
-    return f"{'' if tens == 1 else NUMERALS[tens - 1]}{labels.TEN}{NUMERALS[ones - 1] if ones else ''}"
 
 
 # --------------------------------------------------------------------------- styles
@@ -192,8 +191,9 @@ def _setup_page(doc, synthetic: bool) -> None:
 class _Writer:
     """Adds paragraphs, tables and figures to the document, numbering tables and figures."""
 
-    def __init__(self, doc):
+    def __init__(self, doc, names: dict | None = None):
         self.doc = doc
+        self.names = names or {}  # ids -> names: every text passes reader.plain (no files, formulas, ids)
         self.n_tables = 0
         self.n_figures = 0
         # python-docx looks a style name up by scanning every style on each assignment (about 1 ms);
@@ -209,7 +209,7 @@ class _Writer:
         self.para(text, f"Heading {level}")
 
     def para(self, text: str, style: str | None = None):
-        return self._styled(self.doc.add_paragraph(text), style)
+        return self._styled(self.doc.add_paragraph(plain(text, self.names)), style)
 
     def placeholder(self, what: str) -> None:
         self.para(f"{PLACEHOLDER}{what}")
@@ -241,7 +241,7 @@ class _Writer:
 
     def _cell(self, cell, text: str, bold: bool = False) -> None:
         p = self._styled(cell.paragraphs[0], TABLE_STYLE_NAME)
-        run = p.add_run(text)
+        run = p.add_run(plain(text, self.names))
         if bold:
             run.bold = True
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -287,7 +287,7 @@ def write_docx_report(a: YearAnalysis, path: str | Path) -> Path:
     doc = Document()
     _setup_styles(doc)
     _setup_page(doc, dept.synthetic)
-    w = _Writer(doc)
+    w = _Writer(doc, names_of(a))
     doc.add_paragraph(messages.DOCX_TITLE.format(department=dept.name, year=a.year), style="Title")
     if dept.synthetic:
         p = doc.add_paragraph(style=NOTE_STYLE_NAME)
@@ -299,9 +299,10 @@ def write_docx_report(a: YearAnalysis, path: str | Path) -> Path:
 
     _basic_situation(w, a)
     _self_evaluation(w, a)
-    _problems(w, a.findings)
-    _improvements(w, a.findings)
+    problems(w, a, SECTIONS[2])
+    improvements(w, a, SECTIONS[3])
     _appendix(w, a)
+    checklist(w, a)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -384,11 +385,8 @@ def _basic_situation(w: _Writer, a: YearAnalysis) -> None:
     w.figure(execution_chart(a), messages.DOCX_EXECUTION_FIGURE.format(year=year))
 
     w.heading(BASIC[4], 2)
-    projects = data.scopes[data.scopes["scope_type"] != WHOLE_TYPE]
-    if len(projects):
-        counts = projects.groupby("scope_type", sort=False).size()
-        by_type = messages.LIST_SEP.join(messages.DOCX_COUNT_UNITS.format(what=k, n=v) for k, v in counts.items())
-        w.para(messages.DOCX_PROJECT_COUNT.format(n=len(projects), by_type=by_type))
+    for sentence in project_sentences(a):
+        w.para(sentence)
     w.placeholder(TO_FILL["management"])
 
 
@@ -398,26 +396,6 @@ def _yoy_phrase(label: str, stated: str) -> str:
     if stated.startswith(YOY_KIND) and label.endswith(YOY_KIND):
         label = label[:-len(YOY_KIND)]
     return f"{label}{stated}"
-
-
-def _incomplete_phrase(total) -> str:
-    """Return the warning that a total left items unscored (they count 0), or ''."""
-    n = total.get("n_unscored")
-    if _missing(n) or int(n) == 0:
-        return ""
-    return messages.DOCX_INCOMPLETE.format(n=int(n))
-
-
-def _conclusion_sentence(dept, year: int, total, rule) -> str:
-    text = messages.DOCX_CONCLUSION.format(rule_title=rule.title, rule_name=rule.name, year=year,
-                                           score=_score(total["score"]), weight=_score(total["weight"]),
-                                           grade=_text(total["grade"]))
-    text += _incomplete_phrase(total)
-    if rule.illustrative:
-        text += messages.DOCX_ILLUSTRATIVE
-    if not _missing(total.get("stated_score")):
-        text += messages.DOCX_STATED_SCORE.format(score=_score(total["stated_score"]))
-    return text
 
 
 def _indicator_rows(ind: pd.DataFrame) -> list[list[str]]:
@@ -454,7 +432,7 @@ def _unscored_sentence(ind: pd.DataFrame) -> str | None:
     return messages.DOCX_UNSCORED.format(n=len(unscored), names=messages.LIST_SEP.join(unscored["name"].astype(str)))
 
 
-def _scope_score(w: _Writer, scope, ex, tot) -> None:
+def _scope_score(w: _Writer, a: YearAnalysis, scope, ex, tot) -> None:
     """Write a project's execution and its total score (the 自评得分 paragraph)."""
     if ex is not None and not _missing(ex["budget"]):
         w.para(messages.DOCX_SCOPE_EXECUTION.format(scope=scope.name, budget=_amount(ex["budget"]),
@@ -463,12 +441,7 @@ def _scope_score(w: _Writer, scope, ex, tot) -> None:
     else:
         w.para(messages.DOCX_SCOPE_NO_BUDGET.format(scope=scope.name))
     if tot is not None:
-        text = messages.DOCX_SCOPE_SCORE.format(scope=scope.name, score=_score(tot["score"]),
-                                                weight=_score(tot["weight"]), grade=_text(tot["grade"]))
-        text += _incomplete_phrase(tot)
-        if not _missing(tot.get("stated_score")):
-            text += messages.DOCX_STATED_SCORE.format(score=_score(tot["stated_score"]))
-        w.para(text)
+        w.para(f"{scope.name}：{scope_conclusion(a, tot).text}")
 
 
 def _budget_management(w: _Writer, a: YearAnalysis) -> None:
@@ -495,14 +468,11 @@ def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
     w.heading(SECTIONS[1], 1)
     wid = _whole_id(data)
     w.heading(SELF_EVAL[0], 2)
-    total = _row(scored.by_scope, wid)
-    if total is not None:
-        w.para(_conclusion_sentence(dept, year, total, scored.rules[wid]))
-    else:
+    for sentence in conclusion_sentences(a):
+        w.para(sentence)
+    if _row(scored.by_scope, wid) is None:
         w.placeholder(TO_FILL["conclusion"])
-    rows = [[_text(r.name), _text(r.scope_type), _score(r.weight), _score(r.score), _text(r.grade),
-             _score(r.stated_score)] for r in scored.by_scope.itertuples(index=False)]
-    w.table(messages.DOCX_SCORES_TABLE.format(year=year), TABLES["scores"], rows)
+    w.table(messages.DOCX_SCORES_TABLE.format(year=year), TABLES["scores"], score_rows(a))
     if wid:
         w.figure(score_breakdown_chart(a, wid), labels.CHART_TITLES["breakdown"].format(scope=dept.scope_name(wid)))
 
@@ -516,7 +486,7 @@ def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
             w.heading(messages.DOCX_WHOLE_ANALYSIS.format(n=n), 3)
         else:
             w.heading(messages.DOCX_SCOPE_ANALYSIS.format(n=n, scope=scope.name), 3)
-            _scope_score(w, scope, _row(scored.execution, sid), _row(scored.by_scope, sid))
+            _scope_score(w, a, scope, _row(scored.execution, sid), _row(scored.by_scope, sid))
         level1 = _level1_sentence(scored.by_level1, sid)
         if level1:
             w.para(level1)
@@ -537,42 +507,16 @@ def _self_evaluation(w: _Writer, a: YearAnalysis) -> None:
     for i, topic in enumerate(MANAGEMENT_TOPICS, 1):
         w.heading(messages.DOCX_TOPIC.format(n=i, topic=topic), 3)
         if topic != labels.BUDGET_TOPIC:
-            w.placeholder(TO_FILL["topic"].format(topic=topic))
+            management_topic(w, a, topic)
             continue
         _budget_management(w, a)
-
-
-def _main_findings(findings) -> list:
-    return [f for f in findings if getattr(f, "section", "") == MAIN_SECTION]
-
-
-def _problems(w: _Writer, findings) -> None:
-    w.heading(SECTIONS[2], 1)
-    main = _main_findings(findings)
-    for i, f in enumerate(main, 1):
-        w.para(messages.DOCX_PROBLEM.format(n=_chinese_number(i), title=f.title, problem=f.problem))
-    if not main:
-        w.para(messages.DOCX_NO_PROBLEMS)
-    w.placeholder(TO_FILL["other_problems"])
-
-
-def _improvements(w: _Writer, findings) -> None:
-    w.heading(SECTIONS[3], 1)
-    main = [f for f in _main_findings(findings) if f.recommendations]
-    for i, f in enumerate(main, 1):
-        w.heading(messages.DOCX_IMPROVEMENT_HEADING.format(n=_chinese_number(i), title=f.title, scope=f.scope_name), 2)
-        for j, rec in enumerate(f.recommendations, 1):
-            w.para(messages.DOCX_IMPROVEMENT.format(n=j, text=rec))
-    if not main:
-        w.para(messages.DOCX_NO_IMPROVEMENTS)
-    w.placeholder(TO_FILL["improvements"])
 
 
 def _appendix(w: _Writer, a: YearAnalysis) -> None:
     dept, scored, findings, checks = a.dept, a.scored, a.findings, a.checks
     w.heading(labels.APPENDIX, 1)
     source = dept.meta.get("source") or messages.DOCX_NO_SOURCE
-    w.para(messages.DOCX_SOURCE.format(source=source, code=dept.code))
+    w.para(messages.DOCX_SOURCE.format(source=source, checklist=labels.CHECKLIST_TITLE))
     if checks is not None and len(checks):
         checked = checks[checks["ok"].notna()]
         if len(checked):
@@ -580,7 +524,7 @@ def _appendix(w: _Writer, a: YearAnalysis) -> None:
                      labels.STATUS[bool(r.ok)]]
                     for r in checked.itertuples(index=False)]
             w.table(messages.DOCX_CHECKS_TABLE, TABLES["checks"], rows)
-    others = [f for f in findings if getattr(f, "section", "") != MAIN_SECTION]
+    others = [f for f in findings if getattr(f, "section", "") != MAIN_SECTION and f.code not in ANALYST_CODES]
     if others:
         rows = [[f.title, f.scope_name, f.problem, "；".join(f.recommendations)] for f in others]
         w.table(messages.DOCX_OTHER_FINDINGS_TABLE, TABLES["other_findings"], rows)

@@ -37,11 +37,14 @@ def build_summary(a: YearAnalysis) -> dict:
         "total": None if whole is None else json_ready({
             "score": whole["score"], "weight": whole["weight"], "grade": whole["grade"],
             "stated_score": whole.get("stated_score"),
+            # the total a reader may rely on: the range while items are unscored, None when nothing is scorable
+            "min": whole.get("score_min"), "max": whole.get("score_max"), "status": whole.get("status"),
             # items that could not be scored count 0; a reader must know the grade reflects that
             "n_unscored": int(whole.get("n_unscored", 0) or 0),
             "complete": int(whole.get("n_unscored", 0) or 0) == 0}),
         "execution": _records(scored.execution, ["scope_id", "budget", "executed", "execution_rate", "weight", "score"]),
-        "scopes": _records(scored.by_scope, ["scope_id", "name", "weight", "score", "grade"]),
+        "scopes": _records(scored.by_scope, ["scope_id", "name", "weight", "score", "grade", "score_min", "score_max",
+                                             "status"]),
         "level1": _records(scored.by_level1, ["scope_id", "level1", "weight", "score"]),
         "checks": {
             "total": int(len(checks)),

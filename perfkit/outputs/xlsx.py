@@ -19,6 +19,8 @@ from perfkit.analysis import YearAnalysis
 from perfkit.ingest.department import SCOPE_TYPES, TOTAL_LINE
 from perfkit.ingest.workbook_layout import AMOUNT_FORMAT, BORDER, set_text
 from perfkit.outputs.registry import output
+from perfkit.outputs.xlsx_print import setup_print
+from perfkit.present.reader import names_of, plain
 from perfkit.reproducible import normalize_office_file
 from perfkit.text import formats, labels, messages
 from perfkit.values import is_missing
@@ -139,6 +141,10 @@ def write_scored_tables(a: YearAnalysis, path: str | Path) -> Path:
     _write_score_summary(wb.active, a, names)
     for rec in data.scopes.itertuples(index=False):
         _write_scope_table(wb.create_sheet(names[rec.scope_id]), a, rec)
+    reader = names_of(a)
+    for ws in wb.worksheets:
+        _for_reader(ws, reader)
+        setup_print(ws, _heading_rows(ws))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -149,6 +155,24 @@ def write_scored_tables(a: YearAnalysis, path: str | Path) -> Path:
 def _write_into(a: YearAnalysis, out_dir: Path) -> list[Path]:
     """Return [path] of the scored tables written into ``out_dir``."""
     return [write_scored_tables(a, Path(out_dir) / SCORED_TABLES_NAME)]
+
+
+def _for_reader(ws, names: dict) -> None:
+    """Rewrite every text cell for the department (no files, formulas, ids: perfkit.present.reader.plain)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type == "s":
+                text = plain(cell.value, names)
+                if text != cell.value:
+                    set_text(cell, text)
+
+
+def _heading_rows(ws) -> str | None:
+    """Return the rows to repeat on every printed page: the summary's or the indicator table's heading row."""
+    for row in ws.iter_rows(min_col=1, max_col=2):
+        if row[0].value == labels.SUMMARY_FORM[0] or row[1].value == INDICATOR_HEADINGS[0]:
+            return f"{row[0].row}:{row[0].row}"
+    return None
 
 
 def _rows_of(df: pd.DataFrame, scope_id: str) -> pd.DataFrame:
@@ -172,7 +196,7 @@ def _write_score_summary(ws, a: YearAnalysis, names: dict[str, str]) -> None:
         _note(s, messages.XLSX_SYNTHETIC, font=Font(bold=True, color="C00000"))
         s.next()
     s.next()
-    for col, head in zip("ABCDEFGHI", labels.SUMMARY_FORM):
+    for col, head in zip("ABCDEFGHIJ", (*labels.SUMMARY_FORM, labels.XLSX_TOTAL_RANGE)):
         s.head(col, head)
     s.next()
     for rec in scored.by_scope.itertuples(index=False):
@@ -182,6 +206,7 @@ def _write_score_summary(ws, a: YearAnalysis, names: dict[str, str]) -> None:
                   _num(rec.stated_score), _txt(rec.stated_grade), names.get(rec.scope_id))
         for col, value in zip("ABCDEFGHI", values):
             s.put(col, value, fmt=SCORE_FORMAT if col in "DEG" else None)
+        s.put("J", formats.score_range(rec.score_min, rec.score_max, None, rec.status), align=_CENTER)
         s.next()
     s.next()
     _note(s, messages.XLSX_SUMMARY_NOTE)
@@ -191,7 +216,7 @@ def _write_score_summary(ws, a: YearAnalysis, names: dict[str, str]) -> None:
         for p in scored.problems:
             s.next()
             _note(s, messages.BULLET.format(text=p))
-    for col, width in zip("ABCDEFGHI", (30, 10, 26, 9, 10, 8, 12, 12, 30)):
+    for col, width in zip("ABCDEFGHIJ", (30, 10, 26, 9, 10, 8, 12, 12, 30, 16)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5" if dept.synthetic else "A4"
 
@@ -338,6 +363,14 @@ def _write_total(s: _Sheet, a: YearAnalysis, scope) -> None:
     s.put("J", None if rule is None else messages.XLSX_RULE.format(name=rule.name, title=rule.title)
           + (messages.XLSX_RULE_ILLUSTRATIVE if rule.illustrative else ""))
     s.next()
+    if t is not None and t["status"] in ("range", "unscorable"):
+        s.merge("A", "F", labels.XLSX_TOTAL_RANGE, font=_BOLD, align=_CENTER)
+        s.put("G", None)
+        s.put("H", formats.score_range(t["score_min"], t["score_max"], None, t["status"]), font=_BOLD, align=_CENTER)
+        s.put("I", None)
+        s.put("J", messages.XLSX_UNSCORABLE_NOTE if t["status"] == "unscorable" else messages.XLSX_RANGE_NOTE.format(
+            low=formats.score(t["score_min"]), n=int(t["n_unscored"]), unscored=formats.score(t["weight_unscored"])))
+        s.next()
     if t is not None and _num(t.get("stated_score")) is not None:
         s.merge("A", "F", labels.COLUMNS["stated_score"], align=_CENTER)
         s.put("G", None)

@@ -14,8 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.analysis import YearAnalysis
-from perfkit.findings.model import SECTION_MAIN
+from perfkit.findings.group import main_problems
 from perfkit.ingest.department import TOTAL_LINE
+from perfkit.present.charts import (figure_png, plot_attainment, plot_execution, plot_score_breakdown, plot_trend,
+                                    save_figure)
+from perfkit.present.checklist import checklist_items
+from perfkit.present.conclusion import conclusions
+from perfkit.present.reader import names_of, plain
+from perfkit.present.tables import report_table
+from perfkit.score.scoring import score_execution
 from perfkit.text import formats, labels
 
 # Every heading a table shows: perfkit.text's, so a column reads the same in every table and report.
@@ -72,8 +79,7 @@ def _md(text: str):
 
 def _table(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """Return ``df`` with only ``columns`` (in order), renamed to their Chinese headings."""
-    out = df[[c for c in columns if c in df.columns]].rename(columns=columns)
-    return out.reset_index(drop=True).rename(index=lambda i: i + 1)
+    return report_table(df[[c for c in columns if c in df.columns]].rename(columns=columns))
 
 
 def _empty(message: str):
@@ -94,10 +100,11 @@ def title(a: YearAnalysis, subject: str):
     """Return the report heading: department, year, subject, and the synthetic-data mark."""
     mark = "（示例数据）" if a.dept.synthetic and "示例数据" not in a.dept.name else ""
     lines = [f"# {md_text(a.dept.name)}{mark} {a.year} 年{md_text(subject)}"]
-    rules = f"指标评分规则集：{md_code(a.dept.meta.get('rule_set'))}"
+    names = names_of(a)
+    rules = f"{labels.TITLE_RULES}：{md_text(names.get(a.dept.meta.get('rule_set'), ''))}"
     if a.dept.meta.get("dept_sheet"):
-        rules += f"；部门整体评分表：{md_code(a.dept.meta['dept_sheet'])}"
-    lines.append(f"数据：{md_code(a.dept.code)}；{rules}。")
+        rules += f"；{labels.TITLE_DEPT_SHEET}：{md_text(names.get(a.dept.meta['dept_sheet'], ''))}"
+    lines.append(rules + "。")
     if a.dept.synthetic:
         lines.append("> **示例数据**：本部门为虚构的示例部门，用于演示与测试全部评分规则，不代表任何真实单位。")
     return _md("\n\n".join(lines))
@@ -117,7 +124,6 @@ def _save_and_show(fig, a: YearAnalysis, output_dir: str | Path | None, name: st
     """Return an Image of ``fig``, saved under output_dir first when one is given (one rendering, same bytes)."""
     from IPython.display import Image
 
-    from perfkit.present.charts import figure_png, save_figure
 
     folder = figures_dir(a, output_dir)
     if folder is None:
@@ -188,14 +194,13 @@ def execution_table(a: YearAnalysis) -> pd.DataFrame:
         COLUMNS["execution_rate"]: table["execution_rate"].map(_pct),
         COLUMNS["weight"]: table["weight"].map(_num),
         COLUMNS["score"]: table["score"].map(_num),
-        COLUMNS["reason"]: table["reason"].map(_text),
+        COLUMNS["reason"]: table["reason"].map(lambda t: plain(_text(t), names_of(a))),
     })
-    return out.rename(index=lambda i: i + 1)
+    return report_table(out)
 
 
 def execution_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     """Return the saved budget-vs-executed chart of every scope with amounts."""
-    from perfkit.present.charts import plot_execution
 
     ex = a.scored.execution.dropna(subset=["budget"])
     df = pd.DataFrame({"label": ex["scope_id"].map(a.dept.scope_name), "budget": ex["budget"],
@@ -209,8 +214,8 @@ def finance_table(a: YearAnalysis):
     fin = a.data.finance
     if fin.empty:
         return _empty("数据中没有收支总额。")
-    return pd.DataFrame({COLUMNS["item"]: fin["item"], COLUMNS["amount"]: fin["amount"].map(_num),
-                         COLUMNS["source"]: fin["source"]}).rename(index=lambda i: i + 1)
+    return report_table(pd.DataFrame({COLUMNS["item"]: fin["item"], COLUMNS["amount"]: fin["amount"].map(_num),
+                                      COLUMNS["source"]: fin["source"].map(plain)}))
 
 
 def yoy_budget_table(a: YearAnalysis):
@@ -241,13 +246,11 @@ def _change_table(df: pd.DataFrame, columns: list[str], headings=COLUMNS) -> pd.
                                                                                        else labels.NO))
         else:
             shown[col] = shown[col].map(_text)
-    return shown.rename(columns=headings).reset_index(drop=True).rename(index=lambda i: i + 1)
+    return report_table(shown.rename(columns=headings))
 
 
 def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     """Return the multi-year execution-rate chart (needs two or more years)."""
-    from perfkit.present.charts import plot_trend
-    from perfkit.score.scoring import score_execution
 
     if len(a.dept.years) < 2:
         return _empty("只有一个年度的数据，没有趋势图。")
@@ -268,24 +271,8 @@ def pefa_table(a: YearAnalysis):
 
 
 def score_summary(a: YearAnalysis):
-    """Return the self-evaluation conclusion per scope: computed total, coverage, grade, stated score."""
-    cov = a.coverage.set_index("scope_id")
-    stated = a.data.scopes.set_index("scope_id")["stated_score"]
-    parts = []
-    for _, r in a.scored.by_scope.iterrows():
-        sid = r["scope_id"]
-        line = f"- **{md_text(a.dept.scope_name(sid))}**：perfkit 计算得分 **{_num(r['score'])} / {_num(r['weight'])}**"
-        c = cov.loc[sid] if sid in cov.index else None
-        if c is not None and c["n_unscored"] > 0:
-            line += (f"（其中 {int(c['n_unscored'])} 项、共 {_num(c['weight_unscored'])} 分因缺少实际完成值等原因无法评分，"
-                     f"按 0 分计入；已评部分得分率 {_pct(c['score_rate_scored'], 1)}），"
-                     f"等级 {md_text(r['grade'])}（总分不完整，仅供参考）")
-        else:
-            line += f"，等级 **{md_text(r['grade'])}**"
-        s_score = stated.get(sid)
-        if s_score is not None and not pd.isna(s_score):
-            line += f"；{COLUMNS['stated_score']} {_num(s_score)}"
-        parts.append(line + "。")
+    """Return the self-evaluation conclusion per scope: stated score, recomputed total or range, grade, agreement."""
+    parts = [f"- **{md_text(c.name)}**（**{md_text(c.total)}**）：{md_text(c.text)}" for c in conclusions(a)]
     return _md("\n".join(parts) if parts else "*无评分结果。*")
 
 
@@ -294,7 +281,9 @@ def totals_table(a: YearAnalysis) -> pd.DataFrame:
     lv = a.scored.by_level1.copy()
     lv["scope"] = lv["scope_id"].map(a.dept.scope_name)
     lv["weight"] = lv["weight"].map(_num)
-    lv["score"] = lv["score"].map(_num)
+    # a level none of whose items could be scored has no score (—), not 0.00
+    nothing = lv["n_unscored"] >= lv["n_indicators"]
+    lv["score"] = lv["score"].map(_num).where(~nothing, formats.MISSING)
     return _table(lv, {"scope": COLUMNS["scope"], "level1": COLUMNS["level1"], "weight": COLUMNS["weight"],
                        "score": COLUMNS["score"]})
 
@@ -309,7 +298,7 @@ def management_table(a: YearAnalysis):
     t["value"] = [_num(v) + (u if isinstance(u, str) and not pd.isna(v) else "") for v, u in zip(t["value"], t["unit"])]
     t["points"] = t["points"].map(_num)
     t["score"] = t["score"].map(_num)
-    t["reason"] = t["reason"].map(_text)
+    t["reason"] = t["reason"].map(lambda v: plain(_text(v), names_of(a)))
     return _table(t, {"scope": COLUMNS["scope"], "label": COLUMNS["management"], "value": COLUMNS["computed"],
                       "points": COLUMNS["weight"],
                       "score": COLUMNS["score"], "reason": COLUMNS["reason"]})
@@ -317,7 +306,6 @@ def management_table(a: YearAnalysis):
 
 def score_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
     """Return the saved score-breakdown chart of one scope."""
-    from perfkit.present.charts import plot_score_breakdown
 
     lv = a.scored.by_level1
     df = lv[lv["scope_id"] == scope_id][["level1", "weight", "score"]]
@@ -333,8 +321,9 @@ def indicator_table(a: YearAnalysis) -> pd.DataFrame:
     ind["score"] = ind["score"].map(_num)
     if "rule_label" in ind.columns:
         ind["rule"] = ind["rule_label"].where(ind["rule_label"].notna(), ind["rule"])
-    for col in ("target", "actual", "rule", "reason"):
+    for col in ("target", "actual", "rule"):
         ind[col] = ind[col].map(_text)
+    ind["reason"] = ind["reason"].map(lambda v: plain(_text(v), names_of(a)))
     return _table(ind, {"scope": COLUMNS["scope"], "level1": COLUMNS["level1"], "level2": COLUMNS["level2"],
                         "name": COLUMNS["name"], "target": COLUMNS["target"], "actual": COLUMNS["actual"],
                         "rule": COLUMNS["rule"], "weight": COLUMNS["weight"], "score": COLUMNS["score"],
@@ -343,7 +332,6 @@ def indicator_table(a: YearAnalysis) -> pd.DataFrame:
 
 def attainment_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
     """Return the saved per-indicator attainment chart of one scope."""
-    from perfkit.present.charts import plot_attainment
 
     ind = a.scored.indicators
     df = ind[ind["scope_id"] == scope_id][["name", "score", "weight_used", "met"]]
@@ -369,6 +357,8 @@ def checks_table(a: YearAnalysis) -> pd.DataFrame:
     c["stated"] = [_num(v, d) if _is_number(v) else _text(v) for v, d in zip(c["stated"], decimals)]
     c["recomputed"] = [_num(v, d + 1) if _is_number(v) else _text(v) for v, d in zip(c["recomputed"], decimals)]
     c["scope"] = c["scope_id"].map(lambda sid: a.dept.scope_name(sid) if isinstance(sid, str) else "")
+    c["detail"] = c["detail"].map(lambda v: plain(_text(v), names_of(a)))
+    c["label"] = c["label"].map(lambda v: plain(_text(v), names_of(a)))
     return _table(c, {"scope": COLUMNS["scope"], "label": COLUMNS["label"], "stated": COLUMNS["stated"], "recomputed": COLUMNS["recomputed"],
                       "result": COLUMNS["result"], "detail": COLUMNS["detail"]})
 
@@ -378,39 +368,51 @@ def data_problems(a: YearAnalysis):
     problems = a.scored.problems
     if not problems:
         return _md("未发现无法解读的指标值。")
-    return pd.DataFrame({COLUMNS["problem"]: [str(p) for p in problems]}).rename(index=lambda i: i + 1)
+    return report_table(pd.DataFrame({COLUMNS["problem"]: [plain(str(p), names_of(a)) for p in problems]}))
 
 
 # ---------------------------------------------------------------- findings
 
 
 def problems_markdown(a: YearAnalysis):
-    """Return the findings that belong under 存在的主要问题, numbered."""
-    main = [f for f in a.findings if getattr(f, "section", "") == SECTION_MAIN]
-    if not main:
+    """Return 存在的主要问题: related findings grouped under one heading each, numbered （一）（二）…."""
+    problems = main_problems(a.findings)
+    if not problems:
         return _md("未发现需要列为主要问题的事项。")
-    lines = [f"{i}. **{md_text(f.subject)}**（{md_text(f.scope_name)}）：{md_text(f.problem)}"
-             for i, f in enumerate(main, 1)]
-    return _md("\n".join(lines))
+    names = names_of(a)
+    blocks = []
+    for i, p in enumerate(problems, 1):
+        items = "\n".join(f"{k}. {md_text(plain(f.problem, names))}" for k, f in enumerate(p.findings, 1))
+        blocks.append(f"**（{labels.numeral(i)}）{md_text(p.title)}**\n\n{items}")
+    return _md("\n\n".join(blocks))
 
 
 def recommendations_markdown(a: YearAnalysis):
-    """Return the recommendations of the main findings, numbered (一、二、…)."""
-    numerals = labels.NUMERALS
-    main = [f for f in a.findings if getattr(f, "section", "") == SECTION_MAIN and f.recommendations]
-    if not main:
+    """Return 下一步改进措施: one numbered heading per main problem, its recommendations as a list."""
+    problems = [p for p in main_problems(a.findings) if p.recommendations]
+    if not problems:
         return _md("暂无改进措施。")
+    names = names_of(a)
     blocks = []
-    for i, f in enumerate(main):
-        head = numerals[i] if i < len(numerals) else str(i + 1)
-        recs = "".join(f"\n   - {md_text(r)}" for r in f.recommendations)
-        blocks.append(f"（{head}）**{md_text(f.subject)}**：{recs}")
-    return _md("\n".join(blocks))
+    for i, p in enumerate(problems, 1):
+        recs = "\n".join(f"{k}. {md_text(plain(r, names))}" for k, r in enumerate(p.recommendations, 1))
+        blocks.append(f"**（{labels.numeral(i)}）{md_text(p.title)}**\n\n{recs}")
+    return _md("\n\n".join(blocks))
+
+
+def analyst_checklist(a: YearAnalysis):
+    """Return what the analyst must still supply or confirm: missing actuals, missing amounts, assumptions."""
+    items = checklist_items(a)
+    if not items:
+        return _md(labels.CHECKLIST_NONE)
+    return _md("\n".join(f"{i}. {md_text(t)}" for i, t in enumerate(items, 1)))
 
 
 def findings_table(a: YearAnalysis) -> pd.DataFrame:
     """Return every finding with severity, scope, subject, problem and recommendations."""
-    rows = [{"severity": f.severity, "scope": f.scope_name, "subject": f.subject, "problem": f.problem,
-             "recommendation": "；".join(f.recommendations)} for f in a.findings]
+    names = names_of(a)
+    rows = [{"severity": f.severity, "scope": f.scope_name, "subject": plain(f.subject, names),
+             "problem": plain(f.problem, names),
+             "recommendation": "；".join(plain(r, names) for r in f.recommendations)} for f in a.findings]
     return _table(pd.DataFrame(rows, columns=["severity", "scope", "subject", "problem", "recommendation"]),
                   {k: COLUMNS[k] for k in ("severity", "scope", "subject", "problem", "recommendation")})

@@ -247,3 +247,31 @@ def quantity(x, unit: str | None = None, decimals: int | None = None) -> str:
         return MISSING
     shown = compact(value, 6) if decimals is None else number(value, decimals, grouping=False)
     return f"{shown}{unit or ''}"
+
+
+def score_range(low, high, weight=None, status: str | None = None) -> str:
+    """Return a total as the reader should see it: ``95.00``, ``36.39–99.96`` or ``无法评分``, with ``/ 满分``.
+
+    ``status`` is :attr:`YearScore.by_scope`'s (complete, range, unscorable,
+    weights_off): an unscorable total reads 无法评分 (never ``— / 100``); a
+    range reads low–high, so a total with unscored items is never shown as
+    if its unscored points were 0.
+
+    Examples
+    --------
+    >>> score_range(36.391, 99.963, 100, "range")
+    '36.39–99.96 / 100.00'
+    >>> score_range(float("nan"), float("nan"), 100, "unscorable")
+    '无法评分'
+    """
+    if status == "unscorable" or _finite(low) is None:
+        return UNSCORABLE
+    text = score(low) if _finite(high) is None or abs(float(high) - float(low)) <= 1e-9 else \
+        f"{score(low)}{RANGE_DASH}{score(high)}"
+    return text if _finite(weight) is None else f"{text} / {score(weight)}"
+
+
+#: what a total reads when nothing in it could be scored
+UNSCORABLE = "无法评分"
+#: between the two ends of a range of scores
+RANGE_DASH = "–"

@@ -204,6 +204,14 @@ PI1_BY = "执行总额"
 NUMERALS = "一二三四五六七八九十"
 TEN = "十"
 
+
+def numeral(i: int) -> str:
+    """Return 一, 二, … 十, 十一 … 九十九 for 1-based ``i``: one numbering for every （一）-style list."""
+    if i <= 10:
+        return NUMERALS[i - 1]
+    tens, ones = divmod(i, 10)
+    return f"{'' if tens == 1 else NUMERALS[tens - 1]}{TEN}{NUMERALS[ones - 1] if ones else ''}"
+
 # --------------------------------------------------------------------------- charts
 
 #: every word on a chart; ``{...}`` fields are filled by the code
@@ -298,7 +306,11 @@ BASIC = ("（一）部门职能", "（二）年度总体工作", "（三）部�
          "（五）部门整体绩效管理情况")
 SELF_EVAL = ("（一）自评结论", "（二）履职效能分析", "（三）管理效率分析")
 APPENDIX = "附：数据与核对"
-#: the management-efficiency topics of the reference report; 预算执行 is the one perfkit fills
+#: the management-efficiency topics of the reference report, and the score-sheet items that speak to each
+MANAGEMENT_TOPIC_ITEMS = MappingProxyType({
+    "预算编制": ("budget_adjustment",), "预算执行": ("budget_completion", "carryover", "public_funds_control", "three_public_control"),
+    "采购管理": ("procurement",),
+})
 MANAGEMENT_TOPICS = ("预算编制", "预算执行", "信息公开", "绩效管理", "采购管理", "资产管理")
 BUDGET_TOPIC = "预算执行"
 #: headings of the Word report's tables
@@ -312,3 +324,23 @@ DOCX_TABLES = MappingProxyType({
     "other_findings": tuple(COLUMNS[k] for k in ("title", "scope", "problem", "recommendation")),
     "reasons": tuple(COLUMNS[k] for k in ("scope", "name", "reason")),
 })
+
+#: the rules a report's title line names (by their titles, never by rule-set file names)
+TITLE_RULES = "指标评分规则"
+TITLE_DEPT_SHEET = "部门整体评分表"
+
+#: headings of the main problems, one per theme of findings (perfkit.findings.group)
+PROBLEM_THEMES = MappingProxyType({
+    "execution": "预算执行与支出进度有待加强",
+    "results": "部分绩效指标未完成或同比变差",
+    "targets": "绩效目标设置不够清晰、可衡量",
+    "evidence": "指标完成情况的佐证和偏差说明不足",
+    "figures": "报告数字与复算结果不一致",
+    "other": "其他问题",
+})
+#: the analyst's checklist (the Word draft's appendix, the 03 notebook's section)
+CHECKLIST_TITLE = "分析人员待补充、待确认事项"
+CHECKLIST_NONE = "没有待补充或待确认的事项。"
+
+#: the scored workbook's row and column for the total a reader may rely on (a range, 无法评分)
+XLSX_TOTAL_RANGE = "复算总分（含无法评分项的区间）"

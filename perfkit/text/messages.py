@@ -168,8 +168,8 @@ DOCX_FIGURE_CAPTION = "图{n}  {caption}"
 DOCX_FIGURE_FAILED = "{placeholder}图{n}（{caption}）：perfkit 无法绘制此图（{error}：{detail}），请补充。"
 DOCX_NUMBERED = "{n}、{text}。"
 DOCX_TO_FILL = {
-    "functions": "部门职能（department.yaml 的 functions）。",
-    "work": "年度总体工作情况。",
+    "functions": "部门职能。",
+    "work": "上述数字以外的年度总体工作情况（重点工作、主要成效）。",
     "targets": "部门整体支出绩效目标。",
     "whole_budget": "部门整体全年预算数和执行数（数据中没有部门整体的预算数）。",
     "management": "部门整体绩效管理情况（组织架构、考核办法等）。",
@@ -218,8 +218,50 @@ DOCX_IMPROVEMENT_HEADING = "（{n}）{title}（{scope}）"
 DOCX_IMPROVEMENT = "{n}.{text}"
 DOCX_NO_IMPROVEMENTS = "perfkit 未提出改进措施。"
 DOCX_NO_SOURCE = "（department.yaml 未写数据来源）"
-DOCX_SOURCE = ("数据来源：{source}。数据目录：{code}；"
-               "凡不是来源原文给出的数值，见该目录的 ASSUMPTIONS.md 及各表的假设说明。")
+DOCX_SOURCE = "数据来源：{source}。凡不是来源原文给出的数值，均在“{checklist}”中列明，请分析人员确认。"
 DOCX_CHECKS_TABLE = "报告陈述数字复算核对"
 DOCX_OTHER_FINDINGS_TABLE = "其他发现"
 DOCX_REASONS_TABLE = "指标评分依据"
+
+# ------------------------------------------------------------------ the 自评结论 of every report (perfkit.present.conclusion)
+
+CONCLUSION_STATED = "报告陈述的自评得分为{score}分"
+CONCLUSION_STATED_GRADE = "、等级“{grade}”"
+CONCLUSION_NO_STATED = "报告未陈述得分"
+CONCLUSION_COMPLETE = "复算得分{score}分（满分{weight}分）"
+CONCLUSION_RANGE = ("复算得分在{low}–{high}分之间（满分{weight}分）：已评部分得{low}分，"
+                    "另有{n}项、共{unscored}分因缺少实际完成值等原因无法评分，补充后才能确定总分")
+CONCLUSION_UNSCORABLE = "无法复算得分：{n}项指标均缺少实际完成值等，没有可以评分的项目"
+CONCLUSION_WEIGHTS_OFF = "复算得分{score}分，但各项分值合计{weight}分，不等于评分规则的满分{total}分"
+CONCLUSION_GRADE = "等级“{grade}”"
+CONCLUSION_GRADE_PENDING = "等级待总分确定后评定"
+CONCLUSION_NO_GRADE = "不评等级"
+CONCLUSION_AGREE = {
+    ("complete", True): "与报告陈述得分一致",
+    ("complete", False): "与报告陈述得分不一致",
+    ("range", True): "报告陈述得分在复算区间内",
+    ("range", False): "报告陈述得分不在复算区间内",
+    ("weights_off", True): "与报告陈述得分一致",
+    ("weights_off", False): "与报告陈述得分不一致",
+}
+CONCLUSION_NOT_CHECKED = "无法核对报告陈述得分"
+#: the parts of one scope's conclusion, joined
+CONCLUSION_JOIN = "；"
+
+# ------------------------------------------------------------------ the analyst's checklist (perfkit.present.checklist)
+
+CHECK_FINDING = "{text}"
+CHECK_CONFIRM = "请确认：{text}"
+CHECK_MANAGEMENT = "补充{scope}的「{label}」所需数字（{why}），该项才能计分"
+CHECK_DATA = "核对数据：{text}"
+DOCX_PROJECTS_STATED = "据报告，本年度纳入绩效自评的项目支出：{items}。"
+DOCX_PROJECT_ITEM = "{label}{stated}"
+DOCX_SCOPES_EVALUATED = "本稿逐项复算的评价范围共{n}个（{names}），自评结果见第二部分。"
+DOCX_CONCLUSION_RULE = "按照{rule_title}的评分规则，{year}年{scope}：{conclusion}"
+DOCX_CHECKLIST_INTRO = "以下事项不是部门存在的问题，而是定稿前需要分析人员补充的数字或确认的假设（不随报告报送）。"
+DOCX_MANAGEMENT_ITEM = "{label}{value}，得分{score}分（分值{points}分）。"
+DOCX_TOPIC_TO_FILL = "{topic}情况（{items}）。"
+DOCX_PROBLEM_HEAD = "（{n}）{title}。"
+DOCX_IMPROVEMENT_GROUP = "（{n}）{title}"
+XLSX_RANGE_NOTE = "已评部分得{low}分；另有{n}项、共{unscored}分无法评分，总分在区间内，补充后确定"
+XLSX_UNSCORABLE_NOTE = "没有可以评分的项目"
