@@ -109,12 +109,12 @@ def hits(findings, code):
 # --------------------------------------------------------------------------- each rule: fires / just misses
 
 
-def _budget(whole=(100, 100), p1=(50, 50), lines=()):
+def _budget(whole=(100, 100), p1=(50, 50), lines=(), line_type="支出类型"):
     rows = [{"year": YEAR, "scope_id": "whole", "line": "合计", "line_type": "合计", "budget": whole[0],
              "executed": whole[1]},
             {"year": YEAR, "scope_id": "p1", "line": "合计", "line_type": "合计", "budget": p1[0],
              "executed": p1[1]}]
-    return rows + [{"year": YEAR, "scope_id": "whole", "line": name, "line_type": "支出类型", "budget": b,
+    return rows + [{"year": YEAR, "scope_id": "whole", "line": name, "line_type": line_type, "budget": b,
                     "executed": e} for name, b, e in lines]
 
 
@@ -132,6 +132,9 @@ EXECUTION_CASES = [
     ("line_80pct_fires", dict(lines=[("基本支出", 80, 64)]), "exec_rate_line", "基本支出", "低"),
     ("line_50pct_is_medium", dict(lines=[("项目支出", 20, 10)]), "exec_rate_line", "项目支出", "中"),
     ("line_exactly_90pct_misses", dict(lines=[("基本支出", 80, 72)]), "exec_rate_line", None, None),
+    # issue 11: a memo line (三公经费 spent 40 of a 100 ceiling) is a saving, never under-spending
+    ("memo_line_never_under_spending", dict(lines=[("三公经费", 100, 40)], line_type="统计项"), "exec_rate_line",
+     None, None),
 ]
 
 

@@ -31,6 +31,8 @@ LINE_TYPES = ("合计", "支出类型", "资金来源", "经济分类", "功能�
 STATED_KINDS = ("比率", "百分比", "同比", "合计", "金额", "计数", "得分", "等级")
 WHOLE_SCOPE = "whole"
 TOTAL_LINE = "合计"
+# Memo budget lines (三公经费, 政府采购 …): never summed against the total, never under-spending.
+MEMO_LINE_TYPE = "统计项"
 PROVENANCE = ("source", "assumption")
 
 # column -> (kind, required). kinds: year, int, amount, float, str, unit, month.

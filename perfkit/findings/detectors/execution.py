@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from perfkit.ingest.department import MEMO_LINE_TYPE
 from perfkit.findings.derive import Context
 from perfkit.findings.detectors.common import text
 from perfkit.findings.model import TOTAL_LINE, WHOLE, Hit
@@ -43,7 +44,8 @@ def detect_execution(ctx: Context) -> list[Hit]:
                 params = {"max_rate": c_under["max_rate"], "min_amount": float(c_under.get("min_amount", 0))}
                 hits.append(Hit("underspent", sid, subject, {**values, **params, "threshold": c_under["max_rate"]},
                                 {**evidence, **params}, metric=rate))
-        elif c_line and rate < c_line["threshold"]:
+        elif c_line and rate < c_line["threshold"] and rec.get("line_type") != MEMO_LINE_TYPE:
+            # a memo line (统计项: 三公经费, 政府采购 …) is a ceiling or a count, not money to spend
             hits.append(Hit("exec_rate_line", sid, str(rec["line"]),
                             {**values, "threshold": c_line["threshold"], "line": rec["line"],
                              "line_type": text(rec.get("line_type"))},
