@@ -204,6 +204,21 @@ def test_export_then_import_gives_the_same_data(tmp_path, source):
         (source / "ASSUMPTIONS.md").read_text(encoding="utf-8")
 
 
+def test_columns_real_forms_print_round_trip(tmp_path):
+    """Issue 11: 指标性质 and 度量单位 in their own cells, a budget row's printed 分值/执行率, and a cell printed
+    「/」 (not applicable, kept apart from empty) survive the workbook, as in the 青神县 table (real_tables/04)."""
+    source = __import__("pathlib").Path(__file__).parent / "real_tables" / "04_qingshen_fgj_wages"
+    dept = perfkit.load(source)
+    back = perfkit.load(workbook.import_workbook(workbook.export_workbook(dept, tmp_path / "f.xlsx"), tmp_path / "d"))
+    ind = back.indicators.set_index("indicator_id")
+    assert (ind.loc["i01", "nature"], ind.loc["i01", "target"], ind.loc["i01", "measure_unit"]) == ("=", "100", "%")
+    budget = back.budget.set_index("line")
+    assert budget.loc["合计", "weight"] == 10 and budget.loc["合计", "rate_printed"] == "100.00%"
+    printed = back.printed_cells("budget.csv").set_index("src_row")
+    assert printed.loc[3, "weight"] == "/"  # 其中:财政资金 prints its 分值 as 「/」
+    _assert_same_department(dept, back)
+
+
 def test_export_one_year_round_trips_that_year(tmp_path, synthetic):
     path = workbook.export_workbook(synthetic, tmp_path / "y.xlsx", years=[2023])
     back = perfkit.load(workbook.import_workbook(path, tmp_path / "data"))

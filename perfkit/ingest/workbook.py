@@ -29,7 +29,7 @@ from perfkit.ingest.workbook_import import import_workbook, read_workbook
 from perfkit.ingest.workbook_layout import (AMOUNT_FORMAT, ASSUMPTIONS_SHEET, BORDER, DEFAULT_ROWS, DEFAULT_RULE_SET,
                                             FINANCE_ITEMS, FUNCTIONS_FIELD, GOV_LEVELS, GUIDE_SHEET, HEADER_FONT,
                                             HEADER_ROWS, KEY_FILL, KEY_FONT, META_FIELDS, META_SHEET, N_FUNCTION_ROWS,
-                                            OPTIONAL_FILL, REQUIRED_FILL, SHEET_BY_FILE, SHEETS, TEXT_FORMAT, YES_NO,
+                                            OPTIONAL_FILL, REQUIRED_FILL, SHEET_BY_FILE, SHEETS, TEXT_FORMAT, YES_NO, BOOLEAN_META,
                                             Column, SheetSpec, column_kind, is_required, set_text)
 from perfkit.reproducible import normalize_office_file
 
@@ -120,11 +120,26 @@ def export_workbook(dept: "pdata.Department", path: str | Path, years: list[int]
             factor = df["unit"].map(pdata.AMOUNT_UNITS).astype("float64").fillna(1.0)
             for col in amount_cols:
                 df[col] = (df[col] / factor).round(6)
-        tables[spec.file] = df
+        tables[spec.file] = _with_printed_marks(df, dept, spec)
     assumptions_file = Path(dept.path) / "ASSUMPTIONS.md"
     assumptions = assumptions_file.read_text(encoding="utf-8") if assumptions_file.is_file() else ""
     _write_workbook(Path(path), meta, tables, rows, assumptions)
     return Path(path)
+
+
+def _with_printed_marks(df: pd.DataFrame, dept, spec: SheetSpec) -> pd.DataFrame:
+    """Return ``df`` with number cells the source printed as —, / or 无 written back as printed (not as empty)."""
+    printed = dept.printed_cells(spec.file)
+    if printed.empty or "src_row" not in printed.columns:
+        return df
+    rows = getattr(dept, pdata.TABLE_ATTRS[spec.file])["src_row"].reindex(df.index)
+    marks = printed.set_index("src_row")
+    df = df.astype({c: object for c in df.columns if c in marks.columns and c != "year"})
+    for col in (c for c in marks.columns if c in df.columns and c != "year"):
+        text = rows.map(marks[col])
+        na = text.isin(pdata.NOT_APPLICABLE)
+        df.loc[na, col] = text[na]
+    return df
 
 
 def _write_workbook(path: Path, meta: dict, tables: dict[str, pd.DataFrame], blank_rows: int,
@@ -188,7 +203,7 @@ def _meta_cell_value(key: str, value):
         return None
     if key == "years":
         return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    if key == "synthetic":
+    if key in BOOLEAN_META:
         return "是" if value is True else "否" if value is False else str(value)
     if isinstance(value, (dict, list)):
         return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True).strip()
@@ -308,7 +323,7 @@ def _write_table_sheet(ws, spec: SheetSpec, df: pd.DataFrame | None, blank_rows:
                 continue
             kind = column_kind(spec, col.key)
             cell = ws.cell(i, j)
-            if kind in ("str", "unit"):
+            if kind in ("str", "unit") or isinstance(value, str):  # a number cell printed — or /: as printed
                 set_text(cell, str(value))
             elif kind in ("year", "month", "int"):
                 cell.value = int(value)

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from perfkit.errors import DataError, Problem
 from perfkit.ingest import department as pdata
 from perfkit.ingest.workbook_layout import (ASSUMPTIONS_SHEET, FUNCTIONS_FIELD, HEADER_ROWS, META_FIELDS, META_SHEET,
-                                            SHEET_BY_FILE, SHEETS, YES_NO, SheetSpec)
+                                            SHEET_BY_FILE, SHEETS, BOOLEAN_META, YES_NO, SheetSpec)
 
 
 
@@ -137,11 +137,11 @@ def _read_meta_sheet(ws, wsf, where: str, problems: list[Problem]) -> tuple[dict
             parts = [p for p in re.split(r"[、,，;；\s]+", text) if p]
             # left as text when not a year, so validation reports it like a bad department.yaml
             meta[key] = [int(p) if p.isdigit() else p for p in parts]
-        elif key == "synthetic":
+        elif key in BOOLEAN_META:
             if text in YES_NO or text.lower() in ("true", "false"):
                 meta[key] = YES_NO.get(text, text.lower() == "true")
             else:
-                problems.append(Problem(where, r, "示例数据", text, "应为「是」或「否」"))
+                problems.append(Problem(where, r, "示例数据" if key == "synthetic" else key, text, "应为「是」或「否」"))
         elif key in known:
             meta[key] = text
         else:

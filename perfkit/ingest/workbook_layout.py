@@ -33,6 +33,8 @@ BUDGET_LINES = ("合计", "基本支出", "项目支出", "财政拨款", "其�
 GRADE_CHOICES = ("优", "良", "中", "差")
 GOV_LEVELS = ("中央", "省级", "市级", "区县级")
 YES_NO = {"是": True, "否": False}
+# department.yaml fields that are true/false, written 是/否 in the workbook
+BOOLEAN_META = ("synthetic", "incomplete")
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ SHEETS: tuple[SheetSpec, ...] = (
         Column("rule_set", "规则集", 14, "覆盖部门规则集时填写，可空", choices="rule_sets"),
         Column("stated_score", "陈述得分", 10, "报告陈述的自评得分，可空"),
         Column("stated_grade", "陈述等级", 10, "报告陈述的等级（优/良/中/差），可空", choices=GRADE_CHOICES),
-        _SOURCE, _ASSUMPTION)),
+        _SOURCE, _ASSUMPTION,
+        Column("incomplete", "表格不完整", 10, "转录的表格只是原表的一部分时填 是（其各项之和不作断言），可空"))),
     SheetSpec("budget.csv", "预算执行", (
         _YEAR, _SCOPE,
         Column("line", "预算行", 14, "合计 为该范围总数；其余为细分（基本支出、项目支出、财政拨款…）（必填）",
@@ -91,7 +94,10 @@ SHEETS: tuple[SheetSpec, ...] = (
         Column("budget_original", "年初预算数", 16, "年初预算数，≥0，可空"),
         Column("budget", "全年预算数", 16, "全年预算数（调整后），≥0，可空"),
         Column("executed", "全年执行数", 16, "全年执行数，≥0，可空"),
-        _UNIT, _SOURCE, _ASSUMPTION), freeze="D3"),
+        _UNIT, _SOURCE, _ASSUMPTION,
+        Column("weight", "分值", 8, "该行印出的预算执行率分值，可空；印作 — 或 / 表示不适用"),
+        Column("rate_printed", "印出执行率", 10, "该行印出的执行率，照原文（如 99.5%、0.995），可空"),
+        Column("stated_score", "陈述得分", 10, "该行印出的预算执行率得分，可空")), freeze="D3"),
     SheetSpec("finance.csv", "收支总额", (
         _YEAR,
         Column("item", "项目", 16, "总收入 / 本年收入 / 总支出 / 本年支出 / 年初结转结余 / 年末结转结余 / 其他（必填）",
@@ -111,7 +117,9 @@ SHEETS: tuple[SheetSpec, ...] = (
         Column("deviation_note", "偏差原因分析及改进措施", 40, "未完成或超额完成的原因及改进措施"),
         Column("stated_score", "陈述得分", 10, "报告陈述的得分，可空"),
         Column("prior_actual", "上年实际值", 14, "上年实际完成值，照原文，可空"),
-        _SOURCE, _ASSUMPTION), freeze="H3"),
+        _SOURCE, _ASSUMPTION,
+        Column("nature", "指标性质", 8, "表格单列印出的指标性质（≥ ≤ = 定性 …），可空：与年度指标值合并读取"),
+        Column("measure_unit", "度量单位", 8, "表格单列印出的度量单位（%、个、天 …），可空")), freeze="H3"),
     SheetSpec("stated.csv", "陈述数字", (
         _YEAR,
         Column("figure_id", "数字代码", 18, "数字代码，部门同一年度内唯一（必填）"),
