@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -622,3 +623,29 @@ def test_render_on_a_dask_local_cluster(tmp_path):
         summary = json.loads((tmp_path / "out" / code / str(year) / "summary.json").read_text(encoding="utf-8"))
         assert summary["total"]["score"] == pytest.approx(fake_score(code, year))
     assert not (tmp_path / "out" / "bad").exists() and not list((tmp_path / "out").glob(".stage-*"))
+
+
+def test_ctrl_c_leaves_no_staging_and_the_previous_report_untouched(tmp_path):
+    """Issue 12: Ctrl-C during `perfkit render` stops it with a message, no traceback, no half-written report."""
+    import signal
+    import time as _time
+
+    from perfkit.cli import EXIT_INTERRUPTED
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "perfkit.cli", "render", "--data", str(SHIPPED / "data"), "--out", str(out),
+           "--dept", "yuexiu-police", "--workers", "1", "--no-progress"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    before = tree_bytes(out / "yuexiu-police")
+    proc = subprocess.Popen(cmd + ["--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = _time.monotonic() + 120
+    while not list(out.glob(".stage-*")) and _time.monotonic() < deadline and proc.poll() is None:
+        _time.sleep(0.05)
+    _time.sleep(1.0)  # let the worker start on the department
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == EXIT_INTERRUPTED, err
+    assert "已中断" in err and "Traceback" not in err
+    assert not list(out.glob(".stage-*"))
+    assert tree_bytes(out / "yuexiu-police") == before
