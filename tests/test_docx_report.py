@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 import perfkit
 from perfkit.errors import DataError, Problem
 from perfkit.findings import Finding
-from perfkit.outputs import report_charts
+from perfkit.present import figures as report_charts
 from perfkit.outputs.docx_report import (INDICATOR_HEADINGS, PLACEHOLDER, SYNTHETIC_MARK, write_docx_report)
 
 from conftest import REFERENCE, SYNTHETIC

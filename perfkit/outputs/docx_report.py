@@ -6,7 +6,7 @@ charts and findings, set the way Chinese government documents are (仿宋 body,
 黑体 and 楷体 headings), for an analyst to finish.  Every number is the one
 analysis's (:class:`perfkit.analysis.YearAnalysis`: its scores, checks and
 findings, and the amounts of the loaded data); the charts are drawn from it
-(:mod:`perfkit.outputs.report_charts`).  What the data cannot say, and a chart
+(:mod:`perfkit.present.figures`).  What the data cannot say, and a chart
 that cannot be drawn, is left as a visible 【请补充】 placeholder instead of
 invented prose or a silent gap.
 """
@@ -31,9 +31,9 @@ from perfkit.ingest.department import SCOPE_TYPES, TOTAL_LINE
 from perfkit.outputs.docx_parts import (checklist, conclusion_sentences, improvements,
                                         management_topic, problems, project_sentences, score_rows)
 from perfkit.outputs.registry import output
-from perfkit.outputs.report_charts import (ReportChart, attainment_chart, execution_chart, score_breakdown_chart,
+from perfkit.present.figures import (ReportChart, attainment_chart, execution_chart, score_breakdown_chart,
                                            trend_chart)
-from perfkit.present.charts import figure_bytes
+from perfkit.present import figures
 from perfkit.present.conclusion import scope_conclusion
 from perfkit.present.reader import names_of, plain
 from perfkit.reproducible import normalize_office_file
@@ -191,8 +191,9 @@ def _setup_page(doc, synthetic: bool) -> None:
 class _Writer:
     """Adds paragraphs, tables and figures to the document, numbering tables and figures."""
 
-    def __init__(self, doc, names: dict | None = None):
+    def __init__(self, doc, analysis, names: dict | None = None):
         self.doc = doc
+        self.analysis = analysis  # the charts come from it, encoded once (perfkit.present.figures.png)
         self.names = names or {}  # ids -> names: every text passes reader.plain (no files, formulas, ids)
         self.n_tables = 0
         self.n_figures = 0
@@ -250,7 +251,7 @@ class _Writer:
         """Add the chart drawn now and its numbered caption; a placeholder instead when it cannot be drawn."""
         self.n_figures += 1
         try:
-            png = figure_bytes(chart.draw())
+            png = figures.png(self.analysis, chart)
         except Exception as exc:  # a draft with a marked gap serves the analyst better than no draft
             self.para(messages.DOCX_FIGURE_FAILED.format(placeholder=PLACEHOLDER, n=self.n_figures, caption=caption,
                                                          error=type(exc).__name__, detail=exc))
@@ -287,7 +288,7 @@ def write_docx_report(a: YearAnalysis, path: str | Path) -> Path:
     doc = Document()
     _setup_styles(doc)
     _setup_page(doc, dept.synthetic)
-    w = _Writer(doc, names_of(a))
+    w = _Writer(doc, a, names_of(a))
     doc.add_paragraph(messages.DOCX_TITLE.format(department=dept.name, year=a.year), style="Title")
     if dept.synthetic:
         p = doc.add_paragraph(style=NOTE_STYLE_NAME)

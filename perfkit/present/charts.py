@@ -458,14 +458,6 @@ def plot_trend(
 # ---------------------------------------------------------------- saving
 
 
-def figure_png(fig: Figure, dpi: int = 150) -> bytes:
-    """Return the figure as PNG bytes, with the same deterministic metadata as :func:`save_figure`."""
-    buf = io.BytesIO()
-    with chinese_style():
-        fig.savefig(buf, format="png", dpi=dpi, metadata=_DETERMINISTIC_METADATA["png"])
-    return buf.getvalue()
-
-
 def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 150) -> Path:
     """Return the path the figure was saved to, written atomically and reproducibly.
 
@@ -504,9 +496,19 @@ def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 150) -> Path:
         ))
     path.parent.mkdir(parents=True, exist_ok=True)
     # Hidden name in the same directory, so os.replace is an atomic rename.
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         data = figure_bytes(fig, fmt, dpi)
+    except OSError as exc:  # encoding went wrong before anything was written: the old file stays
+        raise RenderError(LABELS["save_failed"].format(path=path, error=exc)) from exc
+    return write_image(data, path)
+
+
+def write_image(data: bytes, path: str | os.PathLike) -> Path:
+    """Return ``path`` after writing encoded image bytes there atomically (parents created)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
         with open(tmp, "xb") as fh:
             fh.write(data)
         os.replace(tmp, path)

@@ -16,13 +16,12 @@ import pandas as pd
 from perfkit.analysis import YearAnalysis
 from perfkit.findings.group import main_problems
 from perfkit.ingest.department import TOTAL_LINE
-from perfkit.present.charts import (figure_png, plot_attainment, plot_execution, plot_score_breakdown, plot_trend,
-                                    save_figure)
+from perfkit.present import figures
+from perfkit.present.charts import write_image
 from perfkit.present.checklist import checklist_items
 from perfkit.present.conclusion import conclusions
 from perfkit.present.reader import names_of, plain
 from perfkit.present.tables import report_table
-from perfkit.score.scoring import score_execution
 from perfkit.text import formats, labels
 
 # Every heading a table shows: perfkit.text's, so a column reads the same in every table and report.
@@ -120,18 +119,20 @@ def figures_dir(a: YearAnalysis, output_dir: str | Path | None) -> Path | None:
     return Path(output_dir) if output_dir is not None else None
 
 
-def _save_and_show(fig, a: YearAnalysis, output_dir: str | Path | None, name: str):
-    """Return an Image of ``fig``, saved under output_dir first when one is given (one rendering, same bytes)."""
+def _show(a: YearAnalysis, chart, output_dir: str | Path | None):
+    """Return an Image of one chart of :mod:`perfkit.present.figures`, saved under output_dir when one is given.
+
+    The PNG is encoded once per analysis (:func:`perfkit.present.figures.png`),
+    so the file beside the notebook and the picture in the Word report are the
+    same bytes, drawn once.
+    """
     from IPython.display import Image
 
-
+    data = figures.png(a, chart)
     folder = figures_dir(a, output_dir)
-    if folder is None:
-        image = Image(data=figure_png(fig), format="png")
-    else:
-        image = Image(filename=str(save_figure(fig, folder / name)))
-    fig.clear()
-    return image
+    if folder is not None:
+        write_image(data, folder / f"{chart.name}.png")
+    return Image(data=data, format="png")
 
 
 # ---------------------------------------------------------------- budget execution
@@ -200,13 +201,8 @@ def execution_table(a: YearAnalysis) -> pd.DataFrame:
 
 
 def execution_chart(a: YearAnalysis, output_dir: str | Path | None = None):
-    """Return the saved budget-vs-executed chart of every scope with amounts."""
-
-    ex = a.scored.execution.dropna(subset=["budget"])
-    df = pd.DataFrame({"label": ex["scope_id"].map(a.dept.scope_name), "budget": ex["budget"],
-                       "executed": ex["executed"], "execution_rate": ex["execution_rate"]})
-    fig = plot_execution(df, title=labels.CHART_TITLES["execution"].format(year=a.year))
-    return _save_and_show(fig, a, output_dir, "budget_execution.png")
+    """Return the budget-vs-executed chart of every scope with amounts (saved under output_dir when given)."""
+    return _show(a, figures.execution_chart(a), output_dir)
 
 
 def finance_table(a: YearAnalysis):
@@ -251,14 +247,10 @@ def _change_table(df: pd.DataFrame, columns: list[str], headings=COLUMNS) -> pd.
 
 def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     """Return the multi-year execution-rate chart (needs two or more years)."""
-
-    if len(a.dept.years) < 2:
+    chart = figures.trend_chart(a)
+    if chart is None:
         return _empty("只有一个年度的数据，没有趋势图。")
-    ex = score_execution(a.dept.budget[a.dept.budget["year"] <= a.year], a.scored.rules.get("whole"))
-    df = pd.DataFrame({"year": ex["year"], "series": ex["scope_id"].map(a.dept.scope_name),
-                       "value": ex["execution_rate"] * 100})
-    fig = plot_trend(df, title=labels.CHART_TITLES["trend"], ylabel=labels.TREND_AXIS)
-    return _save_and_show(fig, a, output_dir, "execution_trend.png")
+    return _show(a, chart, output_dir)
 
 
 def pefa_table(a: YearAnalysis):
@@ -305,12 +297,8 @@ def management_table(a: YearAnalysis):
 
 
 def score_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
-    """Return the saved score-breakdown chart of one scope."""
-
-    lv = a.scored.by_level1
-    df = lv[lv["scope_id"] == scope_id][["level1", "weight", "score"]]
-    fig = plot_score_breakdown(df, title=labels.CHART_TITLES["breakdown"].format(scope=a.dept.scope_name(scope_id)))
-    return _save_and_show(fig, a, output_dir, f"score_breakdown_{scope_id}.png")
+    """Return the score-breakdown chart of one scope (saved under output_dir when given)."""
+    return _show(a, figures.score_breakdown_chart(a, scope_id), output_dir)
 
 
 def indicator_table(a: YearAnalysis) -> pd.DataFrame:
@@ -331,12 +319,8 @@ def indicator_table(a: YearAnalysis) -> pd.DataFrame:
 
 
 def attainment_chart(a: YearAnalysis, output_dir: str | Path | None = None, scope_id: str = "whole"):
-    """Return the saved per-indicator attainment chart of one scope."""
-
-    ind = a.scored.indicators
-    df = ind[ind["scope_id"] == scope_id][["name", "score", "weight_used", "met"]]
-    fig = plot_attainment(df, title=labels.CHART_TITLES["attainment"].format(scope=a.dept.scope_name(scope_id)))
-    return _save_and_show(fig, a, output_dir, f"attainment_{scope_id}.png")
+    """Return the per-indicator attainment chart of one scope (saved under output_dir when given)."""
+    return _show(a, figures.attainment_chart(a, scope_id), output_dir)
 
 
 def yoy_indicator_table(a: YearAnalysis):

@@ -1,10 +1,10 @@
-"""The charts of the Word report, drawn from the analysis with :mod:`perfkit.present.charts`.
+"""The charts of a department-year, each defined once: what it shows and how it is drawn.
 
-The report draws its own charts instead of picking up PNG files a notebook
-happened to leave in the directory, so a .docx written anywhere has them.
-They are the notebooks' charts (:mod:`perfkit.present.views` ``*_chart``), from
-the same inputs, titles and image settings, so the picture in the report is
-byte for byte the PNG beside the notebook.
+The notebooks (:mod:`perfkit.present.views` ``*_chart``) and the Word report
+(:mod:`perfkit.outputs.docx_report`) take their charts from here, and
+:func:`png` encodes each chart once per analysis: in a batch kernel the
+notebooks and the report present the same pinned analysis, so the picture in
+the report is the PNG beside the notebook, drawn once.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from perfkit.analysis import YearAnalysis
-from perfkit.present.charts import plot_attainment, plot_execution, plot_score_breakdown, plot_trend
+from perfkit.present.charts import figure_bytes, plot_attainment, plot_execution, plot_score_breakdown, plot_trend
 from perfkit.score.scoring import score_execution
 from perfkit.text import labels
 
@@ -68,3 +68,11 @@ def attainment_chart(a: YearAnalysis, scope_id: str) -> ReportChart:
         title = labels.CHART_TITLES["attainment"].format(scope=a.dept.scope_name(scope_id))
         return plot_attainment(df, title=title)
     return ReportChart(f"attainment_{scope_id}", draw)
+
+
+def png(a: YearAnalysis, chart: ReportChart) -> bytes:
+    """Return the chart drawn and encoded as PNG, once per analysis (kept on the analysis object)."""
+    cache = a.__dict__.setdefault("_chart_png", {})
+    if chart.name not in cache:
+        cache[chart.name] = figure_bytes(chart.draw())
+    return cache[chart.name]
