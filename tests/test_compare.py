@@ -840,3 +840,13 @@ def test_analysis_compares_once_for_every_presentation(synthetic_data):
     assert ran["yoy_scores"] == ran["falling_scores"] == ran["multi_year"] == 1
     assert ran["score"] == len([y for y in synthetic_data.years if y <= 2023])  # 2020, 2022, 2023
     assert a.yoy_scores["prior_year"].eq(2022).all() and a.prior.scored is a.department.year(2022).scored
+
+
+def test_yoy_scores_say_when_a_total_is_no_plain_score(synthetic_data):
+    """Issue 13 point 4: the synthetic p_ops_patrol weights add to 110 in 2022 (issue text: 100.05/110), so its
+    2022 total is not compared as it stands; a total that is a range says so with the range."""
+    a = perfkit.analyze(synthetic_data, 2023)
+    scope = a.yoy_scores[a.yoy_scores["level"] == "scope"].set_index("scope_id")
+    assert "2022年分值合计为110分，不等于规则总分" in scope.loc["p_ops_patrol", "note"]
+    assert "2022年有指标无法评分，总分为区间" in scope.loc["whole", "note"]
+    assert "分值合计" not in scope.loc["p_ops", "note"] and "区间" not in scope.loc["p_ops", "note"]

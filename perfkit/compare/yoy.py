@@ -325,13 +325,28 @@ def _rate_reason(rec: dict, which: str) -> str:
 # --------------------------------------------------------------------------- scores
 
 
+def _comparability(rec: dict, prior: int, year: int) -> list[str]:
+    """Return why a scope total of either year is not a plain score (weights off the rule's total, a range)."""
+    notes = []
+    for side, yr in (("old", prior), ("cur", year)):
+        which = f"{yr}年"
+        status = rec.get(f"status_{side}")
+        if status == "weights_off":
+            notes.append(messages.SCORE_WEIGHTS_OFF.format(which=which, weight=formats.compact(rec[f"weight_{side}"])))
+        elif status == "range":
+            notes.append(messages.SCORE_RANGE.format(which=which, low=formats.score(rec[f"score_{side}"]),
+                                                     high=formats.score(rec[f"score_max_{side}"])))
+    return notes
+
+
 def score_frames(scored: YearScore) -> pd.DataFrame:
     """Return one long frame of a YearScore: scope totals, 一级指标 subtotals and indicator scores."""
     key_cols = ["level", "scope_id", "level1", "level2", "name"]
     parts = []
     s = scored.by_scope
     parts.append(pd.DataFrame({"level": "scope", "scope_id": s["scope_id"], "level1": "", "level2": "", "name": "",
-                               "weight": s.get("weight"), "score": s["score"], "grade": s.get("grade")}))
+                               "weight": s.get("weight"), "score": s["score"], "grade": s.get("grade"),
+                               "status": s.get("status"), "score_max": s.get("score_max")}))
     lv = scored.by_level1
     parts.append(pd.DataFrame({"level": "level1", "scope_id": lv["scope_id"], "level1": lv["level1"], "level2": "",
                                "name": "", "weight": lv.get("weight"), "score": lv["score"], "grade": None}))
@@ -392,7 +407,7 @@ def yoy_scores(dept: Department, year: int, scored: YearScore, prior_scored: Yea
     cur = score_frames(scored)
     old = score_frames(prior_scored) if prior is not None else cur.iloc[0:0]
     keys = ["level", "scope_id", "level1", "level2", "name"]
-    paired = pair_years(cur, old, keys, ["weight", "score", "grade"])
+    paired = pair_years(cur, old, keys, ["weight", "score", "grade", "status", "score_max"])
     # scope totals, then subtotals, then indicators; within each, scopes in this year's order
     level_rank = paired["level"].map({"scope": 0, "level1": 1, "indicator": 2})
     scope_order = {sid: i for i, sid in enumerate(dict.fromkeys(list(cur["scope_id"]) + list(old["scope_id"])))}
@@ -415,6 +430,8 @@ def yoy_scores(dept: Department, year: int, scored: YearScore, prior_scored: Yea
             g0, g1 = rec.get("grade_old"), rec.get("grade_cur")
             if rec["level"] == "scope" and isinstance(g0, str) and isinstance(g1, str) and g0 != g1:
                 notes.append(messages.GRADE_CHANGED.format(prior=g0, current=g1))
+            if rec["level"] == "scope":
+                notes += _comparability(rec, prior, year)
         rows.append({"year": year, "prior_year": prior, "prior_label": label, "level": rec["level"],
                      "level_label": _LEVEL_LABELS[rec["level"]], "scope_id": rec["scope_id"],
                      "scope_name": name_of(rec["scope_id"]), "level1": rec["level1"] or None,

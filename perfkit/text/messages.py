@@ -52,6 +52,9 @@ SCORE_ROW_MISSING = "无{what}"
 SCORE_ROW_UNSCORED = "{what}未计分"
 WEIGHT_CHANGED = "分值由{prior}调整为{current}，得分变动部分来自分值调整"
 GRADE_CHANGED = "等级由“{prior}”变为“{current}”"
+# a total whose weights do not add to the rule set's total, or that is a range, is no score to compare as it stands
+SCORE_WEIGHTS_OFF = "{which}分值合计为{weight}分，不等于规则总分，该年得分不能直接比较"
+SCORE_RANGE = "{which}有指标无法评分，总分为区间（{low}–{high}），此处只比较已评部分"
 
 # how an actual value is read (perfkit.compare.indicators.read_measure)
 MEASURE_EMPTY = "为空"
