@@ -40,3 +40,15 @@ def normalize_office_file(path: str | os.PathLike) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def save_office_file(document, path: str | os.PathLike) -> Path:
+    """Return ``path`` after saving a python-docx Document or openpyxl Workbook there, reproducibly.
+
+    Parent directories are created; the zip is then normalised
+    (:func:`normalize_office_file`) so unchanged content gives the same bytes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return normalize_office_file(path)

@@ -53,6 +53,7 @@ from perfkit.batch.fingerprint import (FINGERPRINT_FILE, department_digest, fing
 from perfkit.batch.index import INDEX_NAME, SUMMARY_NAME, write_index
 from perfkit.batch.kernel_jobs import STAGES_FILE
 from perfkit.batch.kernels import DEFAULT_PRELOAD, notebook_imports
+from perfkit.batch.worker import log_tail
 from perfkit.batch.plan import PARAMETER_NAMES, ReportJob, find_notebooks, plan_reports
 from perfkit.errors import BatchRenderError, NotebookFailure
 
@@ -444,20 +445,12 @@ class Renderer:
                     worker.stop(timeout=1.0)
                     if worker.task is not None:
                         task, worker.task = worker.task, None
-                        log = _tail(worker.log_path)
+                        log = log_tail(worker.log_path)
                         run.done(task, _failed_task("WorkerDied", "渲染进程意外退出" + (f"：{log}" if log else "")),
                                  result)
                     if not fatal_message and tasks and respawns_left > 0:
                         respawns_left -= 1
                         self._spawn()
-
-
-def _tail(path: Path, lines: int = 5) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    return " | ".join(line for line in text.strip().splitlines()[-lines:] if line.strip())
 
 
 def _failed_task(error: str, message: str) -> dict:

@@ -28,7 +28,8 @@ from perfkit.batch.notebooks import REPORT_CSS, make_html_exporter, normalize_no
 _JOB_CELL = "__import__({module!r}, fromlist=['_']).{func}({args})"
 
 
-def _tail(path: Path, lines: int = 5) -> str:
+def log_tail(path: Path, lines: int = 5) -> str:
+    """Return the last non-empty lines of a log file joined on one line ("" when it cannot be read)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -280,7 +281,7 @@ def worker_main(conn, worker_id: int, config: dict) -> None:
     try:
         warm, exporter, timings = start_kernel(worker_id, config)
     except Exception as exc:
-        detail = _tail(log_dir / f"kernel-{worker_id}.log")
+        detail = log_tail(log_dir / f"kernel-{worker_id}.log")
         conn.send(("fatal", worker_id, f"{type(exc).__name__}: {exc}" + (f"（{detail}）" if detail else "")))
         return
     conn.send(("ready", worker_id, {"timings": timings, "pid": warm.pid}))

@@ -31,7 +31,7 @@ from perfkit.ingest.workbook_layout import (AMOUNT_FORMAT, ASSUMPTIONS_SHEET, BO
                                             HEADER_ROWS, KEY_FILL, KEY_FONT, META_FIELDS, META_SHEET, N_FUNCTION_ROWS,
                                             OPTIONAL_FILL, REQUIRED_FILL, SHEET_BY_FILE, SHEETS, TEXT_FORMAT, YES_NO, BOOLEAN_META,
                                             Column, SheetSpec, column_kind, is_required, set_text)
-from perfkit.reproducible import normalize_office_file
+from perfkit.reproducible import save_office_file
 
 __all__ = ["cmd_export", "cmd_import", "cmd_template", "export_workbook", "import_workbook", "read_workbook",
            "write_template"]
@@ -157,9 +157,7 @@ def _write_workbook(path: Path, meta: dict, tables: dict[str, pd.DataFrame], bla
     ws["A1"].font = KEY_FONT
     for i, line in enumerate(assumptions.splitlines(), start=2):
         set_text(ws.cell(i, 1), line)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    normalize_office_file(path)
+    save_office_file(wb, path)
 
 
 def _write_guide(ws, meta: dict) -> None:

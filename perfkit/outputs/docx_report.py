@@ -36,7 +36,7 @@ from perfkit.present.figures import (ReportChart, attainment_chart, execution_ch
 from perfkit.present import figures
 from perfkit.present.conclusion import scope_conclusion
 from perfkit.present.reader import names_of, plain
-from perfkit.reproducible import normalize_office_file
+from perfkit.reproducible import save_office_file
 from perfkit.text import formats, labels, messages
 from perfkit.values import is_missing as _missing
 
@@ -305,10 +305,7 @@ def write_docx_report(a: YearAnalysis, path: str | Path) -> Path:
     _appendix(w, a)
     checklist(w, a)
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return normalize_office_file(path)
+    return save_office_file(doc, path)
 
 
 @output(DOCX_NAME)

@@ -21,7 +21,7 @@ from perfkit.ingest.workbook_layout import AMOUNT_FORMAT, BORDER, set_text
 from perfkit.outputs.registry import output
 from perfkit.outputs.xlsx_print import setup_print
 from perfkit.present.reader import names_of, plain
-from perfkit.reproducible import normalize_office_file
+from perfkit.reproducible import save_office_file
 from perfkit.text import formats, labels, messages
 from perfkit.values import is_missing
 
@@ -145,10 +145,7 @@ def write_scored_tables(a: YearAnalysis, path: str | Path) -> Path:
     for ws in wb.worksheets:
         _for_reader(ws, reader)
         setup_print(ws, _heading_rows(ws))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return normalize_office_file(path)
+    return save_office_file(wb, path)
 
 
 @output(SCORED_TABLES_NAME)

@@ -363,12 +363,7 @@ def problems_markdown(a: YearAnalysis):
     problems = main_problems(a.findings)
     if not problems:
         return _md("未发现需要列为主要问题的事项。")
-    names = names_of(a)
-    blocks = []
-    for i, p in enumerate(problems, 1):
-        items = "\n".join(f"{k}. {md_text(plain(f.problem, names))}" for k, f in enumerate(p.findings, 1))
-        blocks.append(f"**（{labels.numeral(i)}）{md_text(p.title)}**\n\n{items}")
-    return _md("\n\n".join(blocks))
+    return _numbered_blocks(a, problems, lambda p: [f.problem for f in p.findings])
 
 
 def recommendations_markdown(a: YearAnalysis):
@@ -376,11 +371,16 @@ def recommendations_markdown(a: YearAnalysis):
     problems = [p for p in main_problems(a.findings) if p.recommendations]
     if not problems:
         return _md("暂无改进措施。")
+    return _numbered_blocks(a, problems, lambda p: p.recommendations)
+
+
+def _numbered_blocks(a: YearAnalysis, problems, lines_of):
+    """Return one bold （一）（二）… heading per grouped problem, with ``lines_of(problem)`` as a numbered list."""
     names = names_of(a)
     blocks = []
     for i, p in enumerate(problems, 1):
-        recs = "\n".join(f"{k}. {md_text(plain(r, names))}" for k, r in enumerate(p.recommendations, 1))
-        blocks.append(f"**（{labels.numeral(i)}）{md_text(p.title)}**\n\n{recs}")
+        items = "\n".join(f"{k}. {md_text(plain(line, names))}" for k, line in enumerate(lines_of(p), 1))
+        blocks.append(f"**（{labels.numeral(i)}）{md_text(p.title)}**\n\n{items}")
     return _md("\n\n".join(blocks))
 
 
