@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import os
 import re
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -325,11 +327,12 @@ def import_workbook(xlsx_path: str | Path, out_dir: str | Path, on_existing: str
 
 
 def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: str = "error",
-                     header: str | None = None) -> Path:
+                     header: str | None = None, extra: dict[str, str] | None = None) -> Path:
     """Return the department directory written from contents read into the data format (a workbook, an extraction).
 
     Validated, merged or replaced exactly as :func:`import_workbook` describes;
-    ``header`` replaces the comment opening ``department.yaml``.
+    ``header`` replaces the comment opening ``department.yaml``; ``extra``
+    (file name -> text) are further files written with the data, all or none.
     """
     xlsx_path, out_dir = book.path, Path(out_dir)
     problems = list(book.problems)
@@ -356,6 +359,8 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
             (tmp_dept / fname).write_text(_csv_text(df), encoding="utf-8")
         if assumptions:
             (tmp_dept / "ASSUMPTIONS.md").write_text(assumptions, encoding="utf-8")
+        for fname, text in (extra or {}).items():
+            (tmp_dept / fname).write_text(text, encoding="utf-8")
         _copy_rule_files(meta, target, tmp_dept)
         _, found, _ = pdata.validate(tmp_dept)
         for p in found:
@@ -365,7 +370,7 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
         if problems:
             raise DataError(problems)
         assert target is not None
-        _install(tmp_dept, target, replace=on_existing in ("merge", "replace"))
+        _install(tmp_dept, target, replace=on_existing in ("merge", "replace"), extra=tuple(extra or ()))
     return target
 
 
@@ -419,15 +424,32 @@ def _copy_rule_files(meta: dict, target: Path | None, tmp_dept: Path) -> None:
             shutil.copy2(src, dst)
 
 
-def _install(tmp_dept: Path, target: Path, replace: bool) -> None:
-    """Copy the validated files into place; stale data files of a replaced department are removed."""
+def _install(tmp_dept: Path, target: Path, replace: bool, extra: tuple[str, ...] = ()) -> None:
+    """Move the validated files into place together; stale data files of a replaced department are removed.
+
+    Every file is first copied beside its final name (a hidden temporary in
+    ``target``), so the last step is renames, which need no space: a write that
+    fails (a full disk) leaves the department as it was and names the user's file.
+    """
+    created = next((p for p in reversed((target, *target.parents)) if not p.exists()), None)
     target.mkdir(parents=True, exist_ok=True)
-    managed = {"department.yaml", "ASSUMPTIONS.md", *pdata.SCHEMAS}
-    written = {p.name for p in tmp_dept.iterdir() if p.is_file() and p.name in managed}
+    managed = {"department.yaml", "ASSUMPTIONS.md", *pdata.SCHEMAS, *extra}
+    written = sorted(p.name for p in tmp_dept.iterdir() if p.is_file() and p.name in managed)
+    parts = [target / f".{name}.{uuid.uuid4().hex[:8]}.tmp" for name in written]
+    try:
+        for name, part in zip(written, parts):
+            try:
+                shutil.copyfile(tmp_dept / name, part)
+            except OSError as err:  # names the temporary copy and its source otherwise
+                raise OSError(err.errno, err.strerror, str(target / name)) from None
+    except BaseException:
+        for part in parts:
+            part.unlink(missing_ok=True)
+        if created is not None:  # folders this import made, down to the department's
+            shutil.rmtree(created, ignore_errors=True)
+        raise
     if replace:
-        for name in managed - written - {"ASSUMPTIONS.md"}:
+        for name in managed - set(written) - {"ASSUMPTIONS.md"}:
             (target / name).unlink(missing_ok=True)
-    for name in written:
-        shutil.copyfile(tmp_dept / name, target / name)
-
-
+    for name, part in zip(written, parts):
+        os.replace(part, target / name)

@@ -268,3 +268,11 @@ DOCX_PROBLEM_HEAD = "（{n}）{title}。"
 DOCX_IMPROVEMENT_GROUP = "（{n}）{title}"
 XLSX_RANGE_NOTE = "已评部分得{low}分；另有{n}项、共{unscored}分无法评分，总分在区间内，补充后确定"
 XLSX_UNSCORABLE_NOTE = "没有可以评分的项目"
+
+# ------------------------------------------------------------------ files that cannot be written (perfkit.cli)
+
+#: what to do when a write failed for want of space (instead of checking the folder's permissions)
+DISK_FULL_ADVICE = "请腾出磁盘空间后重新运行，{hint}"
+#: after a render whose failures include a full disk (the failure lines above name the files)
+RENDER_DISK_FULL = ("输出目录「{out}」所在磁盘空间已满：上列部门年度未写入，原有报告保留；"
+                    "请腾出磁盘空间后重新运行，或用 --out 指定空间充足的输出目录")
