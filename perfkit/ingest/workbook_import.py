@@ -266,13 +266,15 @@ def _map_problem(p: Problem, tmp_dept: Path, book: WorkbookContents) -> Problem:
         return text.replace("department.yaml", f"工作表「{META_SHEET}」")
 
     if Path(p.file).parent != tmp_dept:
-        return replace(p, expected=fix_text(p.expected))
+        # a file of the temporary directory that is no sheet (a rule file copied in): the user's is the workbook
+        inside = Path(p.file) == tmp_dept or tmp_dept in Path(p.file).parents
+        return replace(p, file=str(book.path) if inside else p.file, expected=fix_text(p.expected))
     if fname == "department.yaml":
         labels = {k: lab for k, lab, _ in META_FIELDS + (FUNCTIONS_FIELD,)}
         value = book.meta_raw.get(p.column, p.value) if p.column else p.value
         return Problem(book.where(META_SHEET), book.meta_rows.get(p.column) if p.column else None,
                        labels.get(p.column or "", p.column), value, fix_text(p.expected))
-    where, shown = book.shown.get(fname, (str(p.file), {}))
+    where, shown = book.shown.get(fname, (str(book.path), {}))  # never the temporary file
     origin = locate(fname, p.row) if p.row is not None and p.row >= 2 else None
     file, row, shown = (origin.file, origin.row, origin.columns) if origin else (where, p.row, shown)
     columns = "、".join(shown.get(c, c) for c in p.column.split(",")) if p.column else None
@@ -283,6 +285,13 @@ def _map_problem(p: Problem, tmp_dept: Path, book: WorkbookContents) -> Problem:
     elif expected.startswith("只有表头"):
         expected = "没有数据行（数据从第 3 行起）"
     return Problem(file, row, columns, p.value, fix_text(expected))
+
+
+def _sheet_missing(p: Problem, tables: dict, book: WorkbookContents) -> bool:
+    """Return True when ``p`` is about a file no sheet gave: reading already reported the missing sheet."""
+    fname = Path(p.file).name
+    return (p.row is None and fname in SHEET_BY_FILE and fname not in tables
+            and any(q.file == str(book.path) for q in book.problems))
 
 
 def _sheet_only(where: str) -> str:
@@ -366,6 +375,8 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
         for p in found:
             if p.column == "code" and "与目录名一致" in p.expected and not valid_code:
                 continue  # the invalid code itself is reported; the temporary directory name is ours
+            if _sheet_missing(p, tables, book):
+                continue  # the missing sheet is reported by name; its file was never written
             problems.append(_map_problem(p, tmp_dept, book))
         if problems:
             raise DataError(problems)
