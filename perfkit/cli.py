@@ -18,7 +18,7 @@ from pathlib import Path
 
 from perfkit.analysis import analyze
 from perfkit.errors import DataError, PerfkitError, Problem, RuleSetError
-from perfkit.ingest.department import Department, find_departments, validate
+from perfkit.ingest.department import CODE_RE, Department, find_departments, validate
 from perfkit.text import messages
 
 EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 2, 3, 130
@@ -284,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        code = getattr(args, "dept", None)
+        if args.command in ("export", "template", "extract") and code is not None and not CODE_RE.match(code):
+            raise PerfkitError(messages.DEPT_NOT_A_CODE.format(code=code))  # read or written outside the data folder
         return int(args.func(args) or 0)
     except (DataError, RuleSetError) as err:
         print(f"错误：{err}", file=sys.stderr)
