@@ -18,7 +18,8 @@ from pathlib import Path
 
 from perfkit.analysis import analyze
 from perfkit.errors import DataError, PerfkitError, Problem, RuleSetError
-from perfkit.ingest.department import Department, find_departments, validate
+from perfkit.ingest.department import CODE_RE, Department, find_departments, validate
+from perfkit.text import messages
 
 EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 2, 3, 130
 DEBUG_ENV_VAR = "PERFKIT_DEBUG"
@@ -142,6 +143,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
         print(f"\n{len(result.failures)} 个笔记本失败（对应部门年度未写入，原有报告保留）：", file=sys.stderr)
         for failure in result.failures:
             print(f"  - {failure}", file=sys.stderr)
+        if any(_no_space(f) for f in result.failures):
+            print(messages.RENDER_DISK_FULL.format(out=args.out), file=sys.stderr)
         return 1
     return 0
 
@@ -222,6 +225,7 @@ _WRITE_HINTS = {
     "template": "或换一个输出文件路径",
     "export": "或换一个输出文件路径",
     "import": "或用 --data 指定其他数据目录",
+    "extract": "或用 --out 指定其他数据目录",
 }
 _ERRNO_TEXT = {
     errno.EACCES: "没有写入权限",
@@ -233,11 +237,12 @@ _ERRNO_TEXT = {
     errno.EEXIST: "路径中有同名文件，不是目录",
     errno.ENOENT: "目录或文件不存在",
 }
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 
 def _where_written(args: argparse.Namespace) -> Path | None:
     """Return the directory a sub-command writes into, as the user named it."""
-    if args.command == "render":
+    if args.command in ("render", "extract"):
         return Path(args.out)
     if args.command == "import":
         return Path(args.data)
@@ -251,10 +256,24 @@ def _os_message(err: OSError, args: argparse.Namespace) -> str:
     why = _ERRNO_TEXT.get(err.errno, err.strerror or type(err).__name__)
     failed = f"（{err.filename}）" if err.filename else ""
     folder = _where_written(args)
-    if folder is None:
+    if folder is None or (err.filename and not _inside(err.filename, folder)):  # an input that could not be read
         return f"错误：无法读取文件{failed}：{why}；请确认路径存在且有读取权限"
-    return (f"错误：无法写入目录「{folder}」{failed}：{why}；请确认该目录存在且可写，"
-            f"{_WRITE_HINTS.get(args.command, '或换一个位置')}")
+    hint = _WRITE_HINTS.get(args.command, '或换一个位置')
+    if err.errno in _NO_SPACE:
+        return f"错误：无法写入目录「{folder}」{failed}：{why}；{messages.DISK_FULL_ADVICE.format(hint=hint)}"
+    return f"错误：无法写入目录「{folder}」{failed}：{why}；请确认该目录存在且可写，{hint}"
+
+
+def _inside(name, folder: Path) -> bool:
+    """Return True when the file ``name`` is ``folder`` or lies under it."""
+    path, root = os.path.realpath(os.fsdecode(name)), os.path.realpath(folder)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _no_space(failure) -> bool:
+    """Return True when a render failure is a write that found the disk full (or over quota)."""
+    # A kernel's OSError arrives as text only: "[Errno 28] No space left on device: '…'", maybe after a prefix.
+    return any(f"[Errno {code}]" in failure.message for code in _NO_SPACE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -265,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        code = getattr(args, "dept", None)
+        if args.command in ("export", "template", "extract") and code is not None and not CODE_RE.match(code):
+            raise PerfkitError(messages.DEPT_NOT_A_CODE.format(code=code))  # read or written outside the data folder
         return int(args.func(args) or 0)
     except (DataError, RuleSetError) as err:
         print(f"错误：{err}", file=sys.stderr)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from perfkit.text import messages
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -28,8 +30,13 @@ class Problem:
             # YAML files have fields, not columns; say it the way the user sees it
             kind = "字段" if self.file.endswith((".yaml", ".yml")) else "列"
             where += f" {kind}「{self.column}」"
-        value = "" if self.value is None else f"：值「{self.value}」"
+        value = "" if self.value is None else f"：值「{_short(str(self.value))}」"
         return f"{where}{value}，{self.expected}"
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """Return ``text``, or its start and length when it is too long to print in a message."""
+    return text if len(text) <= limit else messages.LONG_VALUE.format(start=text[:60], n=len(text))
 
 
 class PerfkitError(Exception):

@@ -138,8 +138,15 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
 
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException as exc:
+        # a full disk fails the write: the old index stays, and no empty temporary beside it
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None  # the page the user knows
+        raise
 
 
 def write_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None) -> Path:

@@ -516,18 +516,22 @@ class _BatchRun:
         job = next(j for j in self.jobs[task["id"]] if j.year == int(year["year"]))
         self.finished.add((job.department, job.year))
         stage = Path(task["stages"][str(job.year)])
+        final = self.out / job.department / str(job.year)
+        # A message names the file where the user will look for it, not in the staging directory.
+        def where(message: str) -> str:
+            return message.replace(str(stage), str(final))
         if not year["ok"]:
             for f in year["failures"]:
                 result.failures.append(NotebookFailure(job.department, job.year, f["notebook"], f["cell"],
-                                                       f["error"], f["message"]))
+                                                       f["error"], where(f["message"])))
             shutil.rmtree(stage, ignore_errors=True)
             return
         try:
             (stage / FINGERPRINT_FILE).write_text(self.prints[job] + "\n", encoding="utf-8")
-            _move_into_place(stage, self.out / job.department / str(job.year))
+            _move_into_place(stage, final)
         except OSError as exc:
             result.failures.append(NotebookFailure(job.department, job.year, f"{job.department}/{job.year}",
-                                                   None, type(exc).__name__, str(exc)))
+                                                   None, type(exc).__name__, where(str(exc))))
             return
         result.rendered.append((job.department, job.year))
         result.stage_counts[(job.department, job.year)] = dict(year.get("stages", {}))

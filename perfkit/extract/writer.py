@@ -139,17 +139,17 @@ def write_draft(draft: Draft, data_dir: str | Path, on_existing: str = "error") 
                             _assumptions_md(draft), [], origins, {}, {}, {})
     header = (f"perfkit extract 从 {'、'.join(draft.inputs)} 提取的草稿：每个值的出处与把握见 extraction.md，"
               "请逐项复核后再使用。")
-    target = install_contents(book, data_dir, on_existing, header=header)
     recs = records(draft)
-    old = target / "extraction.csv"
-    if on_existing == "merge" and old.is_file():
+    code = str(draft.meta.get("code") or "")
+    old = Path(data_dir) / code / "extraction.csv"
+    if on_existing == "merge" and pdata.CODE_RE.match(code) and old.is_file():
         kept = [r for r in csv.DictReader(io.StringIO(old.read_text(encoding="utf-8")))
                 if str(r.get("year")) != str(draft.year)]
         recs = kept + recs
-    (target / "extraction.csv").write_text(_csv(recs), encoding="utf-8")
-    (target / "extraction.md").write_text(extraction_md(draft, [r for r in recs if str(r["year"]) == str(draft.year)]),
-                                          encoding="utf-8")
-    return target
+    # written with the data files, all or none (a full disk leaves the department as it was)
+    extra = {"extraction.csv": _csv(recs),
+             "extraction.md": extraction_md(draft, [r for r in recs if str(r["year"]) == str(draft.year)])}
+    return install_contents(book, data_dir, on_existing, header=header, extra=extra)
 
 
 def _line_of(row: Row) -> int:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import os
 import re
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -264,13 +266,15 @@ def _map_problem(p: Problem, tmp_dept: Path, book: WorkbookContents) -> Problem:
         return text.replace("department.yaml", f"工作表「{META_SHEET}」")
 
     if Path(p.file).parent != tmp_dept:
-        return replace(p, expected=fix_text(p.expected))
+        # a file of the temporary directory that is no sheet (a rule file copied in): the user's is the workbook
+        inside = Path(p.file) == tmp_dept or tmp_dept in Path(p.file).parents
+        return replace(p, file=str(book.path) if inside else p.file, expected=fix_text(p.expected))
     if fname == "department.yaml":
         labels = {k: lab for k, lab, _ in META_FIELDS + (FUNCTIONS_FIELD,)}
         value = book.meta_raw.get(p.column, p.value) if p.column else p.value
         return Problem(book.where(META_SHEET), book.meta_rows.get(p.column) if p.column else None,
                        labels.get(p.column or "", p.column), value, fix_text(p.expected))
-    where, shown = book.shown.get(fname, (str(p.file), {}))
+    where, shown = book.shown.get(fname, (str(book.path), {}))  # never the temporary file
     origin = locate(fname, p.row) if p.row is not None and p.row >= 2 else None
     file, row, shown = (origin.file, origin.row, origin.columns) if origin else (where, p.row, shown)
     columns = "、".join(shown.get(c, c) for c in p.column.split(",")) if p.column else None
@@ -281,6 +285,13 @@ def _map_problem(p: Problem, tmp_dept: Path, book: WorkbookContents) -> Problem:
     elif expected.startswith("只有表头"):
         expected = "没有数据行（数据从第 3 行起）"
     return Problem(file, row, columns, p.value, fix_text(expected))
+
+
+def _sheet_missing(p: Problem, tables: dict, book: WorkbookContents) -> bool:
+    """Return True when ``p`` is about a file no sheet gave: reading already reported the missing sheet."""
+    fname = Path(p.file).name
+    return (p.row is None and fname in SHEET_BY_FILE and fname not in tables
+            and any(q.file == str(book.path) for q in book.problems))
 
 
 def _sheet_only(where: str) -> str:
@@ -325,11 +336,12 @@ def import_workbook(xlsx_path: str | Path, out_dir: str | Path, on_existing: str
 
 
 def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: str = "error",
-                     header: str | None = None) -> Path:
+                     header: str | None = None, extra: dict[str, str] | None = None) -> Path:
     """Return the department directory written from contents read into the data format (a workbook, an extraction).
 
     Validated, merged or replaced exactly as :func:`import_workbook` describes;
-    ``header`` replaces the comment opening ``department.yaml``.
+    ``header`` replaces the comment opening ``department.yaml``; ``extra``
+    (file name -> text) are further files written with the data, all or none.
     """
     xlsx_path, out_dir = book.path, Path(out_dir)
     problems = list(book.problems)
@@ -356,16 +368,20 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
             (tmp_dept / fname).write_text(_csv_text(df), encoding="utf-8")
         if assumptions:
             (tmp_dept / "ASSUMPTIONS.md").write_text(assumptions, encoding="utf-8")
+        for fname, text in (extra or {}).items():
+            (tmp_dept / fname).write_text(text, encoding="utf-8")
         _copy_rule_files(meta, target, tmp_dept)
         _, found, _ = pdata.validate(tmp_dept)
         for p in found:
             if p.column == "code" and "与目录名一致" in p.expected and not valid_code:
                 continue  # the invalid code itself is reported; the temporary directory name is ours
+            if _sheet_missing(p, tables, book):
+                continue  # the missing sheet is reported by name; its file was never written
             problems.append(_map_problem(p, tmp_dept, book))
         if problems:
             raise DataError(problems)
         assert target is not None
-        _install(tmp_dept, target, replace=on_existing in ("merge", "replace"))
+        _install(tmp_dept, target, replace=on_existing in ("merge", "replace"), extra=tuple(extra or ()))
     return target
 
 
@@ -419,15 +435,32 @@ def _copy_rule_files(meta: dict, target: Path | None, tmp_dept: Path) -> None:
             shutil.copy2(src, dst)
 
 
-def _install(tmp_dept: Path, target: Path, replace: bool) -> None:
-    """Copy the validated files into place; stale data files of a replaced department are removed."""
+def _install(tmp_dept: Path, target: Path, replace: bool, extra: tuple[str, ...] = ()) -> None:
+    """Move the validated files into place together; stale data files of a replaced department are removed.
+
+    Every file is first copied beside its final name (a hidden temporary in
+    ``target``), so the last step is renames, which need no space: a write that
+    fails (a full disk) leaves the department as it was and names the user's file.
+    """
+    created = next((p for p in reversed((target, *target.parents)) if not p.exists()), None)
     target.mkdir(parents=True, exist_ok=True)
-    managed = {"department.yaml", "ASSUMPTIONS.md", *pdata.SCHEMAS}
-    written = {p.name for p in tmp_dept.iterdir() if p.is_file() and p.name in managed}
+    managed = {"department.yaml", "ASSUMPTIONS.md", *pdata.SCHEMAS, *extra}
+    written = sorted(p.name for p in tmp_dept.iterdir() if p.is_file() and p.name in managed)
+    parts = [target / f".{name}.{uuid.uuid4().hex[:8]}.tmp" for name in written]
+    try:
+        for name, part in zip(written, parts):
+            try:
+                shutil.copyfile(tmp_dept / name, part)
+            except OSError as err:  # names the temporary copy and its source otherwise
+                raise OSError(err.errno, err.strerror, str(target / name)) from None
+    except BaseException:
+        for part in parts:
+            part.unlink(missing_ok=True)
+        if created is not None:  # folders this import made, down to the department's
+            shutil.rmtree(created, ignore_errors=True)
+        raise
     if replace:
-        for name in managed - written - {"ASSUMPTIONS.md"}:
+        for name in managed - set(written) - {"ASSUMPTIONS.md"}:
             (target / name).unlink(missing_ok=True)
-    for name in written:
-        shutil.copyfile(tmp_dept / name, target / name)
-
-
+    for name, part in zip(written, parts):
+        os.replace(part, target / name)

@@ -91,6 +91,8 @@ class _Sheet:
             set_text(cell, value)
         else:
             cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # a name like "=HYPERLINK(…)" from the data is text, never a formula
         if fmt:
             cell.number_format = fmt
         if font is not None:

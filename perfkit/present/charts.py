@@ -512,8 +512,9 @@ def write_image(data: bytes, path: str | os.PathLike) -> Path:
         with open(tmp, "xb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-    except OSError as exc:
-        raise RenderError(LABELS["save_failed"].format(path=path, error=exc)) from exc
+    except OSError as exc:  # named by its place, not by the temporary file (errno kept: "[Errno 28] …")
+        error = f"[Errno {exc.errno}] {exc.strerror}" if exc.errno else exc
+        raise RenderError(LABELS["save_failed"].format(path=path, error=error)) from exc
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -22,6 +22,7 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from perfkit.score.targets import COUNT_UNITS, parse_target
+from perfkit.text import messages
 
 FUNCTIONS = ("budget", "budget_original", "executed", "line", "finance", "actual", "prior", "fig", "score",
              "grade", "count_scopes", "weight", "count_items")
@@ -62,6 +63,9 @@ def half_unit(text, factor: float = 1.0) -> float:
     return 0.5 * 10.0 ** (-len(m.group(1) or "")) * factor
 
 
+#: Longest formula accepted: stated.csv and the rule sets write at most ~120 characters; nesting stays shallow.
+MAX_EXPR_LENGTH = 500
+
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
@@ -72,11 +76,16 @@ def parse_expr(text: str) -> ast.Expression:
     Allowed: numbers, ``+ - * /``, unary ``-``, parentheses, and calls of
     :data:`FUNCTIONS` with number or quoted-text arguments.
     """
+    text = str(text).strip()
+    if len(text) > MAX_EXPR_LENGTH:
+        raise ExprError(messages.EXPR_TOO_LONG.format(n=len(text), limit=MAX_EXPR_LENGTH, start=text[:40]))
     try:
-        tree = ast.parse(str(text).strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
+        _check_node(tree.body, text, in_call=False)
     except SyntaxError as exc:
         raise ExprError(f"复算公式语法错误：{text}（{exc.msg}）") from None
-    _check_node(tree.body, text, in_call=False)
+    except (RecursionError, MemoryError):  # hundreds of nested signs or operators: no report writes that
+        raise ExprError(messages.EXPR_TOO_DEEP.format(start=text[:40])) from None
     return tree
 
 

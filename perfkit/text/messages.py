@@ -268,3 +268,24 @@ DOCX_PROBLEM_HEAD = "（{n}）{title}。"
 DOCX_IMPROVEMENT_GROUP = "（{n}）{title}"
 XLSX_RANGE_NOTE = "已评部分得{low}分；另有{n}项、共{unscored}分无法评分，总分在区间内，补充后确定"
 XLSX_UNSCORABLE_NOTE = "没有可以评分的项目"
+
+# ------------------------------------------------------------------ files that cannot be written (perfkit.cli)
+
+#: what to do when a write failed for want of space (instead of checking the folder's permissions)
+DISK_FULL_ADVICE = "请腾出磁盘空间后重新运行，{hint}"
+#: after a render whose failures include a full disk (the failure lines above name the files)
+RENDER_DISK_FULL = ("输出目录「{out}」所在磁盘空间已满：上列部门年度未写入，原有报告保留；"
+                    "请腾出磁盘空间后重新运行，或用 --out 指定空间充足的输出目录")
+
+# ------------------------------------------------------------------ stated-figure formulas (perfkit.score.figures)
+
+#: a formula longer than any a report needs is refused before it is parsed (a parser can be made to exhaust memory)
+EXPR_TOO_LONG = "复算公式过长（{n} 个字符，最多 {limit} 个）：{start}…"
+EXPR_TOO_DEEP = "复算公式嵌套过深（括号、正负号或运算层数过多）：{start}…"
+
+# ------------------------------------------------------------------ the command line (perfkit.cli) and problems
+
+#: --dept of export/template/extract names a department directory under the data folder, never a path
+DEPT_NOT_A_CODE = "--dept 应为部门代码（小写字母、数字、- 和 _，对应数据目录下的子目录名），不能是路径：「{code}」"
+#: a value too long to print in full (a pasted document, a junk file's cell): its start and its length
+LONG_VALUE = "{start}…（共 {n} 个字符）"
