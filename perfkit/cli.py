@@ -13,52 +13,18 @@ import argparse
 import errno
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfkit.analysis import analyze
-from perfkit.errors import DataError, PerfkitError, Problem, RuleSetError
-from perfkit.ingest.department import CODE_RE, Department, find_departments, validate
+from perfkit.errors import DataError, PerfkitError, RuleSetError
+from perfkit.ingest.department import CODE_RE, find_departments
+from perfkit.province import analyze_all, write_table
+from perfkit.province.table import FORMATS
+from perfkit.province.units import UnitCheck, YearCheck
 from perfkit.text import messages
+from perfkit.text import province as province_words
 
 EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 2, 3, 130
 DEBUG_ENV_VAR = "PERFKIT_DEBUG"
-
-
-@dataclass
-class YearCheck:
-    """What ``perfkit check`` found in one department-year beyond file validation."""
-
-    year: int
-    errors: list[Problem] = field(default_factory=list)  # rows scoring cannot read: data errors
-    mismatches: list[str] = field(default_factory=list)  # stated figures or table arithmetic that disagree
-    unevaluated: list[str] = field(default_factory=list)  # formulas the data cannot answer
-    n_checked: int = 0
-    n_listed: int = 0
-    n_unscored: int = 0
-
-
-def _check_year(dept: Department, year: int) -> YearCheck:
-    """Return everything scoring and the stated-figure checks found in one year."""
-    a = analyze(dept, year)
-    checks = a.checks
-    found = YearCheck(year, n_unscored=int(a.coverage["n_unscored"].sum()) if len(a.coverage) else 0)
-    # A problem with a row is a cell scoring cannot read (target, 一级指标): a data error.  The one
-    # without a row is the weight total, which the checks below also report as 分值合计; listed once.
-    found.errors = [p for p in a.scored.problems if p.row is not None]
-    table_level = [str(p) for p in a.scored.problems if p.row is None]
-    if checks.empty:
-        found.mismatches = table_level
-        return found
-    checked = checks[checks["ok"].notna()]
-    bad = checked[checked["ok"] == False]  # noqa: E712 (nullable boolean)
-    found.mismatches = [f"{r['label']}：{r['detail']}" for _, r in bad.iterrows()]
-    if not (bad["check"] == "weight_total").any():
-        found.mismatches += table_level
-    listed = checks[checks["ok"].isna()]
-    found.unevaluated = [f"{r['label']}：{r['detail']}" for _, r in listed[listed["check"] == "expr_error"].iterrows()]
-    found.n_checked, found.n_listed = len(checked), len(listed)
-    return found
 
 
 def _print_years(found: list[YearCheck]) -> None:
@@ -74,34 +40,25 @@ def _print_years(found: list[YearCheck]) -> None:
             print(f"      ? {line}")
 
 
-def _check_one(data_dir: Path, code: str) -> tuple[int, int]:
+def _print_unit(unit: UnitCheck) -> tuple[int, int]:
     """Print one department's check; return (data errors, mismatches and unevaluated formulas)."""
-    dept, problems, notices = validate(data_dir / code)
-    for notice in notices:
+    for notice in unit.notices:
         print(f"提示：{notice}")
-    found: list[YearCheck] = []
-    if dept is not None and not problems:
-        try:
-            found = [_check_year(dept, year) for year in dept.years]
-        except (DataError, RuleSetError) as err:
-            problems = list(err.problems) if isinstance(err, DataError) else [Problem(str(data_dir / code), None,
-                                                                                      None, None, str(err))]
-    label = dept.name if dept is not None else code
-    errors = problems + [p for y in found for p in y.errors]
-    doubts = sum(len(y.mismatches) + len(y.unevaluated) for y in found)
+    code, label, problems = unit.code, unit.name, unit.problems
     if problems:
         print(f"✗ {code}（{label}）：{len(problems)} 个数据问题")
         for p in problems:
             print(f"    - {p}")
         return len(problems), 0
-    years = "、".join(map(str, dept.years))
+    errors, doubts = unit.errors, unit.doubts
+    years = "、".join(str(y.year) for y in unit.years)
     if errors:
         print(f"✗ {code}（{label}）：{len(errors)} 个数据问题（评分时无法读取），年度 {years}")
     elif doubts:
         print(f"✓ {code}（{label}）：数据文件可读，年度 {years}；复算发现 {doubts} 处不一致或无法复算（见下）")
     else:
         print(f"✓ {code}（{label}）：数据校验通过，年度 {years}")
-    _print_years(found)
+    _print_years(unit.years)
     return len(errors), doubts
 
 
@@ -116,10 +73,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if unknown:
         print(f"未知部门：{'、'.join(unknown)}；{data_dir} 下的部门：{'、'.join(known) or '（无）'}", file=sys.stderr)
         return EXIT_USAGE
+    if args.out and Path(args.out).suffix.lower() not in FORMATS:
+        print(f"{args.out}：{province_words.OUT_SUFFIX}", file=sys.stderr)
+        return EXIT_USAGE
+    province = analyze_all(data_dir, codes, processes=args.workers, use_cache=not args.no_cache)
     n_errors = n_doubts = 0
-    for code in codes:
-        errors, doubts = _check_one(data_dir, code)
+    for unit in province.check.units:
+        errors, doubts = _print_unit(unit)
         n_errors, n_doubts = n_errors + errors, n_doubts + doubts
+    if len(codes) > 1:
+        pc = province.check
+        print(province_words.CHECK_TIMING.format(n=len(codes), cached=pc.n_cached, checked=pc.n_checked,
+                                                 seconds=province.seconds["total"]))
+    if args.out:
+        print(province_words.TABLE_WRITTEN.format(path=write_table(province.summary, args.out)))
     if n_errors:
         print(f"\n共 {n_errors} 个数据问题，请修改后重试。", file=sys.stderr)
         return EXIT_DATA
@@ -160,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default="data", help="数据目录（默认 data）")
     p.add_argument("--dept", action="append", help="只校验该部门（可重复）")
     p.add_argument("--strict", action="store_true", help="陈述数字与复算不一致时也以非 0 退出")
+    p.add_argument("--out", metavar="FILE", help="另写出全省汇总表（每个部门年度一行）：.csv、.xlsx 或 .parquet")
+    p.add_argument("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
+    p.add_argument("--no-cache", action="store_true", help="不读不写缓存，全部重新校验")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("render", help="用 papermill 为每个部门、每个年度渲染报告到 reports/")

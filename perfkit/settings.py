@@ -25,6 +25,10 @@ class Settings:
     data_dir: Path
     notebooks_dir: Path
     reports_dir: Path
+    #: where a province-wide check keeps each department's validated data and check results, keyed by the
+    #: content of its files and of perfkit (``PERFKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/perfkit``, else
+    #: ``~/.cache/perfkit``); never inside the data, the package or the checkout
+    cache_dir: Path
 
 
 def _first_existing(env: str, name: str, marker: str, from_checkout: bool) -> Path:
@@ -47,4 +51,12 @@ def default_settings() -> Settings:
         data_dir=_first_existing("PERFKIT_DATA_DIR", "data", "*/department.yaml", True),
         notebooks_dir=_first_existing("PERFKIT_NOTEBOOKS_DIR", "notebooks", "*.ipynb", True),
         reports_dir=Path(os.environ.get("PERFKIT_REPORTS_DIR") or Path.cwd() / "reports"),
+        cache_dir=_cache_dir(),
     )
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("PERFKIT_CACHE_DIR"):
+        return Path(os.environ["PERFKIT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "perfkit"

@@ -31,5 +31,11 @@ def synthetic():
     return perfkit.load(SYNTHETIC)
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Give every test (and the commands it starts) its own cache folder: never the user's ~/.cache."""
+    monkeypatch.setenv("PERFKIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "perfkit-cache"))
+
+
 # Notebooks under tests/fixtures are inputs of the renderer's tests, not nbval cases.
 collect_ignore_glob = ["fixtures/*"]

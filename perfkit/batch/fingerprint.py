@@ -36,6 +36,11 @@ def _tool_digest() -> str:
     return h.hexdigest()
 
 
+def tool_digest() -> str:
+    """Return the digest of perfkit's own code and built-in rules: what every cached result depends on."""
+    return _tool_digest()
+
+
 def notebooks_digest(notebooks) -> str:
     """Return the digest of the report notebooks' bytes."""
     h = hashlib.sha256()

@@ -13,13 +13,14 @@ from functools import cached_property
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from perfkit.errors import DataError, Problem
 from perfkit.instrument import counted
 from perfkit.ingest.reading import read_table, read_text, row_list
-from perfkit.rules.files import BUILTIN_RULES_DIR, rule_file  # noqa: F401 (re-exported for the workbook import)
+from perfkit.rules.files import BUILTIN_RULES_DIR, SAFE_LOADER, rule_file  # noqa: F401 (re-exported for the workbook import)
 from perfkit.settings import default_settings
 from perfkit.rules.ruleset import builtin_names as builtin_rule_sets
 from perfkit.score.figures import ExprError, parse_expr
@@ -193,26 +194,28 @@ class Department:
     def rule_set_for(self, scope_id: str, year: int | None = None) -> str:
         """Return the rule-set reference (built-in name or path) that ``scope_id`` follows.
 
-        The one place this choice is made: the scope's own ``rule_set`` in
-        ``scopes.csv``, else ``dept_sheet`` for a whole-department scope when the
-        department names one, else the department's ``rule_set``.
+        The choice is :func:`scope_rule_refs` (the scope's own ``rule_set`` in
+        ``scopes.csv``, else ``dept_sheet`` for a whole-department scope when
+        the department names one, else the department's ``rule_set``), made
+        once for every scope row; without a year, the scope's latest row
+        decides.  A scope with no row follows the department's rule set.
         """
-        rows = self.scopes[self.scopes["scope_id"] == scope_id]
-        if year is not None:
-            rows = rows[rows["year"] == int(year)]
-        overrides = rows["rule_set"].dropna() if "rule_set" in rows else rows["scope_id"].iloc[:0]
-        overrides = overrides[overrides.astype(str).str.len() > 0]
-        if len(overrides):
-            return str(overrides.iloc[-1])
-        sheet = self.meta.get("dept_sheet")
-        if sheet and (rows["scope_type"] == "部门整体").any():
-            return str(sheet)
-        return str(self.meta["rule_set"])
+        by_year, latest = self._rule_index
+        ref = by_year.get((scope_id, int(year))) if year is not None else latest.get(scope_id)
+        return ref if ref is not None else str(self.meta["rule_set"])
+
+    @cached_property
+    def _rule_index(self) -> tuple[dict, dict]:
+        sc = self.scopes
+        refs = scope_rule_refs(sc, str(self.meta["rule_set"]), str(self.meta.get("dept_sheet") or ""))
+        by_year = dict(zip(zip(sc["scope_id"], sc["year"].astype(int)), refs))
+        latest = {sid: ref for _, sid, ref in sorted(zip(sc["year"].astype(int), sc["scope_id"], refs),
+                                                     key=lambda t: t[0])}
+        return by_year, latest
 
     def rule_refs(self) -> list[str]:
         """Return every rule-set reference any scope of any year follows, in first-use order."""
-        refs = [self.rule_set_for(sid, year) for year, sid in
-                self.scopes[["year", "scope_id"]].drop_duplicates().itertuples(index=False)]
+        refs = list(scope_rule_refs(self.scopes, str(self.meta["rule_set"]), str(self.meta.get("dept_sheet") or "")))
         refs.append(str(self.meta["rule_set"]))
         return list(dict.fromkeys(refs))
 
@@ -251,6 +254,23 @@ class Department:
         """Return a scope's type (部门整体, 一级项目 …), "" when unknown."""
         kind = self._scope_index["type"].get(scope_id)
         return "" if kind is None or (isinstance(kind, float) and kind != kind) else str(kind)
+
+
+def scope_rule_refs(scopes: pd.DataFrame, default, sheet) -> np.ndarray:
+    """Return, per row of ``scopes``, the rule-set reference that scope follows that year.
+
+    The one place this choice is made: the row's own ``rule_set``, else
+    ``sheet`` (the department's ``dept_sheet``) for a 部门整体 scope, else
+    ``default`` (the department's ``rule_set``).  ``default`` and ``sheet``
+    may be arrays aligned with the rows, so a whole province is resolved at once.
+    """
+    own = scopes["rule_set"] if "rule_set" in scopes.columns else pd.Series("", index=scopes.index)
+    own = own.fillna("").astype(str).to_numpy(dtype=object)
+    sheet = np.broadcast_to(np.asarray(sheet, dtype=object), own.shape)
+    whole = (scopes["scope_type"] == "部门整体").to_numpy(dtype=bool)
+    has_own = np.array([len(x) > 0 for x in own], dtype=bool)
+    has_sheet = np.array([len(x) > 0 for x in sheet], dtype=bool)
+    return np.where(has_own, own, np.where(has_sheet & whole, sheet, np.asarray(default, dtype=object)))
 
 
 def _rows_of_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -473,7 +493,7 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
         return {}
     try:
         text, _ = read_text(meta_path)
-        meta = yaml.safe_load(text) or {}
+        meta = yaml.load(text, Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         problems.append(_yaml_problem(fname, exc))
         return {}

@@ -20,6 +20,9 @@ from perfkit.errors import RuleSetError
 
 BUILTIN_RULES_DIR = Path(__file__).resolve().parent
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents, parsed ~10× faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _CACHE: dict[str, tuple[tuple[int, int], dict]] = {}
 _LOCK = threading.Lock()
 
@@ -33,14 +36,17 @@ def rule_file(ref: str, base_dir: str | os.PathLike | None) -> Path:
     return BUILTIN_RULES_DIR / f"{ref}.yaml"
 
 
-def read_yaml(path: str | os.PathLike, what: str) -> dict:
-    """Return the mapping in a rule file (a private copy; callers may change it).
+def read_yaml(path: str | os.PathLike, what: str, private: bool = True) -> dict:
+    """Return the mapping in a rule file (a private copy that callers may change, unless ``private`` is False).
 
     Parameters
     ----------
     path : path of the YAML file
     what : str
         What the file is, in Chinese (``规则集``, ``问题与建议规则文件`` …), for messages.
+    private : bool
+        False returns the cached mapping itself, for callers that only read it
+        (listing the built-in rule sets for every department of a province).
 
     Raises
     ------
@@ -57,7 +63,7 @@ def read_yaml(path: str | os.PathLike, what: str) -> dict:
         hit = _CACHE.get(key)
     if hit is None or hit[0] != stamp:
         try:
-            raw = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+            raw = yaml.load(p.read_text(encoding="utf-8-sig"), Loader=SAFE_LOADER)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise RuleSetError(f"{what} {p} 不是有效的 YAML（UTF-8）：{exc}") from None
         if raw is None:
@@ -67,7 +73,7 @@ def read_yaml(path: str | os.PathLike, what: str) -> dict:
         hit = (stamp, raw)
         with _LOCK:
             _CACHE[key] = hit
-    return copy.deepcopy(hit[1])
+    return copy.deepcopy(hit[1]) if private else hit[1]
 
 
 def clear_cache() -> None:

@@ -316,9 +316,14 @@ def _weights(indicators: pd.DataFrame, rules: RuleSet, group: np.ndarray, top: n
 
 
 def _scope_key(indicators: pd.DataFrame) -> np.ndarray:
+    """Return each row's (department, year, scope) code: a province scored in one pass keeps units apart."""
     years, _ = factorize_text(column(indicators, "year"))
     scopes, _ = factorize_text(column(indicators, "scope_id"))
-    key, _ = combine(years, scopes)
+    if "dept" in indicators.columns:
+        depts, _ = factorize_text(indicators["dept"])
+        key, _ = combine(depts, years, scopes)
+    else:
+        key, _ = combine(years, scopes)
     return key
 
 

@@ -68,12 +68,13 @@ def score_execution(budget: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
         weight = _execution_weight(rec, rules)
         rate = executed / base if base > 0 and not math.isnan(executed) else math.nan
         score = min(rate, rules.execution_cap) * weight if not math.isnan(rate) else math.nan
-        rows.append({"year": rec["year"], "scope_id": rec["scope_id"], "budget_original": _number(rec.get("budget_original")),
+        rows.append({**({"dept": rec["dept"]} if "dept" in rec else {}),
+                     "year": rec["year"], "scope_id": rec["scope_id"], "budget_original": _number(rec.get("budget_original")),
                      "budget": _number(rec.get("budget")), "executed": _number(rec.get("executed")),
                      "execution_rate": rate, "weight": weight, "score": score, "base_from": base_from,
                      "reason": _execution_reason(rules, weight, base, executed, rate, score, base_label, base_from, rec),
                      **({"src_row": rec["src_row"]} if "src_row" in rec else {})})
-    cols = ["year", "scope_id", "budget_original", "budget", "executed", "execution_rate", "weight", "score",
+    cols = (["dept"] if "dept" in tot.columns else []) + ["year", "scope_id", "budget_original", "budget", "executed", "execution_rate", "weight", "score",
             "reason", "base_from"] + (["src_row"] if "src_row" in tot.columns else [])
     out = pd.DataFrame(rows, columns=cols).astype({"budget_original": float, "budget": float, "executed": float,
                                                    "execution_rate": float, "weight": float, "score": float})
@@ -102,6 +103,8 @@ def _execution_weight(rec: dict, rules: RuleSet) -> float:
 def _partition_amounts(budget: pd.DataFrame, total: dict, base_col: str) -> tuple[float, float, str] | None:
     """Return (base, executed, line type) summed over a scope's partition lines that print a base, or None."""
     scope = budget[(budget["scope_id"] == total["scope_id"]) & (budget["year"] == total["year"])]
+    if "dept" in total:  # a province scored in one pass: the lines of this department only
+        scope = scope[scope["dept"] == total["dept"]]
     for line_type in PARTITION_LINE_TYPES:
         lines = scope[scope["line_type"] == line_type]
         printed = lines[pd.to_numeric(lines[base_col], errors="coerce").notna()]

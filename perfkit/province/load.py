@@ -1,0 +1,207 @@
+"""Checking every department under a data directory: in parallel processes, cached, stacked into province tables.
+
+A province holds thousands of small department folders.  Validating and
+checking one costs tens of milliseconds of pandas work however small it is,
+so departments are grouped into :data:`N_BUCKETS` buckets by a hash of their
+code, and each bucket is checked in a worker process (one per core), which
+also stacks its departments' tables into one frame each (``dept`` column),
+ready for the one-pass scoring of :mod:`perfkit.province.scoring`.
+
+Each bucket's result is kept in the cache directory
+(:attr:`perfkit.settings.Settings.cache_dir`) under a key made of perfkit's own
+code and built-in rules (:func:`perfkit.batch.fingerprint.tool_digest`) and,
+for every department in it, its path and the name, size and modification time
+of every file in its folder (and the content of files written in the last
+seconds).  A second check of an unchanged province reads
+only the cache; a changed department costs its bucket.  The data folders are
+only read, never written.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import tempfile
+import time
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.batch.fingerprint import tool_digest
+from perfkit.ingest.department import find_departments
+from perfkit.province.units import CHECK_COLUMNS, UnitCheck, check_unit
+from perfkit.score.scoring import _with_markers
+from perfkit.settings import default_settings
+
+CACHE_FORMAT = "2"  # bump when what a bucket holds changes shape
+N_BUCKETS = 64  # fixed, so adding a department leaves the other buckets' cache valid
+TABLES = ("scopes", "budget", "indicators")
+# A file changed within this many nanoseconds of the check is keyed by its content too, as git does for
+# "racy" entries: a second edit of the same size inside the file system's timestamp granularity changes it.
+RACY_NS = 3_000_000_000
+
+
+@dataclass
+class Bucket:
+    """The checks of some departments and their stacked tables (each with a ``dept`` column)."""
+
+    units: list[UnitCheck]
+    tables: dict[str, pd.DataFrame]  # scopes, budget (with weight_na), indicators, checks
+
+
+@dataclass
+class ProvinceCheck:
+    """Every department's :class:`~perfkit.province.units.UnitCheck` in code order, the stacked tables, timings."""
+
+    data_dir: Path
+    units: list[UnitCheck]
+    tables: dict[str, pd.DataFrame]
+    n_cached: int = 0  # departments read from the cache
+    n_checked: int = 0  # departments checked in this run
+    seconds: dict = field(default_factory=dict)
+
+
+def _signature(path: Path) -> str:
+    """Return the name, size and modification time of every file under a department folder (hidden ones left out)."""
+    out = []
+    now = time.time_ns()
+    stack = [path]
+    while stack:
+        here = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            return "missing"
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir():
+                stack.append(Path(e.path))
+            else:
+                st = e.stat()
+                entry = f"{os.path.relpath(e.path, path)}:{st.st_size}:{st.st_mtime_ns}"
+                if now - st.st_mtime_ns < RACY_NS:  # written moments ago: its time may not tell a second edit
+                    entry += ":" + hashlib.sha256(Path(e.path).read_bytes()).hexdigest()
+                out.append(entry)
+    return "|".join(out)
+
+
+def bucket_of(code: str) -> int:
+    """Return the bucket a department code falls in (stable across runs and machines)."""
+    return zlib.crc32(code.encode("utf-8")) % N_BUCKETS
+
+
+def _bucket_key(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    h.update(f"{CACHE_FORMAT}\0{tool_digest()}\0".encode())
+    for p in paths:
+        h.update(f"{p}\0{_signature(p)}\0".encode("utf-8"))
+    return h.hexdigest()
+
+
+def check_bucket(paths: list[str]) -> Bucket:
+    """Return the checks of the departments in ``paths`` and their tables stacked (the work of one process)."""
+    units = [check_unit(p) for p in paths]
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in (*TABLES, "checks")}
+    for u in units:
+        d = u.dept
+        if d is not None and not u.problems:
+            parts["scopes"].append(d.scopes.assign(dept=d.code))
+            budget = _with_markers(d.budget, d.printed_cells("budget.csv"), ("weight",))
+            parts["budget"].append(budget.assign(dept=d.code))
+            parts["indicators"].append(d.indicators.assign(dept=d.code))
+        if len(u.checks):
+            parts["checks"].append(u.checks)
+        u.release()
+    tables = {name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+              for name, frames in parts.items()}
+    return Bucket(units, tables)
+
+
+def _read_cached(file: Path) -> Bucket | None:
+    try:
+        with file.open("rb") as fh:
+            hit = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None  # absent, half-written by a killed run, or from an older perfkit: check again
+    return hit if isinstance(hit, Bucket) else None
+
+
+def _write_cached(file: Path, bucket: Bucket) -> None:
+    """Write one bucket atomically; a cache that cannot be written only costs time next run."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".pkl")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(bucket, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+    except OSError:
+        pass
+
+
+def _run(groups: list[list[str]], processes: int) -> list[Bucket]:
+    if processes <= 1 or len(groups) < 2:
+        return [check_bucket(g) for g in groups]
+    # fork: the workers start with perfkit already imported (a spawned one would pay the imports again)
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
+        return list(pool.map(check_bucket, groups))
+
+
+def check_province(data_dir: str | os.PathLike, departments: list[str] | None = None,
+                   processes: int | None = None, cache_dir: str | os.PathLike | None = None,
+                   use_cache: bool = True) -> ProvinceCheck:
+    """Return the check of every department under ``data_dir`` (or of ``departments``), cached and in parallel.
+
+    Parameters
+    ----------
+    data_dir : path
+        The folder holding one sub-folder per department.
+    departments : list of str, optional
+        Codes to check; all departments by default.
+    processes : int, optional
+        Worker processes (default: the number of cores; 1 checks in this process).
+    cache_dir : path, optional
+        Default :attr:`perfkit.settings.Settings.cache_dir`.
+    use_cache : bool
+        False checks everything again and reads or writes no cache.
+    """
+    start = time.perf_counter()
+    data_dir = Path(data_dir)
+    codes = list(departments) if departments is not None else find_departments(data_dir)
+    cache = Path(cache_dir) if cache_dir is not None else default_settings().cache_dir
+    members: dict[int, list[str]] = {}
+    for code in codes:
+        members.setdefault(bucket_of(code), []).append(code)
+    found: dict[int, Bucket] = {}
+    files: dict[int, Path] = {}
+    for b, group in members.items():
+        if use_cache:
+            files[b] = cache / "check" / f"bucket-{b:02d}-{_bucket_key([data_dir / c for c in group])[:32]}.pkl"
+            hit = _read_cached(files[b])
+            if hit is not None and [u.code for u in hit.units] == group:
+                found[b] = hit
+    n_cached = sum(len(members[b]) for b in found)
+    t_cache = time.perf_counter()
+    todo = [b for b in members if b not in found]
+    n = processes if processes is not None else (os.cpu_count() or 1)
+    for b, bucket in zip(todo, _run([[str(data_dir / c) for c in members[b]] for b in todo], n)):
+        found[b] = bucket
+        if use_cache:
+            _write_cached(files[b], bucket)
+    t_check = time.perf_counter()
+    by_code = {u.code: u for b in found.values() for u in b.units}
+    units = [by_code[c] for c in codes]
+    tables = {}
+    for name in (*TABLES, "checks"):
+        frames = [found[b].tables[name] for b in sorted(found) if len(found[b].tables.get(name, ()))]
+        tables[name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=CHECK_COLUMNS if name == "checks" else ["dept"])
+    end = time.perf_counter()
+    return ProvinceCheck(data_dir, units, tables, n_cached=n_cached, n_checked=len(codes) - n_cached,
+                         seconds={"cache": t_cache - start, "check": t_check - t_cache, "stack": end - t_check,
+                                  "total": end - start})
