@@ -416,6 +416,27 @@ def test_yoy_score_decline(tmp_path, prior, current, fires):
     if fires:
         assert found[0].evidence["drop"] == pytest.approx(prior - current)
         assert "下降4.00分" in found[0].problem
+        assert found[0].problem.endswith("下降4.00分。")  # both totals plain scores: no caveat
+
+
+SCORE_CAVEAT_CASES = [
+    # issue 13: a 2022 total over weights adding to 110 is no score to compare as it stands
+    ("prior_weights_off", dict(status="weights_off", weight=110.0, score=100.05), dict(status="complete"),
+     "2022年分值合计为110分，不等于规则总分，该年得分不能直接比较。"),
+    ("current_range", dict(status="complete", score=92.0), dict(status="range", score=88.0, score_max=95.5),
+     "2023年有指标无法评分，总分为区间（88.00–95.50），此处只比较已评部分。"),
+]
+
+
+@pytest.mark.parametrize("prior, current, caveat", [c[1:] for c in SCORE_CAVEAT_CASES],
+                         ids=[c[0] for c in SCORE_CAVEAT_CASES])
+def test_yoy_score_decline_repeats_the_caveat(tmp_path, prior, current, caveat):
+    dept = write_dept(tmp_path / "d", years=(2022, YEAR),
+                      indicators=[ind("i1", "占位", "≥1", "1", year=2022), ind("i1", "占位", "≥1", "1")])
+    old = _by_scope(prior.get("score", 92.0), "优").assign(**prior)
+    new = _by_scope(current.get("score", 88.0), "良").assign(**current)
+    f, = hits(run(dept, by_scope=new, prior_scored=SimpleNamespace(year=2022, by_scope=old)), "yoy_score_decline")
+    assert f.problem.endswith("分。" + caveat)
 
 
 def _checks(*rows):
