@@ -16,10 +16,11 @@ import pandas as pd
 from perfkit.analysis import YearAnalysis
 from perfkit.findings.group import main_problems
 from perfkit.ingest.department import TOTAL_LINE
-from perfkit.present import figures
+from perfkit.present import figures, yoy_tables
 from perfkit.present.charts import write_image
 from perfkit.present.checklist import checklist_items
 from perfkit.present.conclusion import conclusions
+from perfkit.present.printed import amounts_as_printed, budget_decimals
 from perfkit.present.reader import names_of, plain
 from perfkit.present.tables import report_table
 from perfkit.text import formats, labels
@@ -186,15 +187,20 @@ def execution_table(a: YearAnalysis) -> pd.DataFrame:
     orig = budget[budget["line"] == TOTAL_LINE].set_index("scope_id")["budget_original"]
     total = table["line"] == TOTAL_LINE
     table.loc[total, "budget_original"] = table.loc[total, "scope_id"].map(orig)
+    decimals = budget_decimals(a.dept)
+    printed = {col: amounts_as_printed(table[col], [(a.year, sid, line, col) for sid, line in
+                                                    zip(table["scope_id"], table["line"])], decimals)
+               for col in ("budget_original", "budget", "executed")}
     out = pd.DataFrame({
         COLUMNS["scope"]: table["scope"],
         COLUMNS["line"]: table["line"],
-        COLUMNS["budget_original"]: table["budget_original"].map(_num),
-        COLUMNS["budget"]: table["budget"].map(_num),
-        COLUMNS["executed"]: table["executed"].map(_num),
+        COLUMNS["budget_original"]: printed["budget_original"],
+        COLUMNS["budget"]: printed["budget"],
+        COLUMNS["executed"]: printed["executed"],
         COLUMNS["execution_rate"]: table["execution_rate"].map(_pct),
-        COLUMNS["weight"]: table["weight"].map(_num),
-        COLUMNS["score"]: table["score"].map(_num),
+        # a scope whose score sheet does not score execution (分值 0) has neither 分值 nor 得分 here: —
+        COLUMNS["weight"]: table["weight"].map(_num).where(table["weight"].ne(0), formats.MISSING),
+        COLUMNS["score"]: table["score"].map(_num).where(table["weight"].ne(0), formats.MISSING),
         COLUMNS["reason"]: table["reason"].map(lambda t: plain(_text(t), names_of(a))),
     })
     return report_table(out)
@@ -215,20 +221,10 @@ def finance_table(a: YearAnalysis):
 
 
 def yoy_budget_table(a: YearAnalysis):
-    """Return year-over-year changes of the budget lines (amounts) and execution rates (百分点)."""
+    """Return the budget lines against the prior year: one row per line, each measure's 上年 | 本年 | 增减, notes once."""
     if a.prior_year is None:
         return _empty(f"无上年数据：数据中没有 {a.year} 年之前的年度，无法同比。")
-    amounts = a.yoy_budget
-    rates = a.yoy_execution.assign(field_label=labels.EXECUTION_RATE_PERCENT)
-    table = pd.concat([amounts, rates], ignore_index=True)
-    # scopes in scopes.csv order; within a scope 合计 first, then the lines in budget.csv order
-    scope_rank = {sid: i for i, sid in enumerate(dict.fromkeys(a.data.scopes["scope_id"]))}
-    lines = a.dept.budget.sort_values("line", key=lambda s: s.ne(TOTAL_LINE), kind="stable")
-    line_rank = {line: i for i, line in enumerate(dict.fromkeys(lines["line"]))}
-    table = (table.assign(_scope=table["scope_id"].map(scope_rank), _line=table["line"].map(line_rank))
-             .sort_values(["_scope", "_line"], kind="stable"))
-    return _change_table(table, ["scope_name", "line", "field_label", "prior_label", "prior", "current", "change",
-                                 "change_unit", "pct_change", "note"])
+    return yoy_tables.budget_wide(a)
 
 
 def _change_table(df: pd.DataFrame, columns: list[str], headings=COLUMNS) -> pd.DataFrame:
@@ -327,9 +323,9 @@ def yoy_indicator_table(a: YearAnalysis):
     """Return year-over-year changes of indicator actuals, with direction checks."""
     if a.prior_year is None and a.data.indicators["prior_actual"].isna().all():
         return _empty("无上年数据，无法同比。")
-    return _change_table(a.yoy_indicators,
-                         ["scope_name", "name", "target", "prior_text", "actual", "change", "change_unit",
-                          "pct_change", "direction_met", "at_boundary", "note"])
+    return yoy_tables.indicators_noted(_change_table(
+        a.yoy_indicators, ["scope_name", "name", "target", "prior_text", "actual", "change", "change_unit",
+                           "pct_change", "direction_met", "at_boundary", "note"]))
 
 
 def checks_table(a: YearAnalysis) -> pd.DataFrame:

@@ -165,6 +165,15 @@ PEFA_COLUMNS = MappingProxyType({**COLUMNS, "title": COLUMNS["indicator"], "scor
 #: the year-over-year execution rows' field label (their values are rates in %)
 EXECUTION_RATE_PERCENT = f"{EXECUTION_RATE}（{UNIT_PERCENT}）"
 
+#: the compact year-over-year budget table: one row per budget line, each measure a group of columns
+YOY_PRIOR = "{year}年"
+YOY_CURRENT = "{year}年"
+YOY_PCT_CHANGE = "增减率"
+YOY_POINTS_CHANGE = "增减（个百分点）"
+YOY_NOTE_MARK = "注{n}"
+YOY_NOTES_HEAD = "注："
+YOY_NOTE_LINE = "注{n}：{text}"
+
 # --------------------------------------------------------------------------- words in cells
 
 #: verdict of a stated figure or a table check: True, False, or None when it is only listed

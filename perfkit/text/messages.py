@@ -57,6 +57,8 @@ SCORE_WEIGHTS_OFF = "{which}分值合计为{weight}分，不等于规则总分�
 SCORE_RANGE = "{which}有指标无法评分，总分为区间（{low}–{high}），此处只比较已评部分"
 #: the caveats above as a sentence of their own, after a finding's text
 SCORE_CAVEAT_SENTENCE = "{text}。"
+#: a note of one measure of a row of the compact year-over-year budget table
+YOY_MEASURE_NOTE = "{measure}：{note}"
 
 # how an actual value is read (perfkit.compare.indicators.read_measure)
 MEASURE_EMPTY = "为空"
