@@ -397,6 +397,16 @@ def test_failed_merge_leaves_existing_department_untouched(tmp_path, reference_b
     assert {p.name: p.read_bytes() for p in (data / "yuexiu-police").iterdir()} == before
 
 
+def test_merge_keeps_the_files_no_sheet_holds(tmp_path, reference_book):
+    # narrative.csv (the report's own problems and measures) has no sheet: re-importing the year keeps it
+    data = tmp_path / "data"
+    shutil.copytree(REFERENCE, data / "yuexiu-police")
+    before = (data / "yuexiu-police" / "narrative.csv").read_bytes()
+    merged = perfkit.load(workbook.import_workbook(reference_book, data, on_existing="merge"))
+    assert len(merged.narrative) == 5 and merged.narrative["section"].iloc[0] == "存在的主要问题"
+    assert (data / "yuexiu-police" / "narrative.csv").read_bytes().replace(b"\r\n", b"\n") == before
+
+
 def test_not_a_workbook_is_a_data_error(tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_text("year,scope_id\n", encoding="utf-8")

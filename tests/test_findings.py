@@ -14,6 +14,7 @@ from perfkit import compare
 from perfkit.errors import RuleSetError
 from perfkit.findings import (FINDING_COLUMNS, SECTION_APPENDIX, SECTION_MAIN, Finding, Hit, derive_findings,
                               findings_frame, registry, scope_rank, sort_findings)
+from perfkit.findings.group import main_problems
 from perfkit.ingest.department import SCHEMAS, load
 from perfkit.rules.book import rulebook_for
 from perfkit.rules.files import read_yaml
@@ -799,3 +800,39 @@ def test_a_rule_code_is_fired_by_one_detector():
 def test_registration_names_placeholders_for_exactly_its_codes(codes, placeholders, items):
     with pytest.raises(ValueError):
         registry.detector(*codes, placeholders=placeholders, items=items)
+
+
+# ---------------------------------------------------------------- main problems (findings.group)
+
+
+def _finding(code, scope_id, subject, problem, recs=(), gap=""):
+    return Finding(code=code, severity="中", scope_id=scope_id, scope_name=f"范围{scope_id}", subject=subject,
+                   evidence={"name": subject, "gap": gap}, problem=problem, recommendations=list(recs),
+                   section="存在的主要问题", year=YEAR, title="")
+
+
+def test_missed_indicators_of_one_scope_are_one_problem_with_its_list():
+    found = [_finding("indicator_missed", "a", "甲", "“甲”未完成目标（差1人）。", ["分析甲。"], "差1人"),
+             _finding("indicator_missed", "b", "丙", "“丙”未完成目标（差3户）。", ["分析丙。"], "差3户"),
+             _finding("indicator_missed", "a", "乙", "“乙”未完成目标（差2天）。", ["分析乙。"], "差2天")]
+    results, = main_problems(found)
+    first, second = results.lines
+    assert first.text == "范围a有2项指标未完成目标：" and first.items == ("“甲”未完成目标（差1人）。", "“乙”未完成目标（差2天）。")
+    assert first.joined() == "范围a有2项指标未完成目标：“甲”未完成目标（差1人）；“乙”未完成目标（差2天）。"
+    assert second.text == "“丙”未完成目标（差3户）。" and not second.items  # one of its scope: as it is
+    assert results.recommendations[0].startswith("逐项分析范围a上述2项未完成指标（甲（差1人）、乙（差2天））的原因")
+    assert "重新核定“甲”、“乙”的年度指标值" in results.recommendations[1]
+    assert results.recommendations[2:] == ["分析丙。"]
+
+
+def test_stated_problems_come_first_and_are_not_repeated():
+    stated = pd.DataFrame({"section": ["存在的主要问题", "下一步改进措施", "下一步改进措施"],
+                           "scope_id": [None, None, "p"], "title": [None, "加强统筹。", None],
+                           "text": ["预算管理有保有压。", "优化结构。", "及时奖励。"]})
+    found = [_finding("low_spending_noted", "p", "p", "预算管理有保有压。"),
+             _finding("underspent", "p", "p", "支出偏低。", ["清理结余。"])]
+    own, execution = main_problems(found, stated, {"p": "项目P"}.get)
+    assert (own.title, [ln.text for ln in own.lines]) == ("部门自评报告所述问题", ["预算管理有保有压。"])
+    assert own.recommendations == ["加强统筹。优化结构。", "项目P：及时奖励。"]
+    assert own.measures_title == "部门自评报告所述改进措施"
+    assert [ln.text for ln in execution.lines] == ["支出偏低。"]  # the finding saying the same sentence is left out

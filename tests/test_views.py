@@ -111,7 +111,9 @@ def test_problems_and_recommendations_follow_the_findings(ref):
     assert "治安满意度" in problems and "见义勇为专项资金" in problems
     assert "99.3" not in problems  # the execution rate is not a problem
     # grouped: the three measurability findings (6 + 1 directional targets, 治安满意度 at its boundary) are one problem
-    assert problems.count("**（") == 3 and "**（二）绩效目标设置不够清晰、可衡量**" in problems
+    # the report's own main problem first (narrative.csv, from 三、存在的主要问题), then perfkit's three
+    assert problems.count("**（") == 4 and "**（三）绩效目标设置不够清晰、可衡量**" in problems
+    assert problems.startswith("**（一）部门自评报告所述问题**") and "有保有压、精打细算、精准投入" in problems
     assert "没有实际完成值" not in problems  # missing actuals are the analyst's, not the department's
     recs = views.recommendations_markdown(ref).data
     assert recs.startswith("**（一）")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.analysis import YearAnalysis
-from perfkit.findings.group import main_problems
+from perfkit.findings.group import Line, main_problems
 from perfkit.ingest.department import TOTAL_LINE
 from perfkit.present import figures, yoy_tables
 from perfkit.present.charts import write_image
@@ -354,29 +354,39 @@ def data_problems(a: YearAnalysis):
 # ---------------------------------------------------------------- findings
 
 
+def _problems(a: YearAnalysis):
+    """Return the main problems: the department's stated ones (narrative.csv) first, then perfkit's, grouped."""
+    return main_problems(a.findings, a.data.narrative, a.dept.scope_name)
+
+
 def problems_markdown(a: YearAnalysis):
     """Return 存在的主要问题: related findings grouped under one heading each, numbered （一）（二）…."""
-    problems = main_problems(a.findings)
-    if not problems:
-        return _md("未发现需要列为主要问题的事项。")
-    return _numbered_blocks(a, problems, lambda p: [f.problem for f in p.findings])
+    problems = [p for p in _problems(a) if p.lines]
+    if not any(p.findings for p in problems):  # perfkit found nothing, whatever the department states
+        return _md("\n\n".join([*([_numbered_blocks(a, [(p.title, p.lines) for p in problems]).data]
+                                   if problems else []), labels.NO_MAIN_PROBLEMS]))
+    return _numbered_blocks(a, [(p.title, p.lines) for p in problems])
 
 
 def recommendations_markdown(a: YearAnalysis):
     """Return 下一步改进措施: one numbered heading per main problem, its recommendations as a list."""
-    problems = [p for p in main_problems(a.findings) if p.recommendations]
+    problems = [p for p in _problems(a) if p.recommendations]
     if not problems:
         return _md("暂无改进措施。")
-    return _numbered_blocks(a, problems, lambda p: p.recommendations)
+    return _numbered_blocks(a, [(p.measures_title or p.title, [Line(r) for r in p.recommendations])
+                                for p in problems])
 
 
-def _numbered_blocks(a: YearAnalysis, problems, lines_of):
-    """Return one bold （一）（二）… heading per grouped problem, with ``lines_of(problem)`` as a numbered list."""
+def _numbered_blocks(a: YearAnalysis, blocks_in):
+    """Return one bold （一）（二）… heading per block (title, lines), its lines a numbered list, their items nested."""
     names = names_of(a)
     blocks = []
-    for i, p in enumerate(problems, 1):
-        items = "\n".join(f"{k}. {md_text(plain(line, names))}" for k, line in enumerate(lines_of(p), 1))
-        blocks.append(f"**（{labels.numeral(i)}）{md_text(p.title)}**\n\n{items}")
+    for i, (title, lines) in enumerate(blocks_in, 1):
+        items = []
+        for k, line in enumerate(lines, 1):
+            items.append(f"{k}. {md_text(plain(line.text, names))}")
+            items += [f"    - {md_text(plain(item, names))}" for item in line.items]
+        blocks.append(f"**（{labels.numeral(i)}）{md_text(title)}**\n\n" + "\n".join(items))
     return _md("\n\n".join(blocks))
 
 

@@ -347,6 +347,11 @@ PROBLEM_THEMES = MappingProxyType({
     "figures": "报告数字与复算结果不一致",
     "other": "其他问题",
 })
+#: the heading of the department's own stated problems and measures (narrative.csv), listed before perfkit's
+STATED_PROBLEMS_TITLE = "部门自评报告所述问题"
+STATED_MEASURES_TITLE = "部门自评报告所述改进措施"
+#: 存在的主要问题 of the 03 notebook when perfkit found none
+NO_MAIN_PROBLEMS = "未发现需要列为主要问题的事项。"
 #: the analyst's checklist (the Word draft's appendix, the 03 notebook's section)
 CHECKLIST_TITLE = "分析人员待补充、待确认事项"
 CHECKLIST_NONE = "没有待补充或待确认的事项。"

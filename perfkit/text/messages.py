@@ -272,3 +272,22 @@ DOCX_PROBLEM_HEAD = "（{n}）{title}。"
 DOCX_IMPROVEMENT_GROUP = "（{n}）{title}"
 XLSX_RANGE_NOTE = "已评部分得{low}分；另有{n}项、共{unscored}分无法评分，总分在区间内，补充后确定"
 XLSX_UNSCORABLE_NOTE = "没有可以评分的项目"
+
+# --------------------------------------------------------------------------- main problems (perfkit.findings.group)
+
+#: the indicators of one scope that missed their targets, as one problem with its list
+MISSED_GROUP = "{scope_name}有{count}项指标未完成目标："
+#: what to do about them, once for the scope (names and gaps listed)
+MISSED_GROUP_RECOMMENDATIONS = (
+    "逐项分析{scope_name}上述{count}项未完成指标（{gaps}）的原因，在“偏差原因分析及改进措施”中写明，"
+    "并提出补救措施和完成时限。",
+    "下一年度结合本年实际完成情况和可用资源，重新核定{names}的年度指标值，确保目标可实现、可考核。",
+)
+#: one missed indicator in that list of reasons: 奖励发放人数（差8人）
+MISSED_GROUP_GAP = "{name}（{gap}）"
+#: an indicator's name in a list
+QUOTED_NAME = "“{name}”"
+#: a stated item of one scope (narrative.csv with scope_id)
+STATED_OF_SCOPE = "{scope}：{text}"
+#: a stated measure with its heading
+STATED_WITH_TITLE = "{title}{text}"
