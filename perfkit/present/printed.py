@@ -13,11 +13,11 @@ import pandas as pd
 
 from perfkit.ingest.department import Department
 from perfkit.score.checkrows import printed_decimals
-from perfkit.text import formats
+from perfkit.text import formats, labels
 
 #: the amount columns of budget.csv, and the unit in which a printed cell is shown as printed
 AMOUNT_COLUMNS = ("budget_original", "budget", "executed")
-REPORTING_UNIT = "万元"
+REPORTING_UNIT = labels.UNIT_AMOUNT
 #: decimals of an amount perfkit computed or converted
 COMPUTED_DECIMALS = 2
 

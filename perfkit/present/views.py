@@ -332,10 +332,11 @@ def checks_table(a: YearAnalysis) -> pd.DataFrame:
     """Return the stated-figure and table-arithmetic checks with both numbers."""
     c = a.checks.copy()
     c["result"] = c["ok"].map(lambda ok: labels.STATUS[None if pd.isna(ok) else bool(ok)])
-    # the stated figure at its printed precision, the recomputed one with one digit more
+    # the stated figure at its printed precision, the recomputed one (perfkit's) with two decimals, or the
+    # stated figure's when it was printed finer
     decimals = c["decimals"].fillna(2).astype(int) if "decimals" in c.columns else pd.Series(2, index=c.index)
     c["stated"] = [_num(v, d) if _is_number(v) else _text(v) for v, d in zip(c["stated"], decimals)]
-    c["recomputed"] = [_num(v, d + 1) if _is_number(v) else _text(v) for v, d in zip(c["recomputed"], decimals)]
+    c["recomputed"] = [_num(v, max(2, d)) if _is_number(v) else _text(v) for v, d in zip(c["recomputed"], decimals)]
     c["scope"] = c["scope_id"].map(lambda sid: a.dept.scope_name(sid) if isinstance(sid, str) else "")
     c["detail"] = c["detail"].map(lambda v: plain(_text(v), names_of(a)))
     c["label"] = c["label"].map(lambda v: plain(_text(v), names_of(a)))
