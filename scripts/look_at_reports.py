@@ -16,11 +16,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-CASES = (("yuexiu-police", 2023), ("demo-synthetic", 2022))
+CASES = (("yuexiu-police", 2023), ("demo-synthetic", 2023))
 OFFICE = ("绩效自评报告（草稿）.docx", "绩效自评表.xlsx")
 CHROMIUM = ("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--user-data-dir=/tmp/chr-rep", "--window-size=1280,2400")
+            "--user-data-dir=/tmp/chr-rep", "--window-size=1200,3000")
 
 
 def pdf_pages(pdf: Path) -> int:
@@ -39,7 +39,7 @@ def office_pages(source: Path, out: Path, resolution: int) -> int:
 
 
 def screenshot(html: Path, png: Path) -> None:
-    """Write a screenshot of ``html``'s first 2400 pixels to ``png``."""
+    """Write a screenshot of ``html``'s first 3000 pixels to ``png``."""
     subprocess.run([*CHROMIUM, f"--screenshot={png}", html.resolve().as_uri()], check=True, capture_output=True,
                    timeout=120)
 

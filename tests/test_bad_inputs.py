@@ -249,6 +249,13 @@ CASES = [
          not_says=["数据校验通过"]),
     Case("unknown_level1", set_cell("indicators.csv", 2, "level1", "奇怪指标"), 1,
          [cell("indicators.csv", 2, "level1", "奇怪指标"), "没有这个一级指标"], not_says=["数据校验通过"]),
+    # ---- the report's own problems and measures (narrative.csv, issue 13)
+    Case("narrative_unknown_section", set_cell("narrative.csv", 3, "section", "改进建议"), 1,
+         [cell("narrative.csv", 3, "section", "改进建议"), "章节应为：存在的主要问题、下一步改进措施"], n_problems=1),
+    Case("narrative_empty_text", set_cell("narrative.csv", 2, "text", ""), 1,
+         [cell("narrative.csv", 2, "text", ""), "不能为空"], n_problems=1),
+    Case("narrative_unknown_scope", set_cell("narrative.csv", 4, "scope_id", "nosuch"), 1,
+         [cell("narrative.csv", 4, "scope_id", "nosuch"), "范围在 scopes.csv 的 2023 年中不存在"], n_problems=1),
     # ---- department.yaml
     Case("yaml_syntax_error", yaml_line("level: 区县级", "level: 区县级: 市辖"), 1,
          [f"department.yaml 第{YAML_LINE}行", "YAML 格式错误"], n_problems=1),

@@ -127,7 +127,15 @@ def test_reference_draft_is_filled_from_the_data(reference_report):
         assert internal not in text, internal
     # missing actuals are the analyst's checklist, not the department's problems
     problems = reference_report.section("三、存在的主要问题", "四、下一步改进措施")
-    assert "没有实际完成值" not in problems and "（一）预算执行与支出进度有待加强。" in problems
+    assert "没有实际完成值" not in problems and "（二）预算执行与支出进度有待加强。" in problems
+    # issue 13: the report's own main problem (三、存在的主要问题) and measures (四) come first, verbatim, once
+    assert problems.startswith("三、存在的主要问题\n（一）部门自评报告所述问题。\n1.在省厅、市局和区委区政府的坚强领导下")
+    assert problems.count("如何做到有保有压、精打细算、精准投入，使预算管理工作既稳中求进") == 1
+    improvements = reference_report.section("四、下一步改进措施", "附：数据与核对")
+    assert "（一）部门自评报告所述改进措施" in improvements
+    for k, title in enumerate(("坚持以政领财，压实预算管理主体责任。", "加强预算统筹，促进预算管理水平提质增效。",
+                               "注重精准保障，赋能基层提升公安战斗实力。", "创新监管方式，提升预算绩效管理水平。"), 1):
+        assert f"{k}.{title}" in improvements
     assert "共护校园数" in reference_report.section("分析人员待补充、待确认事项", None)
 
 
@@ -175,7 +183,12 @@ def test_main_findings_fill_problems_and_improvements(report):
         if f.code == "actual_missing":  # the analyst's to supply: in the checklist, not among the problems
             assert f.problem in checklist and f.problem not in problems
             continue
-        assert plain(f.problem) in problems
+        # a scope's missed indicators are one sentence with their list (issue 13), each told without its 。
+        assert plain(f.problem).rstrip("。") in problems
+        if f.code == "indicator_missed" and sum(g.code == f.code and g.scope_id == f.scope_id for g in main) > 1:
+            n = sum(g.code == f.code and g.scope_id == f.scope_id for g in main)
+            assert f"{f.scope_name}有{n}项指标未完成目标：" in problems and f"“{f.subject}”" in improvements
+            continue
         for rec in f.recommendations:  # told without the data's file names (budget.csv 的“合计”行)
             assert plain(rec) in improvements and ".csv" not in plain(rec)
 
@@ -185,8 +198,9 @@ def test_findings_passed_in_are_used(tmp_path_factory):
                       evidence={}, problem="这是一个传入的问题。", recommendations=["这是传入的建议。"],
                       section="存在的主要问题", year=2023, title="传入的问题")
     rep = _report(tmp_path_factory, REFERENCE, 2023, findings=[finding])
-    # a rule perfkit does not group goes under 其他问题, its sentence numbered under the heading
-    assert "（一）其他问题。" in rep.paragraphs and "1.这是一个传入的问题。" in rep.paragraphs
+    # a rule perfkit does not group goes under 其他问题, its sentence numbered under the heading, after the
+    # reference report's own stated problem (（一）, narrative.csv)
+    assert "（二）其他问题。" in rep.paragraphs and "1.这是一个传入的问题。" in rep.paragraphs
     assert "1.这是传入的建议。" in rep.paragraphs
 
 

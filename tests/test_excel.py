@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 
 import openpyxl
@@ -396,6 +397,16 @@ def test_failed_merge_leaves_existing_department_untouched(tmp_path, reference_b
     assert {p.name: p.read_bytes() for p in (data / "yuexiu-police").iterdir()} == before
 
 
+def test_merge_keeps_the_files_no_sheet_holds(tmp_path, reference_book):
+    # narrative.csv (the report's own problems and measures) has no sheet: re-importing the year keeps it
+    data = tmp_path / "data"
+    shutil.copytree(REFERENCE, data / "yuexiu-police")
+    before = (data / "yuexiu-police" / "narrative.csv").read_bytes()
+    merged = perfkit.load(workbook.import_workbook(reference_book, data, on_existing="merge"))
+    assert len(merged.narrative) == 5 and merged.narrative["section"].iloc[0] == "存在的主要问题"
+    assert (data / "yuexiu-police" / "narrative.csv").read_bytes().replace(b"\r\n", b"\n") == before
+
+
 def test_not_a_workbook_is_a_data_error(tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_text("year,scope_id\n", encoding="utf-8")
@@ -470,6 +481,29 @@ def _row_where(ws, col, value):
     return next(r for r in range(1, ws.max_row + 1) if ws[f"{col}{r}"].value == value)
 
 
+_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _evaluate(ws, value):
+    """Return a cell's value, a formula of the scored tables (``=F7/E7``, ``=SUM(G9:G12,G7)``) computed by hand."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    m = re.fullmatch(r"=([A-Z]+\d+)/([A-Z]+\d+)", value)
+    if m:
+        return _evaluate(ws, ws[m.group(1)].value) / _evaluate(ws, ws[m.group(2)].value)
+    m = re.fullmatch(r"=SUM\(([A-Z0-9:,]+)\)", value)
+    assert m, f"unexpected formula {value}"
+    total = 0.0
+    for part in m.group(1).split(","):
+        first, _, last = part.partition(":")
+        col, a = _REF.match(first).groups()
+        b = _REF.match(last).group(2) if last else a
+        for r in range(int(a), int(b) + 1):
+            v = _evaluate(ws, ws[f"{col}{r}"].value)
+            total += v if isinstance(v, (int, float)) else 0.0  # SUM skips empty and text cells
+    return total
+
+
 def _same(cell_value, expected):
     if expected is None or pd.isna(expected):
         return cell_value in (None, "—")
@@ -492,7 +526,7 @@ def test_scored_tables_match_score_year(scored_books, case):
         r = _row_where(ws, "B", "年度资金总额")
         assert _same(ws[f"E{r}"].value, ex["budget"])
         assert _same(ws[f"F{r}"].value, ex["executed"])
-        assert _same(ws[f"H{r}"].value, ex["execution_rate"]), "执行率(B/A)"
+        assert _same(_evaluate(ws, ws[f"H{r}"].value), ex["execution_rate"]), "执行率(B/A)"
         if ex["weight"] > 0:
             assert _same(ws[f"G{r}"].value, ex["weight"]) and _same(ws[f"I{r}"].value, ex["score"])
         else:
@@ -506,8 +540,8 @@ def test_scored_tables_match_score_year(scored_books, case):
             assert _same(ws[f"H{first + i}"].value, rec.score)
         total = scored.by_scope.set_index("scope_id").loc[scope.scope_id]
         r = _row_where(ws, "A", "总分")
-        assert _same(ws[f"G{r}"].value, total["weight"])
-        assert _same(ws[f"H{r}"].value, total["score"])
+        assert _same(_evaluate(ws, ws[f"G{r}"].value), total["weight"])
+        assert _same(_evaluate(ws, ws[f"H{r}"].value), total["score"])
         # a range or a scope with nothing scorable has no grade (issue 11): shown as —
         assert ws[f"I{r}"].value == f"等级：{total['grade'] if isinstance(total['grade'], str) else '—'}"
         assert ws[f"H{r}"].number_format == xlsx.SCORE_FORMAT
@@ -587,7 +621,30 @@ def test_scored_tables_rates_and_totals_equal_their_formulas(scored_books):
         for ws in _scope_sheets(wb).values():
             r = _row_where(ws, "B", "年度资金总额")
             if isinstance(ws[f"E{r}"].value, float) and ws[f"E{r}"].value > 0:
-                assert ws[f"H{r}"].value == pytest.approx(ws[f"F{r}"].value / ws[f"E{r}"].value, rel=1e-12)
+                assert ws[f"H{r}"].value == f"=F{r}/E{r}"
+                assert _evaluate(ws, ws[f"H{r}"].value) == pytest.approx(ws[f"F{r}"].value / ws[f"E{r}"].value,
+                                                                         rel=1e-12)
+                assert ws[f"H{r}"].number_format == xlsx.RATE_FORMAT
+
+
+def test_scored_tables_rate_and_total_formulas_by_hand(scored_books):
+    # 越秀 2023 部门整体: budget.csv 200963.70 万元 budget, 199466.59 executed; the report prints 完成预算的99.3%
+    dept, scored, path = scored_books[("reference", 2023)]
+    wb = openpyxl.load_workbook(path)
+    ws = _scope_sheets(wb)[xlsx.WHOLE_TABLE, dept.name]
+    r = _row_where(ws, "B", "年度资金总额")
+    assert (ws[f"E{r}"].value, ws[f"F{r}"].value, ws[f"H{r}"].value) == (200963.70, 199466.59, f"=F{r}/E{r}")
+    rate = _evaluate(ws, ws[f"H{r}"].value)
+    assert rate == pytest.approx(0.992550, abs=5e-7)  # 1 - 1497.11 / 200963.70 by hand
+    assert round(rate * 100, 1) == 99.3
+    # 总分 adds the 得分 column above it: a reviewer who corrects a score sees the total change
+    total = _row_where(ws, "A", "总分")
+    formula = ws[f"H{total}"].value
+    assert formula.startswith("=SUM(")
+    first = _row_where(ws, "B", "一级指标") + 1
+    assert f"H{first}" in formula
+    ws[f"H{first}"] = ws[f"H{first}"].value - 1.0
+    assert _evaluate(ws, formula) == pytest.approx(scored.by_scope.set_index("scope_id").loc["whole", "score"] - 1.0)
 
 
 def test_scored_tables_show_the_range_and_unscorable(scored_books):

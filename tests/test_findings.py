@@ -14,6 +14,7 @@ from perfkit import compare
 from perfkit.errors import RuleSetError
 from perfkit.findings import (FINDING_COLUMNS, SECTION_APPENDIX, SECTION_MAIN, Finding, Hit, derive_findings,
                               findings_frame, registry, scope_rank, sort_findings)
+from perfkit.findings.group import main_problems
 from perfkit.ingest.department import SCHEMAS, load
 from perfkit.rules.book import rulebook_for
 from perfkit.rules.files import read_yaml
@@ -416,6 +417,27 @@ def test_yoy_score_decline(tmp_path, prior, current, fires):
     if fires:
         assert found[0].evidence["drop"] == pytest.approx(prior - current)
         assert "下降4.00分" in found[0].problem
+        assert found[0].problem.endswith("下降4.00分。")  # both totals plain scores: no caveat
+
+
+SCORE_CAVEAT_CASES = [
+    # issue 13: a 2022 total over weights adding to 110 is no score to compare as it stands
+    ("prior_weights_off", dict(status="weights_off", weight=110.0, score=100.05), dict(status="complete"),
+     "2022年分值合计为110分，不等于规则总分，该年得分不能直接比较。"),
+    ("current_range", dict(status="complete", score=92.0), dict(status="range", score=88.0, score_max=95.5),
+     "2023年有指标无法评分，总分为区间（88.00–95.50），此处只比较已评部分。"),
+]
+
+
+@pytest.mark.parametrize("prior, current, caveat", [c[1:] for c in SCORE_CAVEAT_CASES],
+                         ids=[c[0] for c in SCORE_CAVEAT_CASES])
+def test_yoy_score_decline_repeats_the_caveat(tmp_path, prior, current, caveat):
+    dept = write_dept(tmp_path / "d", years=(2022, YEAR),
+                      indicators=[ind("i1", "占位", "≥1", "1", year=2022), ind("i1", "占位", "≥1", "1")])
+    old = _by_scope(prior.get("score", 92.0), "优").assign(**prior)
+    new = _by_scope(current.get("score", 88.0), "良").assign(**current)
+    f, = hits(run(dept, by_scope=new, prior_scored=SimpleNamespace(year=2022, by_scope=old)), "yoy_score_decline")
+    assert f.problem.endswith("分。" + caveat)
 
 
 def _checks(*rows):
@@ -778,3 +800,39 @@ def test_a_rule_code_is_fired_by_one_detector():
 def test_registration_names_placeholders_for_exactly_its_codes(codes, placeholders, items):
     with pytest.raises(ValueError):
         registry.detector(*codes, placeholders=placeholders, items=items)
+
+
+# ---------------------------------------------------------------- main problems (findings.group)
+
+
+def _finding(code, scope_id, subject, problem, recs=(), gap=""):
+    return Finding(code=code, severity="中", scope_id=scope_id, scope_name=f"范围{scope_id}", subject=subject,
+                   evidence={"name": subject, "gap": gap}, problem=problem, recommendations=list(recs),
+                   section="存在的主要问题", year=YEAR, title="")
+
+
+def test_missed_indicators_of_one_scope_are_one_problem_with_its_list():
+    found = [_finding("indicator_missed", "a", "甲", "“甲”未完成目标（差1人）。", ["分析甲。"], "差1人"),
+             _finding("indicator_missed", "b", "丙", "“丙”未完成目标（差3户）。", ["分析丙。"], "差3户"),
+             _finding("indicator_missed", "a", "乙", "“乙”未完成目标（差2天）。", ["分析乙。"], "差2天")]
+    results, = main_problems(found)
+    first, second = results.lines
+    assert first.text == "范围a有2项指标未完成目标：" and first.items == ("“甲”未完成目标（差1人）。", "“乙”未完成目标（差2天）。")
+    assert first.joined() == "范围a有2项指标未完成目标：“甲”未完成目标（差1人）；“乙”未完成目标（差2天）。"
+    assert second.text == "“丙”未完成目标（差3户）。" and not second.items  # one of its scope: as it is
+    assert results.recommendations[0].startswith("逐项分析范围a上述2项未完成指标（甲（差1人）、乙（差2天））的原因")
+    assert "重新核定“甲”、“乙”的年度指标值" in results.recommendations[1]
+    assert results.recommendations[2:] == ["分析丙。"]
+
+
+def test_stated_problems_come_first_and_are_not_repeated():
+    stated = pd.DataFrame({"section": ["存在的主要问题", "下一步改进措施", "下一步改进措施"],
+                           "scope_id": [None, None, "p"], "title": [None, "加强统筹。", None],
+                           "text": ["预算管理有保有压。", "优化结构。", "及时奖励。"]})
+    found = [_finding("low_spending_noted", "p", "p", "预算管理有保有压。"),
+             _finding("underspent", "p", "p", "支出偏低。", ["清理结余。"])]
+    own, execution = main_problems(found, stated, {"p": "项目P"}.get)
+    assert (own.title, [ln.text for ln in own.lines]) == ("部门自评报告所述问题", ["预算管理有保有压。"])
+    assert own.recommendations == ["加强统筹。优化结构。", "项目P：及时奖励。"]
+    assert own.measures_title == "部门自评报告所述改进措施"
+    assert [ln.text for ln in execution.lines] == ["支出偏低。"]  # the finding saying the same sentence is left out

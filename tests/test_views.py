@@ -1,6 +1,9 @@
 """The presentation layer the notebooks call: Chinese tables and text computed from perfkit's results."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -63,9 +66,42 @@ def test_yoy_budget_without_prior_year_says_so(ref):
 
 def test_yoy_budget_rates_change_in_percentage_points(syn):
     table = views.yoy_budget_table(syn)
-    rates = table[table["项目"] == "执行率（%）"]
-    assert len(rates) and set(rates["变动单位"]) == {"百分点"}
-    assert set(rates["变动率（%）"]) == {"—"}  # never a percent of a percent
+    rates = table["执行率"]
+    assert len(rates) and list(rates.columns) == ["2022年", "2023年", "增减（个百分点）"]
+    assert "增减率" not in rates.columns  # never a percent of a percent
+
+
+def test_yoy_budget_table_is_one_row_per_line_with_measures_as_columns(syn):
+    # issue 13: 16 budget lines of 2023 in budget.csv, one row each (not 4 measures x 16 rows)
+    table = views.yoy_budget_table(syn)
+    assert len(table) == 16
+    assert [c for c in dict.fromkeys(table.columns.get_level_values(0))] == [
+        "评价范围", "预算行", "年初预算数", "全年预算数", "全年执行数", "执行率", "备注"]
+    whole = table[(table[("预算行", "")] == "合计")].iloc[0]
+    # budget.csv: 2022 whole 合计 5928.60 / 5240.88, 2023 6120.50 / 6012.33 (printed with two decimals)
+    assert (whole[("全年预算数", "2022年")], whole[("全年预算数", "2023年")]) == ("5,928.60", "6,120.50")
+    assert whole[("全年预算数", "增减率")] == "3.24%"  # 191.90 / 5928.60 by hand
+    assert (whole[("执行率", "2022年")], whole[("执行率", "2023年")]) == ("88.40%", "98.23%")
+    assert whole[("执行率", "增减（个百分点）")] == "9.83"  # 98.2325 - 88.3999 by hand
+    # a note is listed once below the table; the rows carry only its mark
+    notes = table.attrs["notes"]
+    assert len(notes) == len(set(notes)) and "注3：无上年数据（2022年无此预算行）" in notes
+    assert not any("无上年数据" in str(v) for v in table[("备注", "")])
+    html = table._repr_html_()
+    assert html.count("无上年数据（2022年无此预算行）") == 1 and 'colspan="3"' in html
+
+
+def test_amounts_shown_with_the_printed_precision(tmp_path):
+    # an amount printed 1234.5 stays one decimal, 88 stays whole; the rate perfkit computes has two
+    src = Path(__file__).parent.parent / "data" / "yuexiu-police"
+    dept = tmp_path / "yuexiu-police"
+    shutil.copytree(src, dept)
+    budget = (dept / "budget.csv").read_text(encoding="utf-8").replace("200963.70,199466.59", "200963.7,199466")
+    (dept / "budget.csv").write_text(budget, encoding="utf-8")
+    a = perfkit.analyze(perfkit.load(dept), 2023)
+    whole = views.execution_table(a).iloc[0]
+    assert (whole["全年预算数（万元）"], whole["全年执行数（万元）"]) == ("200,963.7", "199,466")
+    assert whole["执行率"] == "99.25%"  # 199466 / 200963.7 = 0.992547 by hand
 
 
 def test_problems_and_recommendations_follow_the_findings(ref):
@@ -75,7 +111,9 @@ def test_problems_and_recommendations_follow_the_findings(ref):
     assert "治安满意度" in problems and "见义勇为专项资金" in problems
     assert "99.3" not in problems  # the execution rate is not a problem
     # grouped: the three measurability findings (6 + 1 directional targets, 治安满意度 at its boundary) are one problem
-    assert problems.count("**（") == 3 and "**（二）绩效目标设置不够清晰、可衡量**" in problems
+    # the report's own main problem first (narrative.csv, from 三、存在的主要问题), then perfkit's three
+    assert problems.count("**（") == 4 and "**（三）绩效目标设置不够清晰、可衡量**" in problems
+    assert problems.startswith("**（一）部门自评报告所述问题**") and "有保有压、精打细算、精准投入" in problems
     assert "没有实际完成值" not in problems  # missing actuals are the analyst's, not the department's
     recs = views.recommendations_markdown(ref).data
     assert recs.startswith("**（一）")

@@ -32,9 +32,13 @@ def begin(department: str, data_dir: str) -> None:
     analysis.pin(None)
     instrument.CALLS.clear()
     base = Path(data_dir)
+    stage = os.getcwd()
     os.chdir(base.parent)
-    pinned = analysis.load_department(department, base.name)
-    pinned.rules  # noqa: B018  (read the rule files now, relative to the folder just entered)
+    try:
+        pinned = analysis.load_department(department, base.name)
+        pinned.rules  # noqa: B018  (read the rule files now, relative to the folder just entered)
+    finally:
+        os.chdir(stage)  # the notebook that follows saves its charts into its own (staging) directory
     analysis.pin(pinned)
 
 

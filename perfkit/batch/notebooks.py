@@ -73,12 +73,13 @@ def normalize_notebook(nb, name: str):
 
 
 #: Report styling added to every HTML page: Chinese text reads left to right, so table cells are
-#: left-aligned (Jupyter right-aligns them for numbers), and a CJK font stack is named first.
+#: left-aligned (Jupyter right-aligns them for numbers) unless a cell says otherwise (a report table's
+#: numbers are right-aligned in their own style), and a CJK font stack is named first.
 REPORT_CSS = """<style>
 body, .jp-RenderedHTMLCommon { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
   "PingFang SC", "Noto Sans SC", sans-serif; }
 .jp-RenderedHTMLCommon table { font-size: 13px; }
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left !important; vertical-align: top; max-width: 36em; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left; vertical-align: top; max-width: 36em; }
 .jp-RenderedHTMLCommon img { max-width: 100%; }
 @media print { .jp-Cell { break-inside: avoid; } }
 </style>

@@ -326,17 +326,9 @@ def _rate_reason(rec: dict, which: str) -> str:
 
 
 def _comparability(rec: dict, prior: int, year: int) -> list[str]:
-    """Return why a scope total of either year is not a plain score (weights off the rule's total, a range)."""
-    notes = []
-    for side, yr in (("old", prior), ("cur", year)):
-        which = f"{yr}年"
-        status = rec.get(f"status_{side}")
-        if status == "weights_off":
-            notes.append(messages.SCORE_WEIGHTS_OFF.format(which=which, weight=formats.compact(rec[f"weight_{side}"])))
-        elif status == "range":
-            notes.append(messages.SCORE_RANGE.format(which=which, low=formats.score(rec[f"score_{side}"]),
-                                                     high=formats.score(rec[f"score_max_{side}"])))
-    return notes
+    """Return :func:`perfkit.text.formats.score_caveats` of a paired row of :func:`yoy_scores` (``_old``/``_cur`` columns)."""
+    side = {s: {k: rec.get(f"{k}_{s}") for k in ("status", "weight", "score", "score_max")} for s in ("old", "cur")}
+    return formats.score_caveats(side["old"], side["cur"], prior, year)
 
 
 def score_frames(scored: YearScore) -> pd.DataFrame:

@@ -30,6 +30,8 @@ SCOPE_TYPES = ("部门整体", "一级项目", "二级项目", "专项资金")
 # 统计项: memo lines that are not a breakdown of the total (e.g. 三公经费, 政府采购) and are never summed
 LINE_TYPES = ("合计", "支出类型", "资金来源", "经济分类", "功能分类", "统计项")
 STATED_KINDS = ("比率", "百分比", "同比", "合计", "金额", "计数", "得分", "等级")
+# the report's own sections narrative.csv holds sentences of (its stated problems and measures)
+NARRATIVE_SECTIONS = ("存在的主要问题", "下一步改进措施")
 WHOLE_SCOPE = "whole"
 TOTAL_LINE = "合计"
 # Memo budget lines (三公经费, 政府采购 …): never summed against the total, never under-spending.
@@ -109,6 +111,14 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
         "executed_cumulative": ("amount", True),
         "unit": ("unit", True),
     },
+    # the report's own words in its 存在的主要问题 / 下一步改进措施, one item a row, verbatim
+    "narrative.csv": {
+        "year": ("year", True),
+        "section": ("str", True),
+        "scope_id": ("str", False),
+        "title": ("str", False),
+        "text": ("str", True),
+    },
 }
 for _schema in SCHEMAS.values():
     _schema["source"] = ("str", True)
@@ -133,6 +143,7 @@ TABLE_ATTRS = {
     "indicators.csv": "indicators",
     "stated.csv": "stated",
     "progress.csv": "progress",
+    "narrative.csv": "narrative",
 }
 META_REQUIRED = ("code", "name", "years", "rule_set")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -157,6 +168,8 @@ class Department:
     notices: list[str] = field(default_factory=list)
     #: file name -> src_row, year and the numeric cells as printed (text), for precision and — / markers
     printed: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: the report's own stated problems and measures (narrative.csv; empty when the file is absent)
+    narrative: pd.DataFrame = field(default_factory=lambda: _empty_table(SCHEMAS["narrative.csv"]))
 
     @property
     def name(self) -> str:
@@ -571,6 +584,12 @@ def _check_references(tables: dict[str, pd.DataFrame], path: Path, problems: lis
                                         f"范围「{rec['scope_id']}」{rec['year']} 年缺少「合计」预算行"
                                         f"（scopes.csv 第 {int(rec['src_row'])} 行）"))
         _duplicates(budget, ["year", "scope_id", "line"], f_budget, "预算行", problems)
+    narrative = tables.get("narrative.csv")
+    if narrative is not None:
+        unknown = narrative["section"].notna() & ~narrative["section"].isin(NARRATIVE_SECTIONS)
+        for _, rec in narrative[unknown].iterrows():
+            problems.append(Problem(str(path / "narrative.csv"), int(rec["src_row"]), "section", rec["section"],
+                                    f"章节应为：{'、'.join(NARRATIVE_SECTIONS)}"))
     _duplicates(scopes, ["year", "scope_id"], f_scopes, "范围", problems)
     ind = tables.get("indicators.csv")
     if ind is not None:

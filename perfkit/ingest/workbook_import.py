@@ -385,6 +385,10 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
     return target
 
 
+#: the data files the workbook has a sheet for; the others are not the workbook's to merge or remove
+_SHEET_FILES = frozenset(spec.file for spec in SHEETS)
+
+
 def _merge_existing(target: Path, book: WorkbookContents, problems: list[Problem]):
     """Return meta and tables with the target's other years kept; ``book.sources`` gains their rows."""
     try:
@@ -401,6 +405,11 @@ def _merge_existing(target: Path, book: WorkbookContents, problems: list[Problem
     tables = {}
     for fname in pdata.SCHEMAS:
         old, new = old_tables.get(fname), book.tables.get(fname)
+        if fname not in _SHEET_FILES:  # no sheet holds it (narrative.csv): the department's file stays as it is
+            if old is not None:
+                tables[fname] = old
+                book.sources[fname] = [_Origin(str(target / fname), int(i) + 2, {}) for i in old.index]
+            continue
         kept, kept_src = None, []
         if old is not None and "year" in old.columns:
             mask = ~old["year"].str.strip().isin(new_years)

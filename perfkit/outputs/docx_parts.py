@@ -84,15 +84,20 @@ def management_topic(w, a, topic: str) -> None:
         w.placeholder(messages.DOCX_TO_FILL["topic"].format(topic=topic))
 
 
+def _main_problems(a):
+    """Return the main problems: the department's stated ones (narrative.csv) first, then perfkit's, grouped."""
+    return main_problems(a.findings, a.data.narrative, a.dept.scope_name)
+
+
 def problems(w, a, heading: str) -> None:
-    """Write 存在的主要问题: one numbered paragraph per grouped problem, its findings as numbered sentences."""
+    """Write 存在的主要问题: one numbered paragraph per grouped problem, its sentences numbered under it."""
     w.heading(heading, 1)
-    groups = main_problems(a.findings)
+    groups = [p for p in _main_problems(a) if p.lines]
     for i, p in enumerate(groups, 1):
         w.para(messages.DOCX_PROBLEM_HEAD.format(n=labels.numeral(i), title=p.title))
-        for j, f in enumerate(p.findings, 1):
-            w.para(messages.DOCX_IMPROVEMENT.format(n=j, text=f.problem))
-    if not groups:
+        for j, line in enumerate(p.lines, 1):
+            w.para(messages.DOCX_IMPROVEMENT.format(n=j, text=line.joined()))
+    if not any(p.findings for p in groups):  # perfkit found nothing, whatever the department states
         w.para(messages.DOCX_NO_PROBLEMS)
     w.placeholder(messages.DOCX_TO_FILL["other_problems"])
 
@@ -100,9 +105,9 @@ def problems(w, a, heading: str) -> None:
 def improvements(w, a, heading: str) -> None:
     """Write 下一步改进措施: one numbered heading per main problem, its recommendations numbered under it."""
     w.heading(heading, 1)
-    groups = [p for p in main_problems(a.findings) if p.recommendations]
+    groups = [p for p in _main_problems(a) if p.recommendations]
     for i, p in enumerate(groups, 1):
-        w.heading(messages.DOCX_IMPROVEMENT_GROUP.format(n=labels.numeral(i), title=p.title), 2)
+        w.heading(messages.DOCX_IMPROVEMENT_GROUP.format(n=labels.numeral(i), title=p.measures_title or p.title), 2)
         for j, rec in enumerate(p.recommendations, 1):
             w.para(messages.DOCX_IMPROVEMENT.format(n=j, text=rec))
     if not groups:

@@ -518,8 +518,8 @@ def _appendix(w: _Writer, a: YearAnalysis) -> None:
     if checks is not None and len(checks):
         checked = checks[checks["ok"].notna()]
         if len(checked):
-            rows = [[_text(r.label), _text(r.stated_text) or _text(r.stated), _text(_fmt_recomputed(r.recomputed)),
-                     labels.STATUS[bool(r.ok)]]
+            rows = [[_text(r.label), _text(r.stated_text) or _text(r.stated),
+                     _text(_fmt_recomputed(r.recomputed, r.decimals)), labels.STATUS[bool(r.ok)]]
                     for r in checked.itertuples(index=False)]
             w.table(messages.DOCX_CHECKS_TABLE, TABLES["checks"], rows)
     others = [f for f in findings if getattr(f, "section", "") != MAIN_SECTION and f.code not in ANALYST_CODES]
@@ -536,11 +536,13 @@ def _appendix(w: _Writer, a: YearAnalysis) -> None:
             w.para(messages.BULLET.format(text=p), style=NOTE_STYLE_NAME)
 
 
-def _fmt_recomputed(x) -> str:
-    """Return a recomputed value with up to four decimals, text as it is, "" when missing."""
+def _fmt_recomputed(x, decimals=None) -> str:
+    """Return a recomputed value with two decimals (the stated figure's when printed finer), text as it is, "" when
+    missing."""
     if _missing(x):
         return ""
     try:
-        return formats.compact(float(x), 4, missing="")
+        value = float(x)
     except (TypeError, ValueError):
         return str(x)
+    return formats.number(value, max(2, 0 if _missing(decimals) else int(decimals)), grouping=False)

@@ -4,7 +4,11 @@ One sheet per scope: 部门整体支出绩效自评表 for the whole department 
 项目支出绩效自评表 for each project or fund, plus a 得分汇总 sheet.  Every figure
 is the analysis's (:attr:`perfkit.analysis.YearAnalysis.scored`), written as a
 number with a display format, so totals add unrounded values; nothing here
-scores anything.
+scores anything.  The execution rate (B/A) and the 总分 row are Excel formulas
+over the cells they come from (``=F7/E7``, ``=SUM(...)``), so a reviewer who
+corrects an amount or a score sees the rate and the total follow; a total is
+written as a formula only when the cells above add up to perfkit's total
+(a rule whose total is not the plain sum keeps its value).
 """
 from __future__ import annotations
 
@@ -78,11 +82,19 @@ def _txt(value):
 
 
 class _Sheet:
-    """Writes a bordered form row by row."""
+    """Writes a bordered form row by row, remembering the cells the 总分 row adds up."""
 
     def __init__(self, ws):
         self.ws = ws
         self.row = 1
+        #: cells of the scope's points (分值) and scores (得分) written so far, for the 总分 formulas
+        self.points_cells: list[str] = []
+        self.score_cells: list[str] = []
+
+    def scored(self, points_col: str, score_col: str) -> None:
+        """Remember this row's 分值 and 得分 cells as parts of the scope's total."""
+        self.points_cells.append(f"{points_col}{self.row}")
+        self.score_cells.append(f"{score_col}{self.row}")
 
     def put(self, col: str, value, fmt: str | None = None, font=None, fill=None, align=_WRAP, text=False):
         """Return the cell ``col`` of the current row after setting its value and style."""
@@ -274,8 +286,10 @@ def _write_budget_block(s: _Sheet, a: YearAnalysis, scope) -> None:
         s.put("E", _num(r["budget"]), fmt=AMOUNT_FORMAT)
         s.put("F", _num(r["executed"]), fmt=AMOUNT_FORMAT)
         s.put("G", weight if weight else formats.MISSING, fmt=SCORE_FORMAT, align=_CENTER)
-        s.put("H", _num(r["execution_rate"]), fmt=RATE_FORMAT)
+        s.put("H", _rate_formula(s.row, r["budget"], r["executed"], r["execution_rate"]), fmt=RATE_FORMAT)
         s.put("I", _num(r["score"]) if weight else formats.MISSING, fmt=SCORE_FORMAT, align=_CENTER)
+        if weight:
+            s.scored("G", "I")
         s.put("J", _txt(r["reason"]))
     else:
         for col in "DEFGHIJ":
@@ -315,6 +329,7 @@ def _write_indicator_block(s: _Sheet, a: YearAnalysis, scope) -> None:
         s.put("F", _txt(rec.actual), text=True)
         s.put("G", _num(rec.weight_used), fmt=SCORE_FORMAT)
         s.put("H", _num(rec.score), fmt=SCORE_FORMAT)
+        s.scored("G", "H")
         s.put("I", _txt(rec.deviation_note), text=True)
         s.put("J", _txt(rec.reason), text=True)
         s.next()
@@ -344,6 +359,7 @@ def _write_management_block(s: _Sheet, a: YearAnalysis, scope) -> None:
         s.put("F", _txt(rec.unit))
         s.put("G", _num(rec.points), fmt=SCORE_FORMAT)
         s.put("H", _num(rec.score), fmt=SCORE_FORMAT)
+        s.scored("G", "H")
         s.merge("I", "J", _txt(rec.reason))
         s.next()
     s.ws.merge_cells(f"A{first}:A{s.row - 1}")
@@ -354,8 +370,8 @@ def _write_total(s: _Sheet, a: YearAnalysis, scope) -> None:
     total = _rows_of(a.scored.by_scope, scope.scope_id)
     t = total.iloc[0] if len(total) else None
     s.merge("A", "F", FORM["total"], font=_BOLD, fill=_HEAD_FILL, align=_CENTER)
-    s.put("G", None if t is None else _num(t["weight"]), fmt=SCORE_FORMAT, font=_BOLD)
-    s.put("H", None if t is None else _num(t["score"]), fmt=SCORE_FORMAT, font=_BOLD)
+    s.put("G", None if t is None else _sum_formula(s, s.points_cells, t["weight"]), fmt=SCORE_FORMAT, font=_BOLD)
+    s.put("H", None if t is None else _sum_formula(s, s.score_cells, t["score"]), fmt=SCORE_FORMAT, font=_BOLD)
     s.put("I", None if t is None else messages.XLSX_GRADE.format(grade=_txt(t["grade"]) or formats.MISSING),
           font=_BOLD)
     rule = a.scored.rules.get(scope.scope_id)
@@ -378,3 +394,40 @@ def _write_total(s: _Sheet, a: YearAnalysis, scope) -> None:
         s.put("J", messages.XLSX_STATED_NOTE)
         s.next()
     s.next()
+
+
+def _rate_formula(row: int, budget, executed, rate):
+    """Return ``=F{row}/E{row}`` when both amounts are there and the budget is positive, else the rate itself.
+
+    The formula is what the form's heading says (执行率 = B/A), so it follows a
+    corrected amount; perfkit's own rate is the same quotient (a test holds them equal).
+    """
+    if _num(budget) is not None and _num(executed) is not None and float(budget) > 0:
+        return f"=F{row}/E{row}"
+    return _num(rate)
+
+
+def _sum_formula(s: _Sheet, cells: list[str], total):
+    """Return ``=SUM(...)`` of ``cells`` when their values add up to ``total``, else ``total`` as a number.
+
+    A rule set may total otherwise than by adding the rows (a block scaled to
+    its weight): then the cells are not the total's parts and the value stays.
+    """
+    value = _num(total)
+    parts = [s.ws[c].value for c in cells]
+    numbers = [float(v) for v in parts if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if value is None or not numbers or abs(sum(numbers) - value) > 1e-6:
+        return value
+    return "=SUM(" + ",".join(_ranges(cells)) + ")"
+
+
+def _ranges(cells: list[str]) -> list[str]:
+    """Return ``cells`` (``["H9", "H10", "H11", "I7"]``) as ranges of consecutive rows of one column (``H9:H11``)."""
+    out: list[list] = []
+    for ref in cells:
+        col, row = re.match(r"([A-Z]+)(\d+)$", ref).groups()
+        if out and out[-1][0] == col and out[-1][2] == int(row) - 1:
+            out[-1][2] = int(row)
+        else:
+            out.append([col, int(row), int(row)])
+    return [f"{c}{a}" if a == b else f"{c}{a}:{c}{b}" for c, a, b in out]

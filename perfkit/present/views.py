@@ -14,12 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.analysis import YearAnalysis
-from perfkit.findings.group import main_problems
+from perfkit.findings.group import Line, main_problems
 from perfkit.ingest.department import TOTAL_LINE
-from perfkit.present import figures
+from perfkit.present import figures, yoy_tables
 from perfkit.present.charts import write_image
 from perfkit.present.checklist import checklist_items
 from perfkit.present.conclusion import conclusions
+from perfkit.present.printed import amounts_as_printed, budget_decimals
 from perfkit.present.reader import names_of, plain
 from perfkit.present.tables import report_table
 from perfkit.text import formats, labels
@@ -186,15 +187,20 @@ def execution_table(a: YearAnalysis) -> pd.DataFrame:
     orig = budget[budget["line"] == TOTAL_LINE].set_index("scope_id")["budget_original"]
     total = table["line"] == TOTAL_LINE
     table.loc[total, "budget_original"] = table.loc[total, "scope_id"].map(orig)
+    decimals = budget_decimals(a.dept)
+    printed = {col: amounts_as_printed(table[col], [(a.year, sid, line, col) for sid, line in
+                                                    zip(table["scope_id"], table["line"])], decimals)
+               for col in ("budget_original", "budget", "executed")}
     out = pd.DataFrame({
         COLUMNS["scope"]: table["scope"],
         COLUMNS["line"]: table["line"],
-        COLUMNS["budget_original"]: table["budget_original"].map(_num),
-        COLUMNS["budget"]: table["budget"].map(_num),
-        COLUMNS["executed"]: table["executed"].map(_num),
+        COLUMNS["budget_original"]: printed["budget_original"],
+        COLUMNS["budget"]: printed["budget"],
+        COLUMNS["executed"]: printed["executed"],
         COLUMNS["execution_rate"]: table["execution_rate"].map(_pct),
-        COLUMNS["weight"]: table["weight"].map(_num),
-        COLUMNS["score"]: table["score"].map(_num),
+        # a scope whose score sheet does not score execution (分值 0) has neither 分值 nor 得分 here: —
+        COLUMNS["weight"]: table["weight"].map(_num).where(table["weight"].ne(0), formats.MISSING),
+        COLUMNS["score"]: table["score"].map(_num).where(table["weight"].ne(0), formats.MISSING),
         COLUMNS["reason"]: table["reason"].map(lambda t: plain(_text(t), names_of(a))),
     })
     return report_table(out)
@@ -215,20 +221,10 @@ def finance_table(a: YearAnalysis):
 
 
 def yoy_budget_table(a: YearAnalysis):
-    """Return year-over-year changes of the budget lines (amounts) and execution rates (百分点)."""
+    """Return the budget lines against the prior year: one row per line, each measure's 上年 | 本年 | 增减, notes once."""
     if a.prior_year is None:
         return _empty(f"无上年数据：数据中没有 {a.year} 年之前的年度，无法同比。")
-    amounts = a.yoy_budget
-    rates = a.yoy_execution.assign(field_label=labels.EXECUTION_RATE_PERCENT)
-    table = pd.concat([amounts, rates], ignore_index=True)
-    # scopes in scopes.csv order; within a scope 合计 first, then the lines in budget.csv order
-    scope_rank = {sid: i for i, sid in enumerate(dict.fromkeys(a.data.scopes["scope_id"]))}
-    lines = a.dept.budget.sort_values("line", key=lambda s: s.ne(TOTAL_LINE), kind="stable")
-    line_rank = {line: i for i, line in enumerate(dict.fromkeys(lines["line"]))}
-    table = (table.assign(_scope=table["scope_id"].map(scope_rank), _line=table["line"].map(line_rank))
-             .sort_values(["_scope", "_line"], kind="stable"))
-    return _change_table(table, ["scope_name", "line", "field_label", "prior_label", "prior", "current", "change",
-                                 "change_unit", "pct_change", "note"])
+    return yoy_tables.budget_wide(a)
 
 
 def _change_table(df: pd.DataFrame, columns: list[str], headings=COLUMNS) -> pd.DataFrame:
@@ -327,19 +323,20 @@ def yoy_indicator_table(a: YearAnalysis):
     """Return year-over-year changes of indicator actuals, with direction checks."""
     if a.prior_year is None and a.data.indicators["prior_actual"].isna().all():
         return _empty("无上年数据，无法同比。")
-    return _change_table(a.yoy_indicators,
-                         ["scope_name", "name", "target", "prior_text", "actual", "change", "change_unit",
-                          "pct_change", "direction_met", "at_boundary", "note"])
+    return yoy_tables.indicators_noted(_change_table(
+        a.yoy_indicators, ["scope_name", "name", "target", "prior_text", "actual", "change", "change_unit",
+                           "pct_change", "direction_met", "at_boundary", "note"]))
 
 
 def checks_table(a: YearAnalysis) -> pd.DataFrame:
     """Return the stated-figure and table-arithmetic checks with both numbers."""
     c = a.checks.copy()
     c["result"] = c["ok"].map(lambda ok: labels.STATUS[None if pd.isna(ok) else bool(ok)])
-    # the stated figure at its printed precision, the recomputed one with one digit more
+    # the stated figure at its printed precision, the recomputed one (perfkit's) with two decimals, or the
+    # stated figure's when it was printed finer
     decimals = c["decimals"].fillna(2).astype(int) if "decimals" in c.columns else pd.Series(2, index=c.index)
     c["stated"] = [_num(v, d) if _is_number(v) else _text(v) for v, d in zip(c["stated"], decimals)]
-    c["recomputed"] = [_num(v, d + 1) if _is_number(v) else _text(v) for v, d in zip(c["recomputed"], decimals)]
+    c["recomputed"] = [_num(v, max(2, d)) if _is_number(v) else _text(v) for v, d in zip(c["recomputed"], decimals)]
     c["scope"] = c["scope_id"].map(lambda sid: a.dept.scope_name(sid) if isinstance(sid, str) else "")
     c["detail"] = c["detail"].map(lambda v: plain(_text(v), names_of(a)))
     c["label"] = c["label"].map(lambda v: plain(_text(v), names_of(a)))
@@ -358,29 +355,39 @@ def data_problems(a: YearAnalysis):
 # ---------------------------------------------------------------- findings
 
 
+def _problems(a: YearAnalysis):
+    """Return the main problems: the department's stated ones (narrative.csv) first, then perfkit's, grouped."""
+    return main_problems(a.findings, a.data.narrative, a.dept.scope_name)
+
+
 def problems_markdown(a: YearAnalysis):
     """Return 存在的主要问题: related findings grouped under one heading each, numbered （一）（二）…."""
-    problems = main_problems(a.findings)
-    if not problems:
-        return _md("未发现需要列为主要问题的事项。")
-    return _numbered_blocks(a, problems, lambda p: [f.problem for f in p.findings])
+    problems = [p for p in _problems(a) if p.lines]
+    if not any(p.findings for p in problems):  # perfkit found nothing, whatever the department states
+        return _md("\n\n".join([*([_numbered_blocks(a, [(p.title, p.lines) for p in problems]).data]
+                                   if problems else []), labels.NO_MAIN_PROBLEMS]))
+    return _numbered_blocks(a, [(p.title, p.lines) for p in problems])
 
 
 def recommendations_markdown(a: YearAnalysis):
     """Return 下一步改进措施: one numbered heading per main problem, its recommendations as a list."""
-    problems = [p for p in main_problems(a.findings) if p.recommendations]
+    problems = [p for p in _problems(a) if p.recommendations]
     if not problems:
         return _md("暂无改进措施。")
-    return _numbered_blocks(a, problems, lambda p: p.recommendations)
+    return _numbered_blocks(a, [(p.measures_title or p.title, [Line(r) for r in p.recommendations])
+                                for p in problems])
 
 
-def _numbered_blocks(a: YearAnalysis, problems, lines_of):
-    """Return one bold （一）（二）… heading per grouped problem, with ``lines_of(problem)`` as a numbered list."""
+def _numbered_blocks(a: YearAnalysis, blocks_in):
+    """Return one bold （一）（二）… heading per block (title, lines), its lines a numbered list, their items nested."""
     names = names_of(a)
     blocks = []
-    for i, p in enumerate(problems, 1):
-        items = "\n".join(f"{k}. {md_text(plain(line, names))}" for k, line in enumerate(lines_of(p), 1))
-        blocks.append(f"**（{labels.numeral(i)}）{md_text(p.title)}**\n\n{items}")
+    for i, (title, lines) in enumerate(blocks_in, 1):
+        items = []
+        for k, line in enumerate(lines, 1):
+            items.append(f"{k}. {md_text(plain(line.text, names))}")
+            items += [f"    - {md_text(plain(item, names))}" for item in line.items]
+        blocks.append(f"**（{labels.numeral(i)}）{md_text(title)}**\n\n" + "\n".join(items))
     return _md("\n\n".join(blocks))
 
 

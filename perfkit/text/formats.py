@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+from perfkit.text import messages
 from perfkit.values import is_missing
 
 #: How a missing value is shown.
@@ -275,3 +276,28 @@ def score_range(low, high, weight=None, status: str | None = None) -> str:
 UNSCORABLE = "无法评分"
 #: between the two ends of a range of scores
 RANGE_DASH = "–"
+
+
+def score_caveats(prior_total: dict | None, current_total: dict | None, prior: int, year: int) -> list[str]:
+    """Return why a scope total of either year is not a plain score (weights off the rule's total, a range).
+
+    Parameters
+    ----------
+    prior_total, current_total : dict or None
+        A row of ``YearScore.by_scope`` of each year (``status``, ``weight``,
+        ``score``, ``score_max``); None when the year has no such scope.
+    prior, year : int
+        The two years, named in the notes.
+    """
+    notes = []
+    for total, yr in ((prior_total, prior), (current_total, year)):
+        if not total:
+            continue
+        which = f"{yr}年"
+        status = total.get("status")
+        if status == "weights_off":
+            notes.append(messages.SCORE_WEIGHTS_OFF.format(which=which, weight=compact(total.get("weight"))))
+        elif status == "range":
+            notes.append(messages.SCORE_RANGE.format(which=which, low=score(total.get("score")),
+                                                     high=score(total.get("score_max"))))
+    return notes

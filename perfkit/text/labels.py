@@ -165,6 +165,15 @@ PEFA_COLUMNS = MappingProxyType({**COLUMNS, "title": COLUMNS["indicator"], "scor
 #: the year-over-year execution rows' field label (their values are rates in %)
 EXECUTION_RATE_PERCENT = f"{EXECUTION_RATE}（{UNIT_PERCENT}）"
 
+#: the compact year-over-year budget table: one row per budget line, each measure a group of columns
+YOY_PRIOR = "{year}年"
+YOY_CURRENT = "{year}年"
+YOY_PCT_CHANGE = "增减率"
+YOY_POINTS_CHANGE = "增减（个百分点）"
+YOY_NOTE_MARK = "注{n}"
+YOY_NOTES_HEAD = "注："
+YOY_NOTE_LINE = "注{n}：{text}"
+
 # --------------------------------------------------------------------------- words in cells
 
 #: verdict of a stated figure or a table check: True, False, or None when it is only listed
@@ -338,6 +347,11 @@ PROBLEM_THEMES = MappingProxyType({
     "figures": "报告数字与复算结果不一致",
     "other": "其他问题",
 })
+#: the heading of the department's own stated problems and measures (narrative.csv), listed before perfkit's
+STATED_PROBLEMS_TITLE = "部门自评报告所述问题"
+STATED_MEASURES_TITLE = "部门自评报告所述改进措施"
+#: 存在的主要问题 of the 03 notebook when perfkit found none
+NO_MAIN_PROBLEMS = "未发现需要列为主要问题的事项。"
 #: the analyst's checklist (the Word draft's appendix, the 03 notebook's section)
 CHECKLIST_TITLE = "分析人员待补充、待确认事项"
 CHECKLIST_NONE = "没有待补充或待确认的事项。"

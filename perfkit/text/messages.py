@@ -55,6 +55,10 @@ GRADE_CHANGED = "等级由“{prior}”变为“{current}”"
 # a total whose weights do not add to the rule set's total, or that is a range, is no score to compare as it stands
 SCORE_WEIGHTS_OFF = "{which}分值合计为{weight}分，不等于规则总分，该年得分不能直接比较"
 SCORE_RANGE = "{which}有指标无法评分，总分为区间（{low}–{high}），此处只比较已评部分"
+#: the caveats above as a sentence of their own, after a finding's text
+SCORE_CAVEAT_SENTENCE = "{text}。"
+#: a note of one measure of a row of the compact year-over-year budget table
+YOY_MEASURE_NOTE = "{measure}：{note}"
 
 # how an actual value is read (perfkit.compare.indicators.read_measure)
 MEASURE_EMPTY = "为空"
@@ -289,3 +293,22 @@ EXPR_TOO_DEEP = "复算公式嵌套过深（括号、正负号或运算层数过
 DEPT_NOT_A_CODE = "--dept 应为部门代码（小写字母、数字、- 和 _，对应数据目录下的子目录名），不能是路径：「{code}」"
 #: a value too long to print in full (a pasted document, a junk file's cell): its start and its length
 LONG_VALUE = "{start}…（共 {n} 个字符）"
+
+# --------------------------------------------------------------------------- main problems (perfkit.findings.group)
+
+#: the indicators of one scope that missed their targets, as one problem with its list
+MISSED_GROUP = "{scope_name}有{count}项指标未完成目标："
+#: what to do about them, once for the scope (names and gaps listed)
+MISSED_GROUP_RECOMMENDATIONS = (
+    "逐项分析{scope_name}上述{count}项未完成指标（{gaps}）的原因，在“偏差原因分析及改进措施”中写明，"
+    "并提出补救措施和完成时限。",
+    "下一年度结合本年实际完成情况和可用资源，重新核定{names}的年度指标值，确保目标可实现、可考核。",
+)
+#: one missed indicator in that list of reasons: 奖励发放人数（差8人）
+MISSED_GROUP_GAP = "{name}（{gap}）"
+#: an indicator's name in a list
+QUOTED_NAME = "“{name}”"
+#: a stated item of one scope (narrative.csv with scope_id)
+STATED_OF_SCOPE = "{scope}：{text}"
+#: a stated measure with its heading
+STATED_WITH_TITLE = "{title}{text}"

@@ -13,7 +13,7 @@ from perfkit.findings.model import Hit
 from perfkit.findings.registry import detector
 from perfkit.score.targets import parse_target
 from perfkit.score.targets import polarity as polarity_of
-from perfkit.text import formats
+from perfkit.text import formats, messages
 from perfkit.values import is_missing
 
 
@@ -134,9 +134,15 @@ def _kept_share(rec: dict, polarity: str) -> float | None:
 
 @detector("yoy_score_decline", placeholders={
     "yoy_score_decline": {"prior_year": 2022, "prior_score": 92.0, "score": 88.0, "drop": 4.0,
-                          "prior_grade": "优", "grade": "良"}})
+                          "prior_grade": "优", "grade": "良",
+                          "caveat": "2022年分值合计为110分，不等于规则总分，该年得分不能直接比较。"}})
 def detect_yoy_scores(ctx: Context) -> list[Hit]:
-    """Scope totals that fell against the comparison year's (the prior YearScore in the context)."""
+    """Scope totals that fell against the comparison year's (the prior YearScore in the context).
+
+    A total of either year that is no plain score (weights off the rule's total,
+    a range of unscored items) is said in ``caveat``, as the year-over-year
+    score table says it (:func:`perfkit.text.formats.score_caveats`).
+    """
     cfg = ctx.active("yoy_score_decline")
     by_scope = getattr(ctx.scored, "by_scope", None)
     prior = ctx.prior_scored
@@ -156,7 +162,14 @@ def detect_yoy_scores(ctx: Context) -> list[Hit]:
             continue
         values = {"prior_year": prior_year, "prior_score": float(old.loc[sid, "score"]), "score": float(rec["score"]),
                   "drop": drop, "prior_grade": text(old.loc[sid].get("grade")) or formats.MISSING,
-                  "grade": text(rec.get("grade")) or formats.MISSING}
+                  "grade": text(rec.get("grade")) or formats.MISSING,
+                  "caveat": _caveat(old.loc[sid].to_dict(), rec, prior_year, ctx.year)}
         hits.append(Hit("yoy_score_decline", sid, ctx.scope_name(sid), values,
                         {**values, "min_points": cfg["min_points"]}, metric=None))
     return hits
+
+
+def _caveat(prior_total: dict, current_total: dict, prior_year: int, year: int) -> str:
+    """Return the sentence saying which year's total is no plain score, or "" when both are."""
+    notes = formats.score_caveats(prior_total, current_total, prior_year, year)
+    return messages.SCORE_CAVEAT_SENTENCE.format(text=messages.NOTE_SEP.join(notes)) if notes else ""
