@@ -274,7 +274,8 @@ def _indicators(b: DraftBuilder, sid: str, t: TableRead, source: str) -> None:
         if not r.values:
             b.draft.skipped.append(f"{r.name.where} 指标「{r.name.text}」只有名称、没有任何数值（表可能在此截断）")
             continue
-        level1, level2 = r.level1.text or "绩效指标", r.level2.text or r.level1.text or "绩效指标"
+        # level1 is required; level2 may be empty where the table prints no tier-2 labels (data/README.md)
+        level1, level2 = r.level1.text or "绩效指标", r.level2.text or r.level1.text
         assumptions = [] if r.level1.text and r.level2.text else ["表中没有一级/二级指标列，按所在层级填写"]
         name = r.name.text
         while (level1, level2, name) in seen:

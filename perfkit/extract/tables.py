@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from perfkit.extract.align import Placed, place, place_prefix
+from perfkit.extract.align import UNWRITTEN, Placed, place, place_prefix
 from perfkit.extract.cells import (COMPARATORS, Label, compact, garble, is_dash, is_placeholder, is_quantity,
                                    is_sentence, label_of, level1_for, read_number, value_text)
+from perfkit.extract.glued import cut_name
 from perfkit.extract.model import FLAT, HIGH, LOW, MEDIUM, ROWS, Review, Stream, Token, Value
 from perfkit.extract.vocab import (BUDGET_HEADERS, BUDGET_KEYS, INDICATOR_HEADERS, INDICATOR_KEYS, budget_row,
-                                   end_word, header_key, is_section_word)
+                                   end_word, header_key, header_parts, is_section_word)
 
 _LABEL_ROLES = ("level0", "level1", "level2", "name")
 _POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")
@@ -103,13 +104,15 @@ def join_fragments(tokens: list[Token], mode: str) -> list[Token]:
 
 def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[str], int, list[Token]]:
     """Return the column roles of a header starting at ``i``, the index after it, and its cells."""
-    roles, cells, j = [], [], i
+    roles, cells, j, lent = [], [], i, ""
     while j < len(tokens):
         tok = tokens[j]
-        key = header_key(tok.text)
-        if key in table:
-            roles.append(table[key])
-            cells.append(tok)
+        following = tokens[j + 1].text if j + 1 < len(tokens) else ""
+        parts, lent = header_parts(lent + header_key(tok.text), table, following) if j > i or \
+            header_key(tok.text) in table else ([], "")
+        if parts:
+            roles += [table[p] for p in parts]
+            cells += [tok] * len(parts)
         elif not (tok.empty or is_section_word(tok.text) or re.fullmatch(r"[（(][^）)]{0,10}[)）]", compact(tok.text))):
             break
         j += 1
@@ -369,7 +372,7 @@ def _read_grid(tokens, i, roles, value_roles, stream: Stream, table: TableRead) 
         name = pick.get("name")
         if name is None or name.empty or is_placeholder(name.text) or header_key(name.text) in INDICATOR_HEADERS:
             continue
-        placed = Placed({r: (pick[r].text, pick[r]) for r in value_roles if not pick[r].empty and r != "ignore"})
+        placed = Placed({r: (pick[r].text, pick[r]) for r in value_roles if not pick[r].empty and r not in UNWRITTEN})
         level1 = blocks.level1 or Value("", name.where, LOW, "", "表中没有一级指标")
         level2 = blocks.level2 or Value("", name.where, LOW, "", "表中没有二级指标")
         context = " | ".join(t for t in texts if t)
@@ -389,8 +392,12 @@ def _label_name(text: str) -> str:
 def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     tok = tokens[i]
     values = _row_tokens(tokens, i + 1, stream, len(value_roles), _is_row_stop)
-    placed, used = _placed_row(values, value_roles, stream, budget=False)
-    name = value_text(tok.text)
+    name, fixed, values = _cut_glued_name(tok, values, value_roles, stream, table)
+    # cells cut off the label hold their columns; the cells after it fill the columns after those
+    rest = value_roles[max((value_roles.index(r) for r in fixed), default=-1) + 1:]
+    placed, used = _placed_row(values, rest, stream, budget=False)
+    if fixed:
+        placed = Placed({**fixed, **placed.cells}, placed.score, True, placed.split)
     if is_placeholder(name) or compact(name).endswith(("/", "／")) and is_placeholder(compact(name)[:-1]):
         if not any(compact(t) and not is_dash(t) for t, _ in placed.cells.values()):
             table.skipped.append(f"{tok.where} 占位行「{tok.text}」")
@@ -411,13 +418,34 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     return i + 1 + used
 
 
+def _cut_glued_name(tok: Token, values: list[Token], value_roles: list[str], stream: Stream,
+                    table: TableRead) -> tuple[str, dict[str, tuple[str, Token]], list[Token]]:
+    """Return the row's name, the cells cut off its glued label by column, and its following cells (see :mod:`.glued`)."""
+    if stream.mode != FLAT or not tok.glued:
+        return value_text(tok.text), {}, values
+    cut = cut_name(tok.text, value_roles, values[0].text if values else "")
+    if not cut.changed:
+        return value_text(tok.text), {}, values
+    lead = {role: (text, Token(text, tok.where, tok.line, tok.row, False, tok.context)) for role, text in cut.cells}
+    if cut.lent and values:
+        first = values[0]
+        values = [Token(cut.lent + first.text, first.where, first.line, first.row, first.glued, first.context)] + values[1:]
+    for role, text in cut.garbled:
+        table.reviews.append(Review(f"指标「{cut.name}」的{role}", text, tok.where,
+                                    f"疑似 OCR 乱码（原文「{compact(tok.text)}」中「{text}」不是可读的单位）"))
+    return value_text(cut.name), lead, values
+
+
 def _fill_values(row: IndicatorRow, placed: Placed, conf: str, context: str, table: TableRead) -> None:
     note = "按内容推定所在列" if placed.inferred else ""
     target = _target(placed)
     fields = {"target": target, "actual": placed.text("actual"), "weight": placed.text("weight"),
               "score": placed.text("score"), "note": placed.text("note")}
     unit = compact(placed.text("unit"))
-    if fields["actual"] and unit and re.search(r"\d$", value_text(fields["actual"])) and not is_dash(unit):
+    # a form that prints the unit in the target cell too (100% under 计量单位 %) prints a bare actual as it is (0)
+    printed_in_cells = bool(unit) and compact(placed.text("target")).endswith(unit)
+    if fields["actual"] and unit and re.search(r"\d$", value_text(fields["actual"])) and not is_dash(unit) \
+            and not printed_in_cells:
         fields["actual"] = value_text(fields["actual"]) + unit
     for field_name, text in fields.items():
         if not compact(text) or is_dash(text) and field_name in ("weight", "score"):
@@ -497,6 +525,22 @@ def _meta(tokens: list[Token], lo: int, hi: int) -> dict[str, Value]:
     return out
 
 
+_HEADER_TOTALS = ("自评得分", "自评总分", "总分", "综合评分", "评价得分")
+
+
+def _header_total(tokens: list[Token], lo: int, hi: int) -> Value | None:
+    """Return the total a form prints in its head (``自评得分 98``, ``自评总分(分) 97.6``), or None."""
+    for k in range(max(0, lo), min(hi, len(tokens)) - 1):
+        if not header_key(tokens[k].text).endswith(_HEADER_TOTALS):
+            continue
+        nxt = next((t for t in tokens[k + 1:k + 3] if not t.empty), None)
+        number = read_number(nxt.text) if nxt is not None else None
+        if number is not None and 0 < number <= 100:
+            return Value(value_text(nxt.text).rstrip("分"), nxt.where, MEDIUM, f"{tokens[k].text} {nxt.text}",
+                         "总分取自表头")
+    return None
+
+
 def read_tables(stream: Stream) -> list[TableRead]:
     """Return every self-evaluation table found in ``stream``."""
     tokens = join_fragments(stream.tokens, stream.mode)
@@ -513,6 +557,9 @@ def read_tables(stream: Stream) -> list[TableRead]:
         if kind == "budget" or current is None or current.indicator_roles:
             current = TableRead(stream.where)
             current.meta = _meta(tokens, start, i)
+            head_total = _header_total(tokens, start, i)
+            if head_total is not None:
+                current.totals["score"] = head_total  # a 总分 row at the end, read later, takes its place
             tables.append(current)
         if kind == "budget":
             roles, j, _ = _header(tokens, i, BUDGET_HEADERS)

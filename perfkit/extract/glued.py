@@ -1,0 +1,115 @@
+"""Cutting an indicator's name out of run-together OCR text, where it is glued to its neighbours.
+
+OCR of a document preview runs a row's cells together, and the cut between
+words and numbers (:func:`perfkit.extract.text.lex_glued`) leaves the name in
+one piece with the word cells around it: the 是/否 of the row before it (a
+``是否核心指标`` column), a section label crossing the page (``绩效指标``), and
+the word cells after it: 计量单位, 指标性质, a word target printed twice as
+target and actual (``好好``), or the head of the next cell (``到`` + ``0次``).
+These are cut off only where the header says such a column follows the name,
+and only in the forms the columns take; what remains is the name.  Nothing is
+guessed: a piece that fits no column stays in the name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from perfkit.extract.cells import CJK, QUANTITY_UNITS, compact, garble
+from perfkit.extract.vocab import SECTION_WORDS
+
+_NATURE = re.compile(r"(?:定量指标|定性指标|定量|定性|[定性量指标]{4})$")
+_UNITS = sorted(QUANTITY_UNITS, key=len, reverse=True)
+# a word target printed as both 年度指标值 and 实际完成值 (高 | 高, 好 | 好, 按时 | 按时)
+_TWICE = re.compile(rf"([{CJK}]{{1,4}})\1$")
+# letters OCR put where a unit's character was (篇 read as "tot扁"): lower-case only, as acronyms are upper-case
+_LETTER_UNIT = re.compile(rf"(?<=[{CJK}])[a-z]{{2,}}[{CJK}]?$")
+
+
+@dataclass
+class NameCut:
+    """A row label cut into the name and the cells glued to it."""
+
+    name: str
+    cells: list[tuple[str, str]] = field(default_factory=list)  # (role, text) following the name, in order
+    lent: str = ""             # the head of the next cell (joined to the next token)
+    dropped: list[str] = field(default_factory=list)  # pieces that belong to no cell of this row
+    garbled: list[tuple[str, str]] = field(default_factory=list)  # (role, text) unreadable, to review
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.cells or self.lent or self.dropped or self.garbled)
+
+
+def _strip_lead(text: str, roles: list[str]) -> tuple[str, list[str]]:
+    dropped = []
+    if roles and roles[-1] == "flag" and re.match(r"^[是否](?![是否])", text) and len(text) > 3:
+        dropped.append(text[0])  # the 是否核心指标 cell of the row before
+        text = text[1:]
+    for word in sorted(SECTION_WORDS, key=len, reverse=True):
+        if text.startswith(word) and len(text) > len(word) + 2:
+            dropped.append(word)  # a merged section label crossing a page break
+            text = text[len(word):]
+            break
+    return text, dropped
+
+
+def _cut_unit(text: str, following: str, at_end: bool) -> tuple[str, str, str] | None:
+    """Return (name, unit, rest) at the unit cell that best explains what follows it, or None.
+
+    ``rest`` is what the unit cell is followed by: nothing, a garbled value
+    (``第O份``), or the head of the next cell when that cell starts with a digit.
+    With ``at_end`` the unit must end the text (the cells after it are cut off already).
+    """
+    best, best_score = None, 0.0
+    for k in range(2, len(text)):
+        for unit in _UNITS:
+            if not text.startswith(unit, k):
+                continue
+            rest = text[k + len(unit):]
+            if not rest:
+                score = 2.0
+            elif at_end:
+                continue
+            elif garble(rest) and re.search(r"\d|[OoIl]", rest):
+                score = 2.5
+            elif len(rest) <= 2 and re.match(r"^\d", following):
+                score = 1.0
+            else:
+                continue
+            if score > best_score:
+                best, best_score = (text[:k], unit, rest), score
+    return best
+
+
+def cut_name(text: str, roles: list[str], following: str = "") -> NameCut:
+    """Return a glued row label cut into its name and the cells of ``roles`` (the value columns) glued to it."""
+    text, dropped = _strip_lead(compact(text), roles)
+    cut = NameCut(text, dropped=dropped)
+    words = [r for r in roles if r in ("unit", "nature", "target", "actual")]
+    if not words or words[0] not in ("unit", "nature"):
+        return cut  # the name is followed by numbers only: the lexer has cut them off already
+    tail: list[tuple[str, str]] = []
+    m = _TWICE.search(text)
+    if m and "target" in roles and "actual" in roles and m.start() >= 3:
+        tail = [("target", m.group(1)), ("actual", m.group(1))]
+        text = text[:m.start()]
+    m = _NATURE.search(text)
+    if m and "nature" in roles and m.start() >= 3:
+        tail.insert(0, ("nature", m.group(0)))
+        text = text[:m.start()]
+    if "unit" in roles:
+        m = _LETTER_UNIT.search(text)
+        found = None if m else _cut_unit(text, following, at_end=bool(tail))
+        if m:
+            cut.garbled.append(("unit", m.group(0)))
+            text = text[:m.start()]
+        elif found is not None:
+            text, unit, rest = found
+            tail.insert(0, ("unit", unit))
+            if rest and garble(rest):
+                tail.append(("target", rest))  # left to the row's garble check: listed for review, not written
+            else:
+                cut.lent = rest
+    cut.name, cut.cells = text, tail
+    return cut
