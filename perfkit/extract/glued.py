@@ -113,3 +113,44 @@ def cut_name(text: str, roles: list[str], following: str = "") -> NameCut:
                 cut.lent = rest
     cut.name, cut.cells = text, tail
     return cut
+
+
+# Tier-2 labels of the project forms' 决策/过程(管理) blocks (财预〔2020〕10号 framework and municipal variants).
+# Not block labels elsewhere (财务管理 opens indicator names too), so they are cut only off a glued row label.
+PROJECT_LEVEL2 = ("项目立项", "绩效目标", "资金投入", "资金管理", "组织实施", "项目目标", "投入管理", "财务管理",
+                  "项目实施", "业务管理")
+
+
+def _printed_prefix(text: str, label: str) -> str | None:
+    """Return how ``text`` begins with ``label``: as is, or with one character read as letters (项Fl实施)."""
+    if text.startswith(label):
+        return label
+    for k in range(1, len(label)):
+        m = re.match(re.escape(label[:k]) + r"[A-Za-z]{1,2}" + re.escape(label[k + 1:]), text)
+        if m:
+            return m.group(0)
+    return None
+
+
+def cut_label(text: str, in_force: str | None) -> tuple[str, str] | None:
+    """Return (tier-2 label as printed, name) for a glued row label that opens a block (项目目标完整性), or None.
+
+    A label equal to the one in force is part of the name (财务管理制度有效性 under 财务管理).
+    """
+    s = compact(text)
+    for label in PROJECT_LEVEL2:
+        printed = _printed_prefix(s, label)
+        if printed and len(s) - len(printed) >= 2 and printed != in_force:
+            return printed, s[len(printed):]
+    return None
+
+
+_DASH_LEAD = re.compile(rf"^([一\-—－])(?=[{CJK}]{{2}})")
+
+
+def cut_dash(text: str) -> tuple[str, str] | None:
+    """Return (dash, text) for a word cell glued to the dash of the cell before it (``一持续有效``), or None."""
+    m = _DASH_LEAD.match(compact(text))
+    if not m or len(compact(text)) < 4 or compact(text).startswith(("一级", "一般", "一流", "一次", "一年", "一致")):
+        return None
+    return m.group(1), compact(text)[1:]

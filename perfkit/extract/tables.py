@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from perfkit.extract.align import UNWRITTEN, Placed, place, place_prefix
 from perfkit.extract.cells import (COMPARATORS, Label, compact, garble, is_dash, is_placeholder, is_quantity,
                                    is_sentence, label_of, level1_for, read_number, value_text)
-from perfkit.extract.glued import cut_name
+from perfkit.extract.glued import cut_dash, cut_label, cut_name
 from perfkit.extract.model import FLAT, HIGH, LOW, MEDIUM, ROWS, Review, Stream, Token, Value
 from perfkit.extract.vocab import (BUDGET_HEADERS, BUDGET_KEYS, INDICATOR_HEADERS, INDICATOR_KEYS, budget_row,
                                    end_word, header_key, header_parts, is_section_word)
@@ -91,7 +91,9 @@ def join_fragments(tokens: list[Token], mode: str) -> list[Token]:
             joined = prev.text + tok.text
             points_suffix = bool(re.fullmatch(r"[（(]\d+(?:\.\d+)?分[)）]", compact(tok.text)))
             broken = (mode != FLAT or prev.glued or tok.glued) and not _POINTS.fullmatch(compact(prev.text))
-            if (broken and _is_word(joined) and not (_is_word(tok.text) and _is_word(prev.text))) or (points_suffix and label_of(prev.text)) \
+            block_word = prev.glued and bool(re.fullmatch(r"[\u3400-\u9fff]{2,8}", compact(prev.text)))  # 顼目产出 + (30分)
+            if (broken and _is_word(joined) and not (_is_word(tok.text) and _is_word(prev.text))) \
+                    or (points_suffix and (label_of(prev.text) or block_word)) \
                     or (_unbalanced(prev.text) and (mode != ROWS or tok.row != prev.row) and len(joined) < 60):
                 out[-1] = Token(joined, prev.where, prev.line, prev.row, prev.glued and tok.glued, prev.context)
                 continue
@@ -292,8 +294,8 @@ def _target(placed: Placed) -> str:
 
 
 def _is_row_stop(tok: Token) -> bool:
-    if end_word(tok.text):
-        return True
+    if end_word(tok.text) or is_placeholder(tok.text) and compact(tok.text).startswith("指标"):
+        return True  # a template's placeholder row (指标2:) opens a row of its own
     lab = label_of(tok.text)
     return lab is not None and lab.kind != "garbled"
 
@@ -313,6 +315,13 @@ def read_indicators(tokens: list[Token], i: int, roles: list[str], stream: Strea
             return _read_total(tokens, i, value_roles, stream, table)
         if is_section_word(tok.text):
             i += 1
+            continue
+        opened = cut_label(tok.text, blocks.level2.text if blocks.level2 else None) \
+            if stream.mode == FLAT and tok.glued else None
+        if opened is not None:
+            # a tier-2 label glued to the first name of its block (项目目标完整性)
+            _apply_label(Label("level2", opened[0], None), tok, tokens, i, blocks, LOW)
+            tokens[i] = Token(opened[1], tok.where, tok.line, tok.row, True, tok.context)
             continue
         lab = label_of(tok.text)
         weak = lab is not None and lab.kind == "level1" and lab.points is None and not (lab.name or "").endswith("指标")
@@ -393,17 +402,23 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     tok = tokens[i]
     values = _row_tokens(tokens, i + 1, stream, len(value_roles), _is_row_stop)
     name, fixed, values = _cut_glued_name(tok, values, value_roles, stream, table)
+    origin = list(range(len(values)))  # which token each cell came from (a dash cut off adds a cell)
+    if stream.mode == FLAT and "target" in value_roles and "actual" in value_roles:
+        values, origin = _cut_dashes(values)
     # cells cut off the label hold their columns; the cells after it fill the columns after those
     rest = value_roles[max((value_roles.index(r) for r in fixed), default=-1) + 1:]
     placed, used = _placed_row(values, rest, stream, budget=False)
     if fixed:
         placed = Placed({**fixed, **placed.cells}, placed.score, True, placed.split)
+    used = origin[used - 1] + 1 if used else 0
     if is_placeholder(name) or compact(name).endswith(("/", "／")) and is_placeholder(compact(name)[:-1]):
         if not any(compact(t) and not is_dash(t) for t, _ in placed.cells.values()):
             table.skipped.append(f"{tok.where} 占位行「{tok.text}」")
             return i + 1 + used
     context = " | ".join([tok.text] + [t.text for t in values[:used]])
     conf = _confidence(stream, placed)
+    if stream.mode == FLAT and blocks.level1 is not None:
+        placed = _like_row_above(placed, table, blocks.level1.text)
     level1 = blocks.level1 or Value("", tok.where, LOW, "", "表中没有一级指标")
     level2 = blocks.level2 or Value("", tok.where, LOW, "", "表中没有二级指标")
     row = IndicatorRow(level1, level2, Value(name, tok.where, stream.base_confidence, context))
@@ -416,6 +431,46 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     table.indicators.append(row)
     blocks.rows_since_level1 += 1
     return i + 1 + used
+
+
+def _cut_dashes(values: list[Token]) -> tuple[list[Token], list[int]]:
+    """Return the row's cells with a dash glued to the word cell after it cut off (``-严格执行…``, ``一持续有效``),
+    and for each cell the index of the token it came from.
+
+    A dash is no value and is dropped; ``一`` (OCR may have read a dash so) is kept as printed.
+    """
+    out: list[Token] = []
+    origin: list[int] = []
+    for k, tok in enumerate(values):
+        cut = cut_dash(tok.text) if tok.glued else None
+        pieces = [tok] if cut is None else [Token(t, tok.where, tok.line, tok.row, False, tok.context)
+                                            for t in cut if not is_dash(t)]
+        out += pieces
+        origin += [k] * len(pieces)
+    return out, origin
+
+
+def _like_row_above(placed: Placed, table: TableRead, level1: str) -> Placed:
+    """Return the placement with a lone word cell put where the row above in the block put its word cell.
+
+    Run-together text loses empty cells, so a row printing one word between
+    分值 and 得分 does not say whether it is the 指标值 or the 实际值; in a block
+    whose rows leave 指标值 empty or a dash, it is the 实际值.
+    """
+    if "target" not in placed.cells or "actual" in placed.cells:
+        return placed
+    text = placed.text("target")
+    if is_quantity(text) or is_dash(text) or garble(text) or compact(text) == "一":
+        return placed
+    above = next((r for r in reversed(table.indicators) if not r.child), None)
+    if above is None or above.level1.text != level1 or "actual" not in above.values:
+        return placed
+    target = above.values.get("target")
+    if target is not None and not (is_dash(target.text) or compact(target.text) == "一"):
+        return placed
+    cells = dict(placed.cells)
+    cells["actual"] = cells.pop("target")
+    return Placed(cells, placed.score, True, placed.split)
 
 
 def _cut_glued_name(tok: Token, values: list[Token], value_roles: list[str], stream: Stream,

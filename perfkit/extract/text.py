@@ -28,12 +28,19 @@ from perfkit.extract.model import CELLS, FLAT, HIGH, LOW, ROWS, Document, Line, 
 from perfkit.extract.vocab import ANCHORS, GLUE_WORDS
 
 _PAGE_MARK = re.compile(r"^\s*(\d{1,2})、")
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
-# A value inside run-together text: optional comparator, digits (several numbers may be glued), unit.
-_GLUED_VALUE = re.compile(rf"(?:[{COMPARATORS}])?\d+(?:\.\d+)*(?:%|{_UNIT_ALT}|(?![\d.年月日季]))")
+# 项 after a number is a unit unless it opens 项目 (the labels 项目立项, 项目管理 … glued to a weight: 2项目管理;
+# OCR reads 项目 as 项Fl too)
+_UNIT_ALT = "|".join(re.escape(u) + ("(?![目A-Za-z])" if u == "项" else "") for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
+# A date value (2021年12月完成, 2023年6月底前): one cell, though it holds digits.
+_DATE = r"20\d\d年\d{1,2}月(?:\d{1,2}日)?(?:底前|底|前|以前|之前|内)?(?:完成)?"
+# A value inside run-together text: a date, or optional comparator, digits (several numbers may be glued), unit.
+_GLUED_VALUE = re.compile(rf"{_DATE}|\d{{1,2}}(?={_DATE})|(?:[{COMPARATORS}])?\d+(?:\.\d+)*(?:%|{_UNIT_ALT}|(?![\d.年月日季]))")
 # Short headers left in a run after a longer one (实际完成值(B)得分…): cut off, they are no part of the next cell.
 _SHORT_HEADER = re.compile(r"^(得分|分值|权重|自评得分)(?=.)")
 _POINTS = re.compile(r"[（(]\d+(?:\.\d+)?分[)）]")
+# Cells cut out of a run before its values: block points (30分), and a template's placeholder row (指标2:, 指标L)
+# which would otherwise hold the value before it (IO指标 | 2 for IO | 指标2:)
+_CUTS = re.compile(r"[（(]\d+(?:\.\d+)?分[)）]|[:：]?指标(?:[0-9LlI][:：]?|[:：])(?![A-Za-z0-9])")
 _PAREN = re.compile(r"[（(][A-Za-z/%]{1,4}[)）]")
 
 
@@ -207,7 +214,7 @@ def _lex_values(text: str) -> list[tuple[str, bool]]:
     """Return the words and values of a run without printed labels (``安装坡面水标尺10≥266米`` → 3 cells)."""
     out: list[tuple[str, bool]] = []
     pos = 0
-    for m in _POINTS.finditer(text):
+    for m in _CUTS.finditer(text):
         out += _lex_plain(text[pos:m.start()])
         out.append((m.group(0), False))
         pos = m.end()
@@ -220,11 +227,11 @@ def _lex_plain(text: str) -> list[tuple[str, bool]]:
     for m in _GLUED_VALUE.finditer(text):
         before = text[pos:m.start()]
         # digits inside a word (指标1…, Ф160PVC) stay in the word
-        if before and re.search(r"[A-Za-zФ]$", before):
+        if before and re.search(r"[A-Za-zФ]\.?$", before):  # M.8万元: a letter read for a digit, kept whole
             continue
         if before.strip() and not _PAREN.fullmatch(before.strip()):
             out.append((before, True))
-        out.append((m.group(0), bool(re.search(r"\d[\d.]{2,}", m.group(0)))))
+        out.append((m.group(0), bool(re.search(r"\d[\d.]{2,}", m.group(0))) and not re.fullmatch(_DATE, m.group(0))))
         pos = m.end()
     rest = text[pos:]
     if rest.strip() and not _PAREN.fullmatch(rest.strip()):
