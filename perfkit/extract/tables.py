@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from perfkit.extract.align import UNWRITTEN, Placed, place, place_prefix
+from perfkit.extract.align import UNWRITTEN, Placed, compat, place, place_prefix
 from perfkit.extract.cells import (COMPARATORS, Label, compact, garble, is_dash, is_placeholder, is_quantity,
                                    is_sentence, label_of, level1_for, read_number, value_text)
 from perfkit.extract.glued import cut_dash, cut_label, cut_name
@@ -110,8 +110,13 @@ def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[st
     while j < len(tokens):
         tok = tokens[j]
         following = tokens[j + 1].text if j + 1 < len(tokens) else ""
-        parts, lent = header_parts(lent + header_key(tok.text), table, following) if j > i or \
-            header_key(tok.text) in table else ([], "")
+        key = header_key(tok.text)
+        if key not in table and not lent and is_section_word(tok.text):
+            j += 1  # a merged section label beside the header (年度预算数(万元)), not a misread header
+            continue
+        # the header's first cell must be one (or OCR of one) that opens a header; later cells may be any
+        opens = key in table or bool(table is BUDGET_HEADERS and _opens_budget(tok.text))
+        parts, lent = header_parts(lent + key, table, following) if j > i or opens else ([], "")
         if parts:
             roles += [table[p] for p in parts]
             cells += [tok] * len(parts)
@@ -121,8 +126,18 @@ def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[st
     return roles, j, cells
 
 
+def _opens_budget(text: str) -> bool:
+    """Return True for a cell OCR garbled or ran together that opens a budget header (年初预匏数调整预算将,A、)."""
+    if is_section_word(text) or re.search(r"\d", text):
+        return False
+    parts, _ = header_parts(text, BUDGET_HEADERS)
+    return bool(parts) and parts[0] in BUDGET_KEYS
+
+
 def _header_at(tokens: list[Token], i: int) -> str | None:
     key = header_key(tokens[i].text)
+    if key not in BUDGET_KEYS and _opens_budget(tokens[i].text):
+        key = header_parts(tokens[i].text, BUDGET_HEADERS)[0][0]
     if key in BUDGET_KEYS:
         roles, _, _ = _header(tokens, i, BUDGET_HEADERS)
         if len(roles) >= 2 and {"budget", "executed"} & set(roles):
@@ -195,8 +210,13 @@ def _is_budget_stop(tok: Token) -> bool:
         or is_sentence(tok.text) and re.match(r"^\d[.、]", compact(tok.text)))
 
 
-def read_budget(tokens: list[Token], i: int, roles: list[str], stream: Stream, table: TableRead) -> int:
-    """Read budget rows from ``i`` into ``table``; return the index after the block."""
+def read_budget(tokens: list[Token], i: int, roles: list[str], stream: Stream, table: TableRead,
+                label_before: Token | None = None) -> int:
+    """Read budget rows from ``i`` into ``table``; return the index after the block.
+
+    ``label_before``: a row label printed before the header (OCR of a form whose
+    年度资金总额 cell spans the header row), for values that follow the header unlabelled.
+    """
     while i < len(tokens):
         tok = tokens[i]
         if tok.empty:
@@ -206,31 +226,42 @@ def read_budget(tokens: list[Token], i: int, roles: list[str], stream: Stream, t
         if found is None and is_section_word(tok.text):
             i += 1  # a merged section label repeated down the block (项目资金（万元）)
             continue
+        if found is None and label_before is not None and not _is_budget_stop(tok):
+            i = _read_budget_row(tokens, i - 1, label_before, budget_row(label_before.text), roles, stream, table)
+            label_before = None
+            continue
         if found is None:
             return i
-        values = _row_tokens(tokens, i + 1, stream, len(roles), _is_budget_stop)
-        placed, used = _placed_row(values, roles, stream, budget=True)
-        if found[1] != "合计" and placed.inferred and {"weight", "score"} & set(placed.cells):
-            # a part row prints 分值/得分 only in forms that fill every cell (read by position);
-            # placed by kind, its cells are amounts
-            amount_roles = [r for r in roles if r in ("budget_original", "budget", "executed", "rate")]
-            again, _ = _placed_row([t for t in values[:used] if not is_dash(t.text)], amount_roles, stream, True)
-            if again.cells:
-                placed = again
-        row = BudgetRow(found[0], found[1], tok)
-        context = " | ".join([tok.text] + [t.text for t in values[:used]])
-        conf = _confidence(stream, placed)
-        for role, (text, src) in placed.cells.items():
-            if role == "note" or is_dash(text) or not compact(text):
-                continue
-            bad = garble(text)
-            if bad:
-                table.reviews.append(Review(f"预算行「{found[0]}」的{role}", text, src.where, bad))
-                continue
-            row.values[role] = _value(text, src, conf, context, "按内容推定所在列" if placed.inferred else "")
-        table.budget.append(row)
-        i += 1 + used
+        i = _read_budget_row(tokens, i, tok, found, roles, stream, table)
+        label_before = None
     return i
+
+
+def _read_budget_row(tokens: list[Token], i: int, tok: Token, found: tuple[str, str], roles: list[str],
+                     stream: Stream, table: TableRead) -> int:
+    """Read the budget row labelled ``tok`` whose cells follow index ``i``; return the index after it."""
+    values = _row_tokens(tokens, i + 1, stream, len(roles), _is_budget_stop)
+    placed, used = _placed_row(values, roles, stream, budget=True)
+    if found[1] != "合计" and placed.inferred and {"weight", "score"} & set(placed.cells):
+        # a part row prints 分值/得分 only in forms that fill every cell (read by position);
+        # placed by kind, its cells are amounts
+        amount_roles = [r for r in roles if r in ("budget_original", "budget", "executed", "rate")]
+        again, _ = _placed_row([t for t in values[:used] if not is_dash(t.text)], amount_roles, stream, True)
+        if again.cells:
+            placed = again
+    row = BudgetRow(found[0], found[1], tok)
+    context = " | ".join([tok.text] + [t.text for t in values[:used]])
+    conf = _confidence(stream, placed)
+    for role, (text, src) in placed.cells.items():
+        if role == "note" or is_dash(text) or not compact(text):
+            continue
+        bad = garble(text)
+        if bad:
+            table.reviews.append(Review(f"预算行「{found[0]}」的{role}", text, src.where, bad))
+            continue
+        row.values[role] = _value(text, src, conf, context, "按内容推定所在列" if placed.inferred else "")
+    table.budget.append(row)
+    return i + 1 + used
 
 
 def _next_label(tokens: list[Token], i: int) -> Label | None:
@@ -411,6 +442,8 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     if fixed:
         placed = Placed({**fixed, **placed.cells}, placed.score, True, placed.split)
     used = origin[used - 1] + 1 if used else 0
+    if stream.mode == ROWS and _cut_off_after(tokens, i + 1 + used):
+        placed = _from_left(values[:used], rest, placed)
     if is_placeholder(name) or compact(name).endswith(("/", "／")) and is_placeholder(compact(name)[:-1]):
         if not any(compact(t) and not is_dash(t) for t, _ in placed.cells.values()):
             table.skipped.append(f"{tok.where} 占位行「{tok.text}」")
@@ -431,6 +464,23 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     table.indicators.append(row)
     blocks.rows_since_level1 += 1
     return i + 1 + used
+
+
+def _cut_off_after(tokens: list[Token], k: int) -> bool:
+    """Return True when the source text ends (is cut off) right after token ``k - 1``."""
+    nxt = next((t for t in tokens[k:] if not t.empty), None)
+    return nxt is None or end_word(nxt.text) == "截断"
+
+
+def _from_left(values: list[Token], roles: list[str], placed: Placed) -> Placed:
+    """Return a row cut off by the end of the text read from the left: it lost its last cells, not its middle ones."""
+    present = [t for t in values if not t.empty]
+    if not present or len(present) >= len(roles) - 1:
+        return placed
+    fits = [compat(r, t.text, False) for r, t in zip(roles, present)]
+    if any(f is None for f in fits):
+        return placed
+    return Placed({r: (t.text, t) for r, t in zip(roles, present) if r not in UNWRITTEN}, sum(fits), True)
 
 
 def _cut_dashes(values: list[Token]) -> tuple[list[Token], list[int]]:
@@ -621,7 +671,8 @@ def read_tables(stream: Stream) -> list[TableRead]:
             current.budget_roles = roles
             current.unit = _unit_near(tokens, i - 6, j)
             current.exec_weight = _points_near(tokens, i - 6, j)
-            i = read_budget(tokens, j, roles, stream, current)
+            before = tokens[i - 1] if i and budget_row(tokens[i - 1].text) == ("合计", "合计") else None
+            i = read_budget(tokens, j, roles, stream, current, before)
         else:
             roles, j, _ = _header(tokens, i, INDICATOR_HEADERS)
             current.indicator_roles = roles

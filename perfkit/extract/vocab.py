@@ -65,23 +65,35 @@ def header_key(text) -> str:
 
 
 def _anagram_key(segment: str, table: dict[str, str]) -> str | None:
-    """Return the header whose characters ``segment`` prints in another order (OCR of a narrow cell), or None."""
+    """Return the header ``segment`` is as OCR read it, or None.
+
+    OCR of a narrow cell prints a header's characters out of order (考值参分 for
+    参考分值), one of them twice (年成值全完值 for 全年完成值), or one of five or
+    more misread as another (年初预匏数 for 年初预算数).
+    """
     if len(segment) < 4:
         return None
     have = Counter(segment)
     for k in table:
         want = Counter(k)
         extra = have - want
-        # one character read twice (年成值全完值 for 全年完成值) is still the same header
         if len(k) >= 4 and not want - have and (not extra or (sum(extra.values()) == 1 and set(extra) <= set(k))):
             return k
+        if len(k) == len(segment) >= 5 and sum(a != b for a, b in zip(k, segment)) == 1:
+            return k
     return None
+
+
+_NOISE = re.compile(r"^[,，、.:：A-Za-z]{1,4}(?![A-Za-z])")
 
 
 def _segments(key: str, table: dict[str, str]) -> list[str] | None:
     """Return ``key`` cut into headers (each printed as is or with its characters out of order), or None."""
     if not key:
         return []
+    noise = _NOISE.match(key)
+    if noise:  # OCR debris between headers (the ",A、" left of "(A)")
+        return _segments(key[noise.end():], table)
     for end in range(len(key), 1, -1):
         head = key[:end]
         known = head if head in table else _anagram_key(head, table)
