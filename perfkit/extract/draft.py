@@ -65,12 +65,29 @@ class _Scope:
 
 # --------------------------------------------------------------------------- document facts
 
+# Form words a unit's name runs into when a form's cells are run together or OCR garbled them
+# (银川市教育局实施第位自评得分, 农业工作科填报日期): the name ends where one begins.
+_NAME_ENDS = re.compile(r"实施.?位|主管部门|项目负责人|联系人|联系电话|填报日期|自评得分|自评总分|自评|财政处室|\(盖章\)|"
+                        r"（盖章）|[(（]?20\d\d|[(（|]+$")
+# Words of a form's or report's title: a "name" holding them is the title, not the unit (部门预算项目支出绩效自评表()
+_NOT_A_NAME = re.compile(r"自评表|评价表|报告|绩效|预算|项目支出|转移支付|名称")
+
+
+def unit_name(text: str) -> str:
+    """Return a unit's name as a cell or title prints it, cut at the form words run into it; "" when it is none."""
+    s = re.sub(r"^[0-9A-Z]+-", "", halfwidth(compact(text)))  # 219001-池州市… : the unit's code
+    s = _NAME_ENDS.split(s)[0].strip(":：|")
+    return s if len(s) >= 3 and not _NOT_A_NAME.search(s) else ""
+
+
 
 def _title(doc: Document) -> tuple[str, Value | None]:
     """Return the report's title and where it is (first lines naming a 报告 or 自评表)."""
     lines = [ln for ln in doc.lines[:40] if ln.text.strip()]
     for k, ln in enumerate(lines):
-        text = halfwidth(compact(ln.text))
+        # a web page's metadata line (名称: … 文号:) and a table row's empty cells (| | |) are no part of a title
+        text = re.split(r"文号[:：]|索引号|发布日期|生成日期", halfwidth(compact(ln.text)))[0]
+        text = re.sub(r"^名称[:：]", "", text).strip("|")
         if re.search(r"报告|自评表|评价表", text) and len(text) <= 60:
             if k and not re.search(r"报告|自评表", compact(lines[k - 1].text)) and re.search(r"20\d\d", lines[k - 1].text) \
                     and not re.search(r"20\d\d", text):
@@ -126,6 +143,12 @@ class DraftBuilder:
         self.exec20 = False
 
     # scopes ---------------------------------------------------------------
+
+    def add_name(self, text: str) -> None:
+        """Keep a candidate for the department's name (the first one that is a name wins)."""
+        name = unit_name(text)
+        if name:
+            self.names.append(name)
 
     def scope(self, key: str, scope_type: str, name: str, where: Value | None, source: str, note: str = "") -> str:
         """Return the id of the scope ``key`` (created on first use)."""
@@ -215,7 +238,7 @@ def _table_scope(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, 
     project = t.meta.get("项目名称")
     for key in ("实施单位", "主管部门", "单位名称"):
         if key in t.meta:
-            b.names.append(re.sub(r"^\d+-", "", t.meta[key].text))
+            b.add_name(t.meta[key].text)
     if project is not None:
         name = re.sub(r"^[0-9A-Z]{10,}-", "", project.text)
         return b.scope(f"{fname}:{n}:{name}", "专项资金" if re.search(r"资金|经费", name) else "一级项目", name, project,
@@ -223,7 +246,7 @@ def _table_scope(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, 
     inline = scope_of_line(t.lines[0]) if t.lines else None
     if inline:
         return inline
-    if _is_whole(title) or "criterion" in t.indicator_roles:
+    if _is_whole(title) or "criterion" in t.indicator_roles or _is_whole(t.meta["表名"].text if "表名" in t.meta else ""):
         return b.scope("whole", "部门整体", f"{b.names[0] if b.names else ''}部门整体支出", None, source)
     return b.scope(f"{fname}:{n}", "一级项目", f"表{n}", None, source, "来源未印出项目名称与层级，按一级项目记录")
 
@@ -248,6 +271,7 @@ def add_table(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, sco
         b.set_score(sid, t.totals["score"])
     b.draft.reviews += t.reviews
     b.draft.skipped += t.skipped
+    b.draft.assumptions += t.notes
 
 
 def _execution_figures(b: DraftBuilder, sid: str, row, source: str) -> None:

@@ -65,6 +65,7 @@ class TableRead:
     skipped: list[str] = field(default_factory=list)          # placeholder rows, empty sub-blocks
     reviews: list[Review] = field(default_factory=list)
     lines: tuple[int, int] | None = None                      # first and last text line of the table
+    notes: list[str] = field(default_factory=list)            # header cells read from OCR garble
 
 
 # --------------------------------------------------------------------------- fragments
@@ -104,9 +105,9 @@ def join_fragments(tokens: list[Token], mode: str) -> list[Token]:
 # --------------------------------------------------------------------------- headers
 
 
-def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[str], int, list[Token]]:
-    """Return the column roles of a header starting at ``i``, the index after it, and its cells."""
-    roles, cells, j, lent = [], [], i, ""
+def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[str], int, list[str]]:
+    """Return the column roles of a header starting at ``i``, the index after it, and how misread cells were read."""
+    roles, notes, j, lent = [], [], i, ""
     while j < len(tokens):
         tok = tokens[j]
         following = tokens[j + 1].text if j + 1 < len(tokens) else ""
@@ -119,11 +120,12 @@ def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[st
         parts, lent = header_parts(lent + key, table, following) if j > i or opens else ([], "")
         if parts:
             roles += [table[p] for p in parts]
-            cells += [tok] * len(parts)
+            if parts != [key]:
+                notes.append(f"{tok.where} 表头「{tok.text}」读作「{'」「'.join(parts)}」（OCR 字序错乱、错字或几格连写）")
         elif not (tok.empty or is_section_word(tok.text) or re.fullmatch(r"[（(][^）)]{0,10}[)）]", compact(tok.text))):
             break
         j += 1
-    return roles, j, cells
+    return roles, j, notes
 
 
 def _opens_budget(text: str) -> bool:
@@ -627,6 +629,8 @@ def _meta(tokens: list[Token], lo: int, hi: int) -> dict[str, Value]:
             if nxt is not None and not header_key(nxt.text) in ("主管部门", "实施单位", "项目负责人及电话"):
                 text = re.split(r"项目负责人|\(盖章\)", nxt.text)[0]
                 out[key] = Value(compact(text), nxt.where, HIGH, f"{tokens[k].text} {nxt.text}")
+        if "表名" not in out and re.search(r"自评表|评价表|评分表", compact(tokens[k].text)):
+            out["表名"] = Value(compact(tokens[k].text), tokens[k].where, HIGH, tokens[k].text)  # the form's own title
     return out
 
 
@@ -667,15 +671,17 @@ def read_tables(stream: Stream) -> list[TableRead]:
                 current.totals["score"] = head_total  # a 总分 row at the end, read later, takes its place
             tables.append(current)
         if kind == "budget":
-            roles, j, _ = _header(tokens, i, BUDGET_HEADERS)
+            roles, j, notes = _header(tokens, i, BUDGET_HEADERS)
             current.budget_roles = roles
+            current.notes += notes
             current.unit = _unit_near(tokens, i - 6, j)
             current.exec_weight = _points_near(tokens, i - 6, j)
             before = tokens[i - 1] if i and budget_row(tokens[i - 1].text) == ("合计", "合计") else None
             i = read_budget(tokens, j, roles, stream, current, before)
         else:
-            roles, j, _ = _header(tokens, i, INDICATOR_HEADERS)
+            roles, j, notes = _header(tokens, i, INDICATOR_HEADERS)
             current.indicator_roles = roles
+            current.notes += notes
             current.unit = current.unit or _unit_near(tokens, i - 6, j)
             broken = next((t for t in tokens[j + 1:j + 4] if header_key(t.text) in INDICATOR_HEADERS), None)
             if broken is not None and j < len(tokens):
