@@ -66,6 +66,7 @@ class TableRead:
     reviews: list[Review] = field(default_factory=list)
     lines: tuple[int, int] | None = None                      # first and last text line of the table
     notes: list[str] = field(default_factory=list)            # header cells read from OCR garble
+    numbered: bool = False                                    # rows open with a 序号 cell
 
 
 # --------------------------------------------------------------------------- fragments
@@ -346,8 +347,11 @@ def read_indicators(tokens: list[Token], i: int, roles: list[str], stream: Strea
             continue
         if end_word(tok.text):
             return _read_total(tokens, i, value_roles, stream, table)
-        if is_section_word(tok.text):
-            i += 1
+        if is_section_word(tok.text) and not (blocks.level1 is not None and _POINTS.search(compact(tok.text))):
+            i += 1  # inside a block, a section word with its points (绩效目标 (6分)) is a tier-2 label
+            continue
+        if table.numbered and re.fullmatch(r"\d{1,3}", compact(tok.text)):
+            i += 1  # the 序号 opening a row
             continue
         opened = cut_label(tok.text, blocks.level2.text if blocks.level2 else None) \
             if stream.mode == FLAT and tok.glued else None
@@ -681,6 +685,7 @@ def read_tables(stream: Stream) -> list[TableRead]:
         else:
             roles, j, notes = _header(tokens, i, INDICATOR_HEADERS)
             current.indicator_roles = roles
+            current.numbered = i > 0 and header_key(tokens[i - 1].text) == "序号"
             current.notes += notes
             current.unit = current.unit or _unit_near(tokens, i - 6, j)
             broken = next((t for t in tokens[j + 1:j + 4] if header_key(t.text) in INDICATOR_HEADERS), None)

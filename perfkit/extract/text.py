@@ -81,7 +81,7 @@ def detect_mode(raw: list[str]) -> str:
     pipes = [line for line in nonblank if "|" in line]
     if len(pipes) >= 0.3 * len(nonblank):
         single = sum(1 for line in pipes if line.count("|") == 1 and line.rstrip().endswith("|"))
-        return "pipe-cells" if single >= 0.6 * len(pipes) else "pipe-rows"
+        return "pipe-cells" if single >= 0.6 * len(pipes) or _header_broken(nonblank) else "pipe-rows"
     anchors = [i for i, line in enumerate(raw) if any(a in compact(line) for a in ANCHORS)]
     zone = sorted({j for i in anchors for j in range(max(0, i - 40), min(len(raw), i + 40))}) or range(len(raw))
     lines = [raw[j] for j in zone if raw[j].strip()]
@@ -96,6 +96,17 @@ def detect_mode(raw: list[str]) -> str:
     short = sorted(len(line.strip()) for line in lines)[len(lines) // 2] <= 10 if lines else False
     cells = blank_separated and multi < 0.3 and (empty_cells >= 5 or short)
     return "paragraph-cells" if cells else "lines"
+
+
+def _header_broken(lines: list[str]) -> bool:
+    """Return True when the indicator header runs over several lines (``一级 指标 |`` / ``二级 指标 |``):
+    then a line is no table row, and the cells between ``|`` are read one after another."""
+    keys = [k for k in ANCHORS if k.endswith("指标")]
+    for a, b in zip(lines, lines[1:]):
+        if a.rstrip().endswith("|") and any(k in compact(a) for k in keys) and any(k in compact(b) for k in keys) \
+                and len([c for c in a.split("|") if c.strip()]) <= 2:
+            return True
+    return False
 
 
 def _token(text: str, number: int, row: int | None = None, **kw) -> Token:

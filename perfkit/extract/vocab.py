@@ -36,6 +36,8 @@ INDICATOR_HEADERS = {
     "偏差原因分析及改进措施": "note", "未完成原因分析": "note", "未完成原因及拟采取的改进措施": "note",
     "扣分原因和其他说明": "note", "未完成原因分析及改进措施": "note", "偏差原因分析": "note", "偏差原因": "note",
     "指标性质": "nature", "度量单位": "unit", "计量单位": "unit", "评分标准": "criterion",
+    "指标分值": "weight", "指标解释": "criterion", "指标说明及评分标准": "criterion", "评分细则": "criterion",
+    "序号": "ignore",
     "得分系数": "coefficient", "是否核心指标": "flag",
 }
 INDICATOR_KEYS = ("一级指标", "二级指标", "三级指标", "指标名称")
