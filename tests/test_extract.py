@@ -1,4 +1,4 @@
-"""``perfkit extract`` on real material: the seed report against its hand transcription, 17 published tables, the CLI."""
+"""``perfkit extract`` on real material: the seed report against its hand transcription, 19 published tables, the CLI."""
 from __future__ import annotations
 
 import re
@@ -117,7 +117,7 @@ def test_extraction_md_names_source_line_and_confidence_of_every_value(seed_draf
     assert (seed_draft / "ASSUMPTIONS.md").is_file()
 
 
-# --------------------------------------------------------------------------- 17 published tables and reports
+# --------------------------------------------------------------------------- 19 published tables and reports
 
 
 def _extract_fixture(name: str, out: Path) -> Path:
@@ -135,7 +135,7 @@ def test_share_of_cells_read_right_over_the_real_tables(tmp_path, capsys):
         assert score.wrong <= 1, score.notes
     share = total.right / total.total
     with capsys.disabled():
-        print(f"\nperfkit extract，17 份真实文本：{total.right}/{total.total} 个单元格读对（{share:.1%}），"
+        print(f"\nperfkit extract，{len(TEXT_FIXTURES)} 份真实文本：{total.right}/{total.total} 个单元格读对（{share:.1%}），"
               f"{total.wrong} 个读错，{total.missed} 个未读出")
     assert total.total > 800
     assert share >= 0.97, "\n".join(lines)

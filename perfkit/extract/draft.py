@@ -335,6 +335,7 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
     """Write the narrative's figures: budget and execution, totals, scores, and every other stated figure."""
     budget_any: dict[str, Figure] = {}
     executed_any: dict[str, Figure] = {}
+    original_any: dict[str, Figure] = {}
     for f in figs:
         sid = scope_for(f.sentence)
         source = f"{fname}:{f.sentence.section or f.sentence.where}"
@@ -361,6 +362,8 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
             b.set_score(sid, value)
         elif f.role == "budget_any":
             budget_any.setdefault(sid, f)
+        elif f.role == "budget_original_any":
+            original_any.setdefault(sid, f)
         elif f.role == "executed_any" and sid in budget_any and not f.sentence.text.startswith("其中"):
             executed_any.setdefault(sid, f)
         elif f.role == "rate_any" and sid in executed_any and re.search(r"执行率|支付率|完成预算", f.label + f.sentence.text):
@@ -376,6 +379,10 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
             v.confidence, v.note = MEDIUM, "报告未用“全年预算数/执行数”的说法，按句中“预算/安排/下达…”与“执行/支付…”推定"
         b.budget_line(sid, "合计", "合计", amounts, f.unit, f"{fname}:{f.sentence.section or f.sentence.where}",
                       "合计行的金额取自叙述中的句子（见 extraction.md），需复核")
+    for sid, f in original_any.items():
+        value = _sentence_value(f, fname)
+        value.confidence, value.note = MEDIUM, "按句中“年初…预算”推定为年初预算数"
+        _merge_amount(b, sid, "合计", {"budget_original": value}, f.unit, f"{fname}:{f.sentence.section or f.sentence.where}")
     _fix_rate_exprs(b, executed_any)
 
 
