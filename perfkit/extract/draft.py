@@ -369,6 +369,12 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
         elif f.role == "rate_any" and sid in executed_any and re.search(r"执行率|支付率|完成预算", f.label + f.sentence.text):
             expr = f"executed('{sid}') / budget('{sid}') * 100"
         f.extra["figure_id"] = b.stated(sid, f.label, f.kind, f.stated_text, f.value, unit, expr, value, source)
+    _narrative_totals(b, budget_any, executed_any, original_any, fname)
+
+
+def _narrative_totals(b: DraftBuilder, budget_any: dict[str, Figure], executed_any: dict[str, Figure],
+                      original_any: dict[str, Figure], fname: str) -> None:
+    """Write the 合计 line of scopes whose amounts the prose states without the words 全年预算数/执行数."""
     for sid, f in budget_any.items():
         if b.has_total(sid):
             continue

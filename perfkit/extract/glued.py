@@ -9,14 +9,20 @@ target and actual (``好好``), or the head of the next cell (``到`` + ``0次``
 These are cut off only where the header says such a column follows the name,
 and only in the forms the columns take; what remains is the name.  Nothing is
 guessed: a piece that fits no column stays in the name.
+
+The last part reads rows that lost cells in copying: a dash glued to the word
+after it, a lone word cell placed as the rows above it, and a row cut off by
+the end of the text, read from the left.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from perfkit.extract.cells import CJK, QUANTITY_UNITS, compact, garble
-from perfkit.extract.vocab import SECTION_WORDS
+from perfkit.extract.align import UNWRITTEN, Placed, compat
+from perfkit.extract.cells import CJK, QUANTITY_UNITS, compact, garble, is_dash, is_quantity, value_text
+from perfkit.extract.model import Review, Token
+from perfkit.extract.vocab import SECTION_WORDS, end_word
 
 _NATURE = re.compile(r"(?:定量指标|定性指标|定量|定性|[定性量指标]{4})$")
 _UNITS = sorted(QUANTITY_UNITS, key=len, reverse=True)
@@ -154,3 +160,76 @@ def cut_dash(text: str) -> tuple[str, str] | None:
     if not m or len(compact(text)) < 4 or compact(text).startswith(("一级", "一般", "一流", "一次", "一年", "一致")):
         return None
     return m.group(1), compact(text)[1:]
+
+
+# --------------------------------------------------------------------------- rows that lost cells
+
+
+def cut_off_after(tokens: list[Token], k: int) -> bool:
+    """Return True when the source text ends (is cut off) right after token ``k - 1``."""
+    nxt = next((t for t in tokens[k:] if not t.empty), None)
+    return nxt is None or end_word(nxt.text) == "截断"
+
+
+def from_left(values: list[Token], roles: list[str], placed: Placed) -> Placed:
+    """Return a row cut off by the end of the text read from the left: it lost its last cells, not its middle ones."""
+    present = [t for t in values if not t.empty]
+    if not present or len(present) >= len(roles) - 1:
+        return placed
+    fits = [compat(r, t.text, False) for r, t in zip(roles, present)]
+    if any(f is None for f in fits):
+        return placed
+    return Placed({r: (t.text, t) for r, t in zip(roles, present) if r not in UNWRITTEN}, sum(fits), True)
+
+
+def cut_dashes(values: list[Token]) -> tuple[list[Token], list[int]]:
+    """Return the row's cells with a dash glued to the word cell after it cut off (``-严格执行…``, ``一持续有效``),
+    and for each cell the index of the token it came from.
+
+    A dash is no value and is dropped; ``一`` (OCR may have read a dash so) is kept as printed.
+    """
+    out: list[Token] = []
+    origin: list[int] = []
+    for k, tok in enumerate(values):
+        cut = cut_dash(tok.text) if tok.glued else None
+        pieces = [tok] if cut is None else [Token(t, tok.where, tok.line, tok.row, False, tok.context)
+                                            for t in cut if not is_dash(t)]
+        out += pieces
+        origin += [k] * len(pieces)
+    return out, origin
+
+
+def like_row_above(placed: Placed, above: dict[str, str] | None) -> Placed:
+    """Return the placement with a lone word cell put where the row above in the block put its word cell.
+
+    Run-together text loses empty cells, so a row printing one word between
+    分值 and 得分 does not say whether it is the 指标值 or the 实际值; in a block
+    whose rows leave 指标值 empty or a dash, it is the 实际值.  ``above``: the
+    cells the row above in the same block was given, by column (None: no such row).
+    """
+    if "target" not in placed.cells or "actual" in placed.cells or above is None or "actual" not in above:
+        return placed
+    text = placed.text("target")
+    if is_quantity(text) or is_dash(text) or garble(text) or compact(text) == "一":
+        return placed
+    target = above.get("target")
+    if target is not None and not (is_dash(target) or compact(target) == "一"):
+        return placed
+    cells = dict(placed.cells)
+    cells["actual"] = cells.pop("target")
+    return Placed(cells, placed.score, True, placed.split)
+
+
+def cut_glued_name(tok: Token, values: list[Token], value_roles: list[str]
+                   ) -> tuple[str, dict[str, tuple[str, Token]], list[Token], list[Review]]:
+    """Return a glued row label's name, the cells cut off it by column, the row's following cells, and what to review."""
+    cut = cut_name(tok.text, value_roles, values[0].text if values else "")
+    if not cut.changed:
+        return value_text(tok.text), {}, values, []
+    lead = {role: (text, Token(text, tok.where, tok.line, tok.row, False, tok.context)) for role, text in cut.cells}
+    if cut.lent and values:
+        first = values[0]
+        values = [Token(cut.lent + first.text, first.where, first.line, first.row, first.glued, first.context)] + values[1:]
+    reviews = [Review(f"指标「{cut.name}」的{role}", text, tok.where,
+                      f"疑似 OCR 乱码（原文「{compact(tok.text)}」中「{text}」不是可读的单位）") for role, text in cut.garbled]
+    return value_text(cut.name), lead, values, reviews

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from perfkit.extract.align import UNWRITTEN, Placed, compat, place, place_prefix
+from perfkit.extract.align import UNWRITTEN, Placed, place, place_prefix
 from perfkit.extract.cells import (COMPARATORS, Label, compact, garble, is_dash, is_placeholder, is_quantity,
                                    is_sentence, label_of, level1_for, read_number, value_text)
-from perfkit.extract.glued import cut_dash, cut_label, cut_name
+from perfkit.extract.glued import cut_dashes, cut_glued_name, cut_label, cut_off_after, from_left, like_row_above
 from perfkit.extract.model import FLAT, HIGH, LOW, MEDIUM, ROWS, Review, Stream, Token, Value
 from perfkit.extract.vocab import (BUDGET_HEADERS, BUDGET_KEYS, INDICATOR_HEADERS, INDICATOR_KEYS, budget_row,
                                    end_word, header_key, header_parts, is_section_word)
@@ -438,18 +438,21 @@ def _label_name(text: str) -> str:
 def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     tok = tokens[i]
     values = _row_tokens(tokens, i + 1, stream, len(value_roles), _is_row_stop)
-    name, fixed, values = _cut_glued_name(tok, values, value_roles, stream, table)
+    name, fixed = value_text(tok.text), {}
+    if stream.mode == FLAT and tok.glued:
+        name, fixed, values, reviews = cut_glued_name(tok, values, value_roles)
+        table.reviews += reviews
     origin = list(range(len(values)))  # which token each cell came from (a dash cut off adds a cell)
     if stream.mode == FLAT and "target" in value_roles and "actual" in value_roles:
-        values, origin = _cut_dashes(values)
+        values, origin = cut_dashes(values)
     # cells cut off the label hold their columns; the cells after it fill the columns after those
     rest = value_roles[max((value_roles.index(r) for r in fixed), default=-1) + 1:]
     placed, used = _placed_row(values, rest, stream, budget=False)
     if fixed:
         placed = Placed({**fixed, **placed.cells}, placed.score, True, placed.split)
     used = origin[used - 1] + 1 if used else 0
-    if stream.mode == ROWS and _cut_off_after(tokens, i + 1 + used):
-        placed = _from_left(values[:used], rest, placed)
+    if stream.mode == ROWS and cut_off_after(tokens, i + 1 + used):
+        placed = from_left(values[:used], rest, placed)
     if is_placeholder(name) or compact(name).endswith(("/", "／")) and is_placeholder(compact(name)[:-1]):
         if not any(compact(t) and not is_dash(t) for t, _ in placed.cells.values()):
             table.skipped.append(f"{tok.where} 占位行「{tok.text}」")
@@ -457,7 +460,9 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     context = " | ".join([tok.text] + [t.text for t in values[:used]])
     conf = _confidence(stream, placed)
     if stream.mode == FLAT and blocks.level1 is not None:
-        placed = _like_row_above(placed, table, blocks.level1.text)
+        above = next((r for r in reversed(table.indicators) if not r.child), None)
+        same = above is not None and above.level1.text == blocks.level1.text
+        placed = like_row_above(placed, {k: v.text for k, v in above.values.items()} if same else None)
     level1 = blocks.level1 or Value("", tok.where, LOW, "", "表中没有一级指标")
     level2 = blocks.level2 or Value("", tok.where, LOW, "", "表中没有二级指标")
     row = IndicatorRow(level1, level2, Value(name, tok.where, stream.base_confidence, context))
@@ -470,81 +475,6 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     table.indicators.append(row)
     blocks.rows_since_level1 += 1
     return i + 1 + used
-
-
-def _cut_off_after(tokens: list[Token], k: int) -> bool:
-    """Return True when the source text ends (is cut off) right after token ``k - 1``."""
-    nxt = next((t for t in tokens[k:] if not t.empty), None)
-    return nxt is None or end_word(nxt.text) == "截断"
-
-
-def _from_left(values: list[Token], roles: list[str], placed: Placed) -> Placed:
-    """Return a row cut off by the end of the text read from the left: it lost its last cells, not its middle ones."""
-    present = [t for t in values if not t.empty]
-    if not present or len(present) >= len(roles) - 1:
-        return placed
-    fits = [compat(r, t.text, False) for r, t in zip(roles, present)]
-    if any(f is None for f in fits):
-        return placed
-    return Placed({r: (t.text, t) for r, t in zip(roles, present) if r not in UNWRITTEN}, sum(fits), True)
-
-
-def _cut_dashes(values: list[Token]) -> tuple[list[Token], list[int]]:
-    """Return the row's cells with a dash glued to the word cell after it cut off (``-严格执行…``, ``一持续有效``),
-    and for each cell the index of the token it came from.
-
-    A dash is no value and is dropped; ``一`` (OCR may have read a dash so) is kept as printed.
-    """
-    out: list[Token] = []
-    origin: list[int] = []
-    for k, tok in enumerate(values):
-        cut = cut_dash(tok.text) if tok.glued else None
-        pieces = [tok] if cut is None else [Token(t, tok.where, tok.line, tok.row, False, tok.context)
-                                            for t in cut if not is_dash(t)]
-        out += pieces
-        origin += [k] * len(pieces)
-    return out, origin
-
-
-def _like_row_above(placed: Placed, table: TableRead, level1: str) -> Placed:
-    """Return the placement with a lone word cell put where the row above in the block put its word cell.
-
-    Run-together text loses empty cells, so a row printing one word between
-    分值 and 得分 does not say whether it is the 指标值 or the 实际值; in a block
-    whose rows leave 指标值 empty or a dash, it is the 实际值.
-    """
-    if "target" not in placed.cells or "actual" in placed.cells:
-        return placed
-    text = placed.text("target")
-    if is_quantity(text) or is_dash(text) or garble(text) or compact(text) == "一":
-        return placed
-    above = next((r for r in reversed(table.indicators) if not r.child), None)
-    if above is None or above.level1.text != level1 or "actual" not in above.values:
-        return placed
-    target = above.values.get("target")
-    if target is not None and not (is_dash(target.text) or compact(target.text) == "一"):
-        return placed
-    cells = dict(placed.cells)
-    cells["actual"] = cells.pop("target")
-    return Placed(cells, placed.score, True, placed.split)
-
-
-def _cut_glued_name(tok: Token, values: list[Token], value_roles: list[str], stream: Stream,
-                    table: TableRead) -> tuple[str, dict[str, tuple[str, Token]], list[Token]]:
-    """Return the row's name, the cells cut off its glued label by column, and its following cells (see :mod:`.glued`)."""
-    if stream.mode != FLAT or not tok.glued:
-        return value_text(tok.text), {}, values
-    cut = cut_name(tok.text, value_roles, values[0].text if values else "")
-    if not cut.changed:
-        return value_text(tok.text), {}, values
-    lead = {role: (text, Token(text, tok.where, tok.line, tok.row, False, tok.context)) for role, text in cut.cells}
-    if cut.lent and values:
-        first = values[0]
-        values = [Token(cut.lent + first.text, first.where, first.line, first.row, first.glued, first.context)] + values[1:]
-    for role, text in cut.garbled:
-        table.reviews.append(Review(f"指标「{cut.name}」的{role}", text, tok.where,
-                                    f"疑似 OCR 乱码（原文「{compact(tok.text)}」中「{text}」不是可读的单位）"))
-    return value_text(cut.name), lead, values
 
 
 def _fill_values(row: IndicatorRow, placed: Placed, conf: str, context: str, table: TableRead) -> None:
