@@ -58,8 +58,8 @@ def corpus():
     return out
 
 
-def test_the_corpus_has_seventeen_tables_with_their_sources():
-    assert len(FOLDERS) == 17
+def test_the_corpus_has_nineteen_tables_with_their_sources():
+    assert len(FOLDERS) == 19
     for code in FOLDERS:
         folder = CORPUS / code
         for name in ("page.txt", "source.md", "expected.yaml", "as_printed_indicators.csv", "scopes.csv", "budget.csv",
@@ -232,7 +232,7 @@ def test_perfkit_check_runs_over_the_corpus():
     assert "10_yinchuan_school_gongyong/indicators.csv 第18行 列「target」：值「M.8万元」" in res.stdout
     assert "12_chongqing_media_whole/indicators.csv 第17行 列「target」：值「到0次」" in res.stdout
     listed = [line for line in res.stdout.splitlines() if line[:1] in ("✓", "✗")]
-    assert len(listed) == 17
+    assert len(listed) == 19
     assert "Traceback" not in res.stdout + res.stderr
 
 

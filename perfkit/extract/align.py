@@ -19,11 +19,13 @@ from perfkit.extract.cells import (COMPARATORS, QUANTITY_UNITS, compact, garble,
                                    is_sentence, read_number, read_rate)
 from perfkit.extract.model import Token
 
-AMOUNT, POINTS, RATE, QUANTITY, NOTE, NATURE, UNIT, CRITERION, IGNORE = (
-    "amount", "points", "rate", "quantity", "note", "nature", "unit", "criterion", "ignore")
+AMOUNT, POINTS, RATE, QUANTITY, NOTE, NATURE, UNIT, CRITERION, FLAG, IGNORE = (
+    "amount", "points", "rate", "quantity", "note", "nature", "unit", "criterion", "flag", "ignore")
 ROLE_KIND = {"budget_original": AMOUNT, "budget": AMOUNT, "executed": AMOUNT, "weight": POINTS, "score": POINTS,
              "rate": RATE, "note": NOTE, "target": QUANTITY, "actual": QUANTITY, "nature": NATURE, "unit": UNIT,
-             "criterion": CRITERION, "ignore": IGNORE}
+             "criterion": CRITERION, "coefficient": RATE, "flag": FLAG, "ignore": IGNORE}
+# Columns read only to place the others (得分系数, 是否核心指标, 调整指标值): nothing of theirs is written.
+UNWRITTEN = ("ignore", "coefficient", "flag")
 _VALID_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
 _GLUED_NUMBER = re.compile(rf"^([{COMPARATORS}]?)(\d[\d.]*)(%|[^\d.%]*)$")
 MAX_OPTIONS = 800
@@ -50,6 +52,8 @@ def compat(role: str, text: str, budget_table: bool) -> float | None:
         return 0.0
     if kind == IGNORE:
         return 0.3
+    if kind == FLAG:
+        return 1.0 if s in ("是", "否") or is_dash(s) else None
     dash = is_dash(s)
     number = read_number(s)
     if kind == AMOUNT:
@@ -105,9 +109,15 @@ def _number_splits(text: str, max_parts: int) -> list[list[str]]:
     return out
 
 
-def _options(token: Token, max_parts: int) -> list[list[str]]:
-    """Return the readings of one token: as printed, and (for a glued token) its splits."""
+def _options(token: Token, max_parts: int, checked: bool = False) -> list[list[str]]:
+    """Return the readings of one token: as printed, and (for a glued token) its splits.
+
+    With ``checked`` (the row can check a split: 得分 = 分值 × 得分系数) two digits
+    are tried as two cells too (``22`` is 分值 2 and 得分 2).
+    """
     options = [[token.text]]
+    if checked and re.fullmatch(r"\d\d", compact(token.text)):
+        return options + [[compact(token.text)[0], compact(token.text)[1]]]
     if not token.glued:
         return options
     options += _number_splits(token.text, max_parts)
@@ -141,6 +151,10 @@ def _consistency(values: dict[str, str], budget_table: bool) -> float:
         if rate is not None and w is not None and s is not None:
             bonus += 2.0 if abs(s - w * min(rate[0] / 100, 1.0)) <= 0.51 else 0.0
     else:
+        factor = read_rate(values["coefficient"]) if values.get("coefficient") else None
+        if factor is not None and w is not None and s is not None:
+            # 指标得分 = 指标权重 × 得分系数: the row's own arithmetic places the 系数 cell
+            bonus += 4.0 if abs(s - w * factor[0] / 100) <= 0.01 else -2.0
         t, a = compact(values.get("target", "")), compact(values.get("actual", ""))
         if t and a and t == a:
             bonus += 1.0
@@ -152,12 +166,13 @@ def place(tokens: list[Token], roles: list[str], budget_table: bool, positional:
     if positional and len(tokens) == len(roles):
         fits = [compat(r, t.text, budget_table) for r, t in zip(roles, tokens)]
         if all(f is not None for f in fits):
-            cells = {r: (t.text, t) for r, t in zip(roles, tokens) if not t.empty and r != "ignore"}
+            cells = {r: (t.text, t) for r, t in zip(roles, tokens) if not t.empty and r not in UNWRITTEN[:1]}
             return Placed(cells, sum(fits) + _consistency({r: c[0] for r, c in cells.items()}, budget_table))
     present = [t for t in tokens if not t.empty]
     if not present:
         return Placed()
-    options = [_options(t, len(roles)) for t in present]
+    checked = not positional and "coefficient" in roles and "weight" in roles and "score" in roles
+    options = [_options(t, len(roles), checked) for t in present]
     best: Placed | None = None
     for n, combo in enumerate(itertools.product(*options)):
         if n > MAX_OPTIONS:
@@ -170,7 +185,7 @@ def place(tokens: list[Token], roles: list[str], budget_table: bool, positional:
             fits = [compat(roles[c], text, budget_table) for c, (text, _) in zip(cols, cells)]
             if any(f is None for f in fits):
                 continue
-            chosen = {roles[c]: cell for c, cell in zip(cols, cells) if roles[c] != "ignore"}
+            chosen = {roles[c]: cell for c, cell in zip(cols, cells) if roles[c] not in UNWRITTEN[:1]}
             # earlier columns win ties: a short row fills from the left, as the forms are filled
             score = sum(fits) + _consistency({r: c[0] for r, c in chosen.items()}, budget_table) \
                 - 1.5 * extra - 0.001 * sum(cols)

@@ -24,7 +24,7 @@ def _doc_scope(b: DraftBuilder, doc: Document, fname: str, title: str, name: str
     """Return the scope of a report's sentences outside any 专项资金/项目 section."""
     if _is_whole(title):
         return b.scope(WHOLE, "部门整体", f"{name}部门整体支出", None, f"{fname}:标题")
-    body = re.sub(r"^.*?20\d\d\s*年度?", "", title) or title or Path(fname).stem
+    body = re.sub(r"^.*?20\d\d\s*年度?", "", title).strip("）)|:： ") or title or Path(fname).stem
     body = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评(?:报告|表)?$|绩效评价报告$", "", body) or body
     kind = "专项资金" if re.search(r"资金|经费|转移支付", body) else "一级项目"
     return b.scope(f"{fname}:doc", kind, body, None, f"{fname}:标题", f"报告未写明层级，按{kind}记录")
@@ -40,7 +40,7 @@ def add_document(b: DraftBuilder, doc: Document) -> None:
     publisher = _publisher(doc)
     name = publisher or (m.group("name") if m and len(m.group("name")) >= 3 else "")
     if name:
-        b.names.append(name)
+        b.add_name(name)
     tables = [(s, t) for s in doc.streams for t in read_tables(s)]
     skip = {n for _, t in tables if t.lines for n in range(t.lines[0], t.lines[1] + 1)}
     sents = sentences(doc.lines, skip)

@@ -203,7 +203,8 @@ def label_of(text) -> Label | None:
         return None
     in1, in2 = base in LEVEL1_LABELS, base in LEVEL2_LABELS
     if in1 and in2:
-        return Label("level1" if points is not None else "either", _LEVEL2_FULL.get(base, base), points)
+        # 成本指标 is tier 1 in the 2022 forms and tier 2 under 产出指标 in the older ones: its place says which
+        return Label("either", _LEVEL2_FULL.get(base, base), points)
     if in1 or base in LEVEL1_OTHER:
         return Label("level1", base, points)
     if in2:

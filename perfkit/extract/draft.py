@@ -65,12 +65,29 @@ class _Scope:
 
 # --------------------------------------------------------------------------- document facts
 
+# Form words a unit's name runs into when a form's cells are run together or OCR garbled them
+# (银川市教育局实施第位自评得分, 农业工作科填报日期): the name ends where one begins.
+_NAME_ENDS = re.compile(r"实施.?位|主管部门|项目负责人|联系人|联系电话|填报日期|自评得分|自评总分|自评|财政处室|\(盖章\)|"
+                        r"（盖章）|[(（]?20\d\d|[(（|]+$")
+# Words of a form's or report's title: a "name" holding them is the title, not the unit (部门预算项目支出绩效自评表()
+_NOT_A_NAME = re.compile(r"自评表|评价表|报告|绩效|预算|项目支出|转移支付|名称")
+
+
+def unit_name(text: str) -> str:
+    """Return a unit's name as a cell or title prints it, cut at the form words run into it; "" when it is none."""
+    s = re.sub(r"^[0-9A-Z]+-", "", halfwidth(compact(text)))  # 219001-池州市… : the unit's code
+    s = _NAME_ENDS.split(s)[0].strip(":：|")
+    return s if len(s) >= 3 and not _NOT_A_NAME.search(s) else ""
+
+
 
 def _title(doc: Document) -> tuple[str, Value | None]:
     """Return the report's title and where it is (first lines naming a 报告 or 自评表)."""
     lines = [ln for ln in doc.lines[:40] if ln.text.strip()]
     for k, ln in enumerate(lines):
-        text = halfwidth(compact(ln.text))
+        # a web page's metadata line (名称: … 文号:) and a table row's empty cells (| | |) are no part of a title
+        text = re.split(r"文号[:：]|索引号|发布日期|生成日期", halfwidth(compact(ln.text)))[0]
+        text = re.sub(r"^名称[:：]", "", text).strip("|")
         if re.search(r"报告|自评表|评价表", text) and len(text) <= 60:
             if k and not re.search(r"报告|自评表", compact(lines[k - 1].text)) and re.search(r"20\d\d", lines[k - 1].text) \
                     and not re.search(r"20\d\d", text):
@@ -126,6 +143,12 @@ class DraftBuilder:
         self.exec20 = False
 
     # scopes ---------------------------------------------------------------
+
+    def add_name(self, text: str) -> None:
+        """Keep a candidate for the department's name (the first one that is a name wins)."""
+        name = unit_name(text)
+        if name:
+            self.names.append(name)
 
     def scope(self, key: str, scope_type: str, name: str, where: Value | None, source: str, note: str = "") -> str:
         """Return the id of the scope ``key`` (created on first use)."""
@@ -215,7 +238,7 @@ def _table_scope(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, 
     project = t.meta.get("项目名称")
     for key in ("实施单位", "主管部门", "单位名称"):
         if key in t.meta:
-            b.names.append(re.sub(r"^\d+-", "", t.meta[key].text))
+            b.add_name(t.meta[key].text)
     if project is not None:
         name = re.sub(r"^[0-9A-Z]{10,}-", "", project.text)
         return b.scope(f"{fname}:{n}:{name}", "专项资金" if re.search(r"资金|经费", name) else "一级项目", name, project,
@@ -223,7 +246,7 @@ def _table_scope(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, 
     inline = scope_of_line(t.lines[0]) if t.lines else None
     if inline:
         return inline
-    if _is_whole(title) or "criterion" in t.indicator_roles:
+    if _is_whole(title) or "criterion" in t.indicator_roles or _is_whole(t.meta["表名"].text if "表名" in t.meta else ""):
         return b.scope("whole", "部门整体", f"{b.names[0] if b.names else ''}部门整体支出", None, source)
     return b.scope(f"{fname}:{n}", "一级项目", f"表{n}", None, source, "来源未印出项目名称与层级，按一级项目记录")
 
@@ -248,6 +271,7 @@ def add_table(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, sco
         b.set_score(sid, t.totals["score"])
     b.draft.reviews += t.reviews
     b.draft.skipped += t.skipped
+    b.draft.assumptions += t.notes
 
 
 def _execution_figures(b: DraftBuilder, sid: str, row, source: str) -> None:
@@ -274,7 +298,8 @@ def _indicators(b: DraftBuilder, sid: str, t: TableRead, source: str) -> None:
         if not r.values:
             b.draft.skipped.append(f"{r.name.where} 指标「{r.name.text}」只有名称、没有任何数值（表可能在此截断）")
             continue
-        level1, level2 = r.level1.text or "绩效指标", r.level2.text or r.level1.text or "绩效指标"
+        # level1 is required; level2 may be empty where the table prints no tier-2 labels (data/README.md)
+        level1, level2 = r.level1.text or "绩效指标", r.level2.text or r.level1.text
         assumptions = [] if r.level1.text and r.level2.text else ["表中没有一级/二级指标列，按所在层级填写"]
         name = r.name.text
         while (level1, level2, name) in seen:
@@ -310,6 +335,7 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
     """Write the narrative's figures: budget and execution, totals, scores, and every other stated figure."""
     budget_any: dict[str, Figure] = {}
     executed_any: dict[str, Figure] = {}
+    original_any: dict[str, Figure] = {}
     for f in figs:
         sid = scope_for(f.sentence)
         source = f"{fname}:{f.sentence.section or f.sentence.where}"
@@ -336,11 +362,19 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
             b.set_score(sid, value)
         elif f.role == "budget_any":
             budget_any.setdefault(sid, f)
+        elif f.role == "budget_original_any":
+            original_any.setdefault(sid, f)
         elif f.role == "executed_any" and sid in budget_any and not f.sentence.text.startswith("其中"):
             executed_any.setdefault(sid, f)
         elif f.role == "rate_any" and sid in executed_any and re.search(r"执行率|支付率|完成预算", f.label + f.sentence.text):
             expr = f"executed('{sid}') / budget('{sid}') * 100"
         f.extra["figure_id"] = b.stated(sid, f.label, f.kind, f.stated_text, f.value, unit, expr, value, source)
+    _narrative_totals(b, budget_any, executed_any, original_any, fname)
+
+
+def _narrative_totals(b: DraftBuilder, budget_any: dict[str, Figure], executed_any: dict[str, Figure],
+                      original_any: dict[str, Figure], fname: str) -> None:
+    """Write the 合计 line of scopes whose amounts the prose states without the words 全年预算数/执行数."""
     for sid, f in budget_any.items():
         if b.has_total(sid):
             continue
@@ -351,6 +385,10 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
             v.confidence, v.note = MEDIUM, "报告未用“全年预算数/执行数”的说法，按句中“预算/安排/下达…”与“执行/支付…”推定"
         b.budget_line(sid, "合计", "合计", amounts, f.unit, f"{fname}:{f.sentence.section or f.sentence.where}",
                       "合计行的金额取自叙述中的句子（见 extraction.md），需复核")
+    for sid, f in original_any.items():
+        value = _sentence_value(f, fname)
+        value.confidence, value.note = MEDIUM, "按句中“年初…预算”推定为年初预算数"
+        _merge_amount(b, sid, "合计", {"budget_original": value}, f.unit, f"{fname}:{f.sentence.section or f.sentence.where}")
     _fix_rate_exprs(b, executed_any)
 
 

@@ -140,7 +140,8 @@ _SCORE = re.compile(rf"(自评得分|自评结果|综合评分|评价得分|自�
 _YOY = re.compile(rf"同比(上升|增长|增加|提高|下降|减少|降低)\s*{_N}\s*%((?:\s*[、和及]\s*{_N}\s*%)*)")
 _AMOUNT = re.compile(rf"{_N}\s*(万元|元|万(?=[，。；、,]))")
 _PERCENT = re.compile(rf"{_N}\s*(%|‰)(以上|以下)?")
-_COUNT = re.compile(rf"(?<![\d.〔\[（(第])(\d+)\s*({'|'.join(COUNT_UNITS)})(?![号月日年]|次方)")
+# a count is no duration (3个月) or date; 1个年初结转项目 is a count
+_COUNT = re.compile(rf"(?<![\d.〔\[（(第])(\d+)\s*({'|'.join(COUNT_UNITS)})(?![号月日]|年(?![初末中])|次方)")
 _RATE_WORD = re.compile(r"(执行率|支付率|完成率|到位率|完成预算的)")
 _YEAR_PAIR = re.compile(rf"(20\d\d)\s*年与\s*(20\d\d)\s*年(?P<subject>[^，,。；]{{0,12}}?)(?:基本)?(?:保持|持平)?[，,]?"
                         rf"\s*均为\s*{_N}\s*%")
@@ -220,7 +221,10 @@ def _plain_figures(s: Sentence, out: list[Figure], spans: list[tuple[int, int]])
         label = _label_before(text, m.start())
         before = text[:m.start()].rstrip()
         role = "executed_any" if re.search(r"(?:执行|支付|执行数|实际执行|实际支出)$", before) else (
-            "budget_any" if re.search(r"(?:预算|预算数|预算资金|安排资金|安排|下达|共下达|投入)$", before) else "amount")
+            "budget_any" if re.search(r"(?:预算|预算数|预算资金|安排资金|安排|下达|共下达|投入)$", before) else (
+                # 年初批复预算8个项目985万元: the budget at the start of the year (年初预算数)
+                "budget_original_any" if re.search(r"年初[^，,。；;（(]{0,6}预算[^，,。；;（(]{0,10}$", before)
+                else "amount"))
         out.append(Figure("金额", label or "金额", m.group(0).strip(), _num(m.group(1)), unit, s, role=role,
                           subject=label))
         spans.append(m.span())

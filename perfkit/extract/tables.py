@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from perfkit.extract.align import Placed, place, place_prefix
+from perfkit.extract.align import UNWRITTEN, Placed, place, place_prefix
 from perfkit.extract.cells import (COMPARATORS, Label, compact, garble, is_dash, is_placeholder, is_quantity,
                                    is_sentence, label_of, level1_for, read_number, value_text)
+from perfkit.extract.glued import cut_dashes, cut_glued_name, cut_label, cut_off_after, from_left, like_row_above
 from perfkit.extract.model import FLAT, HIGH, LOW, MEDIUM, ROWS, Review, Stream, Token, Value
 from perfkit.extract.vocab import (BUDGET_HEADERS, BUDGET_KEYS, INDICATOR_HEADERS, INDICATOR_KEYS, budget_row,
-                                   end_word, header_key, is_section_word)
+                                   end_word, header_key, header_parts, is_section_word)
 
 _LABEL_ROLES = ("level0", "level1", "level2", "name")
 _POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")
@@ -64,6 +65,8 @@ class TableRead:
     skipped: list[str] = field(default_factory=list)          # placeholder rows, empty sub-blocks
     reviews: list[Review] = field(default_factory=list)
     lines: tuple[int, int] | None = None                      # first and last text line of the table
+    notes: list[str] = field(default_factory=list)            # header cells read from OCR garble
+    numbered: bool = False                                    # rows open with a 序号 cell
 
 
 # --------------------------------------------------------------------------- fragments
@@ -90,7 +93,9 @@ def join_fragments(tokens: list[Token], mode: str) -> list[Token]:
             joined = prev.text + tok.text
             points_suffix = bool(re.fullmatch(r"[（(]\d+(?:\.\d+)?分[)）]", compact(tok.text)))
             broken = (mode != FLAT or prev.glued or tok.glued) and not _POINTS.fullmatch(compact(prev.text))
-            if (broken and _is_word(joined) and not (_is_word(tok.text) and _is_word(prev.text))) or (points_suffix and label_of(prev.text)) \
+            block_word = prev.glued and bool(re.fullmatch(r"[\u3400-\u9fff]{2,8}", compact(prev.text)))  # 顼目产出 + (30分)
+            if (broken and _is_word(joined) and not (_is_word(tok.text) and _is_word(prev.text))) \
+                    or (points_suffix and (label_of(prev.text) or block_word)) \
                     or (_unbalanced(prev.text) and (mode != ROWS or tok.row != prev.row) and len(joined) < 60):
                 out[-1] = Token(joined, prev.where, prev.line, prev.row, prev.glued and tok.glued, prev.context)
                 continue
@@ -101,23 +106,41 @@ def join_fragments(tokens: list[Token], mode: str) -> list[Token]:
 # --------------------------------------------------------------------------- headers
 
 
-def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[str], int, list[Token]]:
-    """Return the column roles of a header starting at ``i``, the index after it, and its cells."""
-    roles, cells, j = [], [], i
+def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[str], int, list[str]]:
+    """Return the column roles of a header starting at ``i``, the index after it, and how misread cells were read."""
+    roles, notes, j, lent = [], [], i, ""
     while j < len(tokens):
         tok = tokens[j]
+        following = tokens[j + 1].text if j + 1 < len(tokens) else ""
         key = header_key(tok.text)
-        if key in table:
-            roles.append(table[key])
-            cells.append(tok)
+        if key not in table and not lent and is_section_word(tok.text):
+            j += 1  # a merged section label beside the header (年度预算数(万元)), not a misread header
+            continue
+        # the header's first cell must be one (or OCR of one) that opens a header; later cells may be any
+        opens = key in table or bool(table is BUDGET_HEADERS and _opens_budget(tok.text))
+        parts, lent = header_parts(lent + key, table, following) if j > i or opens else ([], "")
+        if parts:
+            roles += [table[p] for p in parts]
+            if parts != [key]:
+                notes.append(f"{tok.where} 表头「{tok.text}」读作「{'」「'.join(parts)}」（OCR 字序错乱、错字或几格连写）")
         elif not (tok.empty or is_section_word(tok.text) or re.fullmatch(r"[（(][^）)]{0,10}[)）]", compact(tok.text))):
             break
         j += 1
-    return roles, j, cells
+    return roles, j, notes
+
+
+def _opens_budget(text: str) -> bool:
+    """Return True for a cell OCR garbled or ran together that opens a budget header (年初预匏数调整预算将,A、)."""
+    if is_section_word(text) or re.search(r"\d", text):
+        return False
+    parts, _ = header_parts(text, BUDGET_HEADERS)
+    return bool(parts) and parts[0] in BUDGET_KEYS
 
 
 def _header_at(tokens: list[Token], i: int) -> str | None:
     key = header_key(tokens[i].text)
+    if key not in BUDGET_KEYS and _opens_budget(tokens[i].text):
+        key = header_parts(tokens[i].text, BUDGET_HEADERS)[0][0]
     if key in BUDGET_KEYS:
         roles, _, _ = _header(tokens, i, BUDGET_HEADERS)
         if len(roles) >= 2 and {"budget", "executed"} & set(roles):
@@ -190,8 +213,13 @@ def _is_budget_stop(tok: Token) -> bool:
         or is_sentence(tok.text) and re.match(r"^\d[.、]", compact(tok.text)))
 
 
-def read_budget(tokens: list[Token], i: int, roles: list[str], stream: Stream, table: TableRead) -> int:
-    """Read budget rows from ``i`` into ``table``; return the index after the block."""
+def read_budget(tokens: list[Token], i: int, roles: list[str], stream: Stream, table: TableRead,
+                label_before: Token | None = None) -> int:
+    """Read budget rows from ``i`` into ``table``; return the index after the block.
+
+    ``label_before``: a row label printed before the header (OCR of a form whose
+    年度资金总额 cell spans the header row), for values that follow the header unlabelled.
+    """
     while i < len(tokens):
         tok = tokens[i]
         if tok.empty:
@@ -201,31 +229,42 @@ def read_budget(tokens: list[Token], i: int, roles: list[str], stream: Stream, t
         if found is None and is_section_word(tok.text):
             i += 1  # a merged section label repeated down the block (项目资金（万元）)
             continue
+        if found is None and label_before is not None and not _is_budget_stop(tok):
+            i = _read_budget_row(tokens, i - 1, label_before, budget_row(label_before.text), roles, stream, table)
+            label_before = None
+            continue
         if found is None:
             return i
-        values = _row_tokens(tokens, i + 1, stream, len(roles), _is_budget_stop)
-        placed, used = _placed_row(values, roles, stream, budget=True)
-        if found[1] != "合计" and placed.inferred and {"weight", "score"} & set(placed.cells):
-            # a part row prints 分值/得分 only in forms that fill every cell (read by position);
-            # placed by kind, its cells are amounts
-            amount_roles = [r for r in roles if r in ("budget_original", "budget", "executed", "rate")]
-            again, _ = _placed_row([t for t in values[:used] if not is_dash(t.text)], amount_roles, stream, True)
-            if again.cells:
-                placed = again
-        row = BudgetRow(found[0], found[1], tok)
-        context = " | ".join([tok.text] + [t.text for t in values[:used]])
-        conf = _confidence(stream, placed)
-        for role, (text, src) in placed.cells.items():
-            if role == "note" or is_dash(text) or not compact(text):
-                continue
-            bad = garble(text)
-            if bad:
-                table.reviews.append(Review(f"预算行「{found[0]}」的{role}", text, src.where, bad))
-                continue
-            row.values[role] = _value(text, src, conf, context, "按内容推定所在列" if placed.inferred else "")
-        table.budget.append(row)
-        i += 1 + used
+        i = _read_budget_row(tokens, i, tok, found, roles, stream, table)
+        label_before = None
     return i
+
+
+def _read_budget_row(tokens: list[Token], i: int, tok: Token, found: tuple[str, str], roles: list[str],
+                     stream: Stream, table: TableRead) -> int:
+    """Read the budget row labelled ``tok`` whose cells follow index ``i``; return the index after it."""
+    values = _row_tokens(tokens, i + 1, stream, len(roles), _is_budget_stop)
+    placed, used = _placed_row(values, roles, stream, budget=True)
+    if found[1] != "合计" and placed.inferred and {"weight", "score"} & set(placed.cells):
+        # a part row prints 分值/得分 only in forms that fill every cell (read by position);
+        # placed by kind, its cells are amounts
+        amount_roles = [r for r in roles if r in ("budget_original", "budget", "executed", "rate")]
+        again, _ = _placed_row([t for t in values[:used] if not is_dash(t.text)], amount_roles, stream, True)
+        if again.cells:
+            placed = again
+    row = BudgetRow(found[0], found[1], tok)
+    context = " | ".join([tok.text] + [t.text for t in values[:used]])
+    conf = _confidence(stream, placed)
+    for role, (text, src) in placed.cells.items():
+        if role == "note" or is_dash(text) or not compact(text):
+            continue
+        bad = garble(text)
+        if bad:
+            table.reviews.append(Review(f"预算行「{found[0]}」的{role}", text, src.where, bad))
+            continue
+        row.values[role] = _value(text, src, conf, context, "按内容推定所在列" if placed.inferred else "")
+    table.budget.append(row)
+    return i + 1 + used
 
 
 def _next_label(tokens: list[Token], i: int) -> Label | None:
@@ -289,8 +328,8 @@ def _target(placed: Placed) -> str:
 
 
 def _is_row_stop(tok: Token) -> bool:
-    if end_word(tok.text):
-        return True
+    if end_word(tok.text) or is_placeholder(tok.text) and compact(tok.text).startswith("指标"):
+        return True  # a template's placeholder row (指标2:) opens a row of its own
     lab = label_of(tok.text)
     return lab is not None and lab.kind != "garbled"
 
@@ -308,8 +347,18 @@ def read_indicators(tokens: list[Token], i: int, roles: list[str], stream: Strea
             continue
         if end_word(tok.text):
             return _read_total(tokens, i, value_roles, stream, table)
-        if is_section_word(tok.text):
-            i += 1
+        if is_section_word(tok.text) and not (blocks.level1 is not None and _POINTS.search(compact(tok.text))):
+            i += 1  # inside a block, a section word with its points (绩效目标 (6分)) is a tier-2 label
+            continue
+        if table.numbered and re.fullmatch(r"\d{1,3}", compact(tok.text)):
+            i += 1  # the 序号 opening a row
+            continue
+        opened = cut_label(tok.text, blocks.level2.text if blocks.level2 else None) \
+            if stream.mode == FLAT and tok.glued else None
+        if opened is not None:
+            # a tier-2 label glued to the first name of its block (项目目标完整性)
+            _apply_label(Label("level2", opened[0], None), tok, tokens, i, blocks, LOW)
+            tokens[i] = Token(opened[1], tok.where, tok.line, tok.row, True, tok.context)
             continue
         lab = label_of(tok.text)
         weak = lab is not None and lab.kind == "level1" and lab.points is None and not (lab.name or "").endswith("指标")
@@ -369,7 +418,7 @@ def _read_grid(tokens, i, roles, value_roles, stream: Stream, table: TableRead) 
         name = pick.get("name")
         if name is None or name.empty or is_placeholder(name.text) or header_key(name.text) in INDICATOR_HEADERS:
             continue
-        placed = Placed({r: (pick[r].text, pick[r]) for r in value_roles if not pick[r].empty and r != "ignore"})
+        placed = Placed({r: (pick[r].text, pick[r]) for r in value_roles if not pick[r].empty and r not in UNWRITTEN})
         level1 = blocks.level1 or Value("", name.where, LOW, "", "表中没有一级指标")
         level2 = blocks.level2 or Value("", name.where, LOW, "", "表中没有二级指标")
         context = " | ".join(t for t in texts if t)
@@ -389,14 +438,31 @@ def _label_name(text: str) -> str:
 def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     tok = tokens[i]
     values = _row_tokens(tokens, i + 1, stream, len(value_roles), _is_row_stop)
-    placed, used = _placed_row(values, value_roles, stream, budget=False)
-    name = value_text(tok.text)
+    name, fixed = value_text(tok.text), {}
+    if stream.mode == FLAT and tok.glued:
+        name, fixed, values, reviews = cut_glued_name(tok, values, value_roles)
+        table.reviews += reviews
+    origin = list(range(len(values)))  # which token each cell came from (a dash cut off adds a cell)
+    if stream.mode == FLAT and "target" in value_roles and "actual" in value_roles:
+        values, origin = cut_dashes(values)
+    # cells cut off the label hold their columns; the cells after it fill the columns after those
+    rest = value_roles[max((value_roles.index(r) for r in fixed), default=-1) + 1:]
+    placed, used = _placed_row(values, rest, stream, budget=False)
+    if fixed:
+        placed = Placed({**fixed, **placed.cells}, placed.score, True, placed.split)
+    used = origin[used - 1] + 1 if used else 0
+    if stream.mode == ROWS and cut_off_after(tokens, i + 1 + used):
+        placed = from_left(values[:used], rest, placed)
     if is_placeholder(name) or compact(name).endswith(("/", "／")) and is_placeholder(compact(name)[:-1]):
         if not any(compact(t) and not is_dash(t) for t, _ in placed.cells.values()):
             table.skipped.append(f"{tok.where} 占位行「{tok.text}」")
             return i + 1 + used
     context = " | ".join([tok.text] + [t.text for t in values[:used]])
     conf = _confidence(stream, placed)
+    if stream.mode == FLAT and blocks.level1 is not None:
+        above = next((r for r in reversed(table.indicators) if not r.child), None)
+        same = above is not None and above.level1.text == blocks.level1.text
+        placed = like_row_above(placed, {k: v.text for k, v in above.values.items()} if same else None)
     level1 = blocks.level1 or Value("", tok.where, LOW, "", "表中没有一级指标")
     level2 = blocks.level2 or Value("", tok.where, LOW, "", "表中没有二级指标")
     row = IndicatorRow(level1, level2, Value(name, tok.where, stream.base_confidence, context))
@@ -417,7 +483,10 @@ def _fill_values(row: IndicatorRow, placed: Placed, conf: str, context: str, tab
     fields = {"target": target, "actual": placed.text("actual"), "weight": placed.text("weight"),
               "score": placed.text("score"), "note": placed.text("note")}
     unit = compact(placed.text("unit"))
-    if fields["actual"] and unit and re.search(r"\d$", value_text(fields["actual"])) and not is_dash(unit):
+    # a form that prints the unit in the target cell too (100% under 计量单位 %) prints a bare actual as it is (0)
+    printed_in_cells = bool(unit) and compact(placed.text("target")).endswith(unit)
+    if fields["actual"] and unit and re.search(r"\d$", value_text(fields["actual"])) and not is_dash(unit) \
+            and not printed_in_cells:
         fields["actual"] = value_text(fields["actual"]) + unit
     for field_name, text in fields.items():
         if not compact(text) or is_dash(text) and field_name in ("weight", "score"):
@@ -494,7 +563,25 @@ def _meta(tokens: list[Token], lo: int, hi: int) -> dict[str, Value]:
             if nxt is not None and not header_key(nxt.text) in ("主管部门", "实施单位", "项目负责人及电话"):
                 text = re.split(r"项目负责人|\(盖章\)", nxt.text)[0]
                 out[key] = Value(compact(text), nxt.where, HIGH, f"{tokens[k].text} {nxt.text}")
+        if "表名" not in out and re.search(r"自评表|评价表|评分表", compact(tokens[k].text)):
+            out["表名"] = Value(compact(tokens[k].text), tokens[k].where, HIGH, tokens[k].text)  # the form's own title
     return out
+
+
+_HEADER_TOTALS = ("自评得分", "自评总分", "总分", "综合评分", "评价得分")
+
+
+def _header_total(tokens: list[Token], lo: int, hi: int) -> Value | None:
+    """Return the total a form prints in its head (``自评得分 98``, ``自评总分(分) 97.6``), or None."""
+    for k in range(max(0, lo), min(hi, len(tokens)) - 1):
+        if not header_key(tokens[k].text).endswith(_HEADER_TOTALS):
+            continue
+        nxt = next((t for t in tokens[k + 1:k + 3] if not t.empty), None)
+        number = read_number(nxt.text) if nxt is not None else None
+        if number is not None and 0 < number <= 100:
+            return Value(value_text(nxt.text).rstrip("分"), nxt.where, MEDIUM, f"{tokens[k].text} {nxt.text}",
+                         "总分取自表头")
+    return None
 
 
 def read_tables(stream: Stream) -> list[TableRead]:
@@ -513,16 +600,23 @@ def read_tables(stream: Stream) -> list[TableRead]:
         if kind == "budget" or current is None or current.indicator_roles:
             current = TableRead(stream.where)
             current.meta = _meta(tokens, start, i)
+            head_total = _header_total(tokens, start, i)
+            if head_total is not None:
+                current.totals["score"] = head_total  # a 总分 row at the end, read later, takes its place
             tables.append(current)
         if kind == "budget":
-            roles, j, _ = _header(tokens, i, BUDGET_HEADERS)
+            roles, j, notes = _header(tokens, i, BUDGET_HEADERS)
             current.budget_roles = roles
+            current.notes += notes
             current.unit = _unit_near(tokens, i - 6, j)
             current.exec_weight = _points_near(tokens, i - 6, j)
-            i = read_budget(tokens, j, roles, stream, current)
+            before = tokens[i - 1] if i and budget_row(tokens[i - 1].text) == ("合计", "合计") else None
+            i = read_budget(tokens, j, roles, stream, current, before)
         else:
-            roles, j, _ = _header(tokens, i, INDICATOR_HEADERS)
+            roles, j, notes = _header(tokens, i, INDICATOR_HEADERS)
             current.indicator_roles = roles
+            current.numbered = i > 0 and header_key(tokens[i - 1].text) == "序号"
+            current.notes += notes
             current.unit = current.unit or _unit_near(tokens, i - 6, j)
             broken = next((t for t in tokens[j + 1:j + 4] if header_key(t.text) in INDICATOR_HEADERS), None)
             if broken is not None and j < len(tokens):

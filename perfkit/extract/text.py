@@ -28,12 +28,19 @@ from perfkit.extract.model import CELLS, FLAT, HIGH, LOW, ROWS, Document, Line, 
 from perfkit.extract.vocab import ANCHORS, GLUE_WORDS
 
 _PAGE_MARK = re.compile(r"^\s*(\d{1,2})、")
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
-# A value inside run-together text: optional comparator, digits (several numbers may be glued), unit.
-_GLUED_VALUE = re.compile(rf"(?:[{COMPARATORS}])?\d+(?:\.\d+)*(?:%|{_UNIT_ALT}|(?![\d.年月日季]))")
+# 项 after a number is a unit unless it opens 项目 (the labels 项目立项, 项目管理 … glued to a weight: 2项目管理;
+# OCR reads 项目 as 项Fl too)
+_UNIT_ALT = "|".join(re.escape(u) + ("(?![目A-Za-z])" if u == "项" else "") for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
+# A date value (2021年12月完成, 2023年6月底前): one cell, though it holds digits.
+_DATE = r"20\d\d年\d{1,2}月(?:\d{1,2}日)?(?:底前|底|前|以前|之前|内)?(?:完成)?"
+# A value inside run-together text: a date, or optional comparator, digits (several numbers may be glued), unit.
+_GLUED_VALUE = re.compile(rf"{_DATE}|\d{{1,2}}(?={_DATE})|(?:[{COMPARATORS}])?\d+(?:\.\d+)*(?:%|{_UNIT_ALT}|(?![\d.年月日季]))")
 # Short headers left in a run after a longer one (实际完成值(B)得分…): cut off, they are no part of the next cell.
 _SHORT_HEADER = re.compile(r"^(得分|分值|权重|自评得分)(?=.)")
 _POINTS = re.compile(r"[（(]\d+(?:\.\d+)?分[)）]")
+# Cells cut out of a run before its values: block points (30分), and a template's placeholder row (指标2:, 指标L)
+# which would otherwise hold the value before it (IO指标 | 2 for IO | 指标2:)
+_CUTS = re.compile(r"[（(]\d+(?:\.\d+)?分[)）]|[:：]?指标(?:[0-9LlI][:：]?|[:：])(?![A-Za-z0-9])")
 _PAREN = re.compile(r"[（(][A-Za-z/%]{1,4}[)）]")
 
 
@@ -74,7 +81,7 @@ def detect_mode(raw: list[str]) -> str:
     pipes = [line for line in nonblank if "|" in line]
     if len(pipes) >= 0.3 * len(nonblank):
         single = sum(1 for line in pipes if line.count("|") == 1 and line.rstrip().endswith("|"))
-        return "pipe-cells" if single >= 0.6 * len(pipes) else "pipe-rows"
+        return "pipe-cells" if single >= 0.6 * len(pipes) or _header_broken(nonblank) else "pipe-rows"
     anchors = [i for i, line in enumerate(raw) if any(a in compact(line) for a in ANCHORS)]
     zone = sorted({j for i in anchors for j in range(max(0, i - 40), min(len(raw), i + 40))}) or range(len(raw))
     lines = [raw[j] for j in zone if raw[j].strip()]
@@ -89,6 +96,17 @@ def detect_mode(raw: list[str]) -> str:
     short = sorted(len(line.strip()) for line in lines)[len(lines) // 2] <= 10 if lines else False
     cells = blank_separated and multi < 0.3 and (empty_cells >= 5 or short)
     return "paragraph-cells" if cells else "lines"
+
+
+def _header_broken(lines: list[str]) -> bool:
+    """Return True when the indicator header runs over several lines (``一级 指标 |`` / ``二级 指标 |``):
+    then a line is no table row, and the cells between ``|`` are read one after another."""
+    keys = [k for k in ANCHORS if k.endswith("指标")]
+    for a, b in zip(lines, lines[1:]):
+        if a.rstrip().endswith("|") and any(k in compact(a) for k in keys) and any(k in compact(b) for k in keys) \
+                and len([c for c in a.split("|") if c.strip()]) <= 2:
+            return True
+    return False
 
 
 def _token(text: str, number: int, row: int | None = None, **kw) -> Token:
@@ -207,7 +225,7 @@ def _lex_values(text: str) -> list[tuple[str, bool]]:
     """Return the words and values of a run without printed labels (``安装坡面水标尺10≥266米`` → 3 cells)."""
     out: list[tuple[str, bool]] = []
     pos = 0
-    for m in _POINTS.finditer(text):
+    for m in _CUTS.finditer(text):
         out += _lex_plain(text[pos:m.start()])
         out.append((m.group(0), False))
         pos = m.end()
@@ -220,11 +238,11 @@ def _lex_plain(text: str) -> list[tuple[str, bool]]:
     for m in _GLUED_VALUE.finditer(text):
         before = text[pos:m.start()]
         # digits inside a word (指标1…, Ф160PVC) stay in the word
-        if before and re.search(r"[A-Za-zФ]$", before):
+        if before and re.search(r"[A-Za-zФ]\.?$", before):  # M.8万元: a letter read for a digit, kept whole
             continue
         if before.strip() and not _PAREN.fullmatch(before.strip()):
             out.append((before, True))
-        out.append((m.group(0), bool(re.search(r"\d[\d.]{2,}", m.group(0)))))
+        out.append((m.group(0), bool(re.search(r"\d[\d.]{2,}", m.group(0))) and not re.fullmatch(_DATE, m.group(0))))
         pos = m.end()
     rest = text[pos:]
     if rest.strip() and not _PAREN.fullmatch(rest.strip()):

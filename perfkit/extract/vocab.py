@@ -7,6 +7,7 @@ ways a header is printed.  Each header maps to the role of its column.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from perfkit.extract.cells import LEVEL1_LABELS, LEVEL2_LABELS, compact, halfwidth
 
@@ -30,12 +31,14 @@ INDICATOR_HEADERS = {
     "调整指标值": "ignore", "全年调整指标值": "ignore",
     "实际完成值": "actual", "全年实际值": "actual", "完成值": "actual", "全年完成值": "actual",
     "全年实际完成值": "actual", "实际值": "actual",
-    "分值": "weight", "权重": "weight", "指标权重": "weight",
+    "分值": "weight", "权重": "weight", "指标权重": "weight", "参考分值": "weight",
     "得分": "score", "自评得分": "score", "指标得分": "score",
     "偏差原因分析及改进措施": "note", "未完成原因分析": "note", "未完成原因及拟采取的改进措施": "note",
     "扣分原因和其他说明": "note", "未完成原因分析及改进措施": "note", "偏差原因分析": "note", "偏差原因": "note",
     "指标性质": "nature", "度量单位": "unit", "计量单位": "unit", "评分标准": "criterion",
-    "得分系数": "ignore", "是否核心指标": "ignore",
+    "指标分值": "weight", "指标解释": "criterion", "指标说明及评分标准": "criterion", "评分细则": "criterion",
+    "序号": "ignore",
+    "得分系数": "coefficient", "是否核心指标": "flag",
 }
 INDICATOR_KEYS = ("一级指标", "二级指标", "三级指标", "指标名称")
 BUDGET_KEYS = ("年初预算数", "年初预算", "全年预算数", "调整后预算数", "全年执行数", "预算执行数", "执行数", "预算数",
@@ -61,6 +64,71 @@ def header_key(text) -> str:
     s = halfwidth(compact(text))
     s = _NOTE.sub("", s)
     return s.rstrip(":：").replace("(", "").replace(")", "")
+
+
+def _anagram_key(segment: str, table: dict[str, str]) -> str | None:
+    """Return the header ``segment`` is as OCR read it, or None.
+
+    OCR of a narrow cell prints a header's characters out of order (考值参分 for
+    参考分值), one of them twice (年成值全完值 for 全年完成值), or one of five or
+    more misread as another (年初预匏数 for 年初预算数).
+    """
+    if len(segment) < 4:
+        return None
+    have = Counter(segment)
+    for k in table:
+        want = Counter(k)
+        extra = have - want
+        if len(k) >= 4 and not want - have and (not extra or (sum(extra.values()) == 1 and set(extra) <= set(k))):
+            return k
+        if len(k) == len(segment) >= 5 and sum(a != b for a, b in zip(k, segment)) == 1:
+            return k
+    return None
+
+
+_NOISE = re.compile(r"^[,，、.:：A-Za-z]{1,4}(?![A-Za-z])")
+
+
+def _segments(key: str, table: dict[str, str]) -> list[str] | None:
+    """Return ``key`` cut into headers (each printed as is or with its characters out of order), or None."""
+    if not key:
+        return []
+    noise = _NOISE.match(key)
+    if noise:  # OCR debris between headers (the ",A、" left of "(A)")
+        return _segments(key[noise.end():], table)
+    for end in range(len(key), 1, -1):
+        head = key[:end]
+        known = head if head in table else _anagram_key(head, table)
+        if known is None:
+            continue
+        rest = _segments(key[end:], table)
+        if rest is not None:
+            return [known] + rest
+    return None
+
+
+def header_parts(text, table: dict[str, str], following="") -> tuple[list[str], str]:
+    """Return the headers one header cell holds and the fragment it lends to the next cell.
+
+    OCR of a form run together reads several headers as one cell
+    (``考值参分指标值(八)`` is 参考分值 and 指标值, the first with its
+    characters out of order) and cuts a header across two cells
+    (``指标权重(分)指标`` + ``得分(分)``: the trailing 指标 belongs to 指标得分).
+    ``following`` is the next cell.  An empty list: the cell is no header.
+    """
+    key = header_key(text)
+    if key in table:
+        return [key], ""
+    parts = _segments(key, table)
+    if parts:
+        return parts, ""
+    nxt = header_key(following)
+    for cut in range(len(key) - 1, 1, -1):
+        lent = key[cut:]
+        parts = _segments(key[:cut], table)
+        if parts and len(lent) <= 4 and nxt and lent + nxt in table:
+            return parts, lent
+    return [], ""
 
 
 def is_section_word(text) -> bool:
