@@ -27,14 +27,21 @@ def begin(department: str, data_dir: str) -> None:
 
     The department is read through a path relative to the data folder's
     parent (``data/<code>``), so messages that cite a file name the same file
-    on every machine; its rules are loaded now, while that path is valid.
+    on every machine; its rules are loaded now, while that path is valid.  The
+    kernel then goes back to the folder it was in (the staging directory the
+    worker prepared): a notebook saves its charts under ``output_dir="."``, and
+    from the data folder's parent those would land in the checkout, not the report.
     """
     analysis.pin(None)
     instrument.CALLS.clear()
     base = Path(data_dir)
+    here = os.getcwd()
     os.chdir(base.parent)
-    pinned = analysis.load_department(department, base.name)
-    pinned.rules  # noqa: B018  (read the rule files now, relative to the folder just entered)
+    try:
+        pinned = analysis.load_department(department, base.name)
+        pinned.rules  # noqa: B018  (read the rule files now, relative to the folder just entered)
+    finally:
+        os.chdir(here)
     analysis.pin(pinned)
 
 

@@ -268,3 +268,9 @@ DOCX_PROBLEM_HEAD = "（{n}）{title}。"
 DOCX_IMPROVEMENT_GROUP = "（{n}）{title}"
 XLSX_RANGE_NOTE = "已评部分得{low}分；另有{n}项、共{unscored}分无法评分，总分在区间内，补充后确定"
 XLSX_UNSCORABLE_NOTE = "没有可以评分的项目"
+
+# ------------------------------------------------------------------ locations (perfkit.settings, perfkit.cli)
+
+#: no data folder where one was looked for: an installed perfkit has no example data of its own
+NO_DATA_DIR = ("找不到数据目录「{path}」：请用 --data 指定部门数据所在的目录（每个部门一个含 department.yaml 的子目录），"
+               "或设置环境变量 PERFKIT_DATA_DIR")
