@@ -53,7 +53,6 @@ class TableRead:
     """One self-evaluation table read from a stream."""
 
     where: str
-    budget_roles: list[str] = field(default_factory=list)
     indicator_roles: list[str] = field(default_factory=list)
     budget: list[BudgetRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
@@ -516,7 +515,6 @@ def read_tables(stream: Stream) -> list[TableRead]:
             tables.append(current)
         if kind == "budget":
             roles, j, _ = _header(tokens, i, BUDGET_HEADERS)
-            current.budget_roles = roles
             current.unit = _unit_near(tokens, i - 6, j)
             current.exec_weight = _points_near(tokens, i - 6, j)
             i = read_budget(tokens, j, roles, stream, current)

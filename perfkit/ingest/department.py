@@ -33,7 +33,6 @@ WHOLE_SCOPE = "whole"
 TOTAL_LINE = "合计"
 # Memo budget lines (三公经费, 政府采购 …): never summed against the total, never under-spending.
 MEMO_LINE_TYPE = "统计项"
-PROVENANCE = ("source", "assumption")
 
 # column -> (kind, required). kinds: year, int, amount, float, str, unit, month.
 # "required" means the cell may not be empty.
