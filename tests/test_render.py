@@ -24,8 +24,6 @@ import pytest
 
 import perfkit
 
-import yaml
-
 from perfkit.batch.fingerprint import FINGERPRINT_FILE
 from perfkit.batch.index import build_index
 from perfkit.values import to_json as summary_json
@@ -33,6 +31,8 @@ from perfkit.batch.notebooks import normalize_notebook
 from perfkit.batch.plan import check_notebook
 from perfkit.batch.render import Jobs, Renderer, render_all
 from perfkit.errors import BatchRenderError, NotebookFailure, RenderError
+
+from builders import write_department
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 REPORT_NOTEBOOKS = FIXTURES / "report"
@@ -59,9 +59,7 @@ def make_data(root: Path, departments: dict[str, list[int]]) -> Path:
     """Create a data dir: one directory per department with a minimal department.yaml."""
     root.mkdir(parents=True, exist_ok=True)
     for code, years in departments.items():
-        (root / code).mkdir(exist_ok=True)
-        meta = {"code": code, "name": f"{code}局", "years": years, "rule_set": "cz2020"}
-        (root / code / "department.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+        write_department(root / code, name=f"{code}局", years=years)
     return root
 
 
@@ -122,7 +120,7 @@ def test_summary_score_grade(summary, expected):
 def test_summary_name(summary, expected):
     from perfkit.batch.index import _summary_name
 
-    assert _summary_name(summary, "a") == expected
+    assert _summary_name(summary) == expected
 
 
 @pytest.mark.parametrize(
