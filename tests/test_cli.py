@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import errno
-import shutil
 import subprocess
 import sys
 
@@ -11,6 +10,7 @@ import pytest
 from perfkit import cli
 from perfkit.errors import DataError, Problem, RenderError, RuleSetError
 
+from builders import copy_department
 from conftest import DATA, REFERENCE
 
 
@@ -35,8 +35,7 @@ def test_check_passes_on_shipped_data_and_reports_stated_figures():
 
 
 def test_check_bad_data_lists_problems_without_traceback(tmp_path):
-    dept = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept)
+    dept = copy_department(REFERENCE, tmp_path)
     text = (dept / "budget.csv").read_text(encoding="utf-8")
     (dept / "budget.csv").write_text(text.replace("200963.70", "二十万").replace("199466.59", "-5"), encoding="utf-8")
     res = run("check", "--data", str(tmp_path))
@@ -124,9 +123,7 @@ def test_usage_error_exits_2():
 
 
 def _copy(tmp_path):
-    dept = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept)
-    return dept
+    return copy_department(REFERENCE, tmp_path)
 
 
 def test_check_reports_what_scoring_cannot_read_and_fails(tmp_path):
