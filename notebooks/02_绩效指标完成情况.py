@@ -16,8 +16,8 @@
 # 参数：papermill / perfkit render 会注入新值；直接在 JupyterLab 打开时用这里的默认值（参考案例）
 department = "yuexiu-police"  # 部门代码（data/ 下的目录名）
 year = 2023  # 年度
-data_dir = None  # 数据目录；None 表示仓库的 data/（从任何目录运行都能找到）
-output_dir = None  # 图表文件的输出目录；None 表示 reports/_notebook/<部门>/<年度>/
+data_dir = None  # 数据目录；None 表示默认位置（PERFKIT_DATA_DIR、当前或上级目录的 data/，或仓库的 data/）
+output_dir = None  # 图表文件的保存目录；None 表示只显示、不保存（perfkit render 传入报告目录）
 
 # %%
 import perfkit

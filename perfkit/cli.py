@@ -20,6 +20,7 @@ from perfkit.ingest.department import CODE_RE, find_departments
 from perfkit.province import analyze_all, write_table
 from perfkit.province.table import FORMATS
 from perfkit.province.units import UnitCheck, YearCheck
+from perfkit.settings import default_settings
 from perfkit.text import messages
 from perfkit.text import province as province_words
 
@@ -64,6 +65,9 @@ def _print_unit(unit: UnitCheck) -> tuple[int, int]:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
+    if not data_dir.is_dir():
+        print(messages.NO_DATA_DIR.format(path=data_dir), file=sys.stderr)
+        return EXIT_USAGE
     known = find_departments(data_dir)
     codes = args.dept or known
     if not codes:
@@ -116,6 +120,19 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+# Commands that read departments look for them where perfkit.settings says when --data is not given;
+# import and extract write, so they keep writing to the data/ of the current directory unless told.
+_DATA_HELP = "数据目录（默认当前目录或上级目录的 data/，或环境变量 PERFKIT_DATA_DIR；在源码目录中也找仓库的 data/）"
+
+
+def _apply_defaults(args: argparse.Namespace) -> None:
+    """Fill the locations the user did not give from :func:`perfkit.settings.default_settings`."""
+    if getattr(args, "data", "") is None:
+        args.data = str(default_settings().data_dir)
+    if args.command == "render" and args.out is None:
+        args.out = str(default_settings().reports_dir)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfkit",
@@ -124,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     p = sub.add_parser("check", help="校验 data/ 下所有部门的数据，并复算报告陈述的数字")
-    p.add_argument("--data", default="data", help="数据目录（默认 data）")
+    p.add_argument("--data", help=_DATA_HELP)
     p.add_argument("--dept", action="append", help="只校验该部门（可重复）")
     p.add_argument("--strict", action="store_true", help="陈述数字与复算不一致时也以非 0 退出")
     p.add_argument("--out", metavar="FILE", help="另写出全省汇总表（每个部门年度一行）：.csv、.xlsx 或 .parquet")
@@ -133,8 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("render", help="用 papermill 为每个部门、每个年度渲染报告到 reports/")
-    p.add_argument("--data", default="data", help="数据目录（默认 data）")
-    p.add_argument("--out", default="reports", help="输出目录（默认 reports）")
+    p.add_argument("--data", help=_DATA_HELP)
+    p.add_argument("--out", help="输出目录（默认当前目录的 reports/，或环境变量 PERFKIT_REPORTS_DIR）")
     p.add_argument("--dept", action="append", help="只渲染该部门（可重复）")
     p.add_argument("--year", type=int, action="append", help="只渲染该年度（可重复）")
     p.add_argument("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
@@ -149,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", help="输出的 .xlsx 路径")
     p.add_argument("--dept", help="部门代码（已有部门则沿用其信息）")
     p.add_argument("--year", type=int, help="填报年度")
-    p.add_argument("--data", default="data", help="数据目录（默认 data）")
+    p.add_argument("--data", help=_DATA_HELP)
     p.add_argument("--rows", type=int, help="每张表预留的空行数")
     p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_template"))
 
@@ -165,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", help="输出的 .xlsx 路径")
     p.add_argument("--dept", required=True, help="部门代码")
     p.add_argument("--year", type=int, action="append", help="只导出该年度（可重复）")
-    p.add_argument("--data", default="data", help="数据目录（默认 data）")
+    p.add_argument("--data", help=_DATA_HELP)
     p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_export"))
 
     p = sub.add_parser("extract", help="从已发布的自评报告/自评表（文本、.xlsx、.docx、PDF）提取数据草稿")
@@ -253,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    _apply_defaults(args)
     try:
         code = getattr(args, "dept", None)
         if args.command in ("export", "template", "extract") and code is not None and not CODE_RE.match(code):

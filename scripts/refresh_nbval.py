@@ -6,7 +6,8 @@ intended change of figures, run this script, review ``git diff tests/notebooks``
 (the diff is the list of changed figures) and commit.
 
 Parameters are injected as paths relative to ``tests/notebooks`` so the stored
-notebooks run from any checkout location.
+notebooks run from any checkout location; no output folder, so running them
+writes no files.
 """
 from __future__ import annotations
 
@@ -47,7 +48,9 @@ def refresh(cases=CASES, out_dir: Path = OUT) -> list[Path]:
                 "department": department,
                 "year": year,
                 "data_dir": "../../data",
-                "output_dir": f"../../reports/_nbval/{department}/{year}",
+                # charts shown, not saved: nbval re-runs these on every test run, and a
+                # folder here would be written into the checkout each time
+                "output_dir": None,
             }
             nb = pm.execute_notebook(str(source), None, parameters=params, cwd=str(out_dir),
                                      progress_bar=False, kernel_name="python3")

@@ -16,7 +16,6 @@ import html.parser
 import io
 import os
 import random
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 import perfkit
 from perfkit.present import views
 
+from builders import copy_department
 from conftest import REFERENCE, ROOT
 
 CODE = REFERENCE.name  # yuexiu-police
@@ -287,7 +287,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_through_perfkit_check(tmp_path, case):
     data = tmp_path / "data"
-    shutil.copytree(REFERENCE, data / CODE)
+    copy_department(REFERENCE, data)
     case.edit(data / CODE)
     before = hashes(data)
     res = run_perfkit("check", "--data", str(data), "--dept", CODE, *case.args, cwd=tmp_path)
@@ -321,7 +321,7 @@ def test_there_are_at_least_thirty_cases():
         "year-not-a-number"])
 def test_usage_errors_exit_2_before_any_work(tmp_path, args, says):
     data = tmp_path / "data"
-    shutil.copytree(REFERENCE, data / CODE)
+    copy_department(REFERENCE, data)
     before = hashes(data)
     res = run_perfkit(*args, "--data", str(data), cwd=tmp_path)
     assert res.returncode == 2, res.stdout + res.stderr
@@ -388,7 +388,7 @@ def workbook(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("kind", ["render", "template", "export", "import"])
 def test_unwritable_output_is_one_line_naming_the_directory(tmp_path, workbook, kind, blocker):
     data = tmp_path / "data"
-    shutil.copytree(REFERENCE, data / CODE)
+    copy_department(REFERENCE, data)
     out = _blocked_by_a_file(tmp_path) if blocker == "file-in-the-way" else _read_only_dir(tmp_path)
     before, book_before = hashes(data), workbook.read_bytes()
     try:
@@ -456,8 +456,7 @@ def assert_inert(page: str, shown=tuple(HOSTILE.values())) -> None:
 @pytest.fixture(scope="module")
 def hostile_dept(tmp_path_factory) -> Path:
     """Return a copy of the reference department whose names, notes and sentences carry markup."""
-    dept = tmp_path_factory.mktemp("hostile") / "data" / CODE
-    shutil.copytree(REFERENCE, dept)
+    dept = copy_department(REFERENCE, tmp_path_factory.mktemp("hostile") / "data")
     all_names = "".join(HOSTILE.values())
     yaml_line("name: 广州市公安局越秀区分局", f"name: '分局{all_names}'")(dept)
     set_cell("scopes.csv", 2, "name", f"整体{all_names}")(dept)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import errno
-import shutil
 import subprocess
 import sys
 
@@ -11,6 +10,7 @@ import pytest
 from perfkit import cli
 from perfkit.errors import DataError, Problem, RenderError, RuleSetError
 
+from builders import copy_department, replace_in
 from conftest import DATA, REFERENCE
 
 
@@ -35,10 +35,9 @@ def test_check_passes_on_shipped_data_and_reports_stated_figures():
 
 
 def test_check_bad_data_lists_problems_without_traceback(tmp_path):
-    dept = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept)
-    text = (dept / "budget.csv").read_text(encoding="utf-8")
-    (dept / "budget.csv").write_text(text.replace("200963.70", "二十万").replace("199466.59", "-5"), encoding="utf-8")
+    dept = copy_department(REFERENCE, tmp_path)
+    replace_in(dept / "budget.csv", "200963.70", "二十万", count=-1)
+    replace_in(dept / "budget.csv", "199466.59", "-5", count=-1)
     res = run("check", "--data", str(tmp_path))
     assert res.returncode == 1
     assert "Traceback" not in res.stdout + res.stderr
@@ -124,16 +123,13 @@ def test_usage_error_exits_2():
 
 
 def _copy(tmp_path):
-    dept = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept)
-    return dept
+    return copy_department(REFERENCE, tmp_path)
 
 
 def test_check_reports_what_scoring_cannot_read_and_fails(tmp_path):
     dept = _copy(tmp_path)
-    text = (dept / "indicators.csv").read_text(encoding="utf-8")
-    (dept / "indicators.csv").write_text(text.replace(",产出指标,数量指标,案件类警情,", ",无此指标,数量指标,案件类警情,", 1)
-                                         .replace(",共护校园数,263,", ",共护校园数,??,", 1), encoding="utf-8")
+    replace_in(dept / "indicators.csv", ",产出指标,数量指标,案件类警情,", ",无此指标,数量指标,案件类警情,")
+    replace_in(dept / "indicators.csv", ",共护校园数,263,", ",共护校园数,??,")
     res = run("check", "--data", str(tmp_path))
     assert res.returncode == 1, res.stdout + res.stderr
     assert "数据校验通过" not in res.stdout
@@ -144,8 +140,7 @@ def test_check_reports_what_scoring_cannot_read_and_fails(tmp_path):
 
 def test_check_shows_a_formula_the_data_cannot_answer(tmp_path):
     dept = _copy(tmp_path)
-    text = (dept / "stated.csv").read_text(encoding="utf-8")
-    (dept / "stated.csv").write_text(text.replace("finance('总收入')", "finance('无此项')", 1), encoding="utf-8")
+    replace_in(dept / "stated.csv", "finance('总收入')", "finance('无此项')")
     res = run("check", "--data", str(tmp_path))
     assert res.returncode == 0, res.stdout + res.stderr
     assert "数据校验通过" not in res.stdout

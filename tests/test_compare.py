@@ -6,7 +6,6 @@ real loader, so the tests see exactly what a user's data gives.
 """
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,7 +13,6 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -29,6 +27,7 @@ from perfkit.present import views
 from perfkit.rules.book import rulebook_for
 from perfkit.rules.pefa import load_pefa_rules
 
+from builders import load_department
 from conftest import REFERENCE, SYNTHETIC
 
 # --------------------------------------------------------------------------- building small departments
@@ -42,22 +41,8 @@ def reference():
     return dept
 
 
-_BUDGET_HEAD = ["year", "scope_id", "line", "line_type", "budget_original", "budget", "executed", "unit", "source",
-                "assumption"]
-_IND_HEAD = ["year", "scope_id", "indicator_id", "parent_id", "level1", "level2", "name", "target", "actual",
-             "weight", "stated_score", "prior_actual", "deviation_note", "source", "assumption"]
-_STATED_HEAD = ["year", "figure_id", "scope_id", "label", "kind", "stated_text", "value", "unit", "expr", "sentence",
-                "source", "assumption"]
-_SCOPE_HEAD = ["year", "scope_id", "scope_type", "name", "parent_scope_id", "rule_set", "stated_score",
-               "stated_grade", "source", "assumption"]
-
-
-def _write(path: Path, head: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=head)
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in head})
+_BUDGET_COLUMNS = ["year", "scope_id", "line", "line_type", "budget_original", "budget", "executed"]
+_SCOPE_COLUMNS = ["year", "scope_id", "scope_type", "name", "parent_scope_id"]
 
 
 def make_dept(tmp_path: Path, years, budget, indicators=(), stated=(), scopes=None, code="hand",
@@ -70,25 +55,19 @@ def make_dept(tmp_path: Path, years, budget, indicators=(), stated=(), scopes=No
     ``whole`` as 部门整体 and others as 一级项目.
     scope_rules: scope_id -> rule-set reference written in scopes.csv's ``rule_set``.
     """
-    d = tmp_path / code
-    d.mkdir()
-    meta = {"code": code, "name": "测试部门", "years": list(years), "rule_set": "cz2020", "synthetic": True}
-    (d / "department.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     if scopes is None:
         seen = dict.fromkeys((b[0], b[1]) for b in budget)
         scopes = [(y, s, "部门整体" if s == "whole" else "一级项目", "部门整体支出" if s == "whole" else f"项目{s}", None)
                   for y, s in seen]
-    _write(d / "scopes.csv", _SCOPE_HEAD,
-           [dict(zip(["year", "scope_id", "scope_type", "name", "parent_scope_id"], s), source="测试",
-                 rule_set=(scope_rules or {}).get(s[1])) for s in scopes])
-    _write(d / "budget.csv", _BUDGET_HEAD,
-           [dict(zip(_BUDGET_HEAD[:7], b), unit="万元", source="测试") for b in budget])
     inds = list(indicators) or [{"year": years[0], "scope_id": "whole", "indicator_id": "x", "level1": "产出指标",
                                  "level2": "数量指标", "name": "占位", "target": "有效", "actual": "达成"}]
-    _write(d / "indicators.csv", _IND_HEAD, [{**i, "source": "测试"} for i in inds])
-    if stated:
-        _write(d / "stated.csv", _STATED_HEAD, [{**s, "source": "测试"} for s in stated])
-    return perfkit.load(d)
+    tables = {
+        "scopes.csv": [dict(zip(_SCOPE_COLUMNS, s), rule_set=(scope_rules or {}).get(s[1])) for s in scopes],
+        "budget.csv": [dict(zip(_BUDGET_COLUMNS, b)) for b in budget],
+        "indicators.csv": inds,
+        "stated.csv": list(stated) or None,
+    }
+    return load_department(tmp_path / code, years=years, meta={"synthetic": True}, tables=tables)
 
 
 def _ind(year, name, target, actual, prior_actual=None, iid=None, unit_level2="数量指标", scope="whole"):

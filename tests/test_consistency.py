@@ -1,6 +1,7 @@
 """Stated figures recomputed at their printed precision, and the tables' own arithmetic (domain.md §6, §7)."""
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -10,9 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfkit.score.checks import check_stated, matches, printed_decimals
+from perfkit.score.checks import matches, printed_decimals
 from perfkit.score.figures import ExprError, evaluate, parse_expr
-from perfkit.ingest.department import SCHEMAS, Department
+from perfkit.ingest.department import Department
+
+from builders import load_department
 
 # --------------------------------------------------------------------------- the evaluator
 
@@ -297,16 +300,11 @@ HEAD = {
 
 def written(tmp_path, name="t", meta="", **files) -> Department:
     """Return a department written as files (so printed precision and — markers are read as a user types them)."""
-    path = tmp_path / name
-    path.mkdir()
-    (path / "department.yaml").write_text(f"code: {name}\nname: 测试\nyears: [2023]\nrule_set: cz2020\n{meta}",
-                                          encoding="utf-8")
     defaults = {"scopes.csv": "2023,p,一级项目,项目,,测试\n", "budget.csv": "2023,p,合计,合计,,100,100,万元,,,,测试\n",
                 "indicators.csv": ""}
-    for fname, rows in {**defaults, **files}.items():
-        df = pd.read_csv(io.StringIO(HEAD[fname] + rows), dtype=str, keep_default_na=False)
-        df.reindex(columns=list(SCHEMAS[fname])).astype(object).fillna("").to_csv(path / fname, index=False)
-    return perfkit.load(path)
+    tables = {fname: list(csv.DictReader(io.StringIO(HEAD[fname] + rows)))
+              for fname, rows in {**defaults, **files}.items()}
+    return load_department(tmp_path / name, name="测试", meta=meta, tables=tables, fill=False)
 
 
 def audit(dept) -> pd.DataFrame:

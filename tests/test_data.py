@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +13,7 @@ from perfkit.ingest import reading
 from perfkit.ingest.department import find_departments, validate
 from perfkit.errors import DataError
 
+from builders import copy_department
 from conftest import DATA, REFERENCE
 
 
@@ -135,8 +135,7 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("file,breaker,expected", [b[1:] for b in BAD_INPUTS], ids=[b[0] for b in BAD_INPUTS])
 def test_bad_input_gets_specific_message(tmp_path, file, breaker, expected):
-    dept_dir = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept_dir)
+    dept_dir = _copy(tmp_path)
     _edit_csv(dept_dir / file, breaker)
     column, text = expected
     _, problems, _ = validate(dept_dir)
@@ -149,8 +148,7 @@ def test_bad_input_gets_specific_message(tmp_path, file, breaker, expected):
 
 
 def test_all_problems_reported_at_once(tmp_path):
-    dept_dir = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept_dir)
+    dept_dir = _copy(tmp_path)
     _edit_csv(dept_dir / "budget.csv", _replace("200963.70", "abc"))
     _edit_csv(dept_dir / "budget.csv", _replace("199466.59", "-1"))
     _edit_csv(dept_dir / "finance.csv", _replace("201881.94,万元", "201881.94,千元"))
@@ -160,8 +158,7 @@ def test_all_problems_reported_at_once(tmp_path):
 
 
 def test_gbk_file_is_read_with_notice(tmp_path):
-    dept_dir = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept_dir)
+    dept_dir = _copy(tmp_path)
     text = (dept_dir / "finance.csv").read_text(encoding="utf-8")
     (dept_dir / "finance.csv").write_bytes(text.encode("gbk"))
     dept, problems, notices = validate(dept_dir)
@@ -171,16 +168,14 @@ def test_gbk_file_is_read_with_notice(tmp_path):
 
 
 def test_undecodable_file_is_refused(tmp_path):
-    dept_dir = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept_dir)
+    dept_dir = _copy(tmp_path)
     (dept_dir / "finance.csv").write_bytes(b"year,item\n\xff\xfe\xfa\x80\x81\n")
     _, problems, _ = validate(dept_dir)
     assert any("无法识别文件编码" in p.expected for p in problems)
 
 
 def test_amounts_in_yuan_are_converted(tmp_path):
-    dept_dir = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept_dir)
+    dept_dir = _copy(tmp_path)
     _edit_csv(dept_dir / "finance.csv",
               lambda t: t.replace("201881.94,万元", "2018819400,元").replace("199822.71,万元", "1998227100,元")
               .replace("199466.59,万元", "1994665900,元"))
@@ -192,9 +187,7 @@ def test_amounts_in_yuan_are_converted(tmp_path):
 
 
 def _copy(tmp_path) -> Path:
-    dept_dir = tmp_path / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept_dir)
-    return dept_dir
+    return copy_department(REFERENCE, tmp_path)
 
 
 def _set_cell(path: Path, row: int, column: str, value: str) -> None:

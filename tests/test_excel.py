@@ -14,6 +14,7 @@ from perfkit.ingest import workbook, workbook_layout as layout
 from perfkit.outputs import xlsx
 from perfkit.errors import DataError
 
+from builders import copy_department
 from conftest import REFERENCE, SYNTHETIC
 
 FIRST = layout.HEADER_ROWS + 1  # first data row of a table sheet
@@ -232,8 +233,7 @@ def test_export_one_year_round_trips_that_year(tmp_path, synthetic):
 
 
 def test_amounts_in_yuan_round_trip_in_yuan(tmp_path):
-    dept_dir = tmp_path / "src" / "yuexiu-police"
-    shutil.copytree(REFERENCE, dept_dir)
+    dept_dir = copy_department(REFERENCE, tmp_path / "src")
     text = (dept_dir / "finance.csv").read_text(encoding="utf-8")
     for wan in ("201881.94", "199822.71", "199466.59"):
         yuan = f"{round(float(wan) * 10000)}"
@@ -249,7 +249,7 @@ def test_amounts_in_yuan_round_trip_in_yuan(tmp_path):
 
 def test_merge_replaces_only_the_workbooks_years(tmp_path, synthetic):
     data = tmp_path / "data"
-    shutil.copytree(SYNTHETIC, data / "demo-synthetic")
+    copy_department(SYNTHETIC, data)
     path = workbook.export_workbook(synthetic, tmp_path / "2023.xlsx", years=[2023])
     wb = openpyxl.load_workbook(path)
     ws = wb["预算执行"]
@@ -386,7 +386,7 @@ def test_all_problems_reported_at_once(tmp_path, reference_book):
 
 def test_failed_merge_leaves_existing_department_untouched(tmp_path, reference_book):
     data = tmp_path / "data"
-    shutil.copytree(REFERENCE, data / "yuexiu-police")
+    copy_department(REFERENCE, data)
     before = {p.name: p.read_bytes() for p in (data / "yuexiu-police").iterdir()}
     wb = openpyxl.load_workbook(reference_book)
     _set(B, f"F{FIRST}", "abc")(wb)
@@ -431,7 +431,7 @@ def test_cmd_template_and_cmd_import(tmp_path, capsys):
 
 def test_cmd_template_from_existing_department_and_cmd_import(tmp_path, capsys):
     data = tmp_path / "data"
-    shutil.copytree(REFERENCE, data / "yuexiu-police")
+    copy_department(REFERENCE, data)
     out = tmp_path / "2024.xlsx"
     args = argparse.Namespace(output=str(out), dept="yuexiu-police", year=2024, data=str(data))
     assert workbook.cmd_template(args) == 0

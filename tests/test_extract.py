@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import copy_department
 from conftest import REFERENCE, ROOT
 from extract_check import REAL, TEXT_FIXTURES, Score, fixture_year, read_csv, score_extraction
 from perfkit.extract.cells import halfwidth
@@ -260,7 +261,7 @@ def test_full_width_digits_and_broken_lines_are_read(tmp_path):
 @needs_seed
 def test_extract_never_writes_into_an_existing_department_without_merge_or_replace(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(REFERENCE, data / "yuexiu-police")
+    copy_department(REFERENCE, data)
     before = {p.name: p.read_bytes() for p in (data / "yuexiu-police").iterdir()}
     res = run("extract", SEED, "--dept", "yuexiu-police", "--out", data)
     # refused like `perfkit import`: a data error (exit 1) naming the options, nothing written

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-import yaml
 
 import perfkit
 from perfkit import compare
@@ -20,6 +19,7 @@ from perfkit.rules.book import rulebook_for
 from perfkit.rules.files import read_yaml
 from perfkit.rules.findings import BUILTIN_FINDINGS, load_findings_rules
 
+from builders import load_department
 from conftest import SYNTHETIC
 
 YEAR = 2023
@@ -47,23 +47,11 @@ def ind(iid, name, target, actual="", scope="p1", year=YEAR, **kw):
 def write_dept(path, *, years=(YEAR,), scopes=None, budget=None, indicators=None, stated=None, progress=None,
                meta=None):
     """Write a department directory (only the given rows; other cells empty) and return it loaded."""
-    path.mkdir(parents=True, exist_ok=True)
-    doc = {"code": path.name, "name": "测试部门", "years": list(years), "rule_set": "cz2020", **(meta or {})}
-    (path / "department.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     tables = {"scopes.csv": scopes or [dict(s, year=y) for y in years for s in SCOPES],
               "budget.csv": budget or [dict(b, year=y) for y in years for b in BUDGET],
               "indicators.csv": indicators or [ind("x1", "占位指标", "≥1", "1")],
               "stated.csv": stated, "progress.csv": progress}
-    for fname, rows in tables.items():
-        if rows is None:
-            continue
-        cols = list(SCHEMAS[fname])
-        df = pd.DataFrame(rows).reindex(columns=cols).astype(object)
-        if "unit" in cols and fname != "stated.csv":
-            df["unit"] = df["unit"].fillna("万元")
-        df["source"] = df["source"].fillna("测试")
-        df.to_csv(path / fname, index=False)
-    return load(path)
+    return load_department(path, years=years, meta=meta, tables=tables)
 
 
 def fake_scored(dept, year=YEAR, results=None, by_scope=None, execution=None, rules=None):

@@ -27,6 +27,8 @@ import yaml
 from perfkit.analysis import DepartmentAnalysis
 from perfkit.ingest.department import TOTAL_LINE, find_departments, validate
 
+from builders import write_department
+
 CORPUS = Path(__file__).resolve().parent / "real_tables"
 FOLDERS = find_departments(CORPUS)
 SCORE_ROWS = ("indicator_score", "full_marks_missed", "score_above_weight", "execution_score")
@@ -241,15 +243,12 @@ def test_perfkit_check_runs_over_the_corpus():
 
 def _minimal(tmp_path, indicators="year,scope_id,indicator_id,parent_id,level1,level2,name,target,actual,weight,"
                                   "stated_score,prior_actual,deviation_note,source,assumption\n", meta=""):
-    path = tmp_path / "d"
-    path.mkdir()
-    (path / "department.yaml").write_text(f"code: d\nname: 测试\nyears: [2023]\nrule_set: cz2020\n{meta}", encoding="utf-8")
-    (path / "scopes.csv").write_text("year,scope_id,scope_type,name,parent_scope_id,rule_set,stated_score,stated_grade,"
-                                     "source,assumption\n2023,p,专项资金,某资金,,,,,测试,\n", encoding="utf-8")
-    (path / "budget.csv").write_text("year,scope_id,line,line_type,budget_original,budget,executed,unit,source,assumption\n"
-                                     "2023,p,合计,合计,,105,,万元,测试,\n", encoding="utf-8")
-    (path / "indicators.csv").write_text(indicators, encoding="utf-8")
-    return path
+    return write_department(tmp_path / "d", name="测试", meta=meta, tables={
+        "scopes.csv": "year,scope_id,scope_type,name,parent_scope_id,rule_set,stated_score,stated_grade,"
+                      "source,assumption\n2023,p,专项资金,某资金,,,,,测试,\n",
+        "budget.csv": "year,scope_id,line,line_type,budget_original,budget,executed,unit,source,assumption\n"
+                      "2023,p,合计,合计,,105,,万元,测试,\n",
+        "indicators.csv": indicators})
 
 
 def test_a_report_without_an_indicator_table_loads_from_a_header_only_file(tmp_path):

@@ -154,7 +154,7 @@ def test_default_locations_work_from_any_directory(tmp_path, monkeypatch):
     assert default_data_dir() == CHECKOUT / "data"
     a = perfkit.analyze("yuexiu-police", 2023)
     # no location asked for: charts are shown, nothing is written into the checkout
-    assert views.figures_dir(a, None) is None
+    assert views.figures_dir(None) is None
     views.execution_chart(a)
     assert not (CHECKOUT / "reports" / "_notebook").exists() or not any((CHECKOUT / "reports" / "_notebook").rglob("*.png"))
-    assert views.figures_dir(a, "x") == __import__("pathlib").Path("x")
+    assert views.figures_dir("x") == __import__("pathlib").Path("x")

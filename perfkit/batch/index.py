@@ -44,7 +44,7 @@ def _summary_total_text(summary: dict, score: float | None) -> str:
     return formats.score(score)
 
 
-def _summary_name(summary: dict, code: str) -> str | None:
+def _summary_name(summary: dict) -> str | None:
     """Return the department's display name from a summary.json, if it has one."""
     dept = summary.get("department")
     name = dept.get("name") if isinstance(dept, dict) else None
@@ -81,7 +81,7 @@ def build_index(out_dir: str | os.PathLike, names: dict[str, str] | None = None)
             if not pages and not summary:
                 continue
             code = dept_dir.name
-            name = names.get(code) or (_summary_name(summary, code) if isinstance(summary, dict) else None)
+            name = names.get(code) or (_summary_name(summary) if isinstance(summary, dict) else None)
             score, grade = _summary_score_grade(summary) if isinstance(summary, dict) else (None, None)
             total = summary.get("total") if isinstance(summary, dict) else None
             stated = total.get("stated_score") if isinstance(total, dict) else None

@@ -27,7 +27,10 @@ def begin(department: str, data_dir: str) -> None:
 
     The department is read through a path relative to the data folder's
     parent (``data/<code>``), so messages that cite a file name the same file
-    on every machine; its rules are loaded now, while that path is valid.
+    on every machine; its rules are loaded now, while that path is valid.  The
+    kernel then goes back to the folder it was in (the staging directory the
+    worker prepared): a notebook saves its charts under ``output_dir="."``, and
+    from the data folder's parent those would land in the checkout, not the report.
     """
     analysis.pin(None)
     instrument.CALLS.clear()

@@ -301,21 +301,14 @@ def _clear_perfkit_caches() -> None:
 
     Some perfkit caches depend on state a notebook can change (the font lookup
     reads an environment variable), so none is trusted across notebooks;
-    recomputing them costs milliseconds.  A module may define
-    ``_reset_caches()`` for state that is not a functools cache, and list in
-    ``_PURE_CACHES`` the names of caches that depend on their arguments only
-    and return values nobody mutates: those survive between notebooks.
+    recomputing them costs milliseconds.
     """
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "perfkit" or name.startswith("perfkit.")):
             continue
-        hook = getattr(module, "_reset_caches", None)
-        if callable(hook):
-            hook()
-        pure = set(getattr(module, "_PURE_CACHES", ()))
-        for attr, value in list(vars(module).items()):
+        for value in list(vars(module).values()):
             clear = getattr(value, "cache_clear", None)
-            if callable(clear) and getattr(value, "__module__", None) == name and attr not in pure:
+            if callable(clear) and getattr(value, "__module__", None) == name:
                 clear()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from perfkit.errors import DataError, RenderError
 from perfkit.ingest.department import find_departments, read_meta
 from perfkit.settings import default_settings
+from perfkit.text import messages
 
 #: Names every report notebook's ``parameters`` cell must assign.
 PARAMETER_NAMES: tuple[str, ...] = ("department", "year", "data_dir", "output_dir")
@@ -64,7 +65,7 @@ def plan_reports(data_dir: str | os.PathLike, departments=None, years=None) -> l
     """
     base = Path(data_dir)
     if not base.is_dir():
-        raise RenderError(f"数据目录不存在：{base}")
+        raise RenderError(messages.NO_DATA_DIR.format(path=base))
     codes = find_departments(base)
     if not codes:
         raise RenderError(f"{base} 下没有部门数据（含 department.yaml 的子目录）")

@@ -54,7 +54,6 @@ class TableRead:
     """One self-evaluation table read from a stream."""
 
     where: str
-    budget_roles: list[str] = field(default_factory=list)
     indicator_roles: list[str] = field(default_factory=list)
     budget: list[BudgetRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
@@ -606,7 +605,6 @@ def read_tables(stream: Stream) -> list[TableRead]:
             tables.append(current)
         if kind == "budget":
             roles, j, notes = _header(tokens, i, BUDGET_HEADERS)
-            current.budget_roles = roles
             current.notes += notes
             current.unit = _unit_near(tokens, i - 6, j)
             current.exec_weight = _points_near(tokens, i - 6, j)

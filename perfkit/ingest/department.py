@@ -36,7 +36,6 @@ WHOLE_SCOPE = "whole"
 TOTAL_LINE = "合计"
 # Memo budget lines (三公经费, 政府采购 …): never summed against the total, never under-spending.
 MEMO_LINE_TYPE = "统计项"
-PROVENANCE = ("source", "assumption")
 
 # column -> (kind, required). kinds: year, int, amount, float, str, unit, month.
 # "required" means the cell may not be empty.
@@ -733,17 +732,18 @@ def read_meta(path: str | Path) -> tuple[dict, list[Problem]]:
     return _load_meta(Path(path), problems), problems
 
 
-def find_departments(data_dir: str | Path = "data") -> list[str]:
-    """Return the codes of the departments under ``data_dir`` (directories with department.yaml)."""
-    base = Path(data_dir)
+def find_departments(data_dir: str | Path | None = None) -> list[str]:
+    """Return the codes of the departments under ``data_dir`` (directories with department.yaml; default: the settings')."""
+    base = Path(data_dir) if data_dir is not None else default_data_dir()
     return sorted(p.name for p in base.iterdir() if (p / "department.yaml").is_file()) if base.is_dir() else []
 
 
-def load_all(data_dir: str | Path = "data") -> list[Department]:
+def load_all(data_dir: str | Path | None = None) -> list[Department]:
     """Return every department under ``data_dir``; raise one DataError listing all problems."""
+    base = Path(data_dir) if data_dir is not None else default_data_dir()
     depts, problems = [], []
-    for code in find_departments(data_dir):
-        dept, found, _ = validate(Path(data_dir) / code)
+    for code in find_departments(base):
+        dept, found, _ = validate(base / code)
         problems += found
         if dept is not None:
             depts.append(dept)

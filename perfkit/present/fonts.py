@@ -22,6 +22,8 @@ import os
 from pathlib import Path
 from typing import Iterator
 
+import pylopdf_fonts_zh_cn
+
 from perfkit.errors import RenderError
 
 #: System fonts tried in this order; the first one matplotlib can find wins.
@@ -90,14 +92,8 @@ def bundled_font_path() -> Path:
     Raises
     ------
     RenderError
-        If the package is not installed or its font file is missing.
+        If its font file is missing (a broken installation).
     """
-    try:
-        import pylopdf_fonts_zh_cn
-    except ImportError as exc:  # pragma: no cover - it is a hard dependency
-        raise RenderError(
-            "找不到中文字体：未安装 pylopdf-fonts-zh-cn，且系统中没有可用的中文字体"
-        ) from exc
     path = Path(pylopdf_fonts_zh_cn.sans_path())
     if not path.is_file():  # pragma: no cover - broken installation
         raise RenderError(f"内置中文字体文件不存在：{path}")

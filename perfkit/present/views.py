@@ -110,7 +110,7 @@ def title(a: YearAnalysis, subject: str):
     return _md("\n\n".join(lines))
 
 
-def figures_dir(a: YearAnalysis, output_dir: str | Path | None) -> Path | None:
+def figures_dir(output_dir: str | Path | None) -> Path | None:
     """Return where a notebook saves its figures: ``output_dir``, or None (shown only, not saved) by default.
 
     An analyst running a notebook in JupyterLab gets the charts on screen;
@@ -130,7 +130,7 @@ def _show(a: YearAnalysis, chart, output_dir: str | Path | None):
     from IPython.display import Image
 
     data = figures.png(a, chart)
-    folder = figures_dir(a, output_dir)
+    folder = figures_dir(output_dir)
     if folder is not None:
         write_image(data, folder / f"{chart.name}.png")
     return Image(data=data, format="png")

@@ -33,11 +33,6 @@ class RuleBook:
         """Return the rule set ``scope_id`` follows (chosen by :meth:`Department.rule_set_for`)."""
         return self.sets[dept.rule_set_for(scope_id, year)]
 
-    @property
-    def default(self) -> RuleSet:
-        """Return the department's own rule set (the first loaded)."""
-        return next(iter(self.sets.values()))
-
 
 @counted("rules", year_arg=None)
 def rulebook_for(dept) -> RuleBook:

@@ -64,7 +64,7 @@ def _audit_indicator(year, rec: dict, reading, rules: RuleSet, file: str) -> dic
                        detail=f"无法复算：指标「{name}」报告得分 {_n(stated)}，但表中未印分值（{shown}）（{at}）")
     weight = float(given)
     if stated > weight + SCORE_TOLERANCE:
-        variant = _variant(stated, weight, rule_score, t, a, j, rules)
+        variant = _variant(stated, weight, rule_score, t, j, rules)
         return finding(year, rec["scope_id"], "score_above_weight", **common,
                        recomputed=float(rule_score) if not pd.isna(rule_score) else weight,
                        difference=stated - weight, ok=False, severity="error", variant=variant,
@@ -78,7 +78,7 @@ def _audit_indicator(year, rec: dict, reading, rules: RuleSet, file: str) -> dic
         return _audit_band(year, rec, stated, weight, float(rule_score), t, a, j, rules, common, at)
     tol = SCORE_TOLERANCE + _input_tolerance(t, a, j, rules, weight)
     ok = abs(stated - rule_score) <= tol + 1e-9
-    variant = None if ok else _variant(stated, weight, rule_score, t, a, j, rules, tol)
+    variant = None if ok else _variant(stated, weight, rule_score, t, j, rules, tol)
     check = "full_marks_missed" if variant == "full_marks_on_miss" else "indicator_score"
     return finding(year, rec["scope_id"], check, **common, recomputed=float(rule_score),
                    difference=stated - float(rule_score), ok=ok, severity="info" if ok else "error",
@@ -93,7 +93,7 @@ def _audit_band(year, rec, stated, weight, rule_score, t, a, j, rules, common, a
     band = rules.band_of_level(j.level)
     low, high = band.low * weight, band.high * weight
     ok = low - SCORE_TOLERANCE <= stated <= high + SCORE_TOLERANCE
-    variant = None if ok else _variant(stated, weight, rule_score, t, a, j, rules)
+    variant = None if ok else _variant(stated, weight, rule_score, t, j, rules)
     check = "full_marks_missed" if variant == "full_marks_on_miss" else "indicator_score"
     off = 0.0 if ok else (stated - high if stated > high else stated - low)
     shown = f"[{_n(low)}, {_n(high)}{']' if band.top else ')'}"
@@ -142,7 +142,7 @@ def _input_tolerance(t: Target, a: Target, j, rules: RuleSet, weight: float) -> 
     return worst
 
 
-def _variant(stated, weight, rule_score, t, a, j, rules: RuleSet, tol: float = SCORE_TOLERANCE) -> str | None:
+def _variant(stated, weight, rule_score, t, j, rules: RuleSet, tol: float = SCORE_TOLERANCE) -> str | None:
     """Return the first of the rule set's variants whose score is the printed one (None when none is)."""
     candidates = _candidates(weight, rule_score, t, j)
     met = j.met if j.level is None else j.level == "达成"
@@ -219,9 +219,9 @@ def execution_rows(dept, year: int, scored) -> list[dict]:
         rate, tol, how = _row_rate(rec, rules, ex, cells)
         shown = parse_rate(rec.get("rate_printed")) if rec.get("rate_printed") not in NOT_APPLICABLE else None
         if shown is not None:
-            out.append(_rate_row(year, rec, shown, rate, tol, how, rules, file))
+            out.append(_rate_row(year, rec, shown, rate, tol, how, file))
         if not pd.isna(rec.get("stated_score")):
-            out.append(_score_row(year, rec, rate, tol, how, shown, rules, file, cells))
+            out.append(_score_row(year, rec, rate, tol, how, shown, rules, file))
     return out
 
 
@@ -244,7 +244,7 @@ def _row_rate(rec: dict, rules: RuleSet, ex: pd.DataFrame, cells) -> tuple[float
     return rate, (de + rate * db) / max(float(base) - db, 1e-12), how
 
 
-def _rate_row(year, rec, shown, rate, tol, how, rules, file) -> dict:
+def _rate_row(year, rec, shown, rate, tol, how, file) -> dict:
     pct, pct_tol, note = shown
     at = where(file, rec.get("src_row"))
     common = dict(file=file, row=rec.get("src_row"), stated=pct, stated_text=str(rec["rate_printed"]))
@@ -260,7 +260,7 @@ def _rate_row(year, rec, shown, rate, tol, how, rules, file) -> dict:
                            f"{'一致' if ok else '不一致'}（{at}）"))
 
 
-def _score_row(year, rec, rate, tol, how, shown, rules: RuleSet, file, cells) -> dict:
+def _score_row(year, rec, rate, tol, how, shown, rules: RuleSet, file) -> dict:
     stated = float(rec["stated_score"])
     at = where(file, rec.get("src_row"))
     common = dict(file=file, row=rec.get("src_row"), stated=stated, stated_text=fmt_number(stated))
@@ -327,11 +327,11 @@ def block_weights(dept, year: int, scored) -> list[dict]:
                 label, points = split_block_label(raw)
                 if points is None:
                     continue
-                out += _block_rows(year, sid, level, raw, label, points, rows, rules, expected, incomplete, file)
+                out += _block_rows(year, sid, level, raw, points, rows, rules, expected, incomplete, file)
     return out
 
 
-def _block_rows(year, sid, level, raw, label, points, rows, rules, expected, incomplete, file) -> list[dict]:
+def _block_rows(year, sid, level, raw, points, rows, rules, expected, incomplete, file) -> list[dict]:
     out = []
     counted = rows[rows["counted"]] if "counted" in rows.columns else rows
     what = "一级指标" if level == "level1" else "二级指标"

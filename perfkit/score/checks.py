@@ -30,7 +30,6 @@ from perfkit.score.checkrows import (  # noqa: F401 (re-exported)
     CHECK_LABELS,
     COLUMNS,
     SCORE_TOLERANCE,
-    VARIANT_LABELS,
     finding,
     matches,
     printed_decimals,

@@ -29,9 +29,7 @@ from perfkit.rules.book import RuleBook
 from perfkit.rules.ruleset import RuleSet
 from perfkit.score.codes import categorical, column, combine, factorize_text, source_rows
 from perfkit.score.judge import (  # noqa: F401 (re-exported: the flag and rule vocabulary of scored rows)
-    AMOUNT_FACTORS,
     FLAG_CODES,
-    FLAG_LABELS,
     RULE_LABELS,
     Judgement,
     _BIT,
@@ -47,8 +45,6 @@ from perfkit.score.targets import (
     target_from_name,
 )
 from perfkit.score.totals import (  # noqa: F401 (re-exported)
-    EXECUTION_LABEL,
-    STATUS_LABELS,
     by_level1,
     by_scope,
     empty_management,

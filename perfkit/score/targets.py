@@ -82,11 +82,6 @@ class Target:
     not_applicable: bool = False
     decimals: int | None = None
 
-    @property
-    def is_number(self) -> bool:
-        """Return True when the text carries a comparable number."""
-        return self.kind == "quantitative" and self.value is not None
-
     def canonical(self) -> str:
         """Return the target in one spelling (``≥95%``), or the text itself when not numeric."""
         if self.kind == "quantitative":

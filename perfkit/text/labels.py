@@ -178,7 +178,6 @@ YOY_NOTE_LINE = "注{n}：{text}"
 
 #: verdict of a stated figure or a table check: True, False, or None when it is only listed
 STATUS = MappingProxyType({True: "一致", False: "不一致", None: "仅列示"})
-NOT_RECOMPUTABLE = "无法复算"
 YES, NO = "是", "否"
 #: a total that left items unscored: its grade reflects missing data, not only performance
 INCOMPLETE = "（不完整）"

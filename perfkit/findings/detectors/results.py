@@ -87,7 +87,7 @@ def detect_deviation_unexplained(ctx: Context) -> list[Hit]:
         if not cfg_r or text(rec.get("deviation_note")):
             continue
         status = None
-        required = _deviation_required(ctx, rec["scope_id"], cfg_r)
+        required = _deviation_required(cfg_r)
         if _met(rec) is False and "missed" in required:
             status = ctx.phrase("status", "missed")
         elif _is_over(ctx, rec) and "over_completion" in required:
@@ -117,7 +117,7 @@ def _over_threshold(ctx: Context, scope_id: str, cfg: dict | None) -> float | No
     return None if cfg is None else float(cfg["threshold"])
 
 
-def _deviation_required(ctx: Context, scope_id: str, cfg: dict) -> list[str]:
+def _deviation_required(cfg: dict) -> list[str]:
     """Return which deviations need a note (``missed``, ``over_completion``); the rule sets do not say, so
     findings.yaml does."""
     return list(cfg.get("require_for") or [])
