@@ -123,8 +123,8 @@ RENDER_CASES = {
     "kernel-writes-the-docx": (20_000, "*.docx*", [f"{REPORT_DIR}/绩效自评报告（草稿）.docx", "所在磁盘空间已满"]),
     "kernel-writes-the-xlsx": (0, "*.xlsx*", [f"{REPORT_DIR}/绩效自评表.xlsx", "所在磁盘空间已满"]),
     "kernel-writes-summary-json": (0, "summary.json*", [f"{REPORT_DIR}/summary.json", "所在磁盘空间已满"]),
-    # a notebook cell saving its chart
-    "notebook-cell-saves-a-chart": (0, "*.png*", ["02_绩效指标完成情况.ipynb 单元格", "保存图片失败",
+    # a notebook cell saving its chart (the first notebook, 01, saves the first charts)
+    "notebook-cell-saves-a-chart": (0, "*.png*", ["01_预算执行.ipynb 单元格", "保存图片失败",
                                                  "[Errno 28]", "所在磁盘空间已满"]),
 }
 
