@@ -31,3 +31,7 @@ GRADE_KIND = "等级"
 COUNT_KIND = "计数"
 #: the budget.csv line (and line type) of a scope's total
 TOTAL_LINE = "合计"
+
+#: yes / no in a workbook cell (written by template and export, read back by import)
+YES = "是"
+NO = "否"
