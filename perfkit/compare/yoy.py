@@ -329,7 +329,7 @@ def _comparability(rec: dict, prior: int, year: int) -> list[str]:
     """Return why a scope total of either year is not a plain score (weights off the rule's total, a range)."""
     notes = []
     for side, yr in (("old", prior), ("cur", year)):
-        which = f"{yr}年"
+        which = messages.YEAR.format(year=yr)
         status = rec.get(f"status_{side}")
         if status == "weights_off":
             notes.append(messages.SCORE_WEIGHTS_OFF.format(which=which, weight=formats.compact(rec[f"weight_{side}"])))

@@ -112,3 +112,17 @@ ROWS_ALL = "第 {rows} 行都"
 FIELD_COUNT = "{where}有 {n} 个字段，而表头有 {width} 列：{why}"
 EMPTY_FILE = "文件为空：应有表头行和数据行"
 HEADER_ONLY = "只有表头，没有数据行"
+
+# --------------------------------------------------------------------------- how a problem reads (errors)
+
+AT_ROW = " 第{row}行"
+FIELD = "字段"
+COLUMN = "列"
+AT_COLUMN = " {kind}「{column}」"
+AT_VALUE = "：值「{value}」"
+PROBLEM = "{where}{value}，{expected}"
+PROBLEMS = "数据校验发现 {n} 个问题："
+PROBLEM_ITEM = "  - {problem}"
+AT_CELL = " 单元格 {cell}"
+NOTEBOOK_FAILURE = "{department} {year} {notebook}{cell}：{error} {message}"
+NOTEBOOKS_FAILED = "{n} 个笔记本渲染失败："

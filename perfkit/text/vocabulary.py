@@ -35,3 +35,5 @@ TOTAL_LINE = "合计"
 #: yes / no in a workbook cell (written by template and export, read back by import)
 YES = "是"
 NO = "否"
+#: the stated.csv kind of a stated change against last year, and the word that marks it in a label
+CHANGE_KIND = "同比"
