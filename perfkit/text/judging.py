@@ -178,7 +178,9 @@ EXECUTION_REASON = ("{source}执行率 = 执行数 {executed} ÷ {base} {amount}
                     "得分 = {capped_rate} × {weight} = {score}")
 WEIGHT_PART = "{level1} {weight}"
 WEIGHTS_OFF = "范围「{scope}」的分值合计应为 {total}（规则集 {rule_set}），现为 {weight}：{detail}"
-MANAGEMENT_UNCOMPUTABLE = "无法计算：{why}"
+#: how an uncomputable management item's reason begins (the checklist strips it)
+UNCOMPUTABLE = "无法计算："
+MANAGEMENT_UNCOMPUTABLE = UNCOMPUTABLE + "{why}"
 MANAGEMENT_METHOD = MappingProxyType({"proportional": "按比例", "bands": "按分档"})
 MANAGEMENT_REASON = "{label} = {shown}（{expr}），{method}得 {score} / {points} 分"
 ILLUSTRATIVE_POINTS = "（示例分值）"
