@@ -13,6 +13,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+# Recognised input, not output: units, block labels and patterns of published forms.
+RECOGNISED_INPUT = ("CJK", "AMOUNT_UNITS", "QUANTITY_UNITS", "QUANTITY_RE", "PLACEHOLDER_RE", "POINTS_RE",
+                    "LEVEL1_LABELS", "LEVEL1_OTHER", "LEVEL2_LABELS", "LEVEL1_OF_LEVEL2", "_LEVEL2_FULL")
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CJK_GAP = re.compile(rf"(?<=[{CJK}（）()：:，、《》“”])\s+(?=[{CJK}（）()：:，、《》“”])")
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000]+")

@@ -17,6 +17,9 @@ from perfkit.extract.cells import compact, halfwidth
 from perfkit.extract.model import HIGH, MEDIUM, Line
 
 _N = r"(\d[\d,]*(?:\.\d+)?)"
+# Recognised input, not output: the patterns of a report's sentences.
+RECOGNISED_INPUT = ("_HEADING", "COUNT_UNITS", "_SCOPE_HEADING", "_BUDGET", "_FINANCE", "_SCORE", "_YOY", "_AMOUNT",
+                    "_PERCENT", "_COUNT", "_RATE_WORD", "_YEAR_PAIR")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}\s*[.、．](?!\d)|"
                       r"[（(]?[一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节])")
 _END = "。；;！？!?"

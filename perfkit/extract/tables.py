@@ -24,6 +24,8 @@ from perfkit.extract.vocab import (BUDGET_HEADERS, BUDGET_KEYS, INDICATOR_HEADER
                                    end_word, header_key, is_section_word)
 
 _LABEL_ROLES = ("level0", "level1", "level2", "name")
+# Recognised input, not output.
+RECOGNISED_INPUT = ("_POINTS",)
 _POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")
 
 

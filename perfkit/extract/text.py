@@ -29,6 +29,8 @@ from perfkit.extract.vocab import ANCHORS, GLUE_WORDS
 
 _PAGE_MARK = re.compile(r"^\s*(\d{1,2})、")
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
+# Recognised input, not output: patterns of text-layer tables.
+RECOGNISED_INPUT = ("_GLUED_VALUE", "_SHORT_HEADER", "_POINTS")
 # A value inside run-together text: optional comparator, digits (several numbers may be glued), unit.
 _GLUED_VALUE = re.compile(rf"(?:[{COMPARATORS}])?\d+(?:\.\d+)*(?:%|{_UNIT_ALT}|(?![\d.年月日季]))")
 # Short headers left in a run after a longer one (实际完成值(B)得分…): cut off, they are no part of the next cell.
