@@ -26,6 +26,7 @@ from perfkit.errors import DataError, Problem
 from perfkit.extract.cells import CJK, COMPARATORS, QUANTITY_UNITS, clean, compact, halfwidth, one_line
 from perfkit.extract.model import CELLS, FLAT, HIGH, LOW, ROWS, Document, Line, Stream, Token
 from perfkit.extract.vocab import ANCHORS, GLUE_WORDS
+from perfkit.text import extract as extract_text
 
 _PAGE_MARK = re.compile(r"^\s*(\d{1,2})、")
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
@@ -60,12 +61,11 @@ def read_text(path: str | Path, text: str | None = None) -> Document:
                 "lines": _space_lines, "flat": _flat, "glued": _glued}
     tokens, stream_mode = builders[mode](raw)
     confidence = LOW if mode == "glued" else HIGH
-    doc.streams.append(Stream(tokens, stream_mode, f"全文（{_MODE_NAMES[mode]}）", confidence))
+    doc.streams.append(Stream(tokens, stream_mode, extract_text.WHOLE_TEXT.format(mode=_MODE_NAMES[mode]), confidence))
     return doc
 
 
-_MODE_NAMES = {"pipe-cells": "每行一格、以 | 分隔", "pipe-rows": "每行一行、以 | 分隔", "paragraph-cells": "每段一格",
-               "lines": "每行一行、以空格分隔", "flat": "整表一段、以空格分隔", "glued": "整表一段、无分隔"}
+_MODE_NAMES = extract_text.MODE_NAMES
 
 
 def detect_mode(raw: list[str]) -> str:
