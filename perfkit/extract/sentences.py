@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from perfkit.extract.cells import compact, halfwidth
 from perfkit.extract.model import HIGH, MEDIUM, Line
+from perfkit.text import extract as extract_text
 
 _N = r"(\d[\d,]*(?:\.\d+)?)"
 # Recognised input, not output: the patterns of a report's sentences.
@@ -40,7 +41,8 @@ class Sentence:
 
     @property
     def where(self) -> str:
-        return (f"第 {self.page} 页 " if self.page else "") + f"第 {self.line} 行"
+        return ((extract_text.AT_PAGE.format(page=self.page) if self.page else "")
+                + extract_text.AT_LINE.format(line=self.line))
 
 
 @dataclass

@@ -48,7 +48,7 @@ def read_text_file(path: str | Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DataError(Problem(str(path), None, None, None, "无法识别文本编码：应为 UTF-8 或 GB18030"))
+    raise DataError(Problem(str(path), None, None, None, extract_text.UNKNOWN_ENCODING))
 
 
 def read_text(path: str | Path, text: str | None = None) -> Document:
@@ -94,7 +94,7 @@ def detect_mode(raw: list[str]) -> str:
 
 
 def _token(text: str, number: int, row: int | None = None, **kw) -> Token:
-    return Token(one_line(text), f"第 {number} 行", line=number, row=row, **kw)
+    return Token(one_line(text), extract_text.AT_LINE.format(line=number), line=number, row=row, **kw)
 
 
 def _pipe_cells(raw: list[str]) -> tuple[list[Token], str]:
@@ -184,7 +184,7 @@ def _glued(raw: list[str]) -> tuple[list[Token], str]:
     for number, line in _join_page_marks(raw):
         for piece in line.split():
             for text, glued in lex_glued(piece):
-                tokens.append(Token(text, f"第 {number} 行", line=number, glued=glued,
+                tokens.append(Token(text, extract_text.AT_LINE.format(line=number), line=number, glued=glued,
                                     context=piece[:80]))
     return tokens, FLAT
 

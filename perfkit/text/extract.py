@@ -71,3 +71,63 @@ DRAFT_COUNTS = ("共 {n} 个值：把握高 {high}、中 {medium}、低 {low}；
                 "出处与把握见 {record}")
 NOTICE = "提示：{note}"
 NEXT_STEP = "下一步：复核草稿后运行 perfkit check --data {data} --dept {dept}"
+
+# --------------------------------------------------------------------------- the draft (draft)
+
+NO_AMOUNTS = "来源未给出该范围的预算数和执行数，金额留空（数据格式要求每个范围有合计行）"
+DRAFT_SOURCE = "perfkit extract 从 {inputs} 提取的草稿（出处与把握见 extraction.md）"
+RULE_SET_CHOSEN = "评分规则集取 `{rule_set}`：{why}"
+RULE_SET_EXEC20 = "表中预算执行率为 20 分（旧版 20 分制表）"
+RULE_SET_DEFAULT = "来源未写明所用规则，取现行全国办法 财预〔2020〕10号"
+NO_NAME = "来源中未找到单位名称，部门名称暂用部门代码"
+AT_TABLE = "{file}:{where} 表{n}"
+PROJECT_LEVEL_UNSTATED = "来源未写明项目层级，按{kind}记录"
+TABLE_NAME = "表{n}"
+NO_PROJECT_NAME = "来源未印出项目名称与层级，按一级项目记录"
+NO_UNIT = "表头未写金额单位，按万元记录"
+LINE_WITHOUT_AMOUNTS = "{where} 预算行「{line}」未印金额"
+LINE_RATE = "{line}执行率"
+EXECUTION_SCORE = "预算执行率得分"
+NAME_ONLY = "{where} 指标「{name}」只有名称、没有任何数值（表可能在此截断）"
+#: the 一级/二级指标 of a table without those columns
+INDICATORS = "绩效指标"
+NO_LEVEL_COLUMNS = "表中没有一级/二级指标列，按所在层级填写"
+DUPLICATE_MARK = "（重）"
+DUPLICATE_NAME = "同一表中指标名称重复，名称后加「（重）」区分"
+AMOUNTS_INFERRED = "报告未用“全年预算数/执行数”的说法，按句中“预算/安排/下达…”与“执行/支付…”推定"
+TOTAL_FROM_SENTENCES = "合计行的金额取自叙述中的句子（见 extraction.md），需复核"
+
+# --------------------------------------------------------------------------- cells and tables (cells, tables)
+
+OCR_LETTERS = "疑似 OCR 把数字识别为字母（「{text}」）"
+OCR_SIGN = "疑似 OCR 把「{sign}」识别为「{letter}」（原文「{text}」，可能为 {sign}{number}{unit}）"
+OCR_GE = "疑似 OCR 把「≥」识别为「2」（原文「{text}」，可能为 ≥{rest}）"
+BLOCK_WITHOUT_NAME = "一级指标名称未印出（只有分值），按二级指标推定"
+OCR_SCRAMBLED = "原文「{text}」字序错乱（OCR），按所含文字推定为「{restored}」"
+OCR_GARBLED = "原文「{text}」为 OCR 乱码，含「{restored}」的文字"
+LINE_FIELD = "预算行「{line}」的{role}"
+PLACED_BY_CONTENT = "按内容推定所在列"
+LEVEL1_FROM_LEVEL2 = "一级指标按其下的二级指标推定"
+LEVEL1_NOT_PRINTED = "一级指标未印出，按二级指标推定"
+NO_LEVEL1 = "表中没有一级指标"
+NO_LEVEL2 = "表中没有二级指标"
+PLACEHOLDER_ROW = "{where} 占位行「{text}」"
+INDICATOR_FIELD = "指标「{name}」的{field}"
+NOT_A_NUMBER = "不是数字"
+INDICATOR_HEADER = "指标表的表头"
+UNREADABLE_HEADER = "表头中有无法识别的单元格（可能是 OCR 乱码），各列含义不明，本表指标行未读取"
+
+# --------------------------------------------------------------------------- reading files (docx, pdf, xlsx, text)
+
+NOT_DOCX = "无法读取 Word 文件（{error}）：应为 .docx 文件"
+DOCX_CELL = "表 {table} 第 {row} 行第 {column} 列"
+DOCX_TABLE = "表 {table}"
+NOT_PDF = "无法读取 PDF（{error}）"
+PDF_CELL = "第 {page} 页 表 {table} 第 {row} 行第 {column} 列"
+PDF_TABLE = "第 {page} 页 表 {table}"
+NO_TEXT_LAYER = ("{file} 第 {pages} 页没有文字层（扫描件）：perfkit 不做文字识别（OCR），"
+                 "请先用文字识别软件转成文字或带文字层的 PDF 后再提取")
+NOT_XLSX = "无法读取工作簿（{error}）：应为 Excel .xlsx 文件"
+XLSX_CELL = "工作表「{sheet}」{cell}"
+XLSX_SHEET = "工作表「{sheet}」"
+UNKNOWN_ENCODING = "无法识别文本编码：应为 UTF-8 或 GB18030"
