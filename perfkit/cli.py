@@ -21,6 +21,7 @@ from perfkit.province import analyze_all, write_table
 from perfkit.province.table import FORMATS
 from perfkit.province.units import UnitCheck, YearCheck
 from perfkit.settings import default_settings
+from perfkit.text import cli as cli_text
 from perfkit.text import messages
 from perfkit.text import province as province_words
 
@@ -30,15 +31,15 @@ DEBUG_ENV_VAR = "PERFKIT_DEBUG"
 
 def _print_years(found: list[YearCheck]) -> None:
     for y in found:
-        print(f"    {y.year} 年：核对 {y.n_checked} 项陈述数字/表内运算，{len(y.mismatches)} 项不一致，"
-              f"{y.n_listed} 项仅列示" + (f"（其中 {len(y.unevaluated)} 项公式无法复算）" if y.unevaluated else "")
-              + (f"；{y.n_unscored} 项指标无法评分（缺少实际完成值等），总分以区间表示" if y.n_unscored else ""))
+        print(cli_text.YEAR_SUMMARY.format(year=y.year, checked=y.n_checked, mismatches=len(y.mismatches), listed=y.n_listed)
+              + (cli_text.YEAR_UNEVALUATED.format(n=len(y.unevaluated)) if y.unevaluated else "")
+              + (cli_text.YEAR_UNSCORED.format(n=y.n_unscored) if y.n_unscored else ""))
         for p in y.errors:
-            print(f"      ✗ {p}")
+            print(cli_text.YEAR_ERROR.format(line=p))
         for line in y.mismatches:
-            print(f"      ✗ {line}")
+            print(cli_text.YEAR_ERROR.format(line=line))
         for line in y.unevaluated:
-            print(f"      ? {line}")
+            print(cli_text.YEAR_UNCHECKED.format(line=line))
 
 
 def _print_unit(unit: UnitCheck) -> tuple[int, int]:
@@ -47,16 +48,16 @@ def _print_unit(unit: UnitCheck) -> tuple[int, int]:
         print(f"提示：{notice}")
     code, label, problems = unit.code, unit.name, unit.problems
     if problems:
-        print(f"✗ {code}（{label}）：{len(problems)} 个数据问题")
+        print(cli_text.DEPT_PROBLEMS.format(code=code, label=label, n=len(problems)))
         for p in problems:
-            print(f"    - {p}")
+            print(cli_text.PROBLEM_ITEM.format(problem=p))
         return len(problems), 0
     errors, doubts = unit.errors, unit.doubts
     years = "、".join(str(y.year) for y in unit.years)
     if errors:
-        print(f"✗ {code}（{label}）：{len(errors)} 个数据问题（评分时无法读取），年度 {years}")
+        print(cli_text.DEPT_SCORING_PROBLEMS.format(code=code, label=label, n=len(errors), years=years))
     elif doubts:
-        print(f"✓ {code}（{label}）：数据文件可读，年度 {years}；复算发现 {doubts} 处不一致或无法复算（见下）")
+        print(cli_text.DEPT_DOUBTS.format(code=code, label=label, years=years, n=doubts))
     else:
         print(f"✓ {code}（{label}）：数据校验通过，年度 {years}")
     _print_years(unit.years)
@@ -71,11 +72,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     known = find_departments(data_dir)
     codes = args.dept or known
     if not codes:
-        print(f"{data_dir} 下没有部门目录（含 department.yaml 的子目录）", file=sys.stderr)
+        print(cli_text.NO_DEPARTMENTS.format(data=data_dir), file=sys.stderr)
         return EXIT_USAGE
     unknown = [c for c in codes if c not in known]
     if unknown:
-        print(f"未知部门：{'、'.join(unknown)}；{data_dir} 下的部门：{'、'.join(known) or '（无）'}", file=sys.stderr)
+        print(cli_text.UNKNOWN_DEPARTMENTS.format(unknown=cli_text.LIST_SEP.join(unknown), data=data_dir,
+                                                  known=cli_text.LIST_SEP.join(known) or cli_text.NONE), file=sys.stderr)
         return EXIT_USAGE
     if args.out and Path(args.out).suffix.lower() not in FORMATS:
         print(f"{args.out}：{province_words.OUT_SUFFIX}", file=sys.stderr)
@@ -92,10 +94,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.out:
         print(province_words.TABLE_WRITTEN.format(path=write_table(province.summary, args.out)))
     if n_errors:
-        print(f"\n共 {n_errors} 个数据问题，请修改后重试。", file=sys.stderr)
+        print(cli_text.DATA_PROBLEMS.format(n=n_errors), file=sys.stderr)
         return EXIT_DATA
     if n_doubts and args.strict:
-        print(f"\n--strict：{n_doubts} 处陈述数字或表内运算不一致或无法复算。", file=sys.stderr)
+        print(cli_text.STRICT_DOUBTS.format(n=n_doubts), file=sys.stderr)
         return EXIT_DATA
     return 0
 
@@ -106,12 +108,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
     result = render_all(args.data, args.out, departments=args.dept, years=args.year, workers=args.workers,
                         timeout=args.timeout, progress=not args.no_progress, force=args.force,
                         scheduler=args.scheduler)
-    print(f"已生成 {len(result.rendered)} 个部门年度的报告（{result.notebooks} 个笔记本，{result.seconds:.1f} 秒）："
-          f"{Path(args.out) / 'index.html'}")
+    print(cli_text.RENDERED.format(n=len(result.rendered), notebooks=result.notebooks, seconds=result.seconds,
+                                 index=Path(args.out) / "index.html"))
     if result.skipped:
-        print(f"{len(result.skipped)} 个部门年度的输入未变，沿用上次的报告（--force 可全部重新生成）")
+        print(cli_text.SKIPPED.format(n=len(result.skipped)))
     if result.failures:
-        print(f"\n{len(result.failures)} 个笔记本失败（对应部门年度未写入，原有报告保留）：", file=sys.stderr)
+        print(cli_text.NOTEBOOKS_FAILED.format(n=len(result.failures)), file=sys.stderr)
         for failure in result.failures:
             print(f"  - {failure}", file=sys.stderr)
         if any(_no_space(f) for f in result.failures):
@@ -136,63 +138,63 @@ def _apply_defaults(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfkit",
-        description="预算绩效自评分析：校验数据、评分、同比、问题与建议，批量生成报告。",
+        description=cli_text.DESCRIPTION,
     )
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub = parser.add_subparsers(dest="command", metavar=cli_text.COMMANDS)
 
-    p = sub.add_parser("check", help="校验 data/ 下所有部门的数据，并复算报告陈述的数字")
+    p = sub.add_parser("check", help=cli_text.HELP_CHECK)
     p.add_argument("--data", help=_DATA_HELP)
-    p.add_argument("--dept", action="append", help="只校验该部门（可重复）")
-    p.add_argument("--strict", action="store_true", help="陈述数字与复算不一致时也以非 0 退出")
+    p.add_argument("--dept", action="append", help=cli_text.HELP_CHECK_DEPT)
+    p.add_argument("--strict", action="store_true", help=cli_text.HELP_STRICT)
     p.add_argument("--out", metavar="FILE", help="另写出全省汇总表（每个部门年度一行）：.csv、.xlsx 或 .parquet")
-    p.add_argument("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
+    p.add_argument("--workers", type=int, default=None, help=cli_text.HELP_WORKERS)
     p.add_argument("--no-cache", action="store_true", help="不读不写缓存，全部重新校验")
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("render", help="用 papermill 为每个部门、每个年度渲染报告到 reports/")
+    p = sub.add_parser("render", help=cli_text.HELP_RENDER)
     p.add_argument("--data", help=_DATA_HELP)
     p.add_argument("--out", help="输出目录（默认当前目录的 reports/，或环境变量 PERFKIT_REPORTS_DIR）")
-    p.add_argument("--dept", action="append", help="只渲染该部门（可重复）")
-    p.add_argument("--year", type=int, action="append", help="只渲染该年度（可重复）")
-    p.add_argument("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
-    p.add_argument("--timeout", type=float, default=600, help="每个单元格的执行超时（秒，默认 600）")
-    p.add_argument("--no-progress", action="store_true", help="不显示进度条")
-    p.add_argument("--force", action="store_true", help="全部重新生成（默认跳过输入未变的部门年度）")
+    p.add_argument("--dept", action="append", help=cli_text.HELP_RENDER_DEPT)
+    p.add_argument("--year", type=int, action="append", help=cli_text.HELP_RENDER_YEAR)
+    p.add_argument("--workers", type=int, default=None, help=cli_text.HELP_WORKERS)
+    p.add_argument("--timeout", type=float, default=600, help=cli_text.HELP_TIMEOUT)
+    p.add_argument("--no-progress", action="store_true", help=cli_text.HELP_NO_PROGRESS)
+    p.add_argument("--force", action="store_true", help=cli_text.HELP_FORCE)
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="在 Dask 集群上渲染（调度器地址，如 tcp://10.0.0.5:8786；需安装 perfkit[cluster]）")
+                   help=cli_text.HELP_SCHEDULER)
     p.set_defaults(func=_cmd_render)
 
-    p = sub.add_parser("template", help="生成填报用 Excel 模板（可沿用某部门上年的范围、预算行和指标）")
-    p.add_argument("output", help="输出的 .xlsx 路径")
-    p.add_argument("--dept", help="部门代码（已有部门则沿用其信息）")
-    p.add_argument("--year", type=int, help="填报年度")
+    p = sub.add_parser("template", help=cli_text.HELP_TEMPLATE)
+    p.add_argument("output", help=cli_text.HELP_XLSX_OUT)
+    p.add_argument("--dept", help=cli_text.HELP_TEMPLATE_DEPT)
+    p.add_argument("--year", type=int, help=cli_text.HELP_TEMPLATE_YEAR)
     p.add_argument("--data", help=_DATA_HELP)
-    p.add_argument("--rows", type=int, help="每张表预留的空行数")
+    p.add_argument("--rows", type=int, help=cli_text.HELP_ROWS)
     p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_template"))
 
-    p = sub.add_parser("import", help="把填好的 Excel 模板导入为 data/ 下的 CSV/YAML（校验通过才写入）")
-    p.add_argument("workbook", help="填好的 .xlsx")
-    p.add_argument("--data", default="data", help="写入的数据目录（默认 data）")
+    p = sub.add_parser("import", help=cli_text.HELP_IMPORT)
+    p.add_argument("workbook", help=cli_text.HELP_WORKBOOK)
+    p.add_argument("--data", default="data", help=cli_text.HELP_DATA_WRITTEN)
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--merge", action="store_true", help="部门已存在时，用工作簿中的年度替换这些年度")
-    mode.add_argument("--replace", action="store_true", help="部门已存在时，整体替换")
+    mode.add_argument("--merge", action="store_true", help=cli_text.HELP_IMPORT_MERGE)
+    mode.add_argument("--replace", action="store_true", help=cli_text.HELP_REPLACE)
     p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_import"))
 
-    p = sub.add_parser("export", help="把某部门的数据导出为同一格式的 Excel 工作簿")
-    p.add_argument("output", help="输出的 .xlsx 路径")
-    p.add_argument("--dept", required=True, help="部门代码")
-    p.add_argument("--year", type=int, action="append", help="只导出该年度（可重复）")
+    p = sub.add_parser("export", help=cli_text.HELP_EXPORT)
+    p.add_argument("output", help=cli_text.HELP_XLSX_OUT)
+    p.add_argument("--dept", required=True, help=cli_text.HELP_DEPT_CODE)
+    p.add_argument("--year", type=int, action="append", help=cli_text.HELP_EXPORT_YEAR)
     p.add_argument("--data", help=_DATA_HELP)
     p.set_defaults(func=_lazy("perfkit.ingest.workbook", "cmd_export"))
 
-    p = sub.add_parser("extract", help="从已发布的自评报告/自评表（文本、.xlsx、.docx、PDF）提取数据草稿")
-    p.add_argument("files", nargs="+", metavar="FILE", help="报告或自评表文件（可多个，同一部门年度）")
-    p.add_argument("--dept", required=True, help="部门代码（草稿目录名）")
-    p.add_argument("--year", type=int, help="评价年度（默认取文件中的年度）")
-    p.add_argument("--out", default="data", help="写入的数据目录（默认 data）")
+    p = sub.add_parser("extract", help=cli_text.HELP_EXTRACT)
+    p.add_argument("files", nargs="+", metavar="FILE", help=cli_text.HELP_EXTRACT_FILES)
+    p.add_argument("--dept", required=True, help=cli_text.HELP_EXTRACT_DEPT)
+    p.add_argument("--year", type=int, help=cli_text.HELP_EXTRACT_YEAR)
+    p.add_argument("--out", default="data", help=cli_text.HELP_DATA_WRITTEN)
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--merge", action="store_true", help="部门已存在时，用提取的年度替换该年度")
-    mode.add_argument("--replace", action="store_true", help="部门已存在时，整体替换")
+    mode.add_argument("--merge", action="store_true", help=cli_text.HELP_EXTRACT_MERGE)
+    mode.add_argument("--replace", action="store_true", help=cli_text.HELP_REPLACE)
     p.set_defaults(func=_lazy("perfkit.extract.command", "cmd_extract"))
     return parser
 
@@ -241,7 +243,7 @@ def _where_written(args: argparse.Namespace) -> Path | None:
 def _os_message(err: OSError, args: argparse.Namespace) -> str:
     """Return one line naming the directory that failed, why, and what to do."""
     why = _ERRNO_TEXT.get(err.errno, err.strerror or type(err).__name__)
-    failed = f"（{err.filename}）" if err.filename else ""
+    failed = cli_text.FAILED_FILE.format(file=err.filename) if err.filename else ""
     folder = _where_written(args)
     if folder is None or (err.filename and not _inside(err.filename, folder)):  # an input that could not be read
         return f"错误：无法读取文件{failed}：{why}；请确认路径存在且有读取权限"
@@ -277,10 +279,10 @@ def main(argv: list[str] | None = None) -> int:
             raise PerfkitError(messages.DEPT_NOT_A_CODE.format(code=code))  # read or written outside the data folder
         return int(args.func(args) or 0)
     except (DataError, RuleSetError) as err:
-        print(f"错误：{err}", file=sys.stderr)
+        print(cli_text.ERROR.format(error=err), file=sys.stderr)
         return EXIT_DATA
     except PerfkitError as err:
-        print(f"错误：{err}", file=sys.stderr)
+        print(cli_text.ERROR.format(error=err), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # the reader of our output went away (perfkit check | head): stop quietly
@@ -290,13 +292,12 @@ def main(argv: list[str] | None = None) -> int:
         print(_os_message(err, args), file=sys.stderr)
         return EXIT_DATA
     except KeyboardInterrupt:
-        print("已中断", file=sys.stderr)
+        print(cli_text.INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as err:  # noqa: BLE001 - the boundary: a bug still gets a message, not a stack
         if os.environ.get(DEBUG_ENV_VAR):
             raise
-        print(f"perfkit 内部错误（{type(err).__name__}：{err}）；这不是数据问题。设置环境变量 {DEBUG_ENV_VAR}=1 "
-              "重新运行可看到错误位置，请连同命令一并报告", file=sys.stderr)
+        print(cli_text.INTERNAL_ERROR.format(kind=type(err).__name__, error=err, variable=DEBUG_ENV_VAR), file=sys.stderr)
         return EXIT_INTERNAL
 
 

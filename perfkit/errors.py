@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from perfkit.text import messages
+from perfkit.text import validation
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,13 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f" 第{self.row}行"
+            where += validation.AT_ROW.format(row=self.row)
         if self.column:
             # YAML files have fields, not columns; say it the way the user sees it
-            kind = "字段" if self.file.endswith((".yaml", ".yml")) else "列"
-            where += f" {kind}「{self.column}」"
-        value = "" if self.value is None else f"：值「{_short(str(self.value))}」"
-        return f"{where}{value}，{self.expected}"
+            kind = validation.FIELD if self.file.endswith((".yaml", ".yml")) else validation.COLUMN
+            where += validation.AT_COLUMN.format(kind=kind, column=self.column)
+        value = "" if self.value is None else validation.AT_VALUE.format(value=_short(str(self.value)))
+        return validation.PROBLEM.format(where=where, value=value, expected=self.expected)
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -56,8 +57,8 @@ class DataError(PerfkitError):
 
     def _message(self) -> str:
         n = len(self.problems)
-        lines = [f"数据校验发现 {n} 个问题："]
-        lines += [f"  - {p}" for p in self.problems]
+        lines = [validation.PROBLEMS.format(n=n)]
+        lines += [validation.PROBLEM_ITEM.format(problem=p) for p in self.problems]
         return "\n".join(lines)
 
 
@@ -81,8 +82,9 @@ class NotebookFailure:
     message: str = ""
 
     def __str__(self) -> str:
-        cell = "" if self.cell is None else f" 单元格 {self.cell}"
-        return f"{self.department} {self.year} {self.notebook}{cell}：{self.error} {self.message}".strip()
+        cell = "" if self.cell is None else validation.AT_CELL.format(cell=self.cell)
+        return validation.NOTEBOOK_FAILURE.format(department=self.department, year=self.year, notebook=self.notebook,
+                                                  cell=cell, error=self.error, message=self.message).strip()
 
 
 @dataclass
@@ -92,6 +94,6 @@ class BatchRenderError(RenderError):
     failures: list[NotebookFailure] = field(default_factory=list)
 
     def __str__(self) -> str:
-        lines = [f"{len(self.failures)} 个笔记本渲染失败："]
-        lines += [f"  - {f}" for f in self.failures]
+        lines = [validation.NOTEBOOKS_FAILED.format(n=len(self.failures))]
+        lines += [validation.PROBLEM_ITEM.format(problem=f) for f in self.failures]
         return "\n".join(lines)

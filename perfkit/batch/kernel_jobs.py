@@ -17,6 +17,7 @@ from pathlib import Path
 
 from perfkit import analysis, instrument
 from perfkit.outputs import write_outputs
+from perfkit.text import batch as batch_text
 
 #: Written into each department-year's staging directory by finish_year, read and removed by the worker.
 STAGES_FILE = ".perfkit-stages.json"
@@ -49,7 +50,7 @@ def finish_year(department: str, year: int, stage: str) -> None:
     """Write the report files of one pinned department-year into ``stage``, and the step counts."""
     pinned = analysis.pinned()
     if pinned is None or pinned.dept.code != department:
-        raise RuntimeError(f"部门「{department}」的分析未加载（begin 未运行或已失效）")
+        raise RuntimeError(batch_text.NOT_LOADED.format(department=department))
     a = pinned.year(year)
     os.chdir(stage)
     write_outputs(a, Path(stage))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import perfkit
 from perfkit.batch.kernel_state import DEFAULT_PRELOAD
+from perfkit.text import batch as batch_text
 
 # Seconds allowed for the short control cells (prepare / reset).
 _CONTROL_TIMEOUT = 60
@@ -282,12 +283,12 @@ class WarmKernel:
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise ControlCellError("内核无响应")
+                    raise ControlCellError(batch_text.KERNEL_NOT_RESPONDING)
                 try:
                     reply = await self.kc.get_shell_msg(timeout=min(remaining, 1.0))
                 except Exception:  # queue.Empty: check the kernel is still alive
                     if not await self.km.is_alive():
-                        raise ControlCellError("内核进程已退出") from None
+                        raise ControlCellError(batch_text.KERNEL_EXITED) from None
                     continue
                 if reply.get("parent_header", {}).get("msg_id") == msg_id:
                     return reply["content"]

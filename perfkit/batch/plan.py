@@ -19,6 +19,7 @@ from perfkit.errors import DataError, RenderError
 from perfkit.ingest.department import find_departments, read_meta
 from perfkit.settings import default_settings
 from perfkit.text import messages
+from perfkit.text import batch as batch_text
 
 #: Names every report notebook's ``parameters`` cell must assign.
 PARAMETER_NAMES: tuple[str, ...] = ("department", "year", "data_dir", "output_dir")
@@ -39,7 +40,7 @@ def _as_year(value) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise RenderError(f"年度「{value}」不是整数") from None
+        raise RenderError(batch_text.YEAR_NOT_INTEGER.format(value=value)) from None
 
 
 def plan_reports(data_dir: str | os.PathLike, departments=None, years=None) -> list[ReportJob]:
@@ -68,12 +69,13 @@ def plan_reports(data_dir: str | os.PathLike, departments=None, years=None) -> l
         raise RenderError(messages.NO_DATA_DIR.format(path=base))
     codes = find_departments(base)
     if not codes:
-        raise RenderError(f"{base} 下没有部门数据（含 department.yaml 的子目录）")
+        raise RenderError(batch_text.NO_DEPARTMENTS.format(base=base))
     if departments is not None:
         wanted = list(dict.fromkeys(str(d) for d in departments))
         unknown = [d for d in wanted if d not in codes]
         if unknown:
-            raise RenderError(f"未知部门：{'、'.join(unknown)}；可用的部门：{'、'.join(codes)}")
+            raise RenderError(batch_text.UNKNOWN_DEPARTMENTS.format(unknown=batch_text.LIST_SEP.join(unknown),
+                                                                   known=batch_text.LIST_SEP.join(codes)))
         codes = wanted
     metas, problems = {}, []
     for code in codes:
@@ -88,14 +90,15 @@ def plan_reports(data_dir: str | os.PathLike, departments=None, years=None) -> l
         wanted_years = sorted({_as_year(y) for y in years})
         unknown_years = [y for y in wanted_years if y not in available]
         if unknown_years:
-            raise RenderError(f"未知年度：{'、'.join(map(str, unknown_years))}；"
-                              f"可用的年度：{'、'.join(map(str, available)) or '（无）'}")
+            raise RenderError(batch_text.UNKNOWN_YEARS.format(
+                unknown=batch_text.LIST_SEP.join(map(str, unknown_years)),
+                known=batch_text.LIST_SEP.join(map(str, available)) or batch_text.NONE))
     jobs = [ReportJob(code, str(meta.get("name") or code), int(year))
             for code, meta in sorted(metas.items())
             for year in sorted(int(y) for y in meta.get("years", []))
             if wanted_years is None or int(year) in wanted_years]
     if not jobs:
-        raise RenderError("没有需要渲染的部门年度")
+        raise RenderError(batch_text.NOTHING_TO_RENDER)
     return jobs
 
 
@@ -108,16 +111,16 @@ def check_notebook(path: Path) -> str:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise RenderError(f"无法读取笔记本 {path}：{exc}") from exc
+        raise RenderError(batch_text.UNREADABLE_NOTEBOOK.format(path=path, error=exc)) from exc
     cells = nb.get("cells", [])
     tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not tagged:
-        raise RenderError(f"笔记本 {path.name} 没有标记为 parameters 的单元格")
+        raise RenderError(batch_text.NO_PARAMETERS_CELL.format(name=path.name))
     source = tagged[0].get("source", "")
     source = "".join(source) if isinstance(source, list) else source
     missing = [n for n in PARAMETER_NAMES if n not in set(_ASSIGN_RE.findall(source))]
     if missing:
-        raise RenderError(f"笔记本 {path.name} 的 parameters 单元格缺少参数：{'、'.join(missing)}")
+        raise RenderError(batch_text.MISSING_PARAMETERS.format(name=path.name, missing=batch_text.LIST_SEP.join(missing)))
     return nb.get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
 
 
@@ -134,9 +137,9 @@ def find_notebooks(notebooks_dir: str | os.PathLike | None = None) -> tuple[list
     folder = Path(notebooks_dir) if notebooks_dir is not None else default_settings().notebooks_dir
     paths = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
     if not paths:
-        raise RenderError(f"{folder} 下没有笔记本（*.ipynb）；请用 --notebooks 指定笔记本目录")
+        raise RenderError(batch_text.NO_NOTEBOOKS.format(folder=folder))
     kernels = {p.name: check_notebook(p) for p in paths}
     if len(set(kernels.values())) > 1:
-        listed = "、".join(f"{n}={k}" for n, k in kernels.items())
-        raise RenderError(f"笔记本使用了不同的内核，无法共用预热内核：{listed}")
+        listed = batch_text.LIST_SEP.join(batch_text.NOTEBOOK_KERNEL.format(name=n, kernel=k) for n, k in kernels.items())
+        raise RenderError(batch_text.MIXED_KERNELS.format(listed=listed))
     return [p.resolve() for p in paths], next(iter(kernels.values()))

@@ -56,6 +56,7 @@ from perfkit.batch.kernels import DEFAULT_PRELOAD, notebook_imports
 from perfkit.batch.worker import log_tail
 from perfkit.batch.plan import PARAMETER_NAMES, ReportJob, find_notebooks, plan_reports
 from perfkit.errors import BatchRenderError, NotebookFailure
+from perfkit.text import batch as batch_text
 
 STAGE_PREFIX = ".stage-"
 _STAGE_RE = re.compile(r"^\.stage-(?P<host>.+)-(?P<pid>\d+)-[0-9a-f]{8}-")
@@ -407,7 +408,7 @@ class Renderer:
             if not self._workers:
                 # No worker could start a kernel: every remaining department fails.
                 while tasks:
-                    run.done(tasks.popleft(), _failed_task("KernelStartError", fatal_message or "没有可用的渲染进程"),
+                    run.done(tasks.popleft(), _failed_task("KernelStartError", fatal_message or batch_text.NO_WORKER),
                              result)
                 break
             # A dead worker's connection becomes readable (EOF), so waiting on
@@ -446,7 +447,8 @@ class Renderer:
                     if worker.task is not None:
                         task, worker.task = worker.task, None
                         log = log_tail(worker.log_path)
-                        run.done(task, _failed_task("WorkerDied", "渲染进程意外退出" + (f"：{log}" if log else "")),
+                        run.done(task, _failed_task("WorkerDied", batch_text.WORKER_DIED
+                                                         + (batch_text.WITH_LOG.format(log=log) if log else "")),
                                  result)
                     if not fatal_message and tasks and respawns_left > 0:
                         respawns_left -= 1
@@ -502,7 +504,7 @@ class _BatchRun:
             from tqdm.auto import tqdm
 
             total = sum(len(t["years"]) for t in self.tasks) * len(self.notebooks)
-            self.bar = tqdm(total=total, desc="渲染报告", unit="本", file=sys.stderr, dynamic_ncols=True)
+            self.bar = tqdm(total=total, desc=batch_text.PROGRESS, unit=batch_text.PROGRESS_UNIT, file=sys.stderr, dynamic_ncols=True)
 
     def progress(self, n: int, task: dict | None = None) -> None:
         """Count ``n`` notebooks done (of ``task``, to know which one runs next)."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from perfkit.batch.kernels import (ControlCellError, KernelInterrupted, WarmKernel, kernel_home, register_engine,
                                    silence_papermill_logging)
 from perfkit.batch.notebooks import REPORT_CSS, make_html_exporter, normalize_notebook, source_cell_index
+from perfkit.text import batch as batch_text
 
 # Control cells: expressions only, so they bind nothing in the user namespace.
 _JOB_CELL = "__import__({module!r}, fromlist=['_']).{func}({args})"
@@ -105,7 +106,7 @@ class DepartmentRun:
             except ControlCellError as exc:
                 self.warm.dirty, self.pinned = True, False
                 error, message = _control_failure(exc)
-                out["failures"].append(_failure("数据加载", None, error, message))
+                out["failures"].append(_failure(batch_text.STAGE_LOADING, None, error, message))
                 self.send_progress(len(self.task["notebooks"]) - i)
                 return out
             failure = self._notebook(Path(notebook), stage, year)
@@ -119,7 +120,7 @@ class DepartmentRun:
             self._job("finish_year", self.task["department"], year, str(stage))
         except ControlCellError as exc:
             error, message = _control_failure(exc)
-            out["failures"].append(_failure("报告文件", None, error, message))
+            out["failures"].append(_failure(batch_text.STAGE_OUTPUTS, None, error, message))
             return out
         self._time("outputs", t)
         stages_file = stage / self.task["stages_file"]
@@ -154,8 +155,8 @@ class DepartmentRun:
                             exc.ename, str(exc.evalue))
         except KernelInterrupted as exc:
             self.warm.dirty, self.pinned = True, False
-            message = (f"单元格执行超过 {self.task['timeout']} 秒，已中止" if exc.error == "CellTimeoutError"
-                       else "内核意外退出")
+            message = (batch_text.CELL_TIMEOUT.format(timeout=self.task["timeout"]) if exc.error == "CellTimeoutError"
+                       else batch_text.KERNEL_DIED)
             return _failure(notebook.name, source_cell_index(notebook, exc.cell_index, self.index_cache),
                             exc.error, message)
         except Exception as exc:
@@ -217,7 +218,7 @@ class BackgroundExporter:
 
             exporter = make_html_exporter()
             nb = nbformat.v4.new_notebook()
-            nb.cells.append(nbformat.v4.new_markdown_cell("预热", id="warm-up"))
+            nb.cells.append(nbformat.v4.new_markdown_cell(batch_text.WARM_UP_CELL, id="warm-up"))
             exporter.from_notebook_node(nb)
             self._exporter = exporter
         except BaseException as exc:  # re-raised in the main thread by get()

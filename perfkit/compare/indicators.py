@@ -23,7 +23,13 @@ from perfkit.rules.ruleset import RuleSet
 from perfkit.score.checks import matches, printed_decimals
 from perfkit.score.targets import parse_target
 from perfkit.text import formats, labels, messages
+from perfkit.text.vocabulary import CHANGE_KIND
 from perfkit.values import is_missing
+
+# Recognised input, not output: direction words a stated direction may be written in.
+RECOGNISED_INPUT = ("_STATED_DIRECTIONS",)
+_STATED_DIRECTIONS = {"上升": "up", "提升": "up", "提高": "up", "增长": "up", "增加": "up", "下降": "down",
+                      "降低": "down", "减少": "down", "保持": "keep", "持平": "keep", "稳定": "keep"}
 
 _DIRECTION_WORDS = labels.DIRECTIONS
 
@@ -91,8 +97,7 @@ def direction_met(prior, current, direction: str, tolerance: float = 0.0, keep_m
     """
     if is_missing(prior) or is_missing(current):
         return None
-    d = {"上升": "up", "提升": "up", "提高": "up", "增长": "up", "增加": "up", "下降": "down", "降低": "down",
-         "减少": "down", "保持": "keep", "持平": "keep", "稳定": "keep"}.get(direction, direction)
+    d = _STATED_DIRECTIONS.get(direction, direction)
     p, c = float(prior), float(current)
     eps = 1e-9 * max(1.0, abs(p), abs(c))
     if d == "up":
@@ -326,7 +331,7 @@ def stated_yoy(dept: Department, year: int, checks: pd.DataFrame, book: RuleBook
     """
     year = check_year(dept, year)
     st = dept.stated
-    st = st[(st["year"] == year) & (st["kind"] == "同比")]
+    st = st[(st["year"] == year) & (st["kind"] == CHANGE_KIND)]
     columns = ["year", "figure_id", "scope_id", "label", "stated_text", "stated", "unit", "sentence", "expr",
                "recomputed", "difference", "decimals", "ok", "status", "basis", "source", "assumption"]
     if st.empty:
@@ -386,7 +391,7 @@ def _checks_by_figure(checks: pd.DataFrame) -> dict:
 
 def _match_indicator(ind: pd.DataFrame, rec: dict, year: int) -> tuple[float, str]:
     """Return (recomputed value, basis) for a stated 同比 figure matched to an indicator by name."""
-    name = str(rec["label"]).replace("同比", "").strip()
+    name = str(rec["label"]).replace(CHANGE_KIND, "").strip()
     pool = ind if is_missing(rec["scope_id"]) else ind[ind["scope_id"] == rec["scope_id"]]
     hits = pool[pool["name"] == name]
     if hits.empty:

@@ -174,6 +174,8 @@ _PEFA_COLUMNS = {
     "PI-2": ["indicator", "year", "by", "by_label", "n_components", "base_used", "base_label", "base_amount",
              "executed", "ratio", "variance", "grade", "pefa_score", "note"],
 }
+# Recognised input, not output: the budget.csv line types PI-2 compares.
+RECOGNISED_INPUT = ("PI2_LINE_TYPES",)
 PI2_LINE_TYPES = ("功能分类", "经济分类", "支出类型")
 
 

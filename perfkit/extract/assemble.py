@@ -18,16 +18,21 @@ from perfkit.extract.draft import WHOLE, Draft, DraftBuilder, Row, _is_whole, _p
 from perfkit.extract.model import MEDIUM, Document, Value
 from perfkit.extract.sentences import Figure, Sentence, figures, sentences
 from perfkit.extract.tables import read_tables
+from perfkit.text import extract as extract_text
+from perfkit.ingest.department import WHOLE_SCOPE_TYPE
+from perfkit.text.vocabulary import CHANGE_KIND
 
 
 def _doc_scope(b: DraftBuilder, doc: Document, fname: str, title: str, name: str) -> str:
     """Return the scope of a report's sentences outside any 专项资金/项目 section."""
     if _is_whole(title):
-        return b.scope(WHOLE, "部门整体", f"{name}部门整体支出", None, f"{fname}:标题")
+        return b.scope(WHOLE, WHOLE_SCOPE_TYPE, extract_text.WHOLE_SCOPE_NAME.format(name=name), None,
+                       extract_text.AT_TITLE.format(file=fname))
     body = re.sub(r"^.*?20\d\d\s*年度?", "", title).strip("）)|:： ") or title or Path(fname).stem
     body = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评(?:报告|表)?$|绩效评价报告$", "", body) or body
     kind = "专项资金" if re.search(r"资金|经费|转移支付", body) else "一级项目"
-    return b.scope(f"{fname}:doc", kind, body, None, f"{fname}:标题", f"报告未写明层级，按{kind}记录")
+    return b.scope(f"{fname}:doc", kind, body, None, extract_text.AT_TITLE.format(file=fname),
+                   extract_text.LEVEL_UNSTATED.format(kind=kind))
 
 
 def add_document(b: DraftBuilder, doc: Document) -> None:
@@ -53,7 +58,8 @@ def add_document(b: DraftBuilder, doc: Document) -> None:
                 section_scope[sentence.scope] = b.scope(f"{fname}:sec:{sentence.scope}", kind, sentence.scope,
                                                         Value(sentence.scope, sentence.where, MEDIUM, sentence.section),
                                                         f"{fname}:{sentence.section}",
-                                                        f"报告以小标题「{sentence.section}」分述，按{kind}记录")
+                                                        extract_text.LEVEL_BY_HEADING.format(section=sentence.section,
+                                                                                                    kind=kind))
             return section_scope[sentence.scope]
         if tables and not _is_whole(title) and len(b.scopes) == 1:
             return next(iter(b.scopes.values())).scope_id
@@ -78,8 +84,9 @@ def link_figures(b: DraftBuilder, indicators: list[Row], figs: list[Figure], sen
         if f.role == "yoy":
             for row in indicators:
                 name = row.values["name"]
-                if not row.values.get("actual") and "同比" in row.values.get("target", "") and name in f.subject:
-                    _set(row, "actual", f"同比{f.extra['direction']}{f.stated_text.lstrip(f.extra['direction'])}",
+                if not row.values.get("actual") and CHANGE_KIND in row.values.get("target", "") and name in f.subject:
+                    _set(row, "actual", extract_text.STATED_CHANGE.format(direction=f.extra["direction"],
+                                                                          amount=f.stated_text.lstrip(f.extra["direction"])),
                          f, b)
         elif f.role == "percent" and f.extra.get("qualifier") is not None:
             for row in indicators:
@@ -112,9 +119,9 @@ def _named_nearby(indicators: list[Row], sentence: Sentence, sents: list[Sentenc
 def _set(row: Row, column: str, text: str, f: Figure, b: DraftBuilder) -> None:
     row.values[column] = text
     row.provenance[column] = Value(text, f.sentence.where, MEDIUM, f.sentence.text,
-                                   "表中未列完成值；按指标名称取自叙述中的句子")
-    what = {"actual": "完成值", "prior_actual": "上年值"}[column]
-    note = f"{what}取自{f.sentence.where}「{f.sentence.text[:60]}」，按指标名称对应，需复核"
+                                   extract_text.ACTUAL_FROM_SENTENCE)
+    what = extract_text.TAKEN_WHAT[column]
+    note = extract_text.TAKEN_FROM_SENTENCE.format(what=what, where=f.sentence.where, sentence=f.sentence.text[:60])
     row.assumption = "；".join(p for p in (row.assumption, note) if p)
 
 
@@ -129,13 +136,14 @@ def build_draft(docs: list[Document], code: str, year: int | None = None) -> Dra
     year = year or document_year(docs)
     if year is None:
         raise DataError(Problem(docs[0].path if docs else "", None, None, None,
-                                "来源中没有找到评价年度（如“2023年度”），请用 --year 指定"))
+                                extract_text.NO_YEAR))
     b = DraftBuilder(code, int(year))
     for doc in docs:
         add_document(b, doc)
     if not b.scopes:
         raise DataError(Problem("、".join(d.path for d in docs), None, None, None,
-                                "没有读到任何自评表或陈述数字；扫描件（没有文字层）的 PDF 需先做文字识别"
-                                + ("（" + "；".join(n for d in docs for n in d.notes) + "）" if any(d.notes for d in docs)
-                                   else "")))
+                                extract_text.NOTHING_READ
+                                + (extract_text.DOCUMENT_NOTES.format(
+                                    notes=extract_text.NOTES_SEP.join(n for d in docs for n in d.notes))
+                                   if any(d.notes for d in docs) else "")))
     return b.finish()

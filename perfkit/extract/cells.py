@@ -13,6 +13,11 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from perfkit.text import extract as extract_text
+
+# Recognised input, not output: units, block labels and patterns of published forms.
+RECOGNISED_INPUT = ("CJK", "AMOUNT_UNITS", "QUANTITY_UNITS", "QUANTITY_RE", "PLACEHOLDER_RE", "POINTS_RE",
+                    "LEVEL1_LABELS", "LEVEL1_OTHER", "LEVEL2_LABELS", "LEVEL1_OF_LEVEL2", "_LEVEL2_FULL")
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CJK_GAP = re.compile(rf"(?<=[{CJK}（）()：:，、《》“”])\s+(?=[{CJK}（）()：:，、《》“”])")
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000]+")
@@ -137,18 +142,19 @@ def garble(text, target: str | None = None) -> str | None:
     if not s:
         return None
     if s in ("IO", "lO", "Il", "O", "o"):
-        return f"疑似 OCR 把数字识别为字母（「{s}」）"
+        return extract_text.OCR_LETTERS.format(text=s)
     m = re.match(r"^([QW2])(\d+(?:\.\d+)?)(%|[^\d.%]*)$", s)
     if m and m.group(1) in "QW":
-        return f"疑似 OCR 把「{_OCR_SIGNS[m.group(1)]}」识别为「{m.group(1)}」（原文「{s}」，可能为 {_OCR_SIGNS[m.group(1)]}{m.group(2)}{m.group(3)}）"
+        return extract_text.OCR_SIGN.format(sign=_OCR_SIGNS[m.group(1)], letter=m.group(1), text=s, number=m.group(2),
+                                            unit=m.group(3))
     if m and m.group(3) == "%" and float(s[:-1]) > 100 and float(m.group(2)) <= 100:
         rest = f"{m.group(2)}%"
         if target is None or compact(target).lstrip(COMPARATORS + "≥≤") == rest or "满意" in str(target):
-            return f"疑似 OCR 把「≥」识别为「2」（原文「{s}」，可能为 ≥{rest}）"
+            return extract_text.OCR_GE.format(text=s, rest=rest)
     if _LETTER_IN_NUMBER.search(s) and re.search(r"\d", s):
-        return f"疑似 OCR 把数字识别为字母（「{s}」）"
+        return extract_text.OCR_LETTERS.format(text=s)
     if _LETTER_FOR_NUMBER.search(s):
-        return f"疑似 OCR 把数字识别为字母（「{s}」）"
+        return extract_text.OCR_LETTERS.format(text=s)
     return None
 
 
@@ -198,7 +204,7 @@ def label_of(text) -> Label | None:
     points = float(m.group(1)) if m else None
     base = POINTS_RE.sub("", s).strip(":")
     if not base:
-        return Label("block", None, points, "一级指标名称未印出（只有分值），按二级指标推定") if points is not None else None
+        return Label("block", None, points, extract_text.BLOCK_WITHOUT_NAME) if points is not None else None
     if len(base) > 14 or re.search(r"\d", base):
         return None
     in1, in2 = base in LEVEL1_LABELS, base in LEVEL2_LABELS
@@ -215,9 +221,9 @@ def label_of(text) -> Label | None:
         return Label("block", base, points)
     restored = _anagram_of(base)
     if restored and sorted(base) == sorted(restored):
-        return Label("level1", restored, points, f"原文「{text}」字序错乱（OCR），按所含文字推定为「{restored}」")
+        return Label("level1", restored, points, extract_text.OCR_SCRAMBLED.format(text=text, restored=restored))
     if restored:
-        return Label("garbled", restored, points, f"原文「{text}」为 OCR 乱码，含「{restored}」的文字")
+        return Label("garbled", restored, points, extract_text.OCR_GARBLED.format(text=text, restored=restored))
     return None
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from perfkit.errors import DataError, Problem
 from perfkit.extract.assemble import build_draft
 from perfkit.extract.docx import read_docx
-from perfkit.extract.model import Document
+from perfkit.extract.model import HIGH, LOW, MEDIUM, Document
 from perfkit.extract.pdf import read_pdf
 from perfkit.extract.text import read_text
 from perfkit.extract.writer import records, write_draft
 from perfkit.extract.xlsx import read_xlsx
+from perfkit.text import extract as extract_text
 
 READERS = {".txt": read_text, ".text": read_text, ".md": read_text, ".csv": read_text, ".xlsx": read_xlsx,
            ".xlsm": read_xlsx, ".docx": read_docx, ".pdf": read_pdf}
@@ -29,11 +30,10 @@ def read_any(path: str | Path) -> Document:
     """Return a file read into the intermediate form, by its suffix."""
     path = Path(path)
     if not path.is_file():
-        raise DataError(Problem(str(path), None, None, None, "文件不存在"))
+        raise DataError(Problem(str(path), None, None, None, extract_text.NO_FILE))
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise DataError(Problem(str(path), None, None, None, "不支持的文件类型：应为文本（.txt）、Excel（.xlsx）、Word（.docx）"
-                                                               "或带文字层的 PDF（旧版 .doc/.xls 请先另存为新格式）"))
+        raise DataError(Problem(str(path), None, None, None, extract_text.UNSUPPORTED))
     return reader(path)
 
 
@@ -51,13 +51,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
     docs = [read_any(p) for p in args.files]
     draft = build_draft(docs, args.dept, args.year)
     target = write_draft(draft, args.out, on_existing)
-    recs = [r for r in records(draft) if r["file"] != "（未写入）"]
-    counts = {c: sum(r["confidence"] == c for r in recs) for c in ("高", "中", "低")}
-    sizes = "、".join(f"{f} {len(rows)} 行" for f, rows in draft.files.items())
-    print(f"已写入草稿 {target}（{draft.year} 年）：{sizes}")
-    print(f"共 {len(recs)} 个值：把握高 {counts['高']}、中 {counts['中']}、低 {counts['低']}；"
-          f"{len(draft.reviews)} 处读到但未写入，需人工判断。出处与把握见 {target / 'extraction.md'}")
+    recs = [r for r in records(draft) if r["file"] != extract_text.NOT_WRITTEN]
+    counts = {c: sum(r["confidence"] == c for r in recs) for c in (HIGH, MEDIUM, LOW)}
+    sizes = extract_text.LIST_SEP.join(extract_text.FILE_ROWS.format(file=f, n=len(rows))
+                                       for f, rows in draft.files.items())
+    print(extract_text.DRAFT_WRITTEN.format(target=target, year=draft.year, sizes=sizes))
+    print(extract_text.DRAFT_COUNTS.format(n=len(recs), high=counts[HIGH], medium=counts[MEDIUM], low=counts[LOW],
+                                           reviews=len(draft.reviews), record=target / "extraction.md"))
     for note in draft.notes:
-        print(f"提示：{note}")
-    print(f"下一步：复核草稿后运行 perfkit check --data {args.out} --dept {args.dept}")
+        print(extract_text.NOTICE.format(note=note))
+    print(extract_text.NEXT_STEP.format(data=args.out, dept=args.dept))
     return 0

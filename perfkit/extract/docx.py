@@ -16,6 +16,7 @@ from docx.text.paragraph import Paragraph
 from perfkit.errors import DataError, Problem
 from perfkit.extract.cells import one_line
 from perfkit.extract.model import HIGH, ROWS, Document, Line, Stream, Token
+from perfkit.text import extract as extract_text
 
 
 def table_rows(table: Table) -> list[list[str]]:
@@ -36,7 +37,7 @@ def read_docx(path: str | Path) -> Document:
         word = open_docx(str(path))
     except Exception as exc:  # python-docx raises PackageNotFoundError, KeyError … for other files
         raise DataError(Problem(str(path), None, None, None,
-                                f"无法读取 Word 文件（{type(exc).__name__}）：应为 .docx 文件")) from None
+                                extract_text.NOT_DOCX.format(error=type(exc).__name__))) from None
     doc = Document(str(path), "docx")
     n_par = n_table = 0
     for item in word.iter_inner_content():
@@ -48,6 +49,6 @@ def read_docx(path: str | Path) -> Document:
         n_table += 1
         tokens = []
         for r, cells in enumerate(table_rows(item), 1):
-            tokens += [Token(text, f"表 {n_table} 第 {r} 行第 {c} 列", row=r) for c, text in enumerate(cells, 1)]
-        doc.streams.append(Stream(tokens, ROWS, f"表 {n_table}", HIGH, grid=True))
+            tokens += [Token(text, extract_text.DOCX_CELL.format(table=n_table, row=r, column=c), row=r) for c, text in enumerate(cells, 1)]
+        doc.streams.append(Stream(tokens, ROWS, extract_text.DOCX_TABLE.format(table=n_table), HIGH, grid=True))
     return doc

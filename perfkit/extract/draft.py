@@ -17,8 +17,13 @@ from perfkit.extract.cells import compact, halfwidth, read_number, read_rate, va
 from perfkit.extract.model import HIGH, MEDIUM, Document, Review, Value
 from perfkit.extract.sentences import Figure
 from perfkit.extract.tables import TableRead
+from perfkit.ingest.department import WHOLE_SCOPE_TYPE
+from perfkit.text import extract as extract_text
+from perfkit.text.vocabulary import TOTAL_LINE, WAN_YUAN, YUAN
 
 WHOLE = "whole"
+# Recognised input, not output: a report's title with its year.
+RECOGNISED_INPUT = ("_TITLE",)
 _TITLE = re.compile(r"^(?P<name>.*?)\s*(?P<year>20\d\d)\s*年度?")
 
 
@@ -193,27 +198,26 @@ class DraftBuilder:
         self.draft.add("budget.csv", Row(values, {c: v for c, v in amounts.items()}, source, assumption))
 
     def has_total(self, sid: str) -> bool:
-        return any(r.values["scope_id"] == sid and r.values["line"] == "合计" and
+        return any(r.values["scope_id"] == sid and r.values["line"] == TOTAL_LINE and
                    (r.values.get("budget") or r.values.get("executed")) for r in self.draft.rows("budget.csv"))
 
     def finish(self) -> Draft:
         """Return the draft: every scope given its 合计 line, the metadata filled."""
         for scope in self.scopes.values():
-            if not any(r.values["scope_id"] == scope.scope_id and r.values["line"] == "合计"
+            if not any(r.values["scope_id"] == scope.scope_id and r.values["line"] == TOTAL_LINE
                        for r in self.draft.rows("budget.csv")):
-                self.draft.add("budget.csv", Row({"scope_id": scope.scope_id, "line": "合计", "line_type": "合计",
-                                                  "unit": "万元"}, {}, scope.row.source,
-                                                 "来源未给出该范围的预算数和执行数，金额留空（数据格式要求每个范围有合计行）"))
+                self.draft.add("budget.csv", Row({"scope_id": scope.scope_id, "line": TOTAL_LINE, "line_type": TOTAL_LINE,
+                                                  "unit": WAN_YUAN}, {}, scope.row.source,
+                                                 extract_text.NO_AMOUNTS))
         d = self.draft
         name = next((n for n in self.names if n), d.code)
         rule_set = "legacy_exec20" if self.exec20 else "cz2020"
         d.meta = {"code": d.code, "name": name, "years": [d.year], "rule_set": rule_set, "synthetic": False,
-                  "source": "perfkit extract 从 " + "、".join(d.inputs) + " 提取的草稿（出处与把握见 extraction.md）"}
-        d.assumptions.insert(0, f"评分规则集取 `{rule_set}`："
-                             + ("表中预算执行率为 20 分（旧版 20 分制表）" if self.exec20 else
-                                "来源未写明所用规则，取现行全国办法 财预〔2020〕10号"))
+                  "source": extract_text.DRAFT_SOURCE.format(inputs=extract_text.LIST_SEP.join(d.inputs))}
+        d.assumptions.insert(0, extract_text.RULE_SET_CHOSEN.format(
+            rule_set=rule_set, why=extract_text.RULE_SET_EXEC20 if self.exec20 else extract_text.RULE_SET_DEFAULT))
         if name == d.code:
-            d.assumptions.append("来源中未找到单位名称，部门名称暂用部门代码")
+            d.assumptions.append(extract_text.NO_NAME)
         return d
 
 
@@ -226,7 +230,7 @@ def _fmt(value: float, printed: str) -> str:
 
 def _amount(text: str) -> str:
     number = read_number(text)
-    return "" if number is None else value_text(text).replace(",", "").removesuffix("万元").removesuffix("元") \
+    return "" if number is None else value_text(text).replace(",", "").removesuffix(WAN_YUAN).removesuffix(YUAN) \
         .removesuffix("万")
 
 
@@ -234,7 +238,7 @@ def _amount(text: str) -> str:
 
 
 def _table_scope(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, scope_of_line) -> str:
-    source = f"{fname}:{t.where} 表{n}"
+    source = extract_text.AT_TABLE.format(file=fname, where=t.where, n=n)
     project = t.meta.get("项目名称")
     for key in ("实施单位", "主管部门", "单位名称"):
         if key in t.meta:
@@ -242,27 +246,30 @@ def _table_scope(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, 
     if project is not None:
         name = re.sub(r"^[0-9A-Z]{10,}-", "", project.text)
         return b.scope(f"{fname}:{n}:{name}", "专项资金" if re.search(r"资金|经费", name) else "一级项目", name, project,
-                       source, "来源未写明项目层级，按" + ("专项资金" if re.search(r"资金|经费", name) else "一级项目") + "记录")
+                       source, extract_text.PROJECT_LEVEL_UNSTATED.format(
+                           kind="专项资金" if re.search(r"资金|经费", name) else "一级项目"))
     inline = scope_of_line(t.lines[0]) if t.lines else None
     if inline:
         return inline
     if _is_whole(title) or "criterion" in t.indicator_roles or _is_whole(t.meta["表名"].text if "表名" in t.meta else ""):
-        return b.scope("whole", "部门整体", f"{b.names[0] if b.names else ''}部门整体支出", None, source)
-    return b.scope(f"{fname}:{n}", "一级项目", f"表{n}", None, source, "来源未印出项目名称与层级，按一级项目记录")
+        return b.scope("whole", WHOLE_SCOPE_TYPE, extract_text.WHOLE_SCOPE_NAME.format(name=b.names[0] if b.names else ""),
+                       None, source)
+    return b.scope(f"{fname}:{n}", "一级项目", extract_text.TABLE_NAME.format(n=n), None, source,
+                   extract_text.NO_PROJECT_NAME)
 
 
 def add_table(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, scope_of_line) -> None:
     """Write one read table into the draft: its scope, budget rows, execution figures, indicators, total."""
     sid = _table_scope(b, t, n, fname, title, scope_of_line)
-    source = f"{fname}:{t.where} 表{n}"
-    unit = t.unit or "万元"
-    note = "" if t.unit else "表头未写金额单位，按万元记录"
+    source = extract_text.AT_TABLE.format(file=fname, where=t.where, n=n)
+    unit = t.unit or WAN_YUAN
+    note = "" if t.unit else extract_text.NO_UNIT
     if t.exec_weight == 20:
         b.exec20 = True
     for row in t.budget:
         amounts = {k: v for k, v in row.values.items() if k in ("budget_original", "budget", "executed")}
         if not amounts:
-            b.draft.skipped.append(f"{row.label.where} 预算行「{row.label.text}」未印金额")
+            b.draft.skipped.append(extract_text.LINE_WITHOUT_AMOUNTS.format(where=row.label.where, line=row.label.text))
             continue
         b.budget_line(sid, row.line, row.line_type, amounts, unit, source, note)
         _execution_figures(b, sid, row, source)
@@ -277,18 +284,18 @@ def add_table(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, sco
 def _execution_figures(b: DraftBuilder, sid: str, row, source: str) -> None:
     """The printed 执行率 (recomputed by check from the amounts) and the printed execution score."""
     rate = row.values.get("rate")
-    ref = f"'{sid}'" if row.line == "合计" else f"'{sid}', '{row.line}'"
+    ref = f"'{sid}'" if row.line == TOTAL_LINE else f"'{sid}', '{row.line}'"
     if rate is not None and read_rate(rate.text):
         value, form = read_rate(rate.text)
-        base = f"executed({ref}) / budget({ref})" if row.line == "合计" else \
+        base = f"executed({ref}) / budget({ref})" if row.line == TOTAL_LINE else \
             f"line({ref}, 'executed') / line({ref}, 'budget')"
         if form == "比率":
-            b.stated(sid, f"{row.line}执行率", "比率", rate.text, value / 100, "", base, rate, source)
+            b.stated(sid, extract_text.LINE_RATE.format(line=row.line), "比率", rate.text, value / 100, "", base, rate, source)
         else:
-            b.stated(sid, f"{row.line}执行率", "百分比", rate.text, value, "%", f"{base} * 100", rate, source)
+            b.stated(sid, extract_text.LINE_RATE.format(line=row.line), "百分比", rate.text, value, "%", f"{base} * 100", rate, source)
     score = row.values.get("score")
-    if score is not None and read_number(score.text) is not None and row.line == "合计":
-        b.stated(sid, "预算执行率得分", "得分", score.text, read_number(score.text), "分", "", score, source)
+    if score is not None and read_number(score.text) is not None and row.line == TOTAL_LINE:
+        b.stated(sid, extract_text.EXECUTION_SCORE, "得分", score.text, read_number(score.text), "分", "", score, source)
 
 
 def _indicators(b: DraftBuilder, sid: str, t: TableRead, source: str) -> None:
@@ -296,15 +303,15 @@ def _indicators(b: DraftBuilder, sid: str, t: TableRead, source: str) -> None:
     last_parent = ""
     for r in t.indicators:
         if not r.values:
-            b.draft.skipped.append(f"{r.name.where} 指标「{r.name.text}」只有名称、没有任何数值（表可能在此截断）")
+            b.draft.skipped.append(extract_text.NAME_ONLY.format(where=r.name.where, name=r.name.text))
             continue
         # level1 is required; level2 may be empty where the table prints no tier-2 labels (data/README.md)
-        level1, level2 = r.level1.text or "绩效指标", r.level2.text or r.level1.text
-        assumptions = [] if r.level1.text and r.level2.text else ["表中没有一级/二级指标列，按所在层级填写"]
+        level1, level2 = r.level1.text or extract_text.INDICATORS, r.level2.text or r.level1.text
+        assumptions = [] if r.level1.text and r.level2.text else [extract_text.NO_LEVEL_COLUMNS]
         name = r.name.text
         while (level1, level2, name) in seen:
-            name += "（重）"
-            assumptions.append("同一表中指标名称重复，名称后加「（重）」区分")
+            name += extract_text.DUPLICATE_MARK
+            assumptions.append(extract_text.DUPLICATE_NAME)
         seen.add((level1, level2, name))
         b.indicator_ids += 1
         iid = f"i{b.indicator_ids:02d}"
@@ -346,12 +353,12 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
             line = _line_of(f.subject)
             amounts = {"budget" if f.role == "budget" else "executed": value}
             _merge_amount(b, sid, line, amounts, unit, source)
-            ref = f"'{sid}'" if line == "合计" else f"'{sid}', '{line}'"
-            expr = f"{f.role}({ref})" if line == "合计" else f"line({ref}, '{f.role}')"
+            ref = f"'{sid}'" if line == TOTAL_LINE else f"'{sid}', '{line}'"
+            expr = f"{f.role}({ref})" if line == TOTAL_LINE else f"line({ref}, '{f.role}')"
         elif f.role == "rate":
             line = _line_of(f.subject)
-            ref = f"'{sid}'" if line == "合计" else f"'{sid}', '{line}'"
-            expr = (f"executed({ref}) / budget({ref}) * 100" if line == "合计" else
+            ref = f"'{sid}'" if line == TOTAL_LINE else f"'{sid}', '{line}'"
+            expr = (f"executed({ref}) / budget({ref}) * 100" if line == TOTAL_LINE else
                     f"line({ref}, 'executed') / line({ref}, 'budget') * 100")
         elif f.role.startswith("finance:"):
             item = f.role.split(":", 1)[1]
@@ -382,20 +389,21 @@ def _narrative_totals(b: DraftBuilder, budget_any: dict[str, Figure], executed_a
         if sid in executed_any:
             amounts["executed"] = _sentence_value(executed_any[sid], fname)
         for v in amounts.values():
-            v.confidence, v.note = MEDIUM, "报告未用“全年预算数/执行数”的说法，按句中“预算/安排/下达…”与“执行/支付…”推定"
-        b.budget_line(sid, "合计", "合计", amounts, f.unit, f"{fname}:{f.sentence.section or f.sentence.where}",
-                      "合计行的金额取自叙述中的句子（见 extraction.md），需复核")
+            v.confidence, v.note = MEDIUM, extract_text.AMOUNTS_INFERRED
+        b.budget_line(sid, TOTAL_LINE, TOTAL_LINE, amounts, f.unit, f"{fname}:{f.sentence.section or f.sentence.where}",
+                      extract_text.TOTAL_FROM_SENTENCES)
     for sid, f in original_any.items():
         value = _sentence_value(f, fname)
-        value.confidence, value.note = MEDIUM, "按句中“年初…预算”推定为年初预算数"
-        _merge_amount(b, sid, "合计", {"budget_original": value}, f.unit, f"{fname}:{f.sentence.section or f.sentence.where}")
+        value.confidence, value.note = MEDIUM, extract_text.ORIGINAL_FROM_SENTENCE
+        _merge_amount(b, sid, TOTAL_LINE, {"budget_original": value}, f.unit,
+                      f"{fname}:{f.sentence.section or f.sentence.where}")
     _fix_rate_exprs(b, executed_any)
 
 
 def _fix_rate_exprs(b: DraftBuilder, executed_any: dict[str, Figure]) -> None:
     """Drop a rate's formula when its scope ended up without both amounts (nothing to recompute from)."""
     complete = {r.values["scope_id"] for r in b.draft.rows("budget.csv")
-                if r.values["line"] == "合计" and r.values.get("budget") and r.values.get("executed")}
+                if r.values["line"] == TOTAL_LINE and r.values.get("budget") and r.values.get("executed")}
     for row in b.draft.rows("stated.csv"):
         expr = row.values.get("expr", "")
         if expr.startswith("executed('") and "/ budget(" in expr:
@@ -407,7 +415,7 @@ def _fix_rate_exprs(b: DraftBuilder, executed_any: dict[str, Figure]) -> None:
 def _line_of(subject: str) -> str:
     s = re.sub(r"^(?:其中|.*?20\d\d年度?)", "", compact(subject))
     if not s or re.search(r"年度资金总额|资金总额|部门|分局|局$|合计|全年$", s) or s == compact(subject) and "资金" not in s:
-        return "合计"
+        return TOTAL_LINE
     return s
 
 
@@ -419,4 +427,4 @@ def _merge_amount(b: DraftBuilder, sid: str, line: str, amounts: dict[str, Value
                     row.values[col] = _amount(v.text)
                     row.provenance[col] = v
             return
-    b.budget_line(sid, line, "合计" if line == "合计" else "资金来源", amounts, unit, source)
+    b.budget_line(sid, line, TOTAL_LINE if line == TOTAL_LINE else "资金来源", amounts, unit, source)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from perfkit.text import extract as extract_text
+
 # How sure a reading is.  高: a cell under a recognised header, read as printed; 中: placed by
 # inference (cells lost in copying, labels carried over a merged block, a figure linked to an
 # indicator by its name); 低: split out of run-together text, or a label restored from OCR garble.
-HIGH, MEDIUM, LOW = "高", "中", "低"
+HIGH, MEDIUM, LOW = extract_text.CONFIDENCE_LEVELS
 
 # Stream modes: how much of the table's grid survived.
 CELLS = "cells"  # one cell after another, empty cells kept, row boundaries lost (one cell per line)
@@ -61,7 +63,8 @@ class Line:
 
     @property
     def where(self) -> str:
-        return (f"第 {self.page} 页 " if self.page else "") + f"第 {self.number} 行"
+        return ((extract_text.AT_PAGE.format(page=self.page) if self.page else "")
+                + extract_text.AT_LINE.format(line=self.number))
 
 
 @dataclass

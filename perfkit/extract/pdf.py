@@ -16,6 +16,7 @@ import pdfplumber
 from perfkit.errors import DataError, Problem
 from perfkit.extract.cells import one_line
 from perfkit.extract.model import HIGH, ROWS, Document, Line, Stream, Token
+from perfkit.text import extract as extract_text
 
 
 def _grid(table) -> list[list[str]]:
@@ -47,7 +48,7 @@ def read_pdf(path: str | Path) -> Document:
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises PDFSyntaxError and others for non-PDF files
-        raise DataError(Problem(str(path), None, None, None, f"无法读取 PDF（{type(exc).__name__}）")) from None
+        raise DataError(Problem(str(path), None, None, None, extract_text.NOT_PDF.format(error=type(exc).__name__))) from None
     with pdf:
         scanned = []
         n_table = 0
@@ -58,9 +59,9 @@ def read_pdf(path: str | Path) -> Document:
             tables = page.find_tables()
             for table in tables:
                 n_table += 1
-                tokens = [Token(text, f"第 {p} 页 表 {n_table} 第 {r} 行第 {c} 列", row=r)
+                tokens = [Token(text, extract_text.PDF_CELL.format(page=p, table=n_table, row=r, column=c), row=r)
                           for r, cells in enumerate(_grid(table), 1) for c, text in enumerate(cells, 1)]
-                doc.streams.append(Stream(tokens, ROWS, f"第 {p} 页 表 {n_table}", HIGH, grid=True))
+                doc.streams.append(Stream(tokens, ROWS, extract_text.PDF_TABLE.format(page=p, table=n_table), HIGH, grid=True))
             boxes = [t.bbox for t in tables]
 
             def outside(obj, boxes=boxes):
@@ -69,7 +70,6 @@ def read_pdf(path: str | Path) -> Document:
             text = page.filter(outside).extract_text() or ""
             doc.lines += [Line(k, line, page=p) for k, line in enumerate(text.split("\n"), 1)]
         if scanned:
-            pages = "、".join(map(str, scanned))
-            doc.notes.append(f"{Path(path).name} 第 {pages} 页没有文字层（扫描件）：perfkit 不做文字识别（OCR），"
-                             "请先用文字识别软件转成文字或带文字层的 PDF 后再提取")
+            pages = extract_text.LIST_SEP.join(map(str, scanned))
+            doc.notes.append(extract_text.NO_TEXT_LAYER.format(file=Path(path).name, pages=pages))
     return doc

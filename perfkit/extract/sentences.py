@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 
 from perfkit.extract.cells import compact, halfwidth
 from perfkit.extract.model import HIGH, MEDIUM, Line
+from perfkit.text import extract as extract_text
 
 _N = r"(\d[\d,]*(?:\.\d+)?)"
+# Recognised input, not output: the patterns of a report's sentences.
+RECOGNISED_INPUT = ("_HEADING", "COUNT_UNITS", "_SCOPE_HEADING", "_BUDGET", "_FINANCE", "_SCORE", "_YOY", "_AMOUNT",
+                    "_PERCENT", "_COUNT", "_RATE_WORD", "_YEAR_PAIR")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}\s*[.、．](?!\d)|"
                       r"[（(]?[一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节])")
 _END = "。；;！？!?"
@@ -37,7 +41,8 @@ class Sentence:
 
     @property
     def where(self) -> str:
-        return (f"第 {self.page} 页 " if self.page else "") + f"第 {self.line} 行"
+        return ((extract_text.AT_PAGE.format(page=self.page) if self.page else "")
+                + extract_text.AT_LINE.format(line=self.line))
 
 
 @dataclass

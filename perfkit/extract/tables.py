@@ -23,8 +23,11 @@ from perfkit.extract.glued import cut_dashes, cut_glued_name, cut_label, cut_off
 from perfkit.extract.model import FLAT, HIGH, LOW, MEDIUM, ROWS, Review, Stream, Token, Value
 from perfkit.extract.vocab import (BUDGET_HEADERS, BUDGET_KEYS, INDICATOR_HEADERS, INDICATOR_KEYS, budget_row,
                                    end_word, header_key, header_parts, is_section_word)
+from perfkit.text import extract as extract_text
 
 _LABEL_ROLES = ("level0", "level1", "level2", "name")
+# Recognised input, not output.
+RECOGNISED_INPUT = ("_POINTS",)
 _POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")
 
 
@@ -304,7 +307,7 @@ def _apply_label(lab: Label, tok: Token, tokens: list[Token], i: int, blocks: _B
         name = lab.name
         if (name is None or lab.kind == "garbled") and following is not None and level1_for(following.name):
             name = level1_for(following.name)
-            note = note or "一级指标按其下的二级指标推定"
+            note = note or extract_text.LEVEL1_FROM_LEVEL2
         blocks.set_level1(Value(name or "", tok.where, LOW if note else conf, tok.text, note))
         return
     blocks.level2 = Value(lab.name or "", tok.where, conf, tok.text, lab.note)
@@ -312,7 +315,7 @@ def _apply_label(lab: Label, tok: Token, tokens: list[Token], i: int, blocks: _B
         inferred = level1_for(lab.name)
         if inferred:
             where = blocks.level1.where if blocks.level1 else tok.where
-            blocks.level1 = Value(inferred, where, LOW, tok.text, "一级指标未印出，按二级指标推定")
+            blocks.level1 = Value(inferred, where, LOW, tok.text, extract_text.LEVEL1_NOT_PRINTED)
 
 
 def _target(placed: Placed) -> str:
@@ -418,8 +421,8 @@ def _read_grid(tokens, i, roles, value_roles, stream: Stream, table: TableRead) 
         if name is None or name.empty or is_placeholder(name.text) or header_key(name.text) in INDICATOR_HEADERS:
             continue
         placed = Placed({r: (pick[r].text, pick[r]) for r in value_roles if not pick[r].empty and r not in UNWRITTEN})
-        level1 = blocks.level1 or Value("", name.where, LOW, "", "表中没有一级指标")
-        level2 = blocks.level2 or Value("", name.where, LOW, "", "表中没有二级指标")
+        level1 = blocks.level1 or Value("", name.where, LOW, "", extract_text.NO_LEVEL1)
+        level2 = blocks.level2 or Value("", name.where, LOW, "", extract_text.NO_LEVEL2)
         context = " | ".join(t for t in texts if t)
         row = IndicatorRow(level1, level2, Value(value_text(name.text), name.where, stream.base_confidence, context))
         _fill_values(row, placed, stream.base_confidence, context, table)
@@ -454,7 +457,7 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
         placed = from_left(values[:used], rest, placed)
     if is_placeholder(name) or compact(name).endswith(("/", "／")) and is_placeholder(compact(name)[:-1]):
         if not any(compact(t) and not is_dash(t) for t, _ in placed.cells.values()):
-            table.skipped.append(f"{tok.where} 占位行「{tok.text}」")
+            table.skipped.append(extract_text.PLACEHOLDER_ROW.format(where=tok.where, text=tok.text))
             return i + 1 + used
     context = " | ".join([tok.text] + [t.text for t in values[:used]])
     conf = _confidence(stream, placed)
@@ -462,8 +465,8 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
         above = next((r for r in reversed(table.indicators) if not r.child), None)
         same = above is not None and above.level1.text == blocks.level1.text
         placed = like_row_above(placed, {k: v.text for k, v in above.values.items()} if same else None)
-    level1 = blocks.level1 or Value("", tok.where, LOW, "", "表中没有一级指标")
-    level2 = blocks.level2 or Value("", tok.where, LOW, "", "表中没有二级指标")
+    level1 = blocks.level1 or Value("", tok.where, LOW, "", extract_text.NO_LEVEL1)
+    level2 = blocks.level2 or Value("", tok.where, LOW, "", extract_text.NO_LEVEL2)
     row = IndicatorRow(level1, level2, Value(name, tok.where, stream.base_confidence, context))
     _fill_values(row, placed, conf, context, table)
     top = [r for r in table.indicators if not r.child]
@@ -477,7 +480,7 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
 
 
 def _fill_values(row: IndicatorRow, placed: Placed, conf: str, context: str, table: TableRead) -> None:
-    note = "按内容推定所在列" if placed.inferred else ""
+    note = extract_text.PLACED_BY_CONTENT if placed.inferred else ""
     target = _target(placed)
     fields = {"target": target, "actual": placed.text("actual"), "weight": placed.text("weight"),
               "score": placed.text("score"), "note": placed.text("note")}
@@ -495,10 +498,12 @@ def _fill_values(row: IndicatorRow, placed: Placed, conf: str, context: str, tab
         where = src.where if src is not None else row.name.where
         bad = garble(text, target if field_name == "actual" else None)
         if bad:
-            table.reviews.append(Review(f"指标「{row.name.text}」的{field_name}", value_text(text), where, bad))
+            table.reviews.append(Review(extract_text.INDICATOR_FIELD.format(name=row.name.text, field=field_name), value_text(text),
+                                        where, bad))
             continue
         if field_name in ("weight", "score") and read_number(text) is None:
-            table.reviews.append(Review(f"指标「{row.name.text}」的{field_name}", text, where, "不是数字"))
+            table.reviews.append(Review(extract_text.INDICATOR_FIELD.format(name=row.name.text, field=field_name), text, where,
+                                        extract_text.NOT_A_NUMBER))
             continue
         row.values[field_name] = Value(value_text(text) if field_name != "note" else compact(text), where, conf,
                                        context, note)
@@ -619,8 +624,8 @@ def read_tables(stream: Stream) -> list[TableRead]:
             broken = next((t for t in tokens[j + 1:j + 4] if header_key(t.text) in INDICATOR_HEADERS), None)
             if broken is not None and j < len(tokens):
                 # an unreadable cell inside the header (OCR garble): the columns are unknown, so no row is read
-                current.reviews.append(Review("指标表的表头", tokens[j].text, tokens[j].where,
-                                              "表头中有无法识别的单元格（可能是 OCR 乱码），各列含义不明，本表指标行未读取"))
+                current.reviews.append(Review(extract_text.INDICATOR_HEADER, tokens[j].text, tokens[j].where,
+                                              extract_text.UNREADABLE_HEADER))
                 i = j + 1
             else:
                 i = read_indicators(tokens, j, roles, stream, current)

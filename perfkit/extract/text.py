@@ -26,11 +26,14 @@ from perfkit.errors import DataError, Problem
 from perfkit.extract.cells import CJK, COMPARATORS, QUANTITY_UNITS, clean, compact, halfwidth, one_line
 from perfkit.extract.model import CELLS, FLAT, HIGH, LOW, ROWS, Document, Line, Stream, Token
 from perfkit.extract.vocab import ANCHORS, GLUE_WORDS
+from perfkit.text import extract as extract_text
 
 _PAGE_MARK = re.compile(r"^\s*(\d{1,2})、")
 # 项 after a number is a unit unless it opens 项目 (the labels 项目立项, 项目管理 … glued to a weight: 2项目管理;
 # OCR reads 项目 as 项Fl too)
 _UNIT_ALT = "|".join(re.escape(u) + ("(?![目A-Za-z])" if u == "项" else "") for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
+# Recognised input, not output: patterns of text-layer tables.
+RECOGNISED_INPUT = ("_GLUED_VALUE", "_SHORT_HEADER", "_POINTS", "_DATE")
 # A date value (2021年12月完成, 2023年6月底前): one cell, though it holds digits.
 _DATE = r"20\d\d年\d{1,2}月(?:\d{1,2}日)?(?:底前|底|前|以前|之前|内)?(?:完成)?"
 # A value inside run-together text: a date, or optional comparator, digits (several numbers may be glued), unit.
@@ -52,7 +55,7 @@ def read_text_file(path: str | Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DataError(Problem(str(path), None, None, None, "无法识别文本编码：应为 UTF-8 或 GB18030"))
+    raise DataError(Problem(str(path), None, None, None, extract_text.UNKNOWN_ENCODING))
 
 
 def read_text(path: str | Path, text: str | None = None) -> Document:
@@ -65,12 +68,11 @@ def read_text(path: str | Path, text: str | None = None) -> Document:
                 "lines": _space_lines, "flat": _flat, "glued": _glued}
     tokens, stream_mode = builders[mode](raw)
     confidence = LOW if mode == "glued" else HIGH
-    doc.streams.append(Stream(tokens, stream_mode, f"全文（{_MODE_NAMES[mode]}）", confidence))
+    doc.streams.append(Stream(tokens, stream_mode, extract_text.WHOLE_TEXT.format(mode=_MODE_NAMES[mode]), confidence))
     return doc
 
 
-_MODE_NAMES = {"pipe-cells": "每行一格、以 | 分隔", "pipe-rows": "每行一行、以 | 分隔", "paragraph-cells": "每段一格",
-               "lines": "每行一行、以空格分隔", "flat": "整表一段、以空格分隔", "glued": "整表一段、无分隔"}
+_MODE_NAMES = extract_text.MODE_NAMES
 
 
 def detect_mode(raw: list[str]) -> str:
@@ -110,7 +112,7 @@ def _header_broken(lines: list[str]) -> bool:
 
 
 def _token(text: str, number: int, row: int | None = None, **kw) -> Token:
-    return Token(one_line(text), f"第 {number} 行", line=number, row=row, **kw)
+    return Token(one_line(text), extract_text.AT_LINE.format(line=number), line=number, row=row, **kw)
 
 
 def _pipe_cells(raw: list[str]) -> tuple[list[Token], str]:
@@ -200,7 +202,7 @@ def _glued(raw: list[str]) -> tuple[list[Token], str]:
     for number, line in _join_page_marks(raw):
         for piece in line.split():
             for text, glued in lex_glued(piece):
-                tokens.append(Token(text, f"第 {number} 行", line=number, glued=glued,
+                tokens.append(Token(text, extract_text.AT_LINE.format(line=number), line=number, glued=glued,
                                     context=piece[:80]))
     return tokens, FLAT
 

@@ -11,6 +11,9 @@ from collections import Counter
 
 from perfkit.extract.cells import LEVEL1_LABELS, LEVEL2_LABELS, compact, halfwidth
 
+# Recognised input, not output: every word of this module is matched against published forms.
+RECOGNISED_INPUT = ("BUDGET_HEADERS", "INDICATOR_HEADERS", "INDICATOR_KEYS", "BUDGET_KEYS", "SECTION_WORDS",
+                    "TOTAL_ROWS", "PART_ROWS", "END_WORDS", "ANCHORS", "GLUE_VOCAB")
 # Column roles of the budget block.
 BUDGET_HEADERS = {
     "年初预算数": "budget_original", "年初预算": "budget_original", "年初预算数额": "budget_original",

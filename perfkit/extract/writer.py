@@ -22,12 +22,12 @@ from perfkit.extract.draft import Draft, Row
 from perfkit.extract.model import HIGH, LOW, MEDIUM
 from perfkit.ingest import department as pdata
 from perfkit.ingest.workbook_import import WorkbookContents, install_contents
+from perfkit.text import extract as extract_text
 
 RECORD_COLUMNS = ("year", "file", "key", "column", "value", "source_file", "where", "confidence", "context", "note")
 _KEYS = {"scopes.csv": "scope_id", "budget.csv": "line", "finance.csv": "item", "indicators.csv": "indicator_id",
          "stated.csv": "figure_id"}
-CONFIDENCE_NOTE = ("把握：**高** = 表头下的单元格，按位置读取；**中** = 按内容推定（复制时丢了空单元格、沿用合并单元格的标签、"
-                   "按指标名称从叙述中对应）；**低** = 从没有分隔的连续文字中拆出，或从 OCR 乱码中恢复。")
+CONFIDENCE_NOTE = extract_text.CONFIDENCE_NOTE
 
 
 @dataclass
@@ -52,14 +52,15 @@ def _frames(draft: Draft) -> dict[str, pd.DataFrame]:
 
 
 def _assumptions_md(draft: Draft) -> str:
-    lines = [f"# 假设记录：{draft.meta.get('name', draft.code)}（perfkit extract 草稿）", "",
-             f"来源：{'、'.join(draft.inputs)}。本目录由 `perfkit extract` 自动生成；每个值的出处与把握见 `extraction.md`。",
-             "下列内容不是来源原文直接给出的，逐条说明；CSV 中对应行的 `assumption` 列也写明了。", ""]
-    lines += [f"- {a}" for a in dict.fromkeys(draft.assumptions)]
+    lines = [extract_text.ASSUMPTIONS_TITLE.format(name=draft.meta.get("name", draft.code)), "",
+             extract_text.ASSUMPTIONS_SOURCE.format(inputs=extract_text.LIST_SEP.join(draft.inputs)),
+             extract_text.ASSUMPTIONS_INTRO, ""]
+    lines += [extract_text.BULLET.format(text=a) for a in dict.fromkeys(draft.assumptions)]
     for fname in ("scopes.csv", "budget.csv", "indicators.csv", "stated.csv"):
         for r in draft.rows(fname):
             if r.assumption:
-                lines.append(f"- {fname}「{r.values.get(_KEYS[fname], '')}」：{r.assumption}")
+                lines.append(extract_text.ROW_ASSUMPTION.format(file=fname, key=r.values.get(_KEYS[fname], ""),
+                                                                  assumption=r.assumption))
     return "\n".join(lines) + "\n"
 
 
@@ -76,8 +77,9 @@ def records(draft: Draft) -> list[dict]:
                             "where": v.where, "confidence": v.confidence, "context": v.context[:160],
                             "note": v.note})
     for rv in draft.reviews:
-        out.append({"year": draft.year, "file": "（未写入）", "key": rv.what, "column": "", "value": "",
-                    "source_file": "、".join(draft.inputs), "where": rv.where, "confidence": "待复核",
+        out.append({"year": draft.year, "file": extract_text.NOT_WRITTEN, "key": rv.what, "column": "", "value": "",
+                    "source_file": extract_text.LIST_SEP.join(draft.inputs), "where": rv.where,
+                    "confidence": extract_text.TO_REVIEW,
                     "context": rv.printed, "note": rv.reason})
     return out
 
@@ -88,30 +90,29 @@ def _md_cell(text) -> str:
 
 def extraction_md(draft: Draft, recs: list[dict]) -> str:
     """Return ``extraction.md``: the review list, skipped rows, and every value with its provenance."""
-    written = [r for r in recs if r["file"] != "（未写入）"]
+    written = [r for r in recs if r["file"] != extract_text.NOT_WRITTEN]
     counts = {c: sum(r["confidence"] == c for r in written) for c in (HIGH, MEDIUM, LOW)}
-    out = [f"# 提取记录：{draft.meta.get('name', draft.code)}（{draft.code}）{draft.year} 年", "",
-           f"来源：{'、'.join(draft.inputs)}。由 `perfkit extract` 自动读取，**未经人工核对**：请对照原件逐项复核，"
-           "改正后运行 `perfkit check` 复算。", "", CONFIDENCE_NOTE, "",
-           f"共写入 {len(written)} 个值：高 {counts[HIGH]}、中 {counts[MEDIUM]}、低 {counts[LOW]}；"
-           f"{len(draft.reviews)} 处读到但未写入（需人工判断）。", ""]
+    out = [extract_text.RECORD_TITLE.format(name=draft.meta.get("name", draft.code), code=draft.code, year=draft.year),
+           "", extract_text.RECORD_SOURCE.format(inputs=extract_text.LIST_SEP.join(draft.inputs)), "", CONFIDENCE_NOTE,
+           "", extract_text.RECORD_COUNTS.format(n=len(written), high=counts[HIGH], medium=counts[MEDIUM],
+                                                 low=counts[LOW], reviews=len(draft.reviews)), ""]
     if draft.notes:
-        out += ["## 读取说明", ""] + [f"- {n}" for n in draft.notes] + [""]
-    out += ["## 未写入、需人工判断的内容", ""]
+        out += [extract_text.READING_NOTES, ""] + [extract_text.BULLET.format(text=n) for n in draft.notes] + [""]
+    out += [extract_text.REVIEWS, ""]
     if draft.reviews:
-        out += ["| 内容 | 原文 | 位置 | 原因 |", "|---|---|---|---|"]
+        out += [extract_text.REVIEWS_HEAD, "|---|---|---|---|"]
         out += [f"| {_md_cell(r.what)} | {_md_cell(r.printed)} | {r.where} | {_md_cell(r.reason)} |"
                 for r in draft.reviews]
     else:
-        out.append("（无）")
-    out += ["", "## 跳过的行（占位行、未印数值的行）", ""]
-    out += [f"- {s}" for s in draft.skipped] or ["（无）"]
-    out += ["", "## 写入的值", ""]
+        out.append(extract_text.NONE)
+    out += ["", extract_text.SKIPPED, ""]
+    out += [extract_text.BULLET.format(text=s) for s in draft.skipped] or [extract_text.NONE]
+    out += ["", extract_text.WRITTEN, ""]
     for fname in ("scopes.csv", "budget.csv", "finance.csv", "indicators.csv", "stated.csv"):
         rows = [r for r in written if r["file"] == fname]
         if not rows:
             continue
-        out += [f"### {fname}", "", "| 行（代码） | 列 | 值 | 出处 | 把握 | 原文 | 说明 |", "|---|---|---|---|---|---|---|"]
+        out += [f"### {fname}", "", extract_text.WRITTEN_HEAD, "|---|---|---|---|---|---|---|"]
         out += [f"| {_md_cell(r['key'])} | {r['column']} | {_md_cell(r['value'])} | {r['source_file']} {r['where']} | "
                 f"{r['confidence']} | {_md_cell(r['context'][:80])} | {_md_cell(r['note'])} |" for r in rows]
         out.append("")
@@ -137,8 +138,7 @@ def write_draft(draft: Draft, data_dir: str | Path, on_existing: str = "error") 
     origins = {f: [_Origin(r.source, _line_of(r), {}) for r in draft.rows(f)] for f in frames}
     book = WorkbookContents(Path(draft.inputs[0] if draft.inputs else "extract"), draft.meta, frames,
                             _assumptions_md(draft), [], origins, {}, {}, {})
-    header = (f"perfkit extract 从 {'、'.join(draft.inputs)} 提取的草稿：每个值的出处与把握见 extraction.md，"
-              "请逐项复核后再使用。")
+    header = extract_text.DRAFT_HEADER.format(inputs=extract_text.LIST_SEP.join(draft.inputs))
     recs = records(draft)
     code = str(draft.meta.get("code") or "")
     old = Path(data_dir) / code / "extraction.csv"

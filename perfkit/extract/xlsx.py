@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 from perfkit.errors import DataError, Problem
 from perfkit.extract.cells import one_line
 from perfkit.extract.model import HIGH, ROWS, Document, Line, Stream, Token
+from perfkit.text import extract as extract_text
+from perfkit.text.vocabulary import NO, YES
 
 
 def cell_text(value, number_format: str = "") -> str:
@@ -23,7 +25,7 @@ def cell_text(value, number_format: str = "") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES if value else NO
     if isinstance(value, (int, float)):
         if "%" in (number_format or ""):
             decimals = len(number_format.split(".")[1].split("%")[0]) if "." in number_format else 0
@@ -53,7 +55,7 @@ def read_xlsx(path: str | Path) -> Document:
         wb = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for other files
         raise DataError(Problem(str(path), None, None, None,
-                                f"无法读取工作簿（{type(exc).__name__}）：应为 Excel .xlsx 文件")) from None
+                                extract_text.NOT_XLSX.format(error=type(exc).__name__))) from None
     doc = Document(str(path), "xlsx")
     number = 0
     for ws in wb.worksheets:
@@ -67,6 +69,6 @@ def read_xlsx(path: str | Path) -> Document:
                 number += 1
                 doc.lines.append(Line(number, next(iter(distinct))))
             for c, text in enumerate(row, 1):
-                tokens.append(Token(text, f"工作表「{ws.title}」{ws.cell(r, c).coordinate}", row=r))
-        doc.streams.append(Stream(tokens, ROWS, f"工作表「{ws.title}」", HIGH, grid=True))
+                tokens.append(Token(text, extract_text.XLSX_CELL.format(sheet=ws.title, cell=ws.cell(r, c).coordinate), row=r))
+        doc.streams.append(Stream(tokens, ROWS, extract_text.XLSX_SHEET.format(sheet=ws.title), HIGH, grid=True))
     return doc

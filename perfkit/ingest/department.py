@@ -22,18 +22,23 @@ from perfkit.instrument import counted
 from perfkit.ingest.reading import read_table, read_text, row_list
 from perfkit.rules.files import BUILTIN_RULES_DIR, SAFE_LOADER, rule_file  # noqa: F401 (re-exported for the workbook import)
 from perfkit.settings import default_settings
+from perfkit.text import validation
+from perfkit.text.vocabulary import GRADE_KIND, TOTAL_LINE, WAN_YUAN, YUAN
 from perfkit.rules.ruleset import builtin_names as builtin_rule_sets
 from perfkit.score.figures import ExprError, parse_expr
 
-AMOUNT_UNITS = {"万元": 1.0, "元": 1e-4}  # factor to 万元, the reporting unit
+# Recognised input, not output: the words the data files are written in (domain.md §2).
+RECOGNISED_INPUT = ("SCOPE_TYPES", "WHOLE_SCOPE_TYPE", "LINE_TYPES", "STATED_KINDS", "MEMO_LINE_TYPE", "NOT_APPLICABLE",
+                    "TRUE_WORDS")
+AMOUNT_UNITS = {WAN_YUAN: 1.0, YUAN: 1e-4}  # factor to 万元, the reporting unit
 SCOPE_TYPES = ("部门整体", "一级项目", "二级项目", "专项资金")
+WHOLE_SCOPE_TYPE = "部门整体"
 # 统计项: memo lines that are not a breakdown of the total (e.g. 三公经费, 政府采购) and are never summed
 LINE_TYPES = ("合计", "支出类型", "资金来源", "经济分类", "功能分类", "统计项")
 STATED_KINDS = ("比率", "百分比", "同比", "合计", "金额", "计数", "得分", "等级")
 # the report's own sections narrative.csv holds sentences of (its stated problems and measures)
 NARRATIVE_SECTIONS = ("存在的主要问题", "下一步改进措施")
 WHOLE_SCOPE = "whole"
-TOTAL_LINE = "合计"
 # Memo budget lines (三公经费, 政府采购 …): never summed against the total, never under-spending.
 MEMO_LINE_TYPE = "统计项"
 
@@ -189,7 +194,7 @@ class Department:
         if year not in self.years:
             raise DataError(
                 Problem(str(self.path / "department.yaml"), None, "years", year,
-                        f"没有 {year} 年的数据；可用年度：{'、'.join(map(str, self.years))}")
+                        validation.NO_SUCH_YEAR.format(year=year, years=validation.LIST_SEP.join(map(str, self.years))))
             )
         tables = {attr: _rows_of_year(getattr(self, attr), year) for attr in TABLE_ATTRS.values()}
         printed = {f: _rows_of_year(df, year) for f, df in self.printed.items()}
@@ -299,8 +304,8 @@ def _required_cells(df: pd.DataFrame, col: str, fname: str, problems: list[Probl
     raw = df[col]
     above = raw.shift(1, fill_value="")
     for row, prev in zip(df.loc[raw == "", "src_row"], above[raw == ""]):
-        hint = "（上一行有值：若在 Excel 中合并了单元格，请取消合并并逐行填写）" if prev else ""
-        problems.append(Problem(fname, int(row), col, "", f"不能为空{hint}"))
+        hint = validation.MERGED_CELL_HINT if prev else ""
+        problems.append(Problem(fname, int(row), col, "", validation.REQUIRED.format(hint=hint)))
 
 
 def _number_text(raw: pd.Series, col: str, fname: str, df: pd.DataFrame, notices: list[str]) -> pd.Series:
@@ -315,8 +320,8 @@ def _number_text(raw: pd.Series, col: str, fname: str, df: pd.DataFrame, notices
     if changed.any():
         rows = [int(r) for r in df.loc[changed, "src_row"]]
         first = changed.idxmax()
-        notices.append(f"{fname} 列「{col}」第 {row_list(rows)} 行含全角数字或符号，已按 NFKC 转为半角"
-                       f"（如「{raw[first]}」→「{text[first]}」）")
+        notices.append(validation.FULL_WIDTH_NOTICE.format(file=fname, column=col, rows=row_list(rows), raw=raw[first],
+                                                          folded=text[first]))
     return text.str.replace(",", "", regex=False)
 
 
@@ -333,10 +338,10 @@ def _fold_width(value: str) -> str:
 def _number_problem(cleaned: str) -> str:
     """Return why a number cell is refused, naming what it holds."""
     if cleaned.endswith("%"):
-        return "应为数字，不带 % 号（百分比写数值，如 99.3）"
+        return validation.NUMBER_WITH_PERCENT
     if any(ch.isdigit() for ch in cleaned):
-        return "应为数字（只能含 0–9、小数点、正负号和千位分隔逗号，不带单位或文字）"
-    return "应为数字"
+        return validation.NUMBER_WITH_TEXT
+    return validation.NUMBER
 
 
 def _numbers(df: pd.DataFrame, col: str, kind: str, fname: str, years: list[int] | None,
@@ -357,15 +362,15 @@ def _numbers(df: pd.DataFrame, col: str, kind: str, fname: str, years: list[int]
     numbers = pd.to_numeric(cleaned.where(ok & ~empty), errors="coerce").astype("float64")
     checks = []
     if kind == "amount":
-        checks.append((numbers < 0, "金额不能为负数"))
+        checks.append((numbers < 0, validation.NEGATIVE_AMOUNT))
     if kind in ("year", "month", "int"):
-        checks.append((numbers.notna() & (numbers != numbers.round()), "应为整数"))
+        checks.append((numbers.notna() & (numbers != numbers.round()), validation.INTEGER))
     if kind == "year" and years is not None:
-        declared = "、".join(map(str, years)) or "（未声明）"
+        declared = validation.LIST_SEP.join(map(str, years)) or validation.NONE_DECLARED
         checks.append((numbers.notna() & ~numbers.isin(years),
-                       f"未知年度：不在 department.yaml 的 years 中（已声明：{declared}）"))
+                       validation.UNKNOWN_YEAR.format(declared=declared)))
     if kind == "month":
-        checks.append((numbers.notna() & ~numbers.between(1, 12), "月份应为 1–12"))
+        checks.append((numbers.notna() & ~numbers.between(1, 12), validation.MONTH))
     for bad, expected in checks:
         for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
             problems.append(Problem(fname, int(row), col, value, expected))
@@ -395,7 +400,7 @@ def _convert_columns(df: pd.DataFrame, schema: dict[str, tuple[str, bool]], fnam
         elif kind == "unit":
             bad = ~empty & ~raw.isin(list(AMOUNT_UNITS))
             for row, value in zip(df.loc[bad, "src_row"], raw[bad]):
-                problems.append(Problem(fname, int(row), col, value, "未知金额单位，应为「万元」或「元」"))
+                problems.append(Problem(fname, int(row), col, value, validation.UNKNOWN_UNIT))
             out[col] = raw.mask(empty)
         else:
             out[col] = raw.mask(empty)
@@ -413,10 +418,9 @@ def _check_units(df: pd.DataFrame, fname: str, amount_cols: list[str], problems:
         counts = known.value_counts()
         majority = counts.index[0]
         minority_rows = df.loc[df["unit"].isin(list(AMOUNT_UNITS)) & (df["unit"] != majority), "src_row"]
-        rows = "、".join(str(int(r)) for r in minority_rows)
+        rows = validation.LIST_SEP.join(str(int(r)) for r in minority_rows)
         problems.append(Problem(fname, int(minority_rows.iloc[0]), "unit", df.loc[minority_rows.index[0], "unit"],
-                                f"同一文件混用了「元」与「万元」（多数行为「{majority}」，第 {rows} 行不同）；"
-                                "不做静默换算，请统一为一种单位"))
+                                validation.MIXED_UNITS.format(majority=majority, rows=rows)))
         return df
     factor = df["unit"].map(AMOUNT_UNITS).astype("float64").fillna(1.0)
     for col in amount_cols:
@@ -440,12 +444,13 @@ def _check_spending(df: pd.DataFrame, raw: pd.DataFrame, fname: str, problems: l
     for i in df.index[spent & ~(budget > 0)]:
         value = raw.at[i, "budget"]
         problems.append(Problem(fname, int(df.at[i, "src_row"]), "budget", value,
-                                f"全年预算数{'为空' if value == '' else '为 0'}，但执行数（executed）为"
-                                f"「{raw.at[i, 'executed']}」；有支出就应有预算，请填写全年预算数"))
+                                validation.SPENT_WITHOUT_BUDGET.format(
+                                    why=validation.BUDGET_EMPTY if value == "" else validation.BUDGET_ZERO,
+                                    executed=raw.at[i, "executed"])))
     for i in df.index[spent & (budget > 0) & (executed > OVERSPEND_FACTOR * budget)]:
         problems.append(Problem(fname, int(df.at[i, "src_row"]), "executed", raw.at[i, "executed"],
-                                f"执行数是全年预算数「{raw.at[i, 'budget']}」的 {executed[i] / budget[i]:.1f} 倍，"
-                                f"超过 {OVERSPEND_FACTOR} 倍；请核对单位（元/万元）和数位"))
+                                validation.OVERSPENT.format(budget=raw.at[i, "budget"], ratio=executed[i] / budget[i],
+                                                            factor=OVERSPEND_FACTOR)))
 
 
 # An id ends up in file names (charts are saved as score_breakdown_<scope_id>.png) and in formulas:
@@ -463,8 +468,7 @@ def _check_ids(tables: dict[str, pd.DataFrame], path: Path, problems: list[Probl
             bad = df[col].notna() & df[col].astype(str).str.contains(_UNSAFE_ID_RE)
             for row, value in zip(df.loc[bad, "src_row"], df.loc[bad, col]):
                 problems.append(Problem(str(path / fname), int(row), col, value,
-                                        "代码不能含路径符号（/、\\、..）、引号、括号或空白，也不能以 . 开头；"
-                                        "请只用字母、数字、汉字、- 和 _"))
+                                        validation.UNSAFE_ID))
 
 
 def _duplicates(df: pd.DataFrame, keys: list[str], fname: str, what: str, problems: list[Problem]) -> None:
@@ -477,7 +481,7 @@ def _duplicates(df: pd.DataFrame, keys: list[str], fname: str, what: str, proble
         first = first_row.loc[key if len(keys) > 1 else key[0]]
         value = " / ".join(str(v) for v in key)
         problems.append(Problem(fname, int(rec["src_row"]), ",".join(keys), value,
-                                f"{what}重复（与第 {int(first)} 行相同）"))
+                                validation.DUPLICATE.format(what=what, first=int(first))))
 
 
 def _yaml_problem(fname: str, exc: yaml.YAMLError) -> Problem:
@@ -485,10 +489,9 @@ def _yaml_problem(fname: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None)
     what = getattr(exc, "problem", None) or str(exc)
     if mark is None:
-        return Problem(fname, None, None, None, f"YAML 格式错误：{what}")
+        return Problem(fname, None, None, None, validation.YAML_ERROR.format(what=what))
     return Problem(fname, mark.line + 1, None, None,
-                   f"YAML 格式错误（该行第 {mark.column + 1} 个字符处：{what}）；常见原因：缩进不一致、"
-                   "冒号后缺空格、含「:」或「#」的值没有加引号")
+                   validation.YAML_ERROR_AT.format(column=mark.column + 1, what=what))
 
 
 def _declared_years(meta: dict) -> list[int] | None:
@@ -501,7 +504,7 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
     fname = str(path / "department.yaml")
     meta_path = path / "department.yaml"
     if not meta_path.is_file():
-        problems.append(Problem(fname, None, None, None, "缺少 department.yaml（部门信息、years、rule_set）"))
+        problems.append(Problem(fname, None, None, None, validation.NO_META))
         return {}
     try:
         text, _ = read_text(meta_path)
@@ -513,19 +516,19 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
         problems.extend(err.problems)
         return {}
     if not isinstance(meta, dict):
-        problems.append(Problem(fname, None, None, None, "应为键值对（YAML 映射）"))
+        problems.append(Problem(fname, None, None, None, validation.NOT_A_MAPPING))
         return {}
     for key in META_REQUIRED:
         if meta.get(key) in (None, "", []):
-            problems.append(Problem(fname, None, key, None, f"缺少必填字段「{key}」"))
+            problems.append(Problem(fname, None, key, None, validation.MISSING_KEY.format(key=key)))
     code = meta.get("code")
     if code is not None and str(code) != path.name:
-        problems.append(Problem(fname, None, "code", code, f"部门代码应与目录名一致（{path.name}）"))
+        problems.append(Problem(fname, None, "code", code, validation.CODE_NOT_DIRECTORY.format(directory=path.name)))
     if code is not None and not CODE_RE.match(str(code)):
-        problems.append(Problem(fname, None, "code", code, "部门代码只能用小写字母、数字、- 和 _"))
+        problems.append(Problem(fname, None, "code", code, validation.CODE_CHARACTERS))
     years = meta.get("years") or []
     if not isinstance(years, list) or not all(isinstance(y, int) and 1990 <= y <= 2100 for y in years):
-        problems.append(Problem(fname, None, "years", years, "应为年度整数列表，如 [2022, 2023]"))
+        problems.append(Problem(fname, None, "years", years, validation.YEARS))
         meta["years"] = []
     for key in ("rule_set", "dept_sheet"):
         ref = meta.get(key)
@@ -533,15 +536,15 @@ def _load_meta(path: Path, problems: list[Problem]) -> dict:
         is_name = ref and not str(ref).endswith((".yaml", ".yml")) and "/" not in str(ref)
         if ref and (str(ref) not in builtin_rule_sets() if is_name else not rule_file(str(ref), path).is_file()):
             problems.append(Problem(fname, None, key, ref,
-                                    f"找不到规则集：既不是内置规则集（{'、'.join(builtin_rule_sets())}），"
-                                    "也不是本目录下的文件"))
+                                    validation.NO_RULE_SET.format(
+                                        builtin=validation.LIST_SEP.join(builtin_rule_sets()))))
     if "incomplete" in meta and not isinstance(meta["incomplete"], bool):
         problems.append(Problem(fname, None, "incomplete", meta["incomplete"],
-                                "应为 true 或 false（true 表示转录的表格不完整，不核对表内加总）"))
+                                validation.INCOMPLETE_FLAG))
     findings_ref = meta.get("findings")
     if findings_ref and not rule_file(str(findings_ref), path).is_file():
         problems.append(Problem(fname, None, "findings", findings_ref,
-                                "找不到问题与建议规则文件（内置为 findings；或本目录下的 YAML 路径）"))
+                                validation.NO_FINDINGS_FILE))
     return meta
 
 
@@ -555,12 +558,12 @@ def _check_references(tables: dict[str, pd.DataFrame], path: Path, problems: lis
     f_scopes = str(path / "scopes.csv")
     for _, rec in scopes[scopes["scope_type"].notna() & ~scopes["scope_type"].isin(SCOPE_TYPES)].iterrows():
         problems.append(Problem(f_scopes, int(rec["src_row"]), "scope_type", rec["scope_type"],
-                                f"范围类型应为：{'、'.join(SCOPE_TYPES)}"))
+                                validation.SCOPE_TYPE.format(allowed=validation.LIST_SEP.join(SCOPE_TYPES))))
     known = set(zip(scopes["year"], scopes["scope_id"]))
     for _, rec in scopes[scopes["parent_scope_id"].notna()].iterrows():
         if (rec["year"], rec["parent_scope_id"]) not in known:
             problems.append(Problem(f_scopes, int(rec["src_row"]), "parent_scope_id", rec["parent_scope_id"],
-                                    f"上级范围在 {rec['year']} 年不存在"))
+                                    validation.NO_PARENT_SCOPE.format(year=rec["year"])))
     for fname, df in tables.items():
         if fname == "scopes.csv" or df is None or "scope_id" not in df.columns:
             continue
@@ -568,57 +571,57 @@ def _check_references(tables: dict[str, pd.DataFrame], path: Path, problems: lis
         for _, rec in df[has].iterrows():
             if (rec["year"], rec["scope_id"]) not in known:
                 problems.append(Problem(str(path / fname), int(rec["src_row"]), "scope_id", rec["scope_id"],
-                                        f"范围在 scopes.csv 的 {rec['year']} 年中不存在"))
+                                        validation.NO_SCOPE.format(year=rec["year"])))
     budget = tables.get("budget.csv")
     if budget is not None:
         f_budget = str(path / "budget.csv")
         for _, rec in budget[budget["line_type"].notna() & ~budget["line_type"].isin(LINE_TYPES)].iterrows():
             problems.append(Problem(f_budget, int(rec["src_row"]), "line_type", rec["line_type"],
-                                    f"预算行类型应为：{'、'.join(LINE_TYPES)}"))
+                                    validation.LINE_TYPE.format(allowed=validation.LIST_SEP.join(LINE_TYPES))))
         totals = set(zip(budget.loc[budget["line"] == TOTAL_LINE, "year"],
                          budget.loc[budget["line"] == TOTAL_LINE, "scope_id"]))
         for _, rec in scopes.iterrows():
             if (rec["year"], rec["scope_id"]) not in totals:
                 problems.append(Problem(f_budget, None, "line", TOTAL_LINE,
-                                        f"范围「{rec['scope_id']}」{rec['year']} 年缺少「合计」预算行"
-                                        f"（scopes.csv 第 {int(rec['src_row'])} 行）"))
-        _duplicates(budget, ["year", "scope_id", "line"], f_budget, "预算行", problems)
+                                        validation.NO_TOTAL_LINE.format(scope=rec["scope_id"], year=rec["year"],
+                                                                         row=int(rec["src_row"]))))
+        _duplicates(budget, ["year", "scope_id", "line"], f_budget, validation.WHAT_BUDGET_LINE, problems)
     narrative = tables.get("narrative.csv")
     if narrative is not None:
         unknown = narrative["section"].notna() & ~narrative["section"].isin(NARRATIVE_SECTIONS)
         for _, rec in narrative[unknown].iterrows():
             problems.append(Problem(str(path / "narrative.csv"), int(rec["src_row"]), "section", rec["section"],
-                                    f"章节应为：{'、'.join(NARRATIVE_SECTIONS)}"))
-    _duplicates(scopes, ["year", "scope_id"], f_scopes, "范围", problems)
+                                    validation.NARRATIVE_SECTION.format(sections="、".join(NARRATIVE_SECTIONS))))
+    _duplicates(scopes, ["year", "scope_id"], f_scopes, validation.WHAT_SCOPE, problems)
     ind = tables.get("indicators.csv")
     if ind is not None:
         f_ind = str(path / "indicators.csv")
-        _duplicates(ind, ["year", "indicator_id"], f_ind, "指标代码", problems)
-        _duplicates(ind, ["year", "scope_id", "level1", "level2", "name"], f_ind, "指标（同一范围的一级、二级、三级指标）",
+        _duplicates(ind, ["year", "indicator_id"], f_ind, validation.WHAT_INDICATOR_ID, problems)
+        _duplicates(ind, ["year", "scope_id", "level1", "level2", "name"], f_ind, validation.WHAT_INDICATOR,
                     problems)
         ids = set(zip(ind["year"], ind["indicator_id"]))
         for _, rec in ind[ind["parent_id"].notna()].iterrows():
             if (rec["year"], rec["parent_id"]) not in ids:
                 problems.append(Problem(f_ind, int(rec["src_row"]), "parent_id", rec["parent_id"],
-                                        f"父指标在 {rec['year']} 年不存在（应为同一年度某行的 indicator_id）"))
+                                        validation.NO_PARENT_INDICATOR.format(year=rec["year"])))
     stated = tables.get("stated.csv")
     if stated is not None:
         f_stated = str(path / "stated.csv")
-        _duplicates(stated, ["year", "figure_id"], f_stated, "陈述数字代码", problems)
+        _duplicates(stated, ["year", "figure_id"], f_stated, validation.WHAT_FIGURE_ID, problems)
         for _, rec in stated[stated["kind"].notna() & ~stated["kind"].isin(STATED_KINDS)].iterrows():
             problems.append(Problem(f_stated, int(rec["src_row"]), "kind", rec["kind"],
-                                    f"类别应为：{'、'.join(STATED_KINDS)}"))
-        needs_value = stated["kind"].ne("等级") & stated["value"].isna()
+                                    validation.STATED_KIND.format(allowed=validation.LIST_SEP.join(STATED_KINDS))))
+        needs_value = stated["kind"].ne(GRADE_KIND) & stated["value"].isna()
         # a value refused as "not a number" is already reported for that cell
         refused = {p.row for p in problems if p.file == f_stated and p.column == "value"}
         for _, rec in stated[needs_value & ~stated["src_row"].isin(refused)].iterrows():
-            problems.append(Problem(f_stated, int(rec["src_row"]), "value", None, "数值类陈述数字必须填写 value"))
+            problems.append(Problem(f_stated, int(rec["src_row"]), "value", None, validation.VALUE_REQUIRED))
         for _, rec in stated[stated["expr"].notna()].iterrows():
             try:
                 parse_expr(rec["expr"])  # parsed and checked only, never run here
             except ExprError as err:
                 problems.append(Problem(f_stated, int(rec["src_row"]), "expr", rec["expr"],
-                                        f"复算公式不能使用：{err}（见 data/README.md 的公式说明）"))
+                                        validation.BAD_EXPR.format(error=err)))
 
 
 def _empty_table(schema: dict[str, tuple[str, bool]]) -> pd.DataFrame:
@@ -639,7 +642,7 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
     problems: list[Problem] = []
     notices: list[str] = []
     if not path.is_dir():
-        return None, [Problem(str(path), None, None, None, "部门目录不存在")], notices
+        return None, [Problem(str(path), None, None, None, validation.NO_DIRECTORY)], notices
     meta = _load_meta(path, problems)
     years = _declared_years(meta)
     tables: dict[str, pd.DataFrame | None] = {}
@@ -648,7 +651,7 @@ def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[s
         fpath = path / fname
         if not fpath.is_file():
             if fname in REQUIRED_FILES:
-                problems.append(Problem(str(fpath), None, None, None, "缺少必需的文件"))
+                problems.append(Problem(str(fpath), None, None, None, validation.MISSING_FILE))
             tables[fname] = None
             continue
         raw = read_table(fpath, schema, problems, notices, optional=OPTIONAL_COLUMNS.get(fname, ()),
@@ -702,7 +705,7 @@ def resolve(code_or_path: str | Path, data_dir: str | Path | None = None) -> Pat
         return base / str(code_or_path)
     known = find_departments(base) if base.is_dir() else []
     raise DataError(Problem(str(base / str(code_or_path)), None, None, str(code_or_path),
-                            f"找不到部门；{base} 下的部门：{'、'.join(known) or '（无）'}"))
+                            validation.NO_DEPARTMENT.format(base=base, known=validation.LIST_SEP.join(known) or validation.NONE)))
 
 
 @counted("load", year_arg=None)

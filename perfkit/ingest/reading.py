@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from perfkit.errors import DataError, Problem
+from perfkit.text import validation
 
 #: Largest data file read.  A department's tables are kilobytes (the largest
 #: shipped one, four years of indicators, is 60 KB); a file of this size is a
@@ -27,24 +28,24 @@ MAX_FILE_BYTES = 32 * 2**20
 ROWS_LISTED = 10
 # Control characters never found in a text table (tab, CR and LF are allowed).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SAVE_AS_UTF8 = "请在 Excel 中另存为「CSV UTF-8」"
+_SAVE_AS_UTF8 = validation.SAVE_AS_UTF8
 
 
 def row_list(rows: list[int]) -> str:
     """Return rows as 「2、3、5」, the first ROWS_LISTED of them and a count of the rest."""
-    shown = "、".join(str(r) for r in rows[:ROWS_LISTED])
-    return shown + (f" 等 {len(rows)} 行" if len(rows) > ROWS_LISTED else "")
+    shown = validation.LIST_SEP.join(str(r) for r in rows[:ROWS_LISTED])
+    return shown + (validation.MORE_ROWS.format(n=len(rows)) if len(rows) > ROWS_LISTED else "")
 
 
 def _not_text(raw: bytes) -> str | None:
     """Return why ``raw`` is not a text file (a workbook, UTF-16, binary), or None."""
     if raw.startswith(b"PK\x03\x04"):
-        return f"这是 Excel 工作簿或压缩文件，不是 CSV 文本；{_SAVE_AS_UTF8}，或用 perfkit import 导入工作簿"
+        return validation.A_WORKBOOK.format(save=_SAVE_AS_UTF8)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return f"文件为 UTF-16 编码（Excel 的「Unicode 文本」）；{_SAVE_AS_UTF8}"
+        return validation.UTF16.format(save=_SAVE_AS_UTF8)
     nul = raw.find(b"\x00")
     if nul >= 0:
-        return f"不是文本文件（含二进制内容，第 {nul + 1} 个字节起）；{_SAVE_AS_UTF8}"
+        return validation.BINARY.format(at=nul + 1, save=_SAVE_AS_UTF8)
     return None
 
 
@@ -62,11 +63,10 @@ def read_text(path: Path) -> tuple[str, str | None]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise refuse(f"文件过大（{size / 2**20:.1f} MB，上限 {MAX_FILE_BYTES // 2**20} MB），不像是部门数据表；"
-                         "请确认文件是否放错")
+            raise refuse(validation.TOO_LARGE.format(size=size / 2**20, limit=MAX_FILE_BYTES // 2**20))
         raw = path.read_bytes()
     except OSError as exc:
-        raise refuse(f"无法读取文件：{exc.strerror or exc}；请确认文件存在且有读取权限") from None
+        raise refuse(validation.UNREADABLE_FILE.format(error=exc.strerror or exc)) from None
     why = _not_text(raw)
     if why:
         raise refuse(why)
@@ -77,14 +77,12 @@ def read_text(path: Path) -> tuple[str, str | None]:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise refuse(f"无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030，第 {exc.start} 字节起）；"
-                         f"{_SAVE_AS_UTF8}") from None
-        notice = f"{path}：文件为 GBK/GB18030 编码，已按 GB18030 读取；建议另存为「CSV UTF-8」"
+            raise refuse(validation.UNKNOWN_ENCODING.format(at=exc.start, save=_SAVE_AS_UTF8)) from None
+        notice = validation.GB18030_NOTICE.format(path=path)
     bad = _CONTROL_RE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        raise refuse(f"含控制字符 U+{ord(bad.group()):04X}，不是正常的文本表格（文件损坏或不是 CSV）；{_SAVE_AS_UTF8}",
-                     line)
+        raise refuse(validation.CONTROL_CHARACTER.format(code=ord(bad.group()), save=_SAVE_AS_UTF8), line)
     return text, notice
 
 
@@ -102,7 +100,7 @@ def _csv_records(text: str, fname: str, problems: list[Problem]) -> list[tuple[i
                 records.append((row, fields))
     except csv.Error as exc:
         problems.append(Problem(fname, reader.line_num, None, None,
-                                f"无法按 CSV 解析（{exc}）；请检查引号是否成对，或{_SAVE_AS_UTF8}"))
+                                validation.CSV_ERROR.format(error=exc, save=_SAVE_AS_UTF8)))
         return None
     return records
 
@@ -112,15 +110,15 @@ def _check_header(header: list[str], records: list[tuple[int, list[str]]], schem
                   optional: tuple[str, ...] = ()) -> list[str] | None:
     """Return the usable header (unnamed empty columns dropped), or None after recording why it is not."""
     columns = [c.strip() for c in header]
-    expected = "、".join(schema)
+    expected = validation.LIST_SEP.join(schema)
     if not set(columns) & set(schema):
-        problems.append(Problem(fname, 1, None, "，".join(columns[:5])[:80],
-                                f"第 1 行不是本文件的表头（应包含列：{expected}）；文件放错或内容损坏？"))
+        problems.append(Problem(fname, 1, None, validation.HEADER_SEP.join(columns[:5])[:80],
+                                validation.NOT_A_HEADER.format(expected=expected)))
         return None
     ok = True
     dups = sorted({c for c in columns if c and columns.count(c) > 1})
     if dups:
-        problems.append(Problem(fname, 1, "、".join(dups), None, "表头中有重复的列名；每列只能出现一次"))
+        problems.append(Problem(fname, 1, validation.LIST_SEP.join(dups), None, validation.DUPLICATE_COLUMNS))
         ok = False
     for i, col in enumerate(columns):
         if col:
@@ -128,17 +126,18 @@ def _check_header(header: list[str], records: list[tuple[int, list[str]]], schem
         filled = [row for row, fields in records if i < len(fields) and fields[i].strip()]
         if filled:
             problems.append(Problem(fname, 1, None, None,
-                                    f"表头第 {i + 1} 列没有列名，但第 {row_list(filled)} 行在该列有值；请补上列名或删去该列"))
+                                    validation.UNNAMED_COLUMN.format(column=i + 1, rows=row_list(filled))))
             ok = False
     missing = [c for c in schema if c not in columns and c not in optional]
     if missing:
-        problems.append(Problem(fname, 1, "、".join(missing), None,
-                                f"缺少必需的列「{'」「'.join(missing)}」（表头应包含：{expected}）"))
+        problems.append(Problem(fname, 1, validation.LIST_SEP.join(missing), None,
+                                validation.MISSING_COLUMNS.format(missing=validation.COLUMNS_SEP.join(missing),
+                                                                  expected=expected)))
         ok = False
     extra = [c for c in columns if c and c not in schema]
     if extra:
-        notices.append(f"{fname}：列「{'」「'.join(extra)}」不是本文件定义的列，perfkit 不使用（列名拼写有误？"
-                       f"本文件的列：{expected}）")
+        notices.append(validation.EXTRA_COLUMNS.format(file=fname, extra=validation.COLUMNS_SEP.join(extra),
+                                                      expected=expected))
     return columns if ok else None
 
 
@@ -152,12 +151,11 @@ def _check_field_counts(records: list[tuple[int, list[str]]], width: int, fname:
         if len(fields) != width:
             wrong.setdefault(len(fields), []).append(row)
     for n, rows in sorted(wrong.items(), key=lambda kv: kv[1][0]):
-        why = ("某个值里有未加引号的逗号（含逗号的值要用英文双引号括起来）" if n > width
-               else "缺少字段（逗号少了，或引号未闭合把几行并成了一行）")
+        why = validation.FIELDS_TOO_MANY if n > width else validation.FIELDS_TOO_FEW
         # one row: the problem's row says where; several with the same count: one problem naming them all
-        where = "" if len(rows) == 1 else f"第 {row_list(rows)} 行都"
+        where = "" if len(rows) == 1 else validation.ROWS_ALL.format(rows=row_list(rows))
         problems.append(Problem(fname, rows[0] if len(rows) == 1 else None, None, None,
-                                f"{where}有 {n} 个字段，而表头有 {width} 列：{why}"))
+                                validation.FIELD_COUNT.format(where=where, n=n, width=width, why=why)))
     return not wrong
 
 
@@ -184,7 +182,7 @@ def read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[P
     if notice:
         notices.append(notice)
     if not text.strip():
-        problems.append(Problem(fname, None, None, None, "文件为空：应有表头行和数据行"))
+        problems.append(Problem(fname, None, None, None, validation.EMPTY_FILE))
         return None
     records = _csv_records(text, fname, problems)
     if records is None:
@@ -194,7 +192,7 @@ def read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[P
     if columns is None or not _check_field_counts(body, len(header), fname, problems):
         return None
     if not body and not header_only_ok:
-        problems.append(Problem(fname, None, None, None, "只有表头，没有数据行"))
+        problems.append(Problem(fname, None, None, None, validation.HEADER_ONLY))
     keep = [i for i, c in enumerate(columns) if c]
     data = {columns[i]: [fields[i].strip() if i < len(fields) else "" for _, fields in body] for i in keep}
     df = pd.DataFrame(data, columns=[columns[i] for i in keep], dtype=str)

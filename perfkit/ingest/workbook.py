@@ -32,6 +32,9 @@ from perfkit.ingest.workbook_layout import (AMOUNT_FORMAT, ASSUMPTIONS_SHEET, BO
                                             OPTIONAL_FILL, REQUIRED_FILL, SHEET_BY_FILE, SHEETS, TEXT_FORMAT, YES_NO, BOOLEAN_META,
                                             Column, SheetSpec, column_kind, is_required, set_text)
 from perfkit.reproducible import save_office_file
+from perfkit.text import cli as cli_text
+from perfkit.text import workbook as workbook_text
+from perfkit.text.vocabulary import NO, WAN_YUAN, YES
 
 __all__ = ["cmd_export", "cmd_import", "cmd_template", "export_workbook", "import_workbook", "read_workbook",
            "write_template"]
@@ -77,14 +80,14 @@ def write_template(path: str | Path, department_meta: dict | None = None, year: 
 def _prefilled_rows(meta: dict, year: int, carry_from) -> dict[str, pd.DataFrame]:
     """Return the starting rows of a new year: the whole scope, or last year's structure."""
     prev_years = [y for y in (carry_from.years if carry_from is not None else []) if y < year]
-    finance = pd.DataFrame({"year": year, "item": list(FINANCE_ITEMS[:4]), "unit": "万元"})
+    finance = pd.DataFrame({"year": year, "item": list(FINANCE_ITEMS[:4]), "unit": WAN_YUAN})
     if not prev_years:
         name = meta.get("name")
         return {
-            "scopes.csv": pd.DataFrame([{"year": year, "scope_id": pdata.WHOLE_SCOPE, "scope_type": "部门整体",
-                                         "name": f"{name}部门整体支出" if name else None}]),
+            "scopes.csv": pd.DataFrame([{"year": year, "scope_id": pdata.WHOLE_SCOPE, "scope_type": pdata.WHOLE_SCOPE_TYPE,
+                                         "name": workbook_text.WHOLE_SCOPE_NAME.format(name=name) if name else None}]),
             "budget.csv": pd.DataFrame([{"year": year, "scope_id": pdata.WHOLE_SCOPE, "line": pdata.TOTAL_LINE,
-                                         "line_type": pdata.TOTAL_LINE, "unit": "万元"}]),
+                                         "line_type": pdata.TOTAL_LINE, "unit": WAN_YUAN}]),
             "finance.csv": finance,
         }
     prev = carry_from.for_year(max(prev_years))
@@ -153,7 +156,7 @@ def _write_workbook(path: Path, meta: dict, tables: dict[str, pd.DataFrame], bla
         _write_table_sheet(wb.create_sheet(spec.name), spec, tables.get(spec.file), blank_rows)
     ws = wb.create_sheet(ASSUMPTIONS_SHEET)
     ws.column_dimensions["A"].width = 120
-    ws["A1"] = "假设记录（ASSUMPTIONS.md）：每个不是来自来源的数值及理由。每行一行文字，导入时原样写回 ASSUMPTIONS.md。"
+    ws["A1"] = workbook_text.ASSUMPTIONS_HEAD
     ws["A1"].font = KEY_FONT
     for i, line in enumerate(assumptions.splitlines(), start=2):
         set_text(ws.cell(i, 1), line)
@@ -161,31 +164,19 @@ def _write_workbook(path: Path, meta: dict, tables: dict[str, pd.DataFrame], bla
 
 
 def _write_guide(ws, meta: dict) -> None:
+    years = workbook_text.LIST_SEP.join(map(str, meta.get("years") or [])) or workbook_text.NOT_FILLED
     lines = [
-        ("预算绩效自评数据填报模板", Font(bold=True, size=14)),
-        (f"部门：{meta.get('name') or '（未填）'}；年度：{'、'.join(map(str, meta.get('years') or [])) or '（未填）'}", None),
+        (workbook_text.GUIDE_TITLE, Font(bold=True, size=14)),
+        (workbook_text.GUIDE_DEPARTMENT.format(name=meta.get("name") or workbook_text.NOT_FILLED, years=years), None),
         ("", None),
-        ("怎么填", Font(bold=True)),
-        ("1. 「部门信息」：填写部门代码、名称、年度、规则集、部门职能（每行一条）等。", None),
-        ("2. 「评价范围」：部门整体一行（范围代码 whole），每个项目或专项资金一行。", None),
-        ("3. 「预算执行」：每个范围每年至少一行「合计」，填年初预算数、全年预算数、全年执行数和单位（万元或元）。", None),
-        ("4. 「收支总额」：总收入、本年收入、总支出、本年支出等。", None),
-        ("5. 「绩效指标」：一级/二级/三级指标、年度指标值、实际完成值、分值、偏差原因分析及改进措施。", None),
-        ("6. 「陈述数字」：报告中陈述、可以复算的数字及原句（可选）。「执行进度」：分月累计执行数（可选）。", None),
-        ("7. 「假设记录」：凡不是来源原文给出的数值，写明假设及理由（同时填在该行的「假设说明」列）。", None),
+        (workbook_text.GUIDE_HOW, Font(bold=True)),
+        *((line, None) for line in workbook_text.GUIDE_HOW_LINES),
         ("", None),
-        ("规则", Font(bold=True)),
-        ("• 第 1 行是中文表头，第 2 行灰色小字是数据格式的列名（data/README.md），请勿修改第 2 行；数据从第 3 行起。", None),
-        ("• 红色表头为必填列，蓝色表头为选填列。把鼠标停在表头上可看到该列的说明。", None),
-        ("• 空单元格表示“未知/不适用”，不是 0；不知道的数不要填 0。", None),
-        ("• 年度指标值、实际完成值请照报告原文填写（如 ≥95%、=100%、同比下降），这些列已设为文本格式。", None),
-        ("• 金额单位只能是「万元」或「元」，同一张表不要混用。", None),
-        ("• 「来源」列必填：写明数字出自来源的哪一节。", None),
-        ("• 带下拉箭头的单元格可从列表中选择；单位、范围类型、预算行类型、陈述数字类别只接受列表中的值，其余列表只作提示。", None),
+        (workbook_text.GUIDE_RULES, Font(bold=True)),
+        *((line, None) for line in workbook_text.GUIDE_RULES_LINES),
         ("", None),
-        ("导入", Font(bold=True)),
-        ("填好后运行：perfkit import 本文件.xlsx --data data", None),
-        ("导入前会按数据格式逐格校验；有错误时列出工作表、行、列和期望的值，并且不会写入任何文件。", None),
+        (workbook_text.GUIDE_IMPORT, Font(bold=True)),
+        *((line, None) for line in workbook_text.GUIDE_IMPORT_LINES),
     ]
     ws.column_dimensions["A"].width = 110
     for i, (text, font) in enumerate(lines, start=1):
@@ -193,23 +184,23 @@ def _write_guide(ws, meta: dict) -> None:
         if font is not None:
             cell.font = font
     if meta.get("synthetic"):
-        ws.cell(len(lines) + 2, 1, "示例数据：本工作簿中的数据是虚构的，仅供演示。").font = Font(bold=True, color="C00000")
+        ws.cell(len(lines) + 2, 1, workbook_text.GUIDE_SYNTHETIC).font = Font(bold=True, color="C00000")
 
 
 def _meta_cell_value(key: str, value):
     if value is None:
         return None
     if key == "years":
-        return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        return workbook_text.LIST_SEP.join(str(v) for v in value) if isinstance(value, list) else str(value)
     if key in BOOLEAN_META:
-        return "是" if value is True else "否" if value is False else str(value)
+        return YES if value is True else NO if value is False else str(value)
     if isinstance(value, (dict, list)):
         return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True).strip()
     return value
 
 
 def _write_meta_sheet(ws, meta: dict) -> None:
-    for col, (label, width) in enumerate((("项目", 16), ("字段", 14), ("值", 70), ("填写说明", 50)), start=1):
+    for col, (label, width) in enumerate(zip(workbook_text.META_HEADINGS, (16, 14, 70, 50)), start=1):
         cell = ws.cell(1, col, label)
         cell.font, cell.fill = HEADER_FONT, OPTIONAL_FILL
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -261,8 +252,8 @@ def _add_list_validation(ws, formula: str | None, strict: bool, ref: str) -> Non
         return
     dv = DataValidation(type="list", formula1=formula, allow_blank=True,
                         errorStyle="stop" if strict else "warning",
-                        error="请从下拉列表中选择" if strict else "不在常用值列表中；确认无误可继续",
-                        errorTitle="输入值")
+                        error=workbook_text.CHOOSE_FROM_LIST if strict else workbook_text.NOT_IN_LIST,
+                        errorTitle=workbook_text.INPUT_TITLE)
     dv.showErrorMessage = True
     ws.add_data_validation(dv)
     dv.add(ref)
@@ -298,12 +289,13 @@ def _write_table_sheet(ws, spec: SheetSpec, df: pd.DataFrame | None, blank_rows:
         elif kind in ("year", "month"):
             lo, hi = (1990, 2100) if kind == "year" else (1, 12)
             dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi),
-                                allow_blank=True, error=f"应为 {lo}–{hi} 的整数", errorTitle="输入值")
+                                allow_blank=True, error=workbook_text.WHOLE_NUMBER_BETWEEN.format(low=lo, high=hi),
+                                errorTitle=workbook_text.INPUT_TITLE)
             ws.add_data_validation(dv)
             dv.add(ref)
         elif kind in ("amount",):
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                error="金额应为不小于 0 的数字", errorTitle="输入值")
+                                error=workbook_text.AMOUNT_NOT_NEGATIVE, errorTitle=workbook_text.INPUT_TITLE)
             ws.add_data_validation(dv)
             dv.add(ref)
         # text columns keep what is typed (=100%, 263) as text; number columns get a number format
@@ -351,16 +343,17 @@ def cmd_template(args) -> int:
             carry = pdata.load(code, data_dir=data_dir)
             meta = dict(carry.meta)
             if year is not None and int(year) in carry.years:
-                print(f"提示：{code} 已有 {year} 年的数据；要修改已有数据请用 perfkit export 导出后编辑", file=sys.stderr)
+                print(cli_text.YEAR_EXISTS.format(code=code, year=year), file=sys.stderr)
         else:
             meta = {"code": code}
     out = write_template(args.output, meta, year=year, rows=int(getattr(args, "rows", None) or DEFAULT_ROWS),
                          carry_from=carry if year is not None else None)
-    what = "、".join(x for x in (meta.get("name") or code or "", f"{year} 年" if year else "") if x)
-    print(f"已生成填报模板：{out}" + (f"（{what}）" if what else ""))
+    what = cli_text.LIST_SEP.join(x for x in (meta.get("name") or code or "", cli_text.IN_YEAR.format(year=year) if year else "")
+                            if x)
+    print(cli_text.TEMPLATE_WRITTEN.format(path=out) + (cli_text.TEMPLATE_OF.format(what=what) if what else ""))
     if carry is not None and year is not None and any(y < int(year) for y in carry.years):
-        print(f"已沿用 {max(y for y in carry.years if y < int(year))} 年的评价范围、预算行和指标（上年完成值填入「上年实际值」）")
-    print(f"填好后运行：perfkit import {out} --data {data_dir}")
+        print(cli_text.CARRIED_OVER.format(year=max(y for y in carry.years if y < int(year))))
+    print(cli_text.THEN_IMPORT.format(path=out, data=data_dir))
     return 0
 
 
@@ -374,12 +367,12 @@ def cmd_import(args) -> int:
     try:
         target = import_workbook(args.workbook, getattr(args, "data", None) or "data", on_existing=mode)
     except DataError as err:
-        print(f"✗ {args.workbook}：{len(err.problems)} 个问题，未写入任何文件", file=sys.stderr)
+        print(cli_text.IMPORT_FAILED.format(workbook=args.workbook, n=len(err.problems)), file=sys.stderr)
         for p in err.problems:
-            print(f"    - {p}", file=sys.stderr)
+            print(cli_text.PROBLEM_ITEM.format(problem=p), file=sys.stderr)
         return 1
     dept = pdata.load(target)
-    print(f"✓ 已导入 {dept.name}（{dept.code}）到 {target}，年度 {'、'.join(map(str, dept.years))}")
+    print(cli_text.IMPORTED.format(name=dept.name, code=dept.code, target=target, years=cli_text.LIST_SEP.join(map(str, dept.years))))
     return 0
 
 
@@ -394,6 +387,7 @@ def cmd_export(args) -> int:
     year = getattr(args, "year", None)
     years = None if year is None else [int(y) for y in (year if isinstance(year, list) else [year])]
     out = export_workbook(dept, args.output, years=years)
-    print(f"已导出 {dept.name}（{dept.code}）{'、'.join(map(str, years or dept.years))} 年的数据：{out}")
+    print(cli_text.EXPORTED.format(name=dept.name, code=dept.code, years=cli_text.LIST_SEP.join(map(str, years or dept.years)),
+                              path=out))
     return 0
 

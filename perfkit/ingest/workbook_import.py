@@ -25,6 +25,9 @@ from openpyxl.utils import get_column_letter
 
 from perfkit.errors import DataError, Problem
 from perfkit.ingest import department as pdata
+from perfkit.text import validation
+from perfkit.text import workbook as workbook_text
+from perfkit.text.vocabulary import NO, YES
 from perfkit.ingest.workbook_layout import (ASSUMPTIONS_SHEET, FUNCTIONS_FIELD, HEADER_ROWS, META_FIELDS, META_SHEET,
                                             SHEET_BY_FILE, SHEETS, BOOLEAN_META, YES_NO, SheetSpec)
 
@@ -44,10 +47,10 @@ def _cell_text(cell, fcell) -> tuple[str, str | None]:
     value = cell.value
     if value is None:
         if fcell is not None and isinstance(fcell.value, str) and fcell.data_type == "f":
-            return "", f"公式「{fcell.value}」没有计算结果：请在 Excel 中打开并保存后再导入，或改填数值"
+            return "", workbook_text.FORMULA_WITHOUT_VALUE.format(formula=fcell.value)
         return "", None
     if isinstance(value, bool):
-        return ("是" if value else "否"), None
+        return (YES if value else NO), None
     if isinstance(value, (int, float)):
         fmt = cell.number_format or ""
         if "%" in fmt:
@@ -83,12 +86,12 @@ def _read_table_sheet(ws, wsf, spec: SheetSpec, where: str, problems: list[Probl
             continue
         letter = get_column_letter(j)
         if key in col_of:
-            problems.append(Problem(where, 1, f"{l1 or key}（{letter}列）", key,
-                                    f"列重复（与{get_column_letter(col_of[key])}列相同）"))
+            problems.append(Problem(where, 1, workbook_text.COLUMN_AT.format(label=l1 or key, letter=letter), key,
+                                    workbook_text.DUPLICATE_COLUMN.format(letter=get_column_letter(col_of[key]))))
             continue
         col_of[key] = j
         label = next((c.label for c in spec.columns if c.key == key), l1 or key)
-        shown[key] = f"{label}（{letter}列）"
+        shown[key] = workbook_text.COLUMN_AT.format(label=label, letter=letter)
     columns = [k for k in spec.schema if k in col_of] + [k for k in col_of if k not in spec.schema]
     rows, origins = [], []
     formulas = wsf.iter_rows(min_row=first_data, max_col=max_col) if wsf is not None else None
@@ -107,7 +110,7 @@ def _read_table_sheet(ws, wsf, spec: SheetSpec, where: str, problems: list[Probl
     for key in spec.schema:
         if key not in col_of:
             label = next((c.label for c in spec.columns if c.key == key), key)
-            shown[key] = f"{label}（缺）"
+            shown[key] = workbook_text.COLUMN_MISSING.format(label=label)
     return columns, rows, origins, shown
 
 
@@ -126,7 +129,7 @@ def _read_meta_sheet(ws, wsf, where: str, problems: list[Problem]) -> tuple[dict
             continue
         text, issue = _cell_text(ws.cell(r, 3), wsf.cell(r, 3) if wsf is not None else None)
         if issue:
-            problems.append(Problem(where, r, "值（C列）", None, issue))
+            problems.append(Problem(where, r, workbook_text.VALUE_COLUMN, None, issue))
         if key == FUNCTIONS_FIELD[0]:
             rows.setdefault(key, r)
             if text:
@@ -143,7 +146,8 @@ def _read_meta_sheet(ws, wsf, where: str, problems: list[Problem]) -> tuple[dict
             if text in YES_NO or text.lower() in ("true", "false"):
                 meta[key] = YES_NO.get(text, text.lower() == "true")
             else:
-                problems.append(Problem(where, r, "示例数据" if key == "synthetic" else key, text, "应为「是」或「否」"))
+                problems.append(Problem(where, r, workbook_text.SYNTHETIC_FIELD if key == "synthetic" else key, text,
+                                        workbook_text.YES_OR_NO))
         elif key in known:
             meta[key] = text
         else:
@@ -173,14 +177,14 @@ class WorkbookContents:
     meta_raw: dict[str, str]
 
     def where(self, sheet: str) -> str:
-        return f"{self.path} 工作表「{sheet}」"
+        return workbook_text.SHEET_OF.format(path=self.path, sheet=sheet)
 
 
 def read_workbook(xlsx_path: str | Path) -> WorkbookContents:
     """Return a workbook's contents as data-format text tables, before validation."""
     xlsx_path = Path(xlsx_path)
     if not xlsx_path.is_file():
-        raise DataError(Problem(str(xlsx_path), None, None, None, "工作簿不存在"))
+        raise DataError(Problem(str(xlsx_path), None, None, None, workbook_text.NO_WORKBOOK))
     try:
         wbf = load_workbook(xlsx_path, data_only=False)
         # formulas need a second pass for their cached values; most filled forms have none
@@ -188,17 +192,17 @@ def read_workbook(xlsx_path: str | Path) -> WorkbookContents:
         wb = load_workbook(xlsx_path, data_only=True) if has_formulas else wbf
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for non-xlsx files
         raise DataError(Problem(str(xlsx_path), None, None, None,
-                                f"无法读取工作簿（{type(exc).__name__}）：应为 Excel .xlsx 文件")) from None
+                                workbook_text.NOT_A_WORKBOOK.format(error=type(exc).__name__))) from None
     out = WorkbookContents(xlsx_path, {}, {}, "", [], {}, {}, {}, {})
     if META_SHEET in wb.sheetnames:
         out.meta, out.meta_rows, out.meta_raw = _read_meta_sheet(wb[META_SHEET], wbf[META_SHEET],
                                                                  out.where(META_SHEET), out.problems)
     else:
-        out.problems.append(Problem(str(xlsx_path), None, None, None, f"缺少工作表「{META_SHEET}」"))
+        out.problems.append(Problem(str(xlsx_path), None, None, None, workbook_text.NO_SHEET.format(sheet=META_SHEET)))
     for spec in SHEETS:
         if spec.name not in wb.sheetnames:
             if spec.file in pdata.REQUIRED_FILES:
-                out.problems.append(Problem(str(xlsx_path), None, None, None, f"缺少工作表「{spec.name}」"))
+                out.problems.append(Problem(str(xlsx_path), None, None, None, workbook_text.NO_SHEET.format(sheet=spec.name)))
             continue
         columns, rows, origins, shown = _read_table_sheet(wb[spec.name], wbf[spec.name], spec,
                                                           out.where(spec.name), out.problems)
@@ -234,11 +238,14 @@ def _yaml_text(meta: dict, xlsx_path: Path, header: str | None = None) -> str:
 
     _Dumper.add_representer(list, _list)
     body = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
-    header = header or f"由 perfkit 从工作簿 {xlsx_path.name} 导入；修改请改工作簿后重新导入，或直接编辑本文件。"
+    header = header or workbook_text.IMPORTED_HEADER.format(workbook=xlsx_path.name)
     return f"# {header}\n{body}"
 
 
+# Recognised input, not output: how perfkit's own messages name rows and sheets, rewritten into sheet terms.
 _ROW_REF = re.compile(r"(?:(\w+\.csv) ?)?第 ?([\d、]+) ?行")
+_SHEET_REF = re.compile(r"工作表(「[^」]*」)")
+RECOGNISED_INPUT = ("_ROW_REF", "_SHEET_REF")
 
 
 def _map_problem(p: Problem, tmp_dept: Path, book: WorkbookContents) -> Problem:
@@ -252,18 +259,18 @@ def _map_problem(p: Problem, tmp_dept: Path, book: WorkbookContents) -> Problem:
 
     def fix_text(text: str) -> str:
         def rows_ref(m: re.Match) -> str:
-            found = [locate(m.group(1) or fname, int(n)) for n in m.group(2).split("、")]
+            found = [locate(m.group(1) or fname, int(n)) for n in m.group(2).split(validation.LIST_SEP)]
             if any(o is None for o in found):
                 return m.group(0)
             files = {o.file for o in found}
             # a reference into another sheet names it; one into the same sheet only its rows
             prefix = _sheet_only(files.pop()) if m.group(1) and len(files) == 1 else ""
-            return f"{prefix}第 {'、'.join(str(o.row) for o in found)} 行"
+            return workbook_text.ROWS_REF.format(prefix=prefix, rows=validation.LIST_SEP.join(str(o.row) for o in found))
         text = _ROW_REF.sub(rows_ref, text)
         for f, where in sheet_of.items():
-            text = text.replace(f, f"工作表{_sheet_only(where)}")
-        text = text.replace("department.yaml 的 years", f"「{META_SHEET}」的年度")
-        return text.replace("department.yaml", f"工作表「{META_SHEET}」")
+            text = text.replace(f, workbook_text.IN_SHEET.format(sheet=_sheet_only(where)))
+        text = text.replace(validation.META_YEARS, workbook_text.META_YEARS.format(sheet=META_SHEET))
+        return text.replace("department.yaml", workbook_text.META_SHEET_REF.format(sheet=META_SHEET))
 
     if Path(p.file).parent != tmp_dept:
         # a file of the temporary directory that is no sheet (a rule file copied in): the user's is the workbook
@@ -277,13 +284,13 @@ def _map_problem(p: Problem, tmp_dept: Path, book: WorkbookContents) -> Problem:
     where, shown = book.shown.get(fname, (str(book.path), {}))  # never the temporary file
     origin = locate(fname, p.row) if p.row is not None and p.row >= 2 else None
     file, row, shown = (origin.file, origin.row, origin.columns) if origin else (where, p.row, shown)
-    columns = "、".join(shown.get(c, c) for c in p.column.split(",")) if p.column else None
+    columns = validation.LIST_SEP.join(shown.get(c, c) for c in p.column.split(",")) if p.column else None
     expected = p.expected
-    if expected.startswith("缺少必需的列") and fname in SHEET_BY_FILE:
-        expected = (f"缺少必需的列（第 2 行应有列名「{p.column}」）；表头应包含："
-                    + "、".join(c.label for c in SHEET_BY_FILE[fname].columns))
-    elif expected.startswith("只有表头"):
-        expected = "没有数据行（数据从第 3 行起）"
+    if expected.startswith(validation.MISSING_COLUMNS_HEAD) and fname in SHEET_BY_FILE:
+        expected = (workbook_text.MISSING_COLUMNS.format(column=p.column)
+                    + validation.LIST_SEP.join(c.label for c in SHEET_BY_FILE[fname].columns))
+    elif expected.startswith(validation.HEADER_ONLY):
+        expected = workbook_text.NO_DATA_ROWS
     return Problem(file, row, columns, p.value, fix_text(expected))
 
 
@@ -295,7 +302,7 @@ def _sheet_missing(p: Problem, tables: dict, book: WorkbookContents) -> bool:
 
 
 def _sheet_only(where: str) -> str:
-    m = re.search(r"工作表(「[^」]*」)", where)
+    m = _SHEET_REF.search(where)
     return m.group(1) if m else where
 
 
@@ -331,7 +338,7 @@ def import_workbook(xlsx_path: str | Path, out_dir: str | Path, on_existing: str
         are kept; ``replace``: the department's data files are replaced.
     """
     if on_existing not in ("error", "merge", "replace"):
-        raise ValueError(f"on_existing 应为 error/merge/replace：{on_existing!r}")
+        raise ValueError(workbook_text.BAD_ON_EXISTING.format(value=on_existing))
     return install_contents(read_workbook(xlsx_path), out_dir, on_existing)
 
 
@@ -352,8 +359,7 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
     if target is not None and (target / "department.yaml").is_file():
         if on_existing == "error":
             problems.append(Problem(str(target), None, None, None,
-                                    "部门目录已存在；要以新读入的年度替换这些年度的数据请用合并（--merge），"
-                                    "要整体替换请用 --replace"))
+                                    workbook_text.DEPARTMENT_EXISTS))
         elif on_existing == "merge":
             meta, tables = _merge_existing(target, book, problems)
             if not assumptions and (target / "ASSUMPTIONS.md").is_file():
@@ -373,7 +379,7 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
         _copy_rule_files(meta, target, tmp_dept)
         _, found, _ = pdata.validate(tmp_dept)
         for p in found:
-            if p.column == "code" and "与目录名一致" in p.expected and not valid_code:
+            if p.column == "code" and validation.CODE_NOT_DIRECTORY_MARK in p.expected and not valid_code:
                 continue  # the invalid code itself is reported; the temporary directory name is ours
             if _sheet_missing(p, tables, book):
                 continue  # the missing sheet is reported by name; its file was never written
@@ -394,7 +400,7 @@ def _merge_existing(target: Path, book: WorkbookContents, problems: list[Problem
     try:
         old_meta, old_tables = _read_existing(target)
     except (DataError, yaml.YAMLError, pd.errors.ParserError) as exc:
-        problems.append(Problem(str(target), None, None, None, f"现有数据无法读取，不能合并：{exc}"))
+        problems.append(Problem(str(target), None, None, None, workbook_text.UNREADABLE_EXISTING.format(error=exc)))
         return book.meta, book.tables
     meta = dict(old_meta)
     meta.update({k: v for k, v in book.meta.items() if v not in (None, "", [])})

@@ -43,6 +43,8 @@ from perfkit.values import is_missing as _missing
 DOCX_NAME = labels.DOCX_NAME
 # Type set of Chinese government documents (GB/T 9704): 小标宋 title, 黑体 first-level
 # headings, 楷体 second-level, 仿宋 body; Latin text and digits in Times New Roman.
+# Recognised input, not output: font family names, and the words below read from the data.
+RECOGNISED_INPUT = ("FONTS", "YOY_KIND", "FINANCE_TOTALS", "SUB_ROW_WORD")
 FONTS = {
     "title": ("方正小标宋简体", 22, True),
     "heading1": ("黑体", 16, False),

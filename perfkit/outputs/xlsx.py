@@ -49,6 +49,7 @@ _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 WHOLE_TYPE = SCOPE_TYPES[0]  # 部门整体, the scope type of the whole department in scopes.csv
+RECOGNISED_INPUT = ("SUB_ROW_WORD",)  # recognised input, not output
 SUB_ROW_WORD = "其中"  # how an indicator name in the data may already mark a sub-row
 
 

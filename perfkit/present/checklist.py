@@ -10,7 +10,7 @@ import pandas as pd
 
 from perfkit.findings.group import analyst_findings
 from perfkit.present.reader import names_of, plain
-from perfkit.text import messages
+from perfkit.text import judging, messages
 
 #: analyst findings that record an assumption perfkit made (to confirm), not a missing figure (to supply)
 ASSUMPTION_CODES = ("target_bare_value",)
@@ -26,7 +26,7 @@ def checklist_items(a) -> list[str]:
     mg = getattr(a.scored, "management", None)
     if mg is not None and len(mg):
         for rec in mg[mg["score"].isna()].itertuples(index=False):
-            why = plain(rec.reason, names).removeprefix("无法计算：")
+            why = plain(rec.reason, names).removeprefix(judging.UNCOMPUTABLE)
             items.append(messages.CHECK_MANAGEMENT.format(scope=a.dept.scope_name(rec.scope_id), label=rec.label,
                                                           why=why))
     items += [messages.CHECK_DATA.format(text=plain(str(p), names)) for p in a.scored.problems]

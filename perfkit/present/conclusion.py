@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from perfkit.text import formats, messages
+from perfkit.text.vocabulary import GRADE_KIND
 from perfkit.values import is_missing
 
 #: the check that compares the report's total with perfkit's (perfkit.score.checks)
@@ -39,7 +40,7 @@ def stated_grade(a, scope_id: str) -> str | None:
     stated = getattr(a.data, "stated", None)
     if stated is None or stated.empty or "kind" not in stated.columns:
         return None
-    hit = stated[(stated["scope_id"] == scope_id) & (stated["kind"] == "等级")]
+    hit = stated[(stated["scope_id"] == scope_id) & (stated["kind"] == GRADE_KIND)]
     return str(hit["stated_text"].iloc[0]) if len(hit) else None
 
 

@@ -25,6 +25,7 @@ from typing import Iterator
 import pylopdf_fonts_zh_cn
 
 from perfkit.errors import RenderError
+from perfkit.text import batch as batch_text
 
 #: System fonts tried in this order; the first one matplotlib can find wins.
 PREFERRED_SYSTEM_FONTS: tuple[str, ...] = (
@@ -96,7 +97,7 @@ def bundled_font_path() -> Path:
     """
     path = Path(pylopdf_fonts_zh_cn.sans_path())
     if not path.is_file():  # pragma: no cover - broken installation
-        raise RenderError(f"内置中文字体文件不存在：{path}")
+        raise RenderError(batch_text.NO_BUNDLED_FONT.format(path=path))
     return path
 
 
@@ -191,10 +192,7 @@ def _resolve() -> tuple[str, Path]:
     if override:
         found = find_system_font((override,))
         if found is None:
-            raise RenderError(
-                f"环境变量 {FONT_ENV_VAR} 指定的字体「{override}」未找到；"
-                "可设为已安装的字体名称，或设为 bundled 使用内置字体"
-            )
+            raise RenderError(batch_text.FONT_NOT_FOUND.format(variable=FONT_ENV_VAR, font=override))
         return found
     found = find_system_font()
     if found is not None:

@@ -16,13 +16,17 @@ import re
 from functools import lru_cache
 
 from perfkit.ingest.workbook_layout import SHEETS
+from perfkit.text import labels
+from perfkit.text import views as views_text
 
-_FILES = {s.file: f"{s.name}表" for s in SHEETS}
+_FILES = {s.file: views_text.FILE_AS_TABLE.format(sheet=s.name) for s in SHEETS}
 _COLUMNS = {c.key: c.label for s in SHEETS for c in s.columns if "_" in c.key}
-_COLUMNS.update({"execution_rate": "执行率", "deviation_note": "偏差原因"})
+_COLUMNS.update({"execution_rate": labels.EXECUTION_RATE, "deviation_note": views_text.DEVIATION_NOTE})
 # any column named in 「」 (列「weight」): its heading
 _QUOTED = {f"「{c.key}」": f"「{c.label}」" for s in SHEETS for c in s.columns}
 
+# Recognised input, not output: how perfkit's own texts name files, rows and formulas, removed for a reader.
+RECOGNISED_INPUT = ("_LOCATION", "_REL_FILE", "_FILE", "_FORMULA_BY", "_FORMULA_COLON")
 _LOCATION = re.compile(r"[（(][^（）()]*?\.(?:csv|ya?ml)(?: ?第 ?[\d、]+ ?行)?[^（）()]*[）)]")
 _PATH = re.compile(r"(?<![\w.])(?:(?:\.\.?[/\\])+(?:[\w.\-+]+[/\\])*|(?:[A-Za-z]:)?[/\\](?:[\w.\-+]+[/\\])+)")
 # a file of the checkout named as where a text comes from ("文本见 shared/seed/000.txt")
@@ -55,10 +59,10 @@ def plain(text, names: dict | None = None) -> str:
     out = _LOCATION.sub("", out)
     out = _FORMULA_PAREN.sub("", out)
     out = _FORMULA_BY.sub("", out)
-    out = _FORMULA_COLON.sub("按报告陈述的口径复算", out)
+    out = _FORMULA_COLON.sub(views_text.AS_STATED, out)
     out = _PATH.sub("", out)
     out = _REL_FILE.sub("", out)
-    out = _PROGRAM.sub("程序", out)
+    out = _PROGRAM.sub(views_text.PROGRAM, out)
     out = _FILE.sub(lambda m: _FILES[m.group(1)], out)
     out = _SEED.sub("", out)
     for quoted, label in _QUOTED.items():

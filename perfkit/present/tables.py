@@ -17,6 +17,7 @@ import pandas as pd
 from perfkit.text import labels, messages
 
 # a cell that is a number as printed (amounts, scores, rates, —): right-aligned like a spreadsheet
+RECOGNISED_INPUT = ("_NUMERIC",)  # recognised input: a number as perfkit prints it
 _NUMERIC = re.compile(r"^[-+−]?[\d,]*\.?\d+(%|个百分点)?$|^—$")
 _LEFT = 'style="text-align: left;"'
 _RIGHT = 'style="text-align: right;"'

@@ -24,6 +24,7 @@ from perfkit.present.printed import amounts_as_printed, budget_decimals
 from perfkit.present.reader import names_of, plain
 from perfkit.present.tables import report_table
 from perfkit.text import formats, labels
+from perfkit.text import views as views_text
 
 # Every heading a table shows: perfkit.text's, so a column reads the same in every table and report.
 COLUMNS = labels.COLUMNS
@@ -98,15 +99,15 @@ def configure_display() -> None:
 
 def title(a: YearAnalysis, subject: str):
     """Return the report heading: department, year, subject, and the synthetic-data mark."""
-    mark = "（示例数据）" if a.dept.synthetic and "示例数据" not in a.dept.name else ""
-    lines = [f"# {md_text(a.dept.name)}{mark} {a.year} 年{md_text(subject)}"]
+    mark = views_text.SYNTHETIC_MARK if a.dept.synthetic and labels.SYNTHETIC not in a.dept.name else ""
+    lines = [views_text.TITLE.format(department=md_text(a.dept.name), mark=mark, year=a.year, subject=md_text(subject))]
     names = names_of(a)
     rules = f"{labels.TITLE_RULES}：{md_text(names.get(a.dept.meta.get('rule_set'), ''))}"
     if a.dept.meta.get("dept_sheet"):
         rules += f"；{labels.TITLE_DEPT_SHEET}：{md_text(names.get(a.dept.meta['dept_sheet'], ''))}"
     lines.append(rules + "。")
     if a.dept.synthetic:
-        lines.append("> **示例数据**：本部门为虚构的示例部门，用于演示与测试全部评分规则，不代表任何真实单位。")
+        lines.append(views_text.SYNTHETIC_NOTE)
     return _md("\n\n".join(lines))
 
 
@@ -144,24 +145,24 @@ def execution_summary(a: YearAnalysis):
     ex = a.scored.execution
     whole = ex[ex["scope_id"] == "whole"]
     if whole.empty or pd.isna(whole["budget"].iloc[0]):
-        return _empty("数据中没有部门整体的预算数。")
+        return _empty(views_text.NO_WHOLE_BUDGET)
     r = whole.iloc[0]
-    text = (f"{a.year} 年部门整体全年预算数 **{_num(r['budget'])} 万元**，全年执行数 **{_num(r['executed'])} 万元**，"
-            f"执行率 **{_pct(r['execution_rate'])}**。")
+    text = views_text.WHOLE_EXECUTION.format(year=a.year, budget=_num(r["budget"]), executed=_num(r["executed"]),
+                                            rate=_pct(r["execution_rate"]))
     if r["weight"] > 0:
-        text += f"预算执行率得分 **{_num(r['score'])} / {_num(r['weight'])}**。"
+        text += views_text.EXECUTION_SCORE.format(score=_num(r["score"]), weight=_num(r["weight"]))
     else:
         mg = getattr(a.scored, "management", None)
         done = mg[(mg["scope_id"] == "whole") & (mg["item"] == "budget_completion")] if mg is not None else None
         if done is not None and len(done):
             d = done.iloc[0]
-            text += (f"部门整体评分表不单列预算执行率，{md_text(d['label'])}在管理效率中计 "
-                     f"**{_num(d['score'])} / {_num(d['points'])}** 分。")
+            text += views_text.EXECUTION_IN_MANAGEMENT.format(label=md_text(d["label"]), score=_num(d["score"]),
+                                                              points=_num(d["points"]))
     stated = _stated_check(a, "execution_rate")
     if stated is not None and not pd.isna(stated["ok"]):
         verdict = labels.STATUS[bool(stated["ok"])]
-        text += (f"\n\n报告陈述的执行率为 {md_text(stated['stated_text'])}，复算为 {_num(stated['recomputed'], 3)}%，"
-                 f"按其印刷精度{verdict}。")
+        text += views_text.STATED_RATE.format(stated=md_text(stated["stated_text"]),
+                                             recomputed=_num(stated["recomputed"], 3), verdict=verdict)
     return _md(text)
 
 
@@ -215,7 +216,7 @@ def finance_table(a: YearAnalysis):
     """Return income and expenditure totals."""
     fin = a.data.finance
     if fin.empty:
-        return _empty("数据中没有收支总额。")
+        return _empty(views_text.NO_FINANCE)
     return report_table(pd.DataFrame({COLUMNS["item"]: fin["item"], COLUMNS["amount"]: fin["amount"].map(_num),
                                       COLUMNS["source"]: fin["source"].map(plain)}))
 
@@ -223,7 +224,7 @@ def finance_table(a: YearAnalysis):
 def yoy_budget_table(a: YearAnalysis):
     """Return the budget lines against the prior year: one row per line, each measure's 上年 | 本年 | 增减, notes once."""
     if a.prior_year is None:
-        return _empty(f"无上年数据：数据中没有 {a.year} 年之前的年度，无法同比。")
+        return _empty(views_text.NO_EARLIER_YEAR.format(year=a.year))
     return yoy_tables.budget_wide(a)
 
 
@@ -245,7 +246,7 @@ def trend_chart(a: YearAnalysis, output_dir: str | Path | None = None):
     """Return the multi-year execution-rate chart (needs two or more years)."""
     chart = figures.trend_chart(a)
     if chart is None:
-        return _empty("只有一个年度的数据，没有趋势图。")
+        return _empty(views_text.ONE_YEAR_ONLY)
     return _show(a, chart, output_dir)
 
 
@@ -261,7 +262,7 @@ def pefa_table(a: YearAnalysis):
 def score_summary(a: YearAnalysis):
     """Return the self-evaluation conclusion per scope: stated score, recomputed total or range, grade, agreement."""
     parts = [f"- **{md_text(c.name)}**（**{md_text(c.total)}**）：{md_text(c.text)}" for c in conclusions(a)]
-    return _md("\n".join(parts) if parts else "*无评分结果。*")
+    return _md("\n".join(parts) if parts else views_text.NO_SCORES)
 
 
 def totals_table(a: YearAnalysis) -> pd.DataFrame:
@@ -280,7 +281,7 @@ def management_table(a: YearAnalysis):
     """Return the management-efficiency items of the whole-department score sheet, with values and reasons."""
     mg = getattr(a.scored, "management", None)
     if mg is None or mg.empty:
-        return _empty("所用规则集没有管理效率（部门整体评分表）项目。")
+        return _empty(views_text.NO_MANAGEMENT)
     t = mg.copy()
     t["scope"] = t["scope_id"].map(a.dept.scope_name)
     t["value"] = [_num(v) + (u if isinstance(u, str) and not pd.isna(v) else "") for v, u in zip(t["value"], t["unit"])]
@@ -322,7 +323,7 @@ def attainment_chart(a: YearAnalysis, output_dir: str | Path | None = None, scop
 def yoy_indicator_table(a: YearAnalysis):
     """Return year-over-year changes of indicator actuals, with direction checks."""
     if a.prior_year is None and a.data.indicators["prior_actual"].isna().all():
-        return _empty("无上年数据，无法同比。")
+        return _empty(views_text.NO_PRIOR)
     return yoy_tables.indicators_noted(_change_table(
         a.yoy_indicators, ["scope_name", "name", "target", "prior_text", "actual", "change", "change_unit",
                            "pct_change", "direction_met", "at_boundary", "note"]))
@@ -348,7 +349,7 @@ def data_problems(a: YearAnalysis):
     """Return the data problems scoring met (unreadable targets etc.), or a note that there are none."""
     problems = a.scored.problems
     if not problems:
-        return _md("未发现无法解读的指标值。")
+        return _md(views_text.NO_UNREADABLE_TARGETS)
     return report_table(pd.DataFrame({COLUMNS["problem"]: [plain(str(p), names_of(a)) for p in problems]}))
 
 
@@ -373,7 +374,7 @@ def recommendations_markdown(a: YearAnalysis):
     """Return 下一步改进措施: one numbered heading per main problem, its recommendations as a list."""
     problems = [p for p in _problems(a) if p.recommendations]
     if not problems:
-        return _md("暂无改进措施。")
+        return _md(views_text.NO_IMPROVEMENTS)
     return _numbered_blocks(a, [(p.measures_title or p.title, [Line(r) for r in p.recommendations])
                                 for p in problems])
 

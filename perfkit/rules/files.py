@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from perfkit.errors import RuleSetError
+from perfkit.text import rules as rules_text
 
 BUILTIN_RULES_DIR = Path(__file__).resolve().parent
 
@@ -57,7 +58,7 @@ def read_yaml(path: str | os.PathLike, what: str, private: bool = True) -> dict:
     try:
         st = p.stat()
     except OSError:
-        raise RuleSetError(f"找不到{what}：{p}") from None
+        raise RuleSetError(rules_text.NOT_FOUND.format(what=what, path=p)) from None
     key, stamp = str(p.resolve()), (st.st_mtime_ns, st.st_size)
     with _LOCK:
         hit = _CACHE.get(key)
@@ -65,11 +66,11 @@ def read_yaml(path: str | os.PathLike, what: str, private: bool = True) -> dict:
         try:
             raw = yaml.load(p.read_text(encoding="utf-8-sig"), Loader=SAFE_LOADER)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise RuleSetError(f"{what} {p} 不是有效的 YAML（UTF-8）：{exc}") from None
+            raise RuleSetError(rules_text.NOT_YAML.format(what=what, path=p, error=exc)) from None
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
-            raise RuleSetError(f"{what} {p} 应为 YAML 映射（键: 值）")
+            raise RuleSetError(rules_text.NOT_A_MAPPING.format(what=what, path=p))
         hit = (stamp, raw)
         with _LOCK:
             _CACHE[key] = hit

@@ -17,7 +17,11 @@ from typing import Any, Mapping
 
 from perfkit.errors import RuleSetError
 from perfkit.rules.files import BUILTIN_RULES_DIR, read_yaml
+from perfkit.text import rules as rules_text
 
+# Recognised input, not output: the sections and severities findings.yaml is written in; the sample values
+# a template is test-filled with when the file is read (never shown).
+RECOGNISED_INPUT = ("SECTION_MAIN", "SECTION_APPENDIX", "SEVERITIES", "_PHRASES")
 SECTION_MAIN = "存在的主要问题"
 SECTION_APPENDIX = "附录"
 SECTIONS = (SECTION_MAIN, SECTION_APPENDIX)
@@ -128,20 +132,21 @@ def load_findings_rules(ref: str | Path | None, base_dir: str | Path | None,
         source = str(path)
         user_rules = user.get("rules") or {}
         if not isinstance(user_rules, dict):
-            raise RuleSetError(f"问题与建议规则文件 {path}：「rules」应为“规则代码: 设置”的映射")
+            raise RuleSetError(rules_text.FINDINGS_RULES_NOT_MAPPING.format(path=path))
         for code, cfg in user_rules.items():
             if code not in rules and code not in placeholders:
-                raise RuleSetError(f"问题与建议规则文件 {path}：未知的规则代码「{code}」；"
-                                   f"可用：{'、'.join(dict.fromkeys([*rules, *placeholders]))}")
+                raise RuleSetError(rules_text.FINDINGS_UNKNOWN_CODE.format(
+                    path=path, code=code, known=rules_text.LIST_SEP.join(dict.fromkeys([*rules, *placeholders]))))
             if not isinstance(cfg, dict):
-                raise RuleSetError(f"问题与建议规则文件 {path}：规则「{code}」的设置应为映射")
+                raise RuleSetError(rules_text.FINDINGS_RULE_NOT_MAPPING.format(path=path, code=code))
             rules[code] = {**rules.get(code, {}), **cfg}
         user_phrases = user.get("phrases") or {}
         if not isinstance(user_phrases, dict):
-            raise RuleSetError(f"问题与建议规则文件 {path}：「phrases」应为“短语名: 模板”的映射")
+            raise RuleSetError(rules_text.FINDINGS_PHRASES_NOT_MAPPING.format(path=path))
         for key, value in user_phrases.items():
             if key not in phrases:
-                raise RuleSetError(f"问题与建议规则文件 {path}：未知的短语「{key}」；可用：{'、'.join(phrases)}")
+                raise RuleSetError(rules_text.FINDINGS_UNKNOWN_PHRASE.format(path=path, key=key,
+                                                                             known=rules_text.LIST_SEP.join(phrases)))
             phrases[key] = {**phrases[key], **value} if isinstance(phrases[key], dict) and isinstance(value, dict) \
                 else value
         merged.update({k: v for k, v in user.items() if k not in ("rules", "phrases")})
@@ -149,8 +154,8 @@ def load_findings_rules(ref: str | Path | None, base_dir: str | Path | None,
         rules[code] = _validated(code, cfg, source, placeholders)
     cut = merged.get("main_min_severity")
     if cut not in (None, "") and cut not in SEVERITIES:
-        raise RuleSetError(f"问题与建议规则文件 {source}：main_min_severity 应为 {'、'.join(SEVERITIES)} 之一或留空，"
-                           f"而不是「{cut}」")
+        raise RuleSetError(rules_text.FINDINGS_MAIN_SEVERITY.format(path=source, severities=rules_text.LIST_SEP.join(SEVERITIES),
+                                                                  value=cut))
     return FindingRules(rules=rules, source=source, meta=merged, phrases=_validated_phrases(phrases, source))
 
 
@@ -158,25 +163,25 @@ def _validated_phrases(phrases: dict, source: str) -> dict:
     """Return the phrases with templates cleaned; raise RuleSetError on a missing key or a bad placeholder."""
     out = {}
     for key, samples in _PHRASES.items():
-        where = f"问题与建议规则文件 {source}：短语「{key}」"
+        where = rules_text.AT_PHRASE.format(path=source, key=key)
         value = phrases.get(key)
         subkeys = _PHRASE_KEYS.get(key)
         if subkeys:
             if not isinstance(value, dict) or any(k not in value for k in subkeys):
-                raise RuleSetError(f"{where} 应为映射，包含：{'、'.join(subkeys)}")
+                raise RuleSetError(rules_text.PHRASE_KEYS.format(where=where, keys=rules_text.LIST_SEP.join(subkeys)))
             out[key] = {k: _clean_template(value[k]) for k in subkeys}
             for k in subkeys:
                 _try_format(out[key][k], samples, where, k)
         else:
             if value is None or isinstance(value, (dict, list)):
-                raise RuleSetError(f"{where} 缺失或不是一句文字")
+                raise RuleSetError(rules_text.PHRASE_NOT_TEXT.format(where=where))
             out[key] = _clean_template(value)
-            _try_format(out[key], samples, where, "模板")
+            _try_format(out[key], samples, where, rules_text.TEMPLATE)
     return out
 
 
 def _read_yaml(path: Path) -> dict:
-    return read_yaml(path, "问题与建议规则文件")
+    return read_yaml(path, rules_text.FINDINGS_FILE)
 
 
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f{}])[ \t]+(?=[^\x00-\x7f{}])")
@@ -190,54 +195,55 @@ def _clean_template(text: str) -> str:
 
 def _validated(code: str, cfg: dict, source: str, placeholders: Mapping[str, RulePlaceholders]) -> dict:
     """Return a rule's settings, checked, with templates cleaned; raise RuleSetError otherwise."""
-    where = f"问题与建议规则文件 {source}：规则「{code}」"
+    where = rules_text.AT_RULE.format(path=source, code=code)
     if code not in placeholders:
-        raise RuleSetError(f"{where}：perfkit 不认识这条规则（可用：{'、'.join(placeholders)}）")
+        raise RuleSetError(rules_text.UNKNOWN_RULE.format(where=where, known=rules_text.LIST_SEP.join(placeholders)))
     provided = placeholders[code]
     out = dict(cfg)
     out.setdefault("enabled", True)
     out.setdefault("title", code)
     for key in ("section", "severity", "problem", "recommendations"):
         if out.get(key) in (None, ""):
-            raise RuleSetError(f"{where}：缺少「{key}」")
+            raise RuleSetError(rules_text.MISSING_RULE_KEY.format(where=where, key=key))
     if out["section"] not in SECTIONS:
-        raise RuleSetError(f"{where}：section 应为 {' 或 '.join(SECTIONS)}，而不是「{out['section']}」")
+        raise RuleSetError(rules_text.BAD_SECTION.format(where=where, sections=rules_text.OR.join(SECTIONS),
+                                                          value=out["section"]))
     if out["severity"] not in SEVERITIES:
-        raise RuleSetError(f"{where}：severity 应为 高、中 或 低，而不是「{out['severity']}」")
+        raise RuleSetError(rules_text.BAD_SEVERITY.format(where=where, value=out["severity"]))
     for band in out.get("bands") or []:
         if (not isinstance(band, dict) or not isinstance(band.get("below"), (int, float))
                 or band.get("severity") not in SEVERITIES):
-            raise RuleSetError(f"{where}：bands 的每一档应为 {{below: 数值, severity: 高/中/低}}，而不是「{band}」")
+            raise RuleSetError(rules_text.BAD_SEVERITY_BAND.format(where=where, band=band))
     for key in _NUMERIC_PARAMS:
         if key in out and (not isinstance(out[key], (int, float)) or isinstance(out[key], bool)):
-            raise RuleSetError(f"{where}：「{key}」应为数值，而不是「{out[key]}」")
+            raise RuleSetError(rules_text.NOT_NUMERIC.format(where=where, key=key, value=out[key]))
     for key in _LIST_PARAMS:
         if key in out and not isinstance(out[key] or [], list):
-            raise RuleSetError(f"{where}：「{key}」应为列表")
+            raise RuleSetError(rules_text.NOT_A_LIST.format(where=where, key=key))
     for key in ("enabled", "skip_sub_rows", "consecutive_only"):
         if key in out and not isinstance(out[key], bool):
-            raise RuleSetError(f"{where}：「{key}」应为 true 或 false，而不是「{out[key]}」")
+            raise RuleSetError(rules_text.NOT_TRUE_FALSE.format(where=where, key=key, value=out[key]))
     for other in out.get("suppressed_by") or []:
         if other not in placeholders:
-            raise RuleSetError(f"{where}：suppressed_by 中的「{other}」不是规则代码")
+            raise RuleSetError(rules_text.UNKNOWN_SUPPRESSOR.format(where=where, other=other))
     if "check_severity" in out:
         cs = out["check_severity"]
         if not isinstance(cs, dict) or not all(v in SEVERITIES for v in cs.values()):
-            raise RuleSetError(f"{where}：check_severity 应为“核对级别: 高/中/低”的映射")
+            raise RuleSetError(rules_text.BAD_CHECK_SEVERITY.format(where=where))
     if "checkpoints" in out:
         cps = out["checkpoints"]
         if (not isinstance(cps, dict) or not all(isinstance(m, int) and 1 <= m <= 12 for m in cps)
                 or not all(isinstance(v, (int, float)) for v in cps.values())):
-            raise RuleSetError(f"{where}：checkpoints 应为“月份(1–12): 进度比例”的映射")
+            raise RuleSetError(rules_text.BAD_CHECKPOINTS.format(where=where))
     groupable = provided.item is not None
     group = out.get("group", "scope" if groupable else None)
     if groupable and group not in ("scope", "indicator"):
-        raise RuleSetError(f"{where}：group 应为 scope 或 indicator")
+        raise RuleSetError(rules_text.BAD_GROUP.format(where=where))
     out["group"] = group
     if isinstance(out["recommendations"], str):
         out["recommendations"] = [out["recommendations"]]
     if not isinstance(out["recommendations"], list):
-        raise RuleSetError(f"{where}：recommendations 应为句子列表")
+        raise RuleSetError(rules_text.BAD_RECOMMENDATIONS.format(where=where))
     out["problem"] = _clean_template(out["problem"])
     out["recommendations"] = [_clean_template(r) for r in out["recommendations"]]
     if out.get("item_recommendation"):
@@ -247,7 +253,7 @@ def _validated(code: str, cfg: dict, source: str, placeholders: Mapping[str, Rul
         _try_format(template, provided.values, where, name)
     if out.get("item_recommendation"):
         if not groupable:  # only findings that list items fill it: refuse it rather than drop it unseen
-            raise RuleSetError(f"{where}：这条规则的问题不逐项列出指标，不能设 item_recommendation")
+            raise RuleSetError(rules_text.NO_ITEM_RECOMMENDATION.format(where=where))
         _try_format(out["item_recommendation"], provided.item, where, "item_recommendation")
     return out
 
@@ -256,7 +262,8 @@ def _try_format(template: str, samples: dict, where: str, name: str) -> None:
     try:
         template.format_map(samples)
     except KeyError as exc:
-        raise RuleSetError(f"{where} 的 {name} 模板用了未知的占位符 {{{exc.args[0]}}}；"
-                           f"可用：{'、'.join('{' + k + '}' for k in samples)}") from None
+        raise RuleSetError(rules_text.UNKNOWN_PLACEHOLDER.format(
+            where=where, name=name, placeholder=exc.args[0],
+            known=rules_text.LIST_SEP.join(rules_text.PLACEHOLDER.format(name=k) for k in samples))) from None
     except (ValueError, IndexError, AttributeError) as exc:
-        raise RuleSetError(f"{where} 的 {name} 模板格式有误（{exc}）：{template}") from None
+        raise RuleSetError(rules_text.BAD_TEMPLATE.format(where=where, name=name, error=exc, template=template)) from None

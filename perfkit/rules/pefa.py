@@ -9,6 +9,7 @@ from pathlib import Path
 
 from perfkit.errors import RuleSetError
 from perfkit.rules.files import BUILTIN_RULES_DIR, read_yaml
+from perfkit.text import rules as rules_text
 
 PEFA_GRADES = ("A", "B", "C", "D")
 PEFA_RULES_FILE = BUILTIN_RULES_DIR / "pefa2016.yaml"
@@ -16,37 +17,38 @@ PEFA_RULES_FILE = BUILTIN_RULES_DIR / "pefa2016.yaml"
 
 def _read_pefa(path: str) -> dict:
     p = Path(path)
-    rules = read_yaml(p, "PEFA 规则文件")
+    rules = read_yaml(p, rules_text.PEFA_FILE)
     problems = _pefa_problems(rules)
     if problems:
-        raise RuleSetError(f"{p}：PEFA 规则有 {len(problems)} 个问题：\n" + "\n".join(f"  - {x}" for x in problems))
+        raise RuleSetError(rules_text.PEFA_PROBLEMS.format(path=p, n=len(problems))
+                          + "\n".join(rules_text.ERROR_ITEM.format(error=x) for x in problems))
     return rules
 
 
 def _pefa_problems(rules) -> list[str]:
     """Return every problem of a PEFA rule set (empty when usable)."""
     if not isinstance(rules, dict):
-        return ["应为键值对（YAML 映射）"]
+        return [rules_text.PEFA_NOT_MAPPING]
     out = []
     window, required = rules.get("window_years"), rules.get("years_required")
     if not isinstance(window, int) or window < 1:
-        out.append(f"window_years 应为正整数（当前：{window!r}）")
+        out.append(rules_text.PEFA_WINDOW.format(value=window))
     if not isinstance(required, int) or required < 1 or (isinstance(window, int) and required > window):
-        out.append(f"years_required 应为 1 到 window_years 之间的整数（当前：{required!r}）")
+        out.append(rules_text.PEFA_REQUIRED.format(value=required))
     for section, fields in (("pi1", ("low", "high")), ("pi2", ("below",))):
         block = rules.get(section)
         if not isinstance(block, dict) or not isinstance(block.get("bands"), list) or not block["bands"]:
-            out.append(f"{section}.bands 应为非空列表")
+            out.append(rules_text.PEFA_NO_BANDS.format(section=section))
             continue
         for i, band in enumerate(block["bands"]):
             if not isinstance(band, dict) or band.get("grade") not in PEFA_GRADES:
-                out.append(f"{section}.bands[{i}] 的 grade 应为 {'/'.join(PEFA_GRADES)}")
+                out.append(rules_text.PEFA_BAD_GRADE.format(section=section, i=i, grades="/".join(PEFA_GRADES)))
                 continue
             for f in fields:
                 if not isinstance(band.get(f), (int, float)):
-                    out.append(f"{section}.bands[{i}]（{band['grade']}）缺少数值字段 {f}")
+                    out.append(rules_text.PEFA_MISSING_FIELD.format(section=section, i=i, grade=band["grade"], field=f))
         if block.get("else") not in PEFA_GRADES:
-            out.append(f"{section}.else 应为 {'/'.join(PEFA_GRADES)}")
+            out.append(rules_text.PEFA_BAD_ELSE.format(section=section, grades="/".join(PEFA_GRADES)))
     return out
 
 

@@ -27,6 +27,7 @@ from perfkit.rules.files import BUILTIN_RULES_DIR as RULES_DIR
 from perfkit.rules.files import read_yaml, rule_file
 from perfkit.score.figures import ExprError, parse_expr
 from perfkit.score.targets import LEVELS
+from perfkit.text import rules as rules_text
 
 KINDS = ("indicator_scoring", "dept_sheet")
 CONFIDENCES = ("V", "C", "?")
@@ -38,6 +39,8 @@ ITEM_METHODS = ("proportional", "bands")
 # Scoring variants met in published tables (domain.md §8) that the audit of a printed score may name.
 VARIANTS = ("full_marks_on_miss", "uncapped_ratio", "floor", "round", "ceil", "reverse_linear", "reverse_ratio",
             "bands_8050", "execution_20", "zero", "deduction_on_met")
+# Recognised input, not output: a printed block label with its weight, 产出指标（50分）.
+RECOGNISED_INPUT = ("_BLOCK_WEIGHT_RE",)
 _BLOCK_WEIGHT_RE = re.compile(r"^(?P<label>.*?)[(（](?P<points>\d+(?:\.\d+)?)分[)）]$")
 
 
@@ -158,7 +161,7 @@ class RuleSet:
     direction_short_level: str
     grades: tuple[tuple[str, float], ...]
     management: tuple[ManagementItem, ...] = ()
-    management_block: str = "管理效率"
+    management_block: str = rules_text.MANAGEMENT_BLOCK
     provenance: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     lower_words: tuple[str, ...] = ()
     execution_indicators: tuple[str, ...] = ()
@@ -234,8 +237,8 @@ class RuleSet:
 
     def describe(self) -> str:
         """Return a one-line Chinese description (name, title, and whether weights are illustrative)."""
-        note = "（示例权重，待用户提供正式分值）" if self.illustrative else ""
-        return f"{self.name}：{self.title}{note}"
+        note = rules_text.ILLUSTRATIVE_WEIGHTS if self.illustrative else ""
+        return rules_text.DESCRIBE.format(name=self.name, title=self.title, note=note)
 
 
     def lower_word(self, name) -> str | None:
@@ -301,14 +304,14 @@ def load_rules(name_or_path: str | Path, base_dir: str | Path | None = None) -> 
 def _read_merged(path: Path, chain: list[Path]) -> dict:
     if not path.is_file():
         if path.parent == RULES_DIR:
-            known = "、".join(builtin_names())
-            raise RuleSetError(f"找不到规则集「{path.stem}」：内置规则集有 {known}；也可以写 YAML 文件路径")
-        raise RuleSetError(f"找不到规则集文件：{path}")
+            known = rules_text.LIST_SEP.join(builtin_names())
+            raise RuleSetError(rules_text.NO_BUILTIN.format(name=path.stem, known=known))
+        raise RuleSetError(rules_text.NO_FILE.format(path=path))
     resolved = path.resolve()
     if resolved in chain:
         loop = " → ".join(str(p) for p in chain + [resolved])
-        raise RuleSetError(f"规则集 extends 形成循环：{loop}")
-    raw = read_yaml(path, "规则集")
+        raise RuleSetError(rules_text.EXTENDS_LOOP.format(loop=loop))
+    raw = read_yaml(path, rules_text.RULE_SET_FILE)
     parent_ref = raw.pop("extends", None)
     if parent_ref is None:
         return raw
@@ -335,15 +338,15 @@ class _Checker:
         self.errors: list[str] = []
 
     def fail(self, where: str, message: str) -> None:
-        self.errors.append(f"「{where}」{message}")
+        self.errors.append(rules_text.AT_KEY.format(where=where, message=message))
 
     def section(self, raw: dict, key: str, allowed: set[str], provenance: bool = True) -> dict:
         value = raw.get(key)
         if not isinstance(value, dict):
-            self.fail(key, "缺失或不是映射")
+            self.fail(key, rules_text.NOT_A_SECTION)
             return {}
         for extra in sorted(set(value) - allowed - {"source", "confidence"}):
-            self.fail(f"{key}.{extra}", f"不是可用的键（可用：{'、'.join(sorted(allowed))}）")
+            self.fail(f"{key}.{extra}", rules_text.UNKNOWN_KEY.format(allowed=rules_text.LIST_SEP.join(sorted(allowed))))
         if provenance:
             self.provenance(value, key)
         return value
@@ -352,31 +355,32 @@ class _Checker:
         source = value.get("source")
         conf = value.get("confidence")
         if not isinstance(source, str) or not source.strip():
-            self.fail(f"{where}.source", "缺失：每条规则须写明来源")
+            self.fail(f"{where}.source", rules_text.NO_SOURCE)
         if conf not in CONFIDENCES:
-            self.fail(f"{where}.confidence", f"应为 V、C 或 ?（加引号写作 \"?\"），现为 {conf!r}")
+            self.fail(f"{where}.confidence", rules_text.BAD_CONFIDENCE.format(value=conf))
         return str(source or ""), str(conf or "")
 
     def number(self, value: Any, where: str, low: float | None = None, high: float | None = None,
                low_open: bool = False) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-            self.fail(where, f"应为数字，现为 {value!r}")
+            self.fail(where, rules_text.NOT_A_NUMBER.format(value=value))
             return math.nan
         if low is not None and (value <= low if low_open else value < low):
-            self.fail(where, f"应{'大于' if low_open else '不小于'} {low}，现为 {value}")
+            self.fail(where, rules_text.TOO_LOW.format(relation=rules_text.ABOVE if low_open else rules_text.NOT_BELOW,
+                                                      low=low, value=value))
         if high is not None and value > high:
-            self.fail(where, f"应不大于 {high}，现为 {value}")
+            self.fail(where, rules_text.TOO_HIGH.format(high=high, value=value))
         return float(value)
 
     def choice(self, value: Any, where: str, options: tuple) -> str:
         if value not in options:
-            self.fail(where, f"应为 {'、'.join(map(str, options))} 之一，现为 {value!r}")
+            self.fail(where, rules_text.NOT_A_CHOICE.format(options=rules_text.LIST_SEP.join(map(str, options)), value=value))
             return options[0]
         return value
 
     def boolean(self, value: Any, where: str) -> bool:
         if not isinstance(value, bool):
-            self.fail(where, f"应为 true 或 false，现为 {value!r}")
+            self.fail(where, rules_text.NOT_A_BOOLEAN.format(value=value))
             return False
         return value
 
@@ -384,7 +388,7 @@ class _Checker:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(where, "应为名称列表，如 [产出指标, 产出]")
+            self.fail(where, rules_text.NOT_NAMES)
             return ()
         return tuple(v.strip() for v in value)
 
@@ -396,16 +400,16 @@ _TOP_KEYS = {"kind", "name", "title", "source", "illustrative", "notes", "total"
 def _build(raw: dict, path: Path) -> RuleSet:
     c = _Checker(path)
     for extra in sorted(set(raw) - _TOP_KEYS):
-        c.fail(extra, f"不是可用的顶层键（可用：{'、'.join(sorted(_TOP_KEYS))}）")
+        c.fail(extra, rules_text.UNKNOWN_TOP_KEY.format(allowed=rules_text.LIST_SEP.join(sorted(_TOP_KEYS))))
     kind = raw.get("kind")
     if kind not in KINDS:
-        raise RuleSetError(f"规则集 {path} 不是评分规则集：kind 应为 {'、'.join(KINDS)} 之一，现为 {kind!r}")
+        raise RuleSetError(rules_text.NOT_A_SCORING_RULE_SET.format(path=path, kinds=rules_text.LIST_SEP.join(KINDS), kind=kind))
     name = raw.get("name") or path.stem
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        c.fail("title", "缺失：请写规则集的中文名称")
+        c.fail("title", rules_text.NO_TITLE)
     if not isinstance(raw.get("source"), str):
-        c.fail("source", "缺失：请写规则集的依据")
+        c.fail("source", rules_text.NO_BASIS)
     illustrative = c.boolean(raw.get("illustrative", False), "illustrative")
     provenance: dict[str, tuple[str, str]] = {}
 
@@ -429,12 +433,12 @@ def _build(raw: dict, path: Path) -> RuleSet:
     for i, item in enumerate(w.get("redistribute") or []):
         where = f"weights.redistribute[{i}]"
         if not isinstance(item, dict) or set(item) - {"from", "to"}:
-            c.fail(where, "应为 {from: 组名, to: [组名, …]}")
+            c.fail(where, rules_text.BAD_REDISTRIBUTE)
             continue
         src, targets = item.get("from"), c.names(item.get("to"), f"{where}.to")
         for n in (src, *targets):
             if n not in names:
-                c.fail(where, f"引用了不存在的一级指标组「{n}」（已有：{'、'.join(sorted(names))}）")
+                c.fail(where, rules_text.UNKNOWN_GROUP.format(name=n, known=rules_text.LIST_SEP.join(sorted(names))))
         redistribute.append((src, targets))
 
     q = c.section(raw, "quantitative", {"higher_is_better", "over_completion", "lower_is_better", "equality"},
@@ -475,7 +479,7 @@ def _build(raw: dict, path: Path) -> RuleSet:
     grades = _grades(c, gr.get("bands"))
 
     management: tuple[ManagementItem, ...] = ()
-    block = "管理效率"
+    block = rules_text.MANAGEMENT_BLOCK
     if "management" in raw:
         m = c.section(raw, "management", {"block", "items"})
         provenance["management"] = (m.get("source", ""), m.get("confidence", ""))
@@ -487,21 +491,21 @@ def _build(raw: dict, path: Path) -> RuleSet:
         provenance["audit"] = (au.get("source", ""), au.get("confidence", ""))
         variants = c.names(au.get("variants"), "audit.variants")
         for v in sorted(set(variants) - set(VARIANTS)):
-            c.fail("audit.variants", f"未知的计分变体「{v}」（可用：{'、'.join(VARIANTS)}）")
+            c.fail("audit.variants", rules_text.UNKNOWN_VARIANT.format(variant=v, known=rules_text.LIST_SEP.join(VARIANTS)))
     if kind == "dept_sheet" and not management:
-        c.fail("management", "部门整体评分表（kind: dept_sheet）须列出管理效率评分项 items")
+        c.fail("management", rules_text.NO_MANAGEMENT_ITEMS)
 
     if not c.errors:
         parts = ex_weight + sum(g.weight for g in groups) + sum(i.points for i in management)
         if abs(parts - total_points) > 1e-6:
             c.fail("total.points",
-                   f"与各部分分值之和不符：预算执行率 {ex_weight:g} + 一级指标 "
-                   f"{'+'.join(f'{g.weight:g}' for g in groups)}"
-                   + (f" + 管理效率 {sum(i.points for i in management):g}" if management else "")
-                   + f" = {parts:g}，而 total.points 为 {total_points:g}")
+                   rules_text.PARTS_NOT_TOTAL.format(execution=ex_weight,
+                                                     groups="+".join(f"{g.weight:g}" for g in groups))
+                   + (rules_text.PLUS_MANAGEMENT.format(points=sum(i.points for i in management)) if management else "")
+                   + rules_text.PARTS_END.format(parts=parts, total=total_points))
     if c.errors:
-        lines = "\n".join(f"  - {e}" for e in c.errors)
-        raise RuleSetError(f"规则集 {path} 有 {len(c.errors)} 处错误：\n{lines}")
+        lines = "\n".join(rules_text.ERROR_ITEM.format(error=e) for e in c.errors)
+        raise RuleSetError(rules_text.ERRORS.format(path=path, n=len(c.errors), lines=lines))
     return RuleSet(
         name=str(name), title=str(title), kind=kind, path=path, source=str(raw.get("source", "")),
         illustrative=illustrative, total=total_points, execution_weight=ex_weight, execution_base=ex_base,
@@ -517,22 +521,22 @@ def _build(raw: dict, path: Path) -> RuleSet:
 
 def _groups(c: _Checker, raw: Any) -> tuple[Group, ...]:
     if not isinstance(raw, list) or not raw:
-        c.fail("weights.groups", "应为一级指标组列表（name、weight、level1…）")
+        c.fail("weights.groups", rules_text.NO_GROUPS)
         return ()
     groups, seen = [], set()
     for i, item in enumerate(raw):
         where = f"weights.groups[{i}]"
         if not isinstance(item, dict):
-            c.fail(where, "应为映射")
+            c.fail(where, rules_text.NOT_A_MAPPING_HERE)
             continue
         for extra in sorted(set(item) - {"name", "weight", "level1", "aliases", "level2", "block"}):
-            c.fail(f"{where}.{extra}", "不是可用的键（可用：name、weight、level1、aliases、level2、block）")
+            c.fail(f"{where}.{extra}", rules_text.UNKNOWN_GROUP_KEY)
         name = item.get("name")
         if not isinstance(name, str) or not name:
-            c.fail(f"{where}.name", "缺失")
+            c.fail(f"{where}.name", rules_text.MISSING)
             continue
         if name in seen:
-            c.fail(f"{where}.name", f"一级指标组「{name}」重复")
+            c.fail(f"{where}.name", rules_text.DUPLICATE_GROUP.format(name=name))
         seen.add(name)
         weight = c.number(item.get("weight"), f"{where}.weight", 0)
         # aliases: the labels other forms print for this block (决策/项目决策 …), compared like level1
@@ -546,31 +550,31 @@ def _groups(c: _Checker, raw: Any) -> tuple[Group, ...]:
 
 def _bands(c: _Checker, raw: Any) -> tuple[Band, ...]:
     if not isinstance(raw, list) or not raw:
-        c.fail("qualitative.bands", "应为区间列表，自高到低，如 {name: 达成, low: 0.8, high: 1.0}")
+        c.fail("qualitative.bands", rules_text.NO_BANDS)
         return ()
     bands = []
     for i, item in enumerate(raw):
         where = f"qualitative.bands[{i}]"
         if not isinstance(item, dict) or set(item) - {"name", "low", "high"}:
-            c.fail(where, "应为 {name, low, high}")
+            c.fail(where, rules_text.BAD_BAND)
             continue
         low = c.number(item.get("low"), f"{where}.low", 0, 1)
         high = c.number(item.get("high"), f"{where}.high", 0, 1)
         if low >= high:
-            c.fail(where, f"low（{low}）应小于 high（{high}）")
+            c.fail(where, rules_text.LOW_NOT_BELOW_HIGH.format(low=low, high=high))
         bands.append(Band(str(item.get("name")), low, high, top=(i == 0)))
     if bands and not c.errors:
         if abs(bands[0].high - 1.0) > 1e-9 or abs(bands[-1].low) > 1e-9:
-            c.fail("qualitative.bands", "应覆盖 0 到 1（第一档 high 为 1，最后一档 low 为 0）")
+            c.fail("qualitative.bands", rules_text.BANDS_NOT_COVERING)
         for upper, lower in zip(bands, bands[1:]):
             if abs(upper.low - lower.high) > 1e-9:
-                c.fail("qualitative.bands", f"「{upper.name}」的 low 应等于「{lower.name}」的 high（自高到低、首尾相接）")
+                c.fail("qualitative.bands", rules_text.BANDS_NOT_ADJACENT.format(upper=upper.name, lower=lower.name))
     return tuple(bands)
 
 
 def _levels(c: _Checker, raw: Any, bands: tuple[Band, ...]) -> dict[str, tuple[str, float]]:
     if not isinstance(raw, dict):
-        c.fail("qualitative.levels", f"应为映射：{'、'.join(LEVELS)} → {{band, fraction}}")
+        c.fail("qualitative.levels", rules_text.NO_LEVELS.format(levels=rules_text.LIST_SEP.join(LEVELS)))
         return {}
     out = {}
     by_name = {b.name: b for b in bands}
@@ -578,43 +582,43 @@ def _levels(c: _Checker, raw: Any, bands: tuple[Band, ...]) -> dict[str, tuple[s
         where = f"qualitative.levels.{level}"
         item = raw.get(level)
         if not isinstance(item, dict) or set(item) - {"band", "fraction"}:
-            c.fail(where, "缺失或不是 {band, fraction}")
+            c.fail(where, rules_text.BAD_LEVEL)
             continue
         band = by_name.get(item.get("band"))
         fraction = c.number(item.get("fraction"), f"{where}.fraction", 0, 1)
         if band is None:
-            c.fail(f"{where}.band", f"应为已定义的区间（{'、'.join(by_name)}），现为 {item.get('band')!r}")
+            c.fail(f"{where}.band", rules_text.UNKNOWN_BAND.format(known=rules_text.LIST_SEP.join(by_name), value=item.get("band")))
         elif not math.isnan(fraction) and not band.contains(fraction):
-            c.fail(f"{where}.fraction", f"{fraction} 不在区间「{band.name}」[{band.low}, {band.high}"
-                                        f"{']' if band.top else ')'} 内")
+            c.fail(f"{where}.fraction", rules_text.FRACTION_OUTSIDE.format(
+                fraction=fraction, band=band.name, low=band.low, high=band.high, close="]" if band.top else ")"))
         out[level] = (item.get("band"), fraction)
     for extra in sorted(set(raw) - set(LEVELS)):
-        c.fail(f"qualitative.levels.{extra}", f"不是可用的等级（可用：{'、'.join(LEVELS)}）")
+        c.fail(f"qualitative.levels.{extra}", rules_text.UNKNOWN_LEVEL.format(known=rules_text.LIST_SEP.join(LEVELS)))
     return out
 
 
 def _grades(c: _Checker, raw: Any) -> tuple[tuple[str, float], ...]:
     if not isinstance(raw, list) or not raw:
-        c.fail("grades.bands", "应为等级列表，自高到低，如 {grade: 优, min: 90}")
+        c.fail("grades.bands", rules_text.NO_GRADES)
         return ()
     grades = []
     for i, item in enumerate(raw):
         where = f"grades.bands[{i}]"
         if not isinstance(item, dict) or set(item) - {"grade", "min"} or not isinstance(item.get("grade"), str):
-            c.fail(where, "应为 {grade: 等级, min: 最低分}")
+            c.fail(where, rules_text.BAD_GRADE)
             continue
         grades.append((item["grade"], c.number(item.get("min"), f"{where}.min", 0)))
     mins = [m for _, m in grades]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-        c.fail("grades.bands", f"最低分应自高到低、互不相同，现为 {mins}")
+        c.fail("grades.bands", rules_text.GRADES_NOT_DESCENDING.format(mins=mins))
     if mins and mins[-1] != 0:
-        c.fail("grades.bands", "最后一个等级的 min 应为 0，使每个分数都有等级")
+        c.fail("grades.bands", rules_text.LAST_GRADE_NOT_ZERO)
     return tuple(grades)
 
 
 def _items(c: _Checker, raw: Any) -> tuple[ManagementItem, ...]:
     if not isinstance(raw, list):
-        c.fail("management.items", "应为评分项列表")
+        c.fail("management.items", rules_text.NO_ITEMS)
         return ()
     items, seen = [], set()
     keys = {"id", "label", "expr", "unit", "points", "method", "target", "bands", "else", "absolute",
@@ -622,18 +626,18 @@ def _items(c: _Checker, raw: Any) -> tuple[ManagementItem, ...]:
     for i, item in enumerate(raw):
         where = f"management.items[{i}]"
         if not isinstance(item, dict):
-            c.fail(where, "应为映射")
+            c.fail(where, rules_text.NOT_A_MAPPING_HERE)
             continue
         for extra in sorted(set(item) - keys):
-            c.fail(f"{where}.{extra}", f"不是可用的键（可用：{'、'.join(sorted(keys))}）")
+            c.fail(f"{where}.{extra}", rules_text.UNKNOWN_KEY.format(allowed=rules_text.LIST_SEP.join(sorted(keys))))
         item_id = item.get("id")
         if not isinstance(item_id, str) or not item_id or item_id in seen:
-            c.fail(f"{where}.id", f"缺失或重复：{item_id!r}")
+            c.fail(f"{where}.id", rules_text.ITEM_ID.format(value=item_id))
         seen.add(item_id)
         source, conf = c.provenance(item, where)
         expr = item.get("expr")
         if not isinstance(expr, str) or not expr.strip():
-            c.fail(f"{where}.expr", "缺失：请写复算公式（与 stated.csv 的 expr 相同写法，范围写作 {scope}）")
+            c.fail(f"{where}.expr", rules_text.NO_EXPR)
         else:
             try:
                 parse_expr(expr.replace("{scope}", "whole"))
@@ -649,14 +653,14 @@ def _items(c: _Checker, raw: Any) -> tuple[ManagementItem, ...]:
             for j, b in enumerate(item.get("bands") or []):
                 bwhere = f"{where}.bands[{j}]"
                 if not isinstance(b, dict) or set(b) - {"op", "value", "points"}:
-                    c.fail(bwhere, "应为 {op, value, points}")
+                    c.fail(bwhere, rules_text.BAD_ITEM_BAND)
                     continue
                 op = c.choice(b.get("op"), f"{bwhere}.op", OPS)
                 value = c.number(b.get("value"), f"{bwhere}.value")
                 got = c.number(b.get("points"), f"{bwhere}.points", 0, points if not math.isnan(points) else None)
                 bands.append((op, value, got))
             if not bands:
-                c.fail(f"{where}.bands", "method 为 bands 时须列出分档")
+                c.fail(f"{where}.bands", rules_text.NO_ITEM_BANDS)
         else_points = c.number(item.get("else", 0), f"{where}.else", 0)
         items.append(ManagementItem(
             id=str(item_id), label=str(item.get("label") or item_id), expr=str(expr or ""),

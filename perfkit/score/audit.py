@@ -23,9 +23,11 @@ from perfkit.score.judge import judge
 from perfkit.score.scoring import judge_rows
 from perfkit.score.targets import COUNT_UNITS, Target, fmt_number
 from perfkit.score.totals import BASE_LABELS
+from perfkit.text import checking, labels
+from perfkit.text.vocabulary import LEVELS, MET, MOSTLY_MET, YUAN
 
 # The 80/50 bands of the older rule set (cz2020_band8050), as fractions of the weight, per level's band.
-_BANDS_8050 = {"达成": (0.8, 1.0), "部分达成": (0.5, 0.8), "未达成": (0.0, 0.5)}
+_BANDS_8050 = {LEVELS[0]: (0.8, 1.0), LEVELS[2]: (0.5, 0.8), LEVELS[3]: (0.0, 0.5)}
 _QUANTITATIVE_RULES = ("higher_is_better", "equality", "equality_zero", "lower_is_better_ratio",
                        "lower_is_better_linear")
 
@@ -59,21 +61,21 @@ def _audit_indicator(year, rec: dict, reading, rules: RuleSet, file: str) -> dic
     name, at = rec["name"], where(file, rec.get("src_row"))
     common = dict(file=file, row=rec.get("src_row"), stated=stated, stated_text=fmt_number(stated))
     if pd.isna(given):
-        shown = f"perfkit 按规则集默认拆分为 {_n(used)} 分，仅供参考" if not pd.isna(used) else "规则集也未给出"
+        shown = checking.DEFAULT_SPLIT.format(weight=_n(used)) if not pd.isna(used) else checking.NO_DEFAULT_SPLIT
         return finding(year, rec["scope_id"], "indicator_score", ok=None, **common,
-                       detail=f"无法复算：指标「{name}」报告得分 {_n(stated)}，但表中未印分值（{shown}）（{at}）")
+                       detail=checking.NO_WEIGHT_PRINTED.format(name=name, stated=_n(stated), shown=shown, at=at))
     weight = float(given)
     if stated > weight + SCORE_TOLERANCE:
         variant = _variant(stated, weight, rule_score, t, j, rules)
         return finding(year, rec["scope_id"], "score_above_weight", **common,
                        recomputed=float(rule_score) if not pd.isna(rule_score) else weight,
                        difference=stated - weight, ok=False, severity="error", variant=variant,
-                       detail=(f"指标「{name}」报告得分 {_n(stated)} 高于分值 {_n(weight)}"
-                               + _rule_phrase(rule_score, j) + _variant_phrase(variant) + f"（{at}）"))
+                       detail=(checking.SCORE_ABOVE_WEIGHT.format(name=name, stated=_n(stated), weight=_n(weight))
+                               + _rule_phrase(rule_score, j) + _variant_phrase(variant) + checking.AT.format(at=at)))
     if pd.isna(rule_score):
-        why = j.head.removeprefix("无法评分：")
+        why = j.head.removeprefix(checking.UNSCORED_PREFIX)
         return finding(year, rec["scope_id"], "indicator_score", ok=None, **common,
-                       detail=f"无法复算：指标「{name}」报告得分 {_n(stated)}，按规则无法评分——{why}（{at}）")
+                       detail=checking.INDICATOR_UNSCORED.format(name=name, stated=_n(stated), why=why, at=at))
     if j.level is not None:
         return _audit_band(year, rec, stated, weight, float(rule_score), t, a, j, rules, common, at)
     tol = SCORE_TOLERANCE + _input_tolerance(t, a, j, rules, weight)
@@ -83,9 +85,10 @@ def _audit_indicator(year, rec: dict, reading, rules: RuleSet, file: str) -> dic
     return finding(year, rec["scope_id"], check, **common, recomputed=float(rule_score),
                    difference=stated - float(rule_score), ok=ok, severity="info" if ok else "error",
                    tolerance=tol, variant=variant,
-                   detail=(f"指标「{name}」报告得分 {_n(stated)}，按规则（{j.head}）得 {_n(rule_score)} 分，"
-                           f"相差 {_n(stated - rule_score)}（允许 {_n(tol)}），{'一致' if ok else '不一致'}"
-                           + _variant_phrase(variant, ok) + f"（{at}）"))
+                   detail=(checking.INDICATOR_SCORE.format(name=name, stated=_n(stated), head=j.head, rule_score=_n(rule_score),
+                                                   difference=_n(stated - rule_score), tolerance=_n(tol),
+                                                   verdict=labels.STATUS[bool(ok)])
+                           + _variant_phrase(variant, ok) + checking.AT.format(at=at)))
 
 
 def _audit_band(year, rec, stated, weight, rule_score, t, a, j, rules, common, at) -> dict:
@@ -96,25 +99,25 @@ def _audit_band(year, rec, stated, weight, rule_score, t, a, j, rules, common, a
     variant = None if ok else _variant(stated, weight, rule_score, t, j, rules)
     check = "full_marks_missed" if variant == "full_marks_on_miss" else "indicator_score"
     off = 0.0 if ok else (stated - high if stated > high else stated - low)
-    shown = f"[{_n(low)}, {_n(high)}{']' if band.top else ')'}"
+    shown = checking.BAND.format(low=_n(low), high=_n(high), close=checking.BAND_CLOSE[bool(band.top)])
     return finding(year, rec["scope_id"], check, **common, recomputed=rule_score, difference=off, ok=ok,
                    severity="info" if ok else "error", tolerance=SCORE_TOLERANCE, variant=variant,
-                   detail=(f"指标「{rec['name']}」报告得分 {_n(stated)}；{j.head}，按规则集 {rules.name} 应在"
-                           f"「{band.name}」区间 {shown} 内（perfkit 取 {_n(rule_score)}），"
-                           f"{'在区间内，一致' if ok else '不在区间内，不一致'}" + _variant_phrase(variant, ok)
-                           + f"（{at}）"))
+                   detail=(checking.INDICATOR_BAND.format(name=rec["name"], stated=_n(stated), head=j.head, rule_set=rules.name,
+                                                  band=band.name, shown=shown, rule_score=_n(rule_score),
+                                                  verdict=checking.IN_BAND[bool(ok)])
+                           + _variant_phrase(variant, ok) + checking.AT.format(at=at)))
 
 
 def _rule_phrase(rule_score, j) -> str:
-    return "" if pd.isna(rule_score) else f"；按规则（{j.head}）得 {_n(rule_score)} 分"
+    return "" if pd.isna(rule_score) else checking.RULE_PHRASE.format(head=j.head, rule_score=_n(rule_score))
 
 
 def _variant_phrase(variant: str | None, ok: bool = False) -> str:
     if ok:
         return ""
     if variant is None:
-        return "；已知的计分变体都得不出报告的得分"
-    return f"；报告得分与「{VARIANT_LABELS[variant]}」相符"
+        return checking.NO_VARIANT
+    return checking.VARIANT_MATCHES.format(variant=VARIANT_LABELS[variant])
 
 
 def _half_unit(a: Target) -> float:
@@ -145,7 +148,7 @@ def _input_tolerance(t: Target, a: Target, j, rules: RuleSet, weight: float) -> 
 def _variant(stated, weight, rule_score, t, j, rules: RuleSet, tol: float = SCORE_TOLERANCE) -> str | None:
     """Return the first of the rule set's variants whose score is the printed one (None when none is)."""
     candidates = _candidates(weight, rule_score, t, j)
-    met = j.met if j.level is None else j.level == "达成"
+    met = j.met if j.level is None else j.level == MET
     for code in rules.variants:
         if code == "full_marks_on_miss" and met is False and abs(stated - weight) <= tol:
             return code
@@ -174,7 +177,7 @@ def _candidates(weight: float, rule_score, t: Target, j) -> dict:
         out["reverse_ratio"] = weight * tv / av
         out["reverse_linear"] = weight * max(0.0, 1 - (av - tv) / tv)
     if j.level is not None:
-        out["bands_8050"] = _BANDS_8050.get(j.level if j.level != "基本达成" else "达成")
+        out["bands_8050"] = _BANDS_8050.get(j.level if j.level != MOSTLY_MET else MET)
     return out
 
 
@@ -198,8 +201,8 @@ def parse_rate(text) -> tuple[float, float, str] | None:
     if s.endswith("%"):
         return value, half_unit(number), ""
     if value <= 1.5:
-        return value * 100, half_unit(number) * 100, f"执行率印作「{s}」，按比例 {fmt_number(value * 100)}% 理解；"
-    return value, half_unit(number), f"执行率印作「{s}」（未写 %），按 {s}% 理解；"
+        return value * 100, half_unit(number) * 100, checking.RATE_AS_FRACTION.format(printed=s, percent=fmt_number(value * 100))
+    return value, half_unit(number), checking.RATE_WITHOUT_PERCENT.format(printed=s)
 
 
 def execution_rows(dept, year: int, scored) -> list[dict]:
@@ -229,16 +232,18 @@ def _row_rate(rec: dict, rules: RuleSet, ex: pd.DataFrame, cells) -> tuple[float
     """Return a budget row's execution rate (fraction), its tolerance (fraction) and how it was computed."""
     base_col, label = rules.execution_base, BASE_LABELS[rules.execution_base]
     base, executed = rec.get(base_col), rec.get("executed")
-    how = f"执行数 {_n(executed) if not pd.isna(executed) else '（空）'} ÷ {label} {_n(base) if not pd.isna(base) else '（空）'}"
+    how = checking.RATE_FORMULA.format(executed=_n(executed) if not pd.isna(executed) else checking.EMPTY_AMOUNT,
+                                       base_label=label, base=_n(base) if not pd.isna(base) else checking.EMPTY_AMOUNT)
     if rec["line"] == TOTAL_LINE and rec["scope_id"] in ex.index:
         row = ex.loc[rec["scope_id"]]
         if row.get("base_from", TOTAL_LINE) != TOTAL_LINE:
             # the total row was left unfilled: its rate comes from the lines (printed amounts, taken as given)
-            return float(row["execution_rate"]), 0.0, f"合计行{label}为 0 或空白，按各「{row['base_from']}」行之和复算"
+            return float(row["execution_rate"]), 0.0, checking.RATE_FROM_PARTS.format(base_label=label,
+                                                                                         base_from=row["base_from"])
     if pd.isna(base) or float(base) <= 0 or pd.isna(executed):
         return math.nan, 0.0, how
     rate = float(executed) / float(base)
-    factor = 1e-4 if rec.get("unit") == "元" else 1.0
+    factor = 1e-4 if rec.get("unit") == YUAN else 1.0
     db = half_unit(cells.get(base_col), factor) if len(cells) else 0.0
     de = half_unit(cells.get("executed"), factor) if len(cells) else 0.0
     return rate, (de + rate * db) / max(float(base) - db, 1e-12), how
@@ -250,14 +255,15 @@ def _rate_row(year, rec, shown, rate, tol, how, file) -> dict:
     common = dict(file=file, row=rec.get("src_row"), stated=pct, stated_text=str(rec["rate_printed"]))
     if math.isnan(rate):
         return finding(year, rec["scope_id"], "execution_rate", ok=None, **common,
-                       detail=f"无法复算：预算行「{rec['line']}」印出执行率 {rec['rate_printed']}，但 {how} 无法计算（{at}）")
+                       detail=checking.RATE_UNCOMPUTABLE.format(line=rec["line"], printed=rec["rate_printed"], how=how,
+                                                                 at=at))
     allowed = pct_tol + tol * 100
     ok = abs(pct - rate * 100) <= allowed + 1e-9
     return finding(year, rec["scope_id"], "execution_rate", **common, recomputed=rate * 100,
                    difference=pct - rate * 100, ok=ok, severity="info" if ok else "error", tolerance=allowed,
-                   detail=(f"预算行「{rec['line']}」印出执行率 {rec['rate_printed']}；{note}{how} = {_n(rate * 100)}%，"
-                           f"相差 {_n(pct - rate * 100)} 个百分点（按印刷精度允许 {_n(allowed)}），"
-                           f"{'一致' if ok else '不一致'}（{at}）"))
+                   detail=checking.RATE_CHECK.format(line=rec["line"], printed=rec["rate_printed"], note=note, how=how,
+                                                     rate=_n(rate * 100), difference=_n(pct - rate * 100),
+                                                     allowed=_n(allowed), verdict=labels.STATUS[bool(ok)], at=at))
 
 
 def _score_row(year, rec, rate, tol, how, shown, rules: RuleSet, file) -> dict:
@@ -268,11 +274,12 @@ def _score_row(year, rec, rate, tol, how, shown, rules: RuleSet, file) -> dict:
     if pd.isna(weight):
         weight = rules.execution_weight if rec["line"] == TOTAL_LINE else math.nan
     if math.isnan(rate) and shown is not None:
-        rate, tol, how = shown[0] / 100, shown[1] / 100, f"按表中印出的执行率 {rec['rate_printed']}"
+        rate, tol, how = shown[0] / 100, shown[1] / 100, checking.RATE_AS_PRINTED.format(printed=rec["rate_printed"])
     if pd.isna(weight) or math.isnan(rate):
-        missing = "分值" if pd.isna(weight) else "执行率（金额不全）"
+        missing = checking.MISSING_WEIGHT if pd.isna(weight) else checking.MISSING_AMOUNTS
         return finding(year, rec["scope_id"], "execution_score", ok=None, **common,
-                       detail=f"无法复算：预算行「{rec['line']}」报告得分 {_n(stated)}，缺少{missing}（{at}）")
+                       detail=checking.EXECUTION_SCORE_UNCOMPUTABLE.format(line=rec["line"], stated=_n(stated),
+                                                                            missing=missing, at=at))
     weight = float(weight)
     rule_score = min(rate, rules.execution_cap) * weight
     allowed = SCORE_TOLERANCE + weight * tol
@@ -281,10 +288,11 @@ def _score_row(year, rec, rate, tol, how, shown, rules: RuleSet, file) -> dict:
     return finding(year, rec["scope_id"], "execution_score", **common, recomputed=rule_score,
                    difference=stated - rule_score, ok=ok, severity="info" if ok else "error", tolerance=allowed,
                    variant=variant,
-                   detail=(f"预算行「{rec['line']}」报告预算执行率得分 {_n(stated)}；{how}，执行率 {_n(rate * 100)}%，"
-                           f"按规则 min(执行率, {fmt_number(rules.execution_cap * 100)}%) × 分值 {_n(weight)} = "
-                           f"{_n(rule_score)}，相差 {_n(stated - rule_score)}，{'一致' if ok else '不一致'}"
-                           + _variant_phrase(variant, ok) + f"（{at}）"))
+                   detail=(checking.EXECUTION_SCORE.format(line=rec["line"], stated=_n(stated), how=how, rate=_n(rate * 100),
+                                                   cap=fmt_number(rules.execution_cap * 100), weight=_n(weight),
+                                                   rule_score=_n(rule_score), difference=_n(stated - rule_score),
+                                                   verdict=labels.STATUS[bool(ok)])
+                           + _variant_phrase(variant, ok) + checking.AT.format(at=at)))
 
 
 def _execution_variant(stated, weight, rate, rule_score, rules: RuleSet, tol) -> str | None:
@@ -334,25 +342,27 @@ def block_weights(dept, year: int, scored) -> list[dict]:
 def _block_rows(year, sid, level, raw, points, rows, rules, expected, incomplete, file) -> list[dict]:
     out = []
     counted = rows[rows["counted"]] if "counted" in rows.columns else rows
-    what = "一级指标" if level == "level1" else "二级指标"
+    what = checking.BLOCK_LEVELS["level1" if level == "level1" else "level2"]
     first = rows["src_row"].iloc[0] if "src_row" in rows.columns else None
     common = dict(file=file, row=first, stated=points, stated_text=str(raw))
     known = counted["weight"].dropna()
     if len(counted) and (len(known) == len(counted) or incomplete):
         total = float(known.sum())
         ok = total <= points + 1e-6 if incomplete else abs(total - points) <= 1e-6
-        relation = "不超过" if incomplete else "等于"
+        relation = checking.AT_MOST if incomplete else checking.EQUAL_TO
         out.append(finding(year, sid, "block_weight", **common, recomputed=total, difference=points - total, ok=ok,
                            severity="info" if ok else "error",
-                           detail=(f"{what}「{raw}」印出分块分值 {_n(points)}，其下各指标分值之和 {_n(total)}"
-                                   f"（{len(known)} 项{'，表格不完整，只核对是否不超过' if incomplete else ''}），"
-                                   f"应{relation}分块分值，{'一致' if ok else '不一致'}（{where(file, first)}）")))
+                           detail=checking.BLOCK_SUM.format(
+                               what=what, raw=raw, points=_n(points), total=_n(total), n=len(known),
+                               incomplete=checking.BLOCK_INCOMPLETE if incomplete else "", relation=relation,
+                               verdict=labels.STATUS[bool(ok)], at=where(file, first))))
     group = rules.group_of(raw, None) if level == "level1" else None
     if rules.fixed_weights and group is not None and group in expected:
         want = float(expected[group])
         ok = abs(points - want) <= 1e-6
         out.append(finding(year, sid, "block_weight", **common, recomputed=want, difference=points - want, ok=ok,
                            severity="info" if ok else "error",
-                           detail=(f"{what}「{raw}」印出分块分值 {_n(points)}，规则集 {rules.name} 统一规定"
-                                   f"「{group}」为 {_n(want)} 分，{'一致' if ok else '不一致'}（{where(file, first)}）")))
+                           detail=checking.BLOCK_FIXED.format(
+                               what=what, raw=raw, points=_n(points), rule_set=rules.name, group=group, want=_n(want),
+                               verdict=labels.STATUS[bool(ok)], at=where(file, first))))
     return out

@@ -12,40 +12,13 @@ import re
 import numpy as np
 import pandas as pd
 
+from perfkit.text import checking, labels
+
 COLUMNS = ("year", "scope_id", "check", "label", "figure_id", "stated_text", "stated", "recomputed", "difference",
            "decimals", "ok", "severity", "file", "row", "detail", "tolerance", "variant")
-CHECK_LABELS = {
-    "stated_figure": "陈述数字复算",
-    "expr_error": "无法复算",
-    "listed_only": "仅列示",
-    "weight_total": "分值合计",
-    "score_above_weight": "得分超过分值",
-    "total_sum": "各项得分之和与总分",
-    "total_above_max": "总分超过各项可得分之和",
-    "total_vs_perfkit": "报告总分与 perfkit 总分",
-    "grade_vs_score": "报告等级与得分",
-    "parent_sum": "父项与其中子项之和",
-    "budget_parts": "预算细分行之和与合计",
-    "full_marks_missed": "未完成却得满分",
-    "indicator_score": "指标得分复算",
-    "execution_rate": "执行率复算",
-    "execution_score": "预算执行率得分复算",
-    "block_weight": "分块分值",
-}
+CHECK_LABELS = checking.CHECK_LABELS
 # Variants of scoring met in published tables (domain.md §8), named when one explains a printed score.
-VARIANT_LABELS = {
-    "uncapped_ratio": "比例法不封顶（完成值/指标值 × 分值，超过分值）",
-    "floor": "向下取整",
-    "round": "四舍五入取整",
-    "ceil": "向上取整",
-    "reverse_linear": "反向指标按线性法计分",
-    "reverse_ratio": "反向指标按比例法计分",
-    "bands_8050": "定性区间按 80/50 划分",
-    "execution_20": "旧表预算执行 20 分（20 × 执行率）",
-    "zero": "记为 0 分",
-    "full_marks_on_miss": "未完成却给满分",
-    "deduction_on_met": "已达成却扣分（未说明原因）",
-}
+VARIANT_LABELS = checking.VARIANT_LABELS
 # A score is the value its author gave, not a rounded measurement: printed scores are compared at two
 # decimals (domain.md §3: scores are rounded to 2 decimals only for display), plus the rounding of the inputs.
 SCORE_TOLERANCE = 0.005
@@ -90,9 +63,9 @@ def finding(year, scope_id, check, label=None, *, figure_id=None, stated_text=No
 
 def where(file, row) -> str:
     """Return ``file 第 n 行`` (or the file alone), for details."""
-    return f"{file} 第 {int(row)} 行" if row is not None and not pd.isna(row) else str(file)
+    return checking.AT_ROW.format(file=file, row=int(row)) if row is not None and not pd.isna(row) else str(file)
 
 
 def verdict(ok: bool | None) -> str:
     """Return 一致 / 不一致 / 无法复算 for a check's outcome."""
-    return "无法复算" if ok is None else ("一致" if ok else "不一致")
+    return labels.NOT_RECOMPUTABLE if ok is None else labels.STATUS[bool(ok)]

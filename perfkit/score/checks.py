@@ -24,7 +24,7 @@ import math
 import pandas as pd
 
 from perfkit.instrument import counted
-from perfkit.ingest.department import NOT_APPLICABLE, TOTAL_LINE
+from perfkit.ingest.department import MEMO_LINE_TYPE, NOT_APPLICABLE, TOTAL_LINE
 from perfkit.score.audit import block_weights, execution_rows, indicator_scores
 from perfkit.score.checkrows import (  # noqa: F401 (re-exported)
     CHECK_LABELS,
@@ -38,9 +38,9 @@ from perfkit.score.checkrows import (  # noqa: F401 (re-exported)
 )
 from perfkit.score.figures import AMOUNT_FACTORS, ExprError, evaluate_with_tolerance, figure_functions, half_unit
 from perfkit.score.targets import fmt_number
+from perfkit.text import checking, labels, validation
+from perfkit.text.vocabulary import GRADE_KIND, PARTITION_LINE_TYPES
 
-# Line types whose lines split the 合计 without overlap; other types (经济分类 …) may list only some parts.
-PARTITION_LINE_TYPES = ("支出类型", "资金来源")
 RATE_UNITS = ("%", "‰")
 
 
@@ -103,14 +103,14 @@ def _stated_figures(dept, year: int, scored) -> list[dict]:
     for rec in stated.to_dict("records"):
         sentence = rec.get("sentence") if isinstance(rec.get("sentence"), str) else ""
         at = where(file, rec.get("src_row"))
-        said = f"原句：「{sentence}」" if sentence else "（未录原句）"
+        said = checking.SENTENCE.format(sentence=sentence) if sentence else checking.NO_SENTENCE
         common = dict(figure_id=rec["figure_id"], stated_text=rec["stated_text"], file=file, row=rec.get("src_row"))
         scope = rec.get("scope_id") if isinstance(rec.get("scope_id"), str) else None
         expr = rec.get("expr")
         if not isinstance(expr, str) or not expr.strip():
             out.append(finding(year, scope, "listed_only", rec["label"], stated=rec.get("value"),
                                decimals=printed_decimals(rec["stated_text"]), ok=None,
-                               detail=f"仅列示，无法复算：报告陈述 {rec['stated_text']}。{said}（{at}）", **common))
+                               detail=checking.LISTED_ONLY.format(stated=rec["stated_text"], said=said, at=at), **common))
             continue
         if scope not in by_scope:
             by_scope[scope] = figure_functions(dept, year, scored, scope)
@@ -119,9 +119,10 @@ def _stated_figures(dept, year: int, scored) -> list[dict]:
         except ExprError as err:
             out.append(finding(year, scope, "expr_error", rec["label"], stated=rec.get("value"), ok=None,
                                severity="error",
-                               detail=f"无法复算 {rec['stated_text']}：{err}。公式 {expr}；{said}（{at}）", **common))
+                               detail=checking.EXPR_ERROR.format(stated=rec["stated_text"], error=err, expr=expr, said=said,
+                                                                 at=at), **common))
             continue
-        if rec["kind"] == "等级" or isinstance(recomputed, str):
+        if rec["kind"] == GRADE_KIND or isinstance(recomputed, str):
             out.append(_grade_figure(year, scope, rec, recomputed, expr, said, at, common))
             continue
         out.append(_number_figure(year, scope, rec, float(recomputed), tol, expr, said, at, common))
@@ -131,10 +132,11 @@ def _stated_figures(dept, year: int, scored) -> list[dict]:
 def _grade_figure(year, scope, rec, recomputed, expr, said, at, common) -> dict:
     stated_grade = str(rec["stated_text"]).strip()
     ok = stated_grade == str(recomputed)
-    verdict = "一致" if ok else "不一致"
+    verdict = labels.STATUS[bool(ok)]
     return finding(year, scope, "stated_figure", rec["label"], stated=stated_grade, recomputed=str(recomputed), ok=ok,
                    severity="info" if ok else "error",
-                   detail=f"报告陈述等级「{stated_grade}」，按 {expr} 复算为「{recomputed}」，{verdict}。{said}（{at}）",
+                   detail=checking.GRADE_FIGURE.format(stated=stated_grade, expr=expr, recomputed=recomputed, verdict=verdict,
+                                                        said=said, at=at),
                    **common)
 
 
@@ -146,15 +148,16 @@ def _number_figure(year, scope, rec, recomputed: float, tol: float, expr, said, 
     ok = matches(float(value), recomputed, decimals, tol)
     unit = rec.get("unit") if isinstance(rec.get("unit"), str) else ""
     allowed = 0.5 * 10.0 ** (-decimals) + tol
-    inputs = f"，另加各输入数字的印刷精度 {fmt_number(float(f'{tol:.2g}'))}" if tol > 0 else ""
-    verdict = (f"按印刷精度（{decimals} 位小数，允许相差 {fmt_number(0.5 * 10.0 ** (-decimals))}{inputs}）一致" if ok else
-               f"超出印刷精度（{decimals} 位小数，允许相差 {fmt_number(0.5 * 10.0 ** (-decimals))}{inputs}），不一致")
+    inputs = checking.INPUTS_PRECISION.format(tolerance=fmt_number(float(f'{tol:.2g}'))) if tol > 0 else ""
+    verdict = (checking.WITHIN_PRECISION if ok else checking.BEYOND_PRECISION).format(
+        decimals=decimals, allowed=fmt_number(0.5 * 10.0 ** (-decimals)), inputs=inputs)
     return finding(
         year, scope, "stated_figure", rec["label"], stated=float(value), recomputed=recomputed,
         difference=float(value) - recomputed, decimals=decimals, ok=ok, severity="info" if ok else "error",
         tolerance=allowed,
-        detail=(f"报告陈述 {rec['stated_text']}，由 {expr} 复算为 {fmt_number(round(recomputed, 4))}{unit}，"
-                f"相差 {fmt_number(round(float(value) - recomputed, 4))}，{verdict}。{said}（{at}）"),
+        detail=checking.NUMBER_FIGURE.format(stated=rec["stated_text"], expr=expr, recomputed=fmt_number(round(recomputed, 4)),
+                                             unit=unit, difference=fmt_number(round(float(value) - recomputed, 4)),
+                                             verdict=verdict, said=said, at=at),
         **common)
 
 
@@ -225,26 +228,30 @@ class _ScopeParts:
         ok = abs(total - self.rules.total) <= 1e-6
         return [finding(self.year, self.sid, "weight_total", stated=total, recomputed=self.rules.total,
                         difference=total - self.rules.total, ok=ok, severity="info" if ok else "error", file=self.f_ind,
-                        detail=(f"范围「{self.sid}」表中分值之和 {_n(given.sum())} + 预算执行率 {fmt_number(self.ex_weight)}"
-                                + (f" + 管理效率 {fmt_number(self.mg_points)}" if self.mg_points else "")
-                                + f" = {_n(total)}，规则集 {self.rules.name} 的总分为 {fmt_number(self.rules.total)}，"
-                                f"{'一致' if ok else '不一致'}（{self.f_ind}）"))]
+                        detail=(checking.WEIGHT_TOTAL.format(scope=self.sid, weights=_n(given.sum()),
+                                                              execution=fmt_number(self.ex_weight))
+                                + (checking.PLUS_MANAGEMENT.format(points=fmt_number(self.mg_points))
+                                   if self.mg_points else "")
+                                + checking.WEIGHT_TOTAL_END.format(total=_n(total), rule_set=self.rules.name,
+                                                                   rule_total=fmt_number(self.rules.total),
+                                                                   verdict=labels.STATUS[bool(ok)], at=self.f_ind)))]
 
     def total_sum(self, stated: float) -> list[dict]:
         """The printed total against the printed row scores (equality, or a bound for a partial table)."""
         row_stated = self.rows["stated_score"]
         ex_part = self.ex_printed if not math.isnan(self.ex_printed) else self.ex_score
-        ex_said = "报告" if not math.isnan(self.ex_printed) else "由 budget.csv 复算"
-        mg_said = f" + 管理效率 {_n(self.mg_score)}" if self.has_mg else ""
+        ex_said = checking.EXECUTION_STATED if not math.isnan(self.ex_printed) else checking.EXECUTION_RECOMPUTED
+        mg_said = checking.PLUS_MANAGEMENT.format(points=_n(self.mg_score)) if self.has_mg else ""
         if not self.partial and len(self.rows) and row_stated.notna().all():
             parts = float(row_stated.sum()) + ex_part + self.mg_score
             ok = abs(stated - parts) <= SCORE_TOLERANCE + 1e-9
             return [finding(self.year, self.sid, "total_sum", stated=stated, recomputed=parts, difference=stated - parts,
                             decimals=printed_decimals(fmt_number(stated)), ok=ok, severity="info" if ok else "error",
                             file=self.f_scopes, row=self.rec.get("src_row"), tolerance=SCORE_TOLERANCE,
-                            detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}），各指标报告得分之和 "
-                                    f"{_n(row_stated.sum())} + 预算执行率得分 {_n(ex_part)}（{ex_said}）{mg_said}"
-                                    f" = {_n(parts)}，{'一致' if ok else '不一致'}"))]
+                            detail=checking.TOTAL_SUM.format(scope=self.sid, stated=fmt_number(stated), at=self.at,
+                                                           rows=_n(row_stated.sum()), execution=_n(ex_part),
+                                                           execution_said=ex_said, management=mg_said,
+                                                           parts=_n(parts), verdict=labels.STATUS[bool(ok)]))]
         if not len(self.rows) and not self.incomplete:
             return []
         known_weight = float(self.rows["weight_used"].fillna(0).sum()) + self.ex_weight + self.mg_points
@@ -253,12 +260,12 @@ class _ScopeParts:
         cap = float(row_stated.fillna(self.rows["weight_used"]).sum()) + ex_cap + self.mg_points + missing
         if stated <= cap + SCORE_TOLERANCE:
             return []
-        rest = (f"，表格不完整：未转录部分至多 {_n(missing)} 分（规则总分 {fmt_number(self.rules.total)} − 已知分值 "
-                f"{_n(known_weight)}）" if self.incomplete else "")
+        rest = (checking.TOTAL_INCOMPLETE.format(missing=_n(missing), rule_total=fmt_number(self.rules.total),
+                                                known=_n(known_weight)) if self.incomplete else "")
         return [finding(self.year, self.sid, "total_above_max", stated=stated, recomputed=cap, difference=stated - cap,
                         ok=False, severity="error", file=self.f_scopes, row=self.rec.get("src_row"),
-                        detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}）高于各项最多可得 {_n(cap)} 分"
-                                f"（有报告得分的取报告得分，其余取分值，加预算执行率 {_n(ex_cap)} 分{rest}）"))]
+                        detail=checking.TOTAL_ABOVE_MAX.format(scope=self.sid, stated=fmt_number(stated), at=self.at,
+                                                               cap=_n(cap), execution=_n(ex_cap), rest=rest))]
 
     def total_vs_perfkit(self, stated: float) -> list[dict]:
         """The printed total against perfkit's own total: equal, or inside the range when items cannot be scored."""
@@ -268,44 +275,46 @@ class _ScopeParts:
         status = t.get("status", "complete")
         common = dict(stated=stated, file=self.f_scopes, row=self.rec.get("src_row"))
         if status in ("unscorable", "weights_off"):
-            why = ("perfkit 无法评分：没有可以评分的项目" if status == "unscorable" else
-                   f"分值合计 {_n(t['weight'])} 不等于规则总分 {fmt_number(self.rules.total)}，perfkit 不给总分")
+            why = (checking.NOTHING_SCORABLE if status == "unscorable" else
+                   checking.WEIGHTS_NOT_TOTAL.format(weight=_n(t["weight"]), rule_total=fmt_number(self.rules.total)))
             return [finding(self.year, self.sid, "total_vs_perfkit", ok=None, **common,
-                            detail=f"无法复算：范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}）；{why}")]
+                            detail=checking.TOTAL_UNCOMPUTABLE.format(scope=self.sid, stated=fmt_number(stated),
+                                                                      at=self.at, why=why))]
         low, high = float(t["score_min"]), float(t["score_max"])
         if status == "complete":
             ok = abs(stated - low) <= SCORE_TOLERANCE + 1e-9
             return [finding(self.year, self.sid, "total_vs_perfkit", **common, recomputed=low, difference=stated - low,
                             ok=ok, severity="info" if ok else "error", tolerance=SCORE_TOLERANCE,
-                            detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}），perfkit 按规则集 "
-                                    f"{self.rules.name} 复算为 {_n(low)}，相差 {_n(stated - low)}，"
-                                    f"{'一致' if ok else '不一致'}"))]
+                            detail=checking.TOTAL_VS_PERFKIT.format(scope=self.sid, stated=fmt_number(stated), at=self.at,
+                                                                  rule_set=self.rules.name, low=_n(low),
+                                                                  difference=_n(stated - low),
+                                                                  verdict=labels.STATUS[bool(ok)]))]
         ok = low - SCORE_TOLERANCE <= stated <= high + SCORE_TOLERANCE
         nearest = low if abs(stated - low) < abs(stated - high) else high  # the bound the total is compared with
         n, w = int(t["n_unscored"]), float(t["weight_unscored"]) + float(t.get("weight_missing", 0.0) or 0.0)
-        missing = "，表格不完整" if t.get("incomplete") else ""
+        missing = checking.TABLE_INCOMPLETE if t.get("incomplete") else ""
         explained = ""
         if not ok and stated > high and self.row_excess:
             excess = float(sum(self.row_excess))
-            explained = (f"；其中 {len(self.row_excess)} 行报告得分高于规则得分，共高出 {_n(excess)} 分（见各行得分复算），"
-                         + ("足以解释总分超出区间的部分" if excess + SCORE_TOLERANCE >= stated - high else
-                            "不足以解释总分超出区间的部分"))
+            explained = (checking.ROW_EXCESS.format(n=len(self.row_excess), excess=_n(excess))
+                         + checking.EXCESS_EXPLAINS[excess + SCORE_TOLERANCE >= stated - high])
         return [finding(self.year, self.sid, "total_vs_perfkit", **common, recomputed=nearest,
                         difference=0.0 if ok else stated - nearest, ok=ok, severity="info" if ok else "error",
                         tolerance=SCORE_TOLERANCE,
-                        detail=(f"范围「{self.sid}」报告总分 {fmt_number(stated)}（{self.at}）；perfkit 可评分部分得 "
-                                f"{_n(low)} 分，另有 {n} 项无法评分{missing}（共 {_n(w)} 分），总分应在 {_n(low)}–{_n(high)}"
-                                f" 之间：报告总分{'在区间内' if ok else ('高于' if stated > high else '低于') + '区间'}"
-                                f"{explained}"))]
+                        detail=checking.TOTAL_IN_RANGE.format(
+                            scope=self.sid, stated=fmt_number(stated), at=self.at, low=_n(low), n=n, missing=missing,
+                            weight=_n(w), high=_n(high), explained=explained,
+                            where=checking.IN_RANGE if ok else
+                            (checking.ABOVE if stated > high else checking.BELOW) + checking.RANGE))]
 
     def grade_row(self, stated: float, stated_grade: str) -> dict:
         expected = self.rules.grade(stated)
         ok = stated_grade == expected
         return finding(self.year, self.sid, "grade_vs_score", stated=stated_grade, recomputed=expected, ok=ok,
                        severity="info" if ok else "error", file=self.f_scopes, row=self.rec.get("src_row"),
-                       detail=(f"范围「{self.sid}」报告等级「{stated_grade}」、得分 {fmt_number(stated)}；按规则集 "
-                               f"{self.rules.name}，{fmt_number(stated)} 分应为「{expected}」，"
-                               f"{'一致' if ok else '不一致'}（{self.at}）"))
+                       detail=checking.GRADE_ROW.format(scope=self.sid, stated_grade=stated_grade, stated=fmt_number(stated),
+                                                   rule_set=self.rules.name, expected=expected,
+                                                   verdict=labels.STATUS[bool(ok)], at=self.at))
 
 
 # --------------------------------------------------------------------------- parents and budget lines
@@ -337,13 +346,13 @@ def _parent_sums(dept, year: int, scored) -> list[dict]:
             close = abs(float(own) - total) <= 1e-6 * max(1.0, abs(total))
             if close or (bound and total < float(own)):
                 continue
-            what = "实际完成值" if column == "actual" else "分值"
-            ids = "、".join(children["indicator_id"].astype(str))
+            what = checking.PARENT_WHAT[column]
+            ids = validation.LIST_SEP.join(children["indicator_id"].astype(str))
             out.append(finding(
                 year, parent["scope_id"], "parent_sum", stated=float(own), recomputed=total,
                 difference=float(own) - total, ok=False, severity="warning", file=file, row=parent.get("src_row"),
-                detail=(f"指标「{parent['name']}」的{what} {_n(own)} 与其中子项（{ids}）之和 {_n(total)} 不符"
-                        f"（{where(file, parent.get('src_row'))}）")))
+                detail=checking.PARENT_SUM.format(name=parent["name"], what=what, own=_n(own), ids=ids, total=_n(total),
+                                                   at=where(file, parent.get("src_row")))))
     return out
 
 
@@ -360,12 +369,12 @@ def _budget_parts(dept, year: int) -> list[dict]:
     out = []
     totals = budget[budget["line"] == TOTAL_LINE].set_index("scope_id")
     # 统计项 lines (三公经费, 政府采购 …) overlap other lines by design; they are not parts of the total
-    parts = budget[(budget["line"] != TOTAL_LINE) & ~budget["line_type"].isin([TOTAL_LINE, "统计项"])]
+    parts = budget[(budget["line"] != TOTAL_LINE) & ~budget["line_type"].isin([TOTAL_LINE, MEMO_LINE_TYPE])]
     for (sid, line_type), lines in parts.groupby(["scope_id", "line_type"], sort=False):
         if sid not in totals.index:
             continue
         whole = totals.loc[sid]
-        for column, label in (("budget", "全年预算数"), ("executed", "全年执行数")):
+        for column, label in (("budget", labels.BUDGET_FIELDS["budget"]), ("executed", labels.BUDGET_FIELDS["executed"])):
             row = _parts_row(year, sid, line_type, lines, whole, column, label, marks, file,
                              dept.is_incomplete(sid, year))
             if row is not None:
@@ -391,15 +400,18 @@ def _parts_row(year, sid, line_type, lines, whole, column, label, marks, file, i
     off = abs(stated - total) > tol + 1e-9 if partition else total > stated + tol + 1e-9
     if not off:
         return None
-    names = "、".join(lines.loc[known, "line"])
-    relation = "之和" if partition else "之和超过合计："
+    names = validation.LIST_SEP.join(lines.loc[known, "line"])
+    relation = checking.PARTS_SUM if partition else checking.PARTS_ABOVE
     return finding(
-        year, sid, "budget_parts", label=f"{CHECK_LABELS['budget_parts']}（{line_type}·{label}）",
+        year, sid, "budget_parts", label=checking.PARTS_LABEL.format(check=CHECK_LABELS["budget_parts"], line_type=line_type,
+                                                             label=label),
         stated=stated, recomputed=total, difference=stated - total, decimals=2, ok=False, tolerance=tol,
         severity="error", file=file, row=whole.get("src_row"),
-        detail=(f"范围「{sid}」{label}：合计 {fmt_number(round(stated, 4))} 万元（{where(file, whole.get('src_row'))}），"
-                f"按{line_type}细分（{names}）{relation} {fmt_number(round(total, 4))} 万元，"
-                f"相差 {fmt_number(round(stated - total, 4))}（按印刷精度允许 {fmt_number(round(tol, 6))}）"))
+        detail=checking.PARTS_ROW.format(scope=sid, label=label, stated=fmt_number(round(stated, 4)),
+                                           at=where(file, whole.get("src_row")), line_type=line_type, names=names,
+                                           relation=relation, total=fmt_number(round(total, 4)),
+                                           difference=fmt_number(round(stated - total, 4)),
+                                           tolerance=fmt_number(round(tol, 6))))
 
 
 def _marks(dept, columns) -> dict:

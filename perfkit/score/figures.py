@@ -23,14 +23,18 @@ import pandas as pd
 
 from perfkit.score.targets import COUNT_UNITS, parse_target
 from perfkit.text import messages
+from perfkit.text import checking, validation
+from perfkit.text.vocabulary import COUNT_KIND, TOTAL_LINE, WAN_YUAN, YUAN
 
 FUNCTIONS = ("budget", "budget_original", "executed", "line", "finance", "actual", "prior", "fig", "score",
              "grade", "count_scopes", "weight", "count_items")
-AMOUNT_FACTORS = {"万元": 1.0, "元": 1e-4}
+AMOUNT_FACTORS = {WAN_YUAN: 1.0, YUAN: 1e-4}
 # Stated figures that are exact whatever their printing (7 个 is 7): no rounding tolerance.
-EXACT_KINDS = ("计数",)
+EXACT_KINDS = (COUNT_KIND,)
+# Recognised input, not output: what separates the items of a listed text.
 _ITEM_SEPARATORS = re.compile(r"[、，,；;]|和|及|与")
 LINE_FIELDS = ("budget_original", "budget", "executed")
+RECOGNISED_INPUT = ("_ITEM_SEPARATORS",)
 
 # --------------------------------------------------------------------------- safe evaluator
 
@@ -83,7 +87,7 @@ def parse_expr(text: str) -> ast.Expression:
         tree = ast.parse(text, mode="eval")
         _check_node(tree.body, text, in_call=False)
     except SyntaxError as exc:
-        raise ExprError(f"复算公式语法错误：{text}（{exc.msg}）") from None
+        raise ExprError(checking.EXPR_SYNTAX.format(text=text, error=exc.msg)) from None
     except (RecursionError, MemoryError):  # hundreds of nested signs or operators: no report writes that
         raise ExprError(messages.EXPR_TOO_DEEP.format(start=text[:40])) from None
     return tree
@@ -92,9 +96,9 @@ def parse_expr(text: str) -> ast.Expression:
 def _check_node(node: ast.AST, text: str, in_call: bool) -> None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float, str)):
-            raise ExprError(f"复算公式只能含数字与带引号的名称：{text}")
+            raise ExprError(checking.EXPR_ONLY_NUMBERS_AND_NAMES.format(text=text))
         if isinstance(node.value, str) and not in_call:
-            raise ExprError(f"带引号的名称只能作函数参数：{text}")
+            raise ExprError(checking.EXPR_NAME_ONLY_ARGUMENT.format(text=text))
     elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         _check_node(node.left, text, False)
         _check_node(node.right, text, False)
@@ -103,13 +107,13 @@ def _check_node(node: ast.AST, text: str, in_call: bool) -> None:
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = getattr(node.func, "id", ast.unparse(node.func))
-            raise ExprError(f"复算公式不能调用「{name}」；可用函数：{'、'.join(FUNCTIONS)}")
+            raise ExprError(checking.EXPR_UNKNOWN_FUNCTION.format(name=name, functions=validation.LIST_SEP.join(FUNCTIONS)))
         if node.keywords:
-            raise ExprError(f"复算公式的函数参数不能用 名称=值 的写法：{text}")
+            raise ExprError(checking.EXPR_KEYWORD_ARGUMENT.format(text=text))
         for arg in node.args:
             _check_node(arg, text, True)
     else:
-        raise ExprError(f"复算公式只允许数字、+ - * /、括号和函数 {'、'.join(FUNCTIONS)}：{text}")
+        raise ExprError(checking.EXPR_NOT_ALLOWED.format(functions=validation.LIST_SEP.join(FUNCTIONS), text=text))
 
 
 def evaluate(text: str, functions: Mapping[str, Callable]):
@@ -132,15 +136,15 @@ def _eval(node: ast.AST, functions: Mapping[str, Callable]) -> tuple[object, flo
         (a, ta), (b, tb) = _eval(node.left, functions), _eval(node.right, functions)
         a, b = _number(a), _number(b)
         if isinstance(node.op, ast.Div) and b == 0:
-            raise ExprError("除数为 0")
+            raise ExprError(checking.EXPR_DIVISION_BY_ZERO)
         return _BINOPS[type(node.op)](a, b), _propagate(node.op, a, ta, b, tb)
     func = functions.get(node.func.id)
     if func is None:
-        raise ExprError(f"此处不能使用函数「{node.func.id}」")
+        raise ExprError(checking.EXPR_FUNCTION_HERE.format(name=node.func.id))
     try:
         result = func(*[_eval(a, functions)[0] for a in node.args])
     except TypeError:
-        raise ExprError(f"函数「{node.func.id}」的参数个数不对") from None
+        raise ExprError(checking.EXPR_ARGUMENT_COUNT.format(name=node.func.id)) from None
     return result, getattr(result, "tol", 0.0)
 
 
@@ -157,10 +161,10 @@ def _propagate(op: ast.operator, a: float, ta: float, b: float, tb: float) -> fl
 
 def _number(value) -> float:
     if isinstance(value, str) or value is None:
-        raise ExprError(f"「{value}」不是数值，不能参与运算")
+        raise ExprError(checking.EXPR_NOT_A_NUMBER.format(value=value))
     value = float(value)
     if math.isnan(value):
-        raise ExprError("数据缺失（空值），无法计算")
+        raise ExprError(checking.EXPR_MISSING_VALUE)
     return value
 
 
@@ -176,9 +180,9 @@ def figure_functions(dept, year: int, scored=None, scope: str | None = None) -> 
     """
     f = _Figures(dept, int(year), scored, scope)
     return {
-        "budget": lambda s: f.line(s, "合计", "budget"),
-        "budget_original": lambda s: f.line(s, "合计", "budget_original"),
-        "executed": lambda s: f.line(s, "合计", "executed"),
+        "budget": lambda s: f.line(s, TOTAL_LINE, "budget"),
+        "budget_original": lambda s: f.line(s, TOTAL_LINE, "budget_original"),
+        "executed": lambda s: f.line(s, TOTAL_LINE, "executed"),
         "line": f.line,
         "finance": f.finance,
         "actual": lambda iid: f.indicator(iid, "actual"),
@@ -195,7 +199,7 @@ def figure_functions(dept, year: int, scored=None, scope: str | None = None) -> 
 def count_items(text) -> float:
     """Return how many items a listed text names (``甲、乙和丙`` → 3): items split at 、，,；; 和 及 与."""
     if not isinstance(text, str):
-        raise ExprError("count_items() 的参数应为带引号的列举文字，如 count_items('甲、乙、丙')")
+        raise ExprError(checking.EXPR_COUNT_ITEMS)
     return float(len([t for t in _ITEM_SEPARATORS.split(text) if t.strip()]))
 
 
@@ -223,30 +227,31 @@ class _Figures:
 
     def line(self, scope, name, column):
         if column not in LINE_FIELDS:
-            raise ExprError(f"line() 的第三个参数应为 {'、'.join(LINE_FIELDS)} 之一，现为「{column}」")
+            raise ExprError(checking.EXPR_LINE_FIELD.format(fields=validation.LIST_SEP.join(LINE_FIELDS), column=column))
         hit = self.budget[(self.budget["scope_id"] == scope) & (self.budget["line"] == name)]
         if hit.empty:
-            raise ExprError(f"budget.csv 中没有范围「{scope}」{self.year} 年的预算行「{name}」")
+            raise ExprError(checking.EXPR_NO_LINE.format(scope=scope, year=self.year, name=name))
         if pd.isna(hit[column].iloc[0]):
-            raise ExprError(f"budget.csv 中范围「{scope}」预算行「{name}」的 {column} 为空")
+            raise ExprError(checking.EXPR_LINE_EMPTY.format(scope=scope, name=name, column=column))
         return self._amount("budget.csv", hit, column)
 
     def finance(self, item):
         fin = self.rows(self.dept.finance)
         hit = fin[fin["item"] == item]
         if hit.empty:
-            raise ExprError(f"finance.csv 中没有 {self.year} 年的「{item}」")
+            raise ExprError(checking.EXPR_NO_FINANCE.format(year=self.year, item=item))
         return self._amount("finance.csv", hit, "amount")
 
     def indicator(self, indicator_id, column):
         ind = self.rows(self.dept.indicators)
         hit = ind[ind["indicator_id"] == indicator_id]
         if hit.empty:
-            raise ExprError(f"indicators.csv 中没有 {self.year} 年的指标「{indicator_id}」")
+            raise ExprError(checking.EXPR_NO_INDICATOR.format(year=self.year, indicator=indicator_id))
         text = hit[column].iloc[0]
         parsed = parse_target(text)
         if parsed.kind != "quantitative" or parsed.value is None:
-            raise ExprError(f"指标「{indicator_id}」的 {column}「{'' if pd.isna(text) else text}」不是可读数值")
+            raise ExprError(checking.EXPR_NOT_READABLE.format(indicator=indicator_id, column=column,
+                                                              text="" if pd.isna(text) else text))
         whole_count = not parsed.decimals and (parsed.unit is None or parsed.unit in COUNT_UNITS)
         return Approx(parsed.value, 0.0 if whole_count else 0.5 * 10.0 ** -(parsed.decimals or 0))
 
@@ -255,7 +260,7 @@ class _Figures:
         hit = st[st["figure_id"] == figure_id]
         when = self.year if year is None else int(year)
         if hit.empty or pd.isna(hit["value"].iloc[0]):
-            raise ExprError(f"stated.csv 中没有 {when} 年数值型的陈述数字「{figure_id}」")
+            raise ExprError(checking.EXPR_NO_FIGURE.format(year=when, figure=figure_id))
         exact = "kind" in hit.columns and hit["kind"].iloc[0] in EXACT_KINDS
         return Approx(float(hit["value"].iloc[0]), 0.0 if exact else half_unit(hit["stated_text"].iloc[0]))
 
@@ -263,24 +268,24 @@ class _Figures:
         # Management ratios are evaluated while the year is being scored, so
         # they cannot ask for its score; stated figures always can.
         if self.scored is None:
-            raise ExprError("此处不能引用得分（score/grade/weight）：本年得分尚在计算中")
+            raise ExprError(checking.EXPR_NO_SCORES_YET)
         return self.scored
 
     def _total(self, scope):
         by_scope = self.year_score().by_scope
         hit = by_scope[by_scope["scope_id"] == scope]
         if hit.empty:
-            raise ExprError(f"没有范围「{scope}」的得分")
+            raise ExprError(checking.EXPR_NO_SCORE.format(scope=scope))
         return hit.iloc[0]
 
     def score(self, scope):
         total = self._total(scope)
         status = total.get("status", "complete")
         if status == "unscorable" or pd.isna(total["score"]):
-            raise ExprError(f"范围「{scope}」没有可评分的项目（无法评分）")
+            raise ExprError(checking.EXPR_UNSCORABLE.format(scope=scope))
         if status == "range":
-            raise ExprError(f"范围「{scope}」有 {int(total['n_unscored'])} 项无法评分，perfkit 总分为区间 "
-                            f"{total['score_min']:.2f}–{total['score_max']:.2f}，不是单一数值")
+            raise ExprError(checking.EXPR_SCORE_RANGE.format(scope=scope, n=int(total["n_unscored"]),
+                                                             low=total["score_min"], high=total["score_max"]))
         return float(total["score"])
 
     def weight(self, scope):
@@ -290,7 +295,7 @@ class _Figures:
         rules = self.year_score().rules
         rs = rules.get(self.scope) or rules.get("whole") or next(iter(rules.values()), None)
         if rs is None:
-            raise ExprError("没有可用的规则集，无法给出等级")
+            raise ExprError(checking.EXPR_NO_RULE_SET)
         return rs.grade(_number(x))
 
     def count_scopes(self, scope_type):

@@ -44,6 +44,7 @@ from perfkit.score.targets import (
     read_nature,
     target_from_name,
 )
+from perfkit.text import judging, validation
 from perfkit.score.totals import (  # noqa: F401 (re-exported)
     by_level1,
     by_scope,
@@ -62,13 +63,13 @@ SCORED_COLUMNS = ("level1_group", "target_kind", "target_op", "target_value", "t
 
 _EMPTY = {
     1: Judgement("empty_row", math.nan, None, math.nan, math.nan, None, _BIT["empty_row"],
-                 "空行或占位行：未填指标值、完成值、分值和得分，不计分、不计入合计"),
+                 judging.EMPTY_ROW),
     2: Judgement("not_applicable", math.nan, None, math.nan, math.nan, None, _BIT["not_applicable"],
-                 "不适用：填报人标为「—」「/」，未填分值和得分，不计分、不计入合计"),
+                 judging.NOT_APPLICABLE_ROW),
 }
 # The target an execution-rate row (预算执行率) is scored against when its own is not written.
 _EXECUTION_TARGET = Target("≥100%", "quantitative", ">=", 100.0, "%", op_written=True, decimals=0,
-                           reading="预算执行率指标未写年度指标值：按执行率计分（执行率 ≥100% 得满分，与预算执行率口径相同）")
+                           reading=judging.EXECUTION_TARGET)
 
 
 # --------------------------------------------------------------------------- vectorized scoring
@@ -355,7 +356,7 @@ def _reasons(judgements: list[Judgement], combo: np.ndarray, score: np.ndarray, 
     n = len(combo)
     row_bits = bits & _ROW_BITS
     score_codes, score_values = pd.factorize(np.round(score, 2), use_na_sentinel=True)
-    score_texts = [f"，得分 {fmt_number(v)}" for v in score_values.tolist()] + [""]
+    score_texts = [judging.REASON_SCORE.format(score=fmt_number(v)) for v in score_values.tolist()] + [""]
     score_codes = np.where(score_codes < 0, len(score_values), score_codes)
 
     default_codes = np.zeros(n, dtype=np.int64)
@@ -366,8 +367,8 @@ def _reasons(judgements: list[Judgement], combo: np.ndarray, score: np.ndarray, 
         parts = (group[rows], np.round(split.pool[cell], 4), split.count[cell], np.round(split.used[rows], 4))
         part_codes = [pd.factorize(p)[0] for p in parts]
         sub, first = combine(*part_codes)
-        default_texts += [f"；分值为空，按规则集将「{group_names[g]}」{fmt_number(p)} 分平分给 {int(c)} 项，"
-                          f"每项 {fmt_number(w)} 分"
+        default_texts += [judging.REASON_DEFAULT_WEIGHT.format(group=group_names[g], pool=fmt_number(p), count=int(c),
+                                                                weight=fmt_number(w))
                           for g, p, c, w in zip(*(part[first].tolist() for part in parts))]
         default_codes[rows] = sub + 1
 
@@ -379,8 +380,8 @@ def _reasons(judgements: list[Judgement], combo: np.ndarray, score: np.ndarray, 
     key, first = combine(combo, score_codes, default_codes, row_bits, stated_codes)
     heads = [j.head for j in judgements]
     notes = [j.note for j in judgements]
-    fixed = ((_BIT["unknown_level1"], "；一级指标不在规则集中，未归入任何一级指标"), (_BIT["no_weight"], "；缺少分值，未计分"),
-             (_BIT["sub_row"], "；其中项（子行），不计入合计"))
+    fixed = ((_BIT["unknown_level1"], judging.REASON_UNKNOWN_LEVEL1), (_BIT["no_weight"], judging.REASON_NO_WEIGHT),
+             (_BIT["sub_row"], judging.REASON_SUB_ROW))
     c_first, b_first = combo[first].tolist(), row_bits[first].tolist()
     row_texts = {b: "".join(words for bit, words in fixed if b & bit) for b in set(b_first)}
     texts = [heads[c] + score_texts[sc] + notes[c] + default_texts[dc] + row_texts[b]
@@ -388,20 +389,18 @@ def _reasons(judgements: list[Judgement], combo: np.ndarray, score: np.ndarray, 
     for k in np.flatnonzero(row_bits[first] & _BIT["stated_outside_band"]).tolist():
         i, j = int(first[k]), judgements[c_first[k]]
         band, w = rules.band_of_level(j.level), float(split.used[i])
-        texts[k] += (f"；报告得分 {fmt_number(float(stated[i]))} 不在「{j.level}」所在区间「{band.name}」"
-                     f"[{fmt_number(round(band.low * w, 4))}, {fmt_number(round(band.high * w, 4))}"
-                     f"{']' if band.top else ')'} 内")
+        texts[k] += judging.REASON_OUTSIDE_BAND.format(
+            stated=fmt_number(float(stated[i])), level=j.level, band=band.name, low=fmt_number(round(band.low * w, 4)),
+            high=fmt_number(round(band.high * w, 4)), close=judging.BAND_CLOSE[bool(band.top)])
     return key, texts
 
 
 def _problems(indicators, file, targets, actuals, priors, t_codes, a_codes, p_codes, group, rules) -> list[Problem]:
     """Return one Problem per unreadable cell, per unreadable 指标性质, and per unknown 一级指标 label (all its rows)."""
     rows = source_rows(indicators)
-    checks = (("target", targets, t_codes, "无法识别的年度指标值写法；应写成如「≥95%」「=100%」「≤3天」「263个」"
-                                            "「同比下降」或定性表述"),
-              ("actual", actuals, a_codes, "无法识别的实际完成值写法；应写数值（如 98%、3200个）或"
-                                            "达成、部分达成、未达成等表述"),
-              ("prior_actual", priors, p_codes, "无法识别的上年实际值写法；应写数值（如 98%）"))
+    checks = (("target", targets, t_codes, validation.UNREADABLE_TARGET),
+              ("actual", actuals, a_codes, validation.UNREADABLE_ACTUAL),
+              ("prior_actual", priors, p_codes, validation.UNREADABLE_PRIOR))
     bad_rows = []
     for name, parsed, codes, expected in checks:
         bad = np.array([p.kind == "unreadable" for p in parsed], dtype=bool)[codes]
@@ -411,19 +410,18 @@ def _problems(indicators, file, targets, actuals, priors, t_codes, a_codes, p_co
     bad_nature = np.array([read_nature(n)[1] == "unreadable" for n in natures], dtype=bool)[n_codes]
     for i in np.flatnonzero(bad_nature):
         bad_rows.append((int(rows[i]), "nature", natures[n_codes[i]],
-                         "无法识别的指标性质；应为 ≥、≤、=、>、<、定性 或 定量（此行未采用该格）"))
+                         validation.UNREADABLE_NATURE))
     unknown = np.flatnonzero(group < 0)
     if len(unknown):
         level1 = column(indicators, "level1").to_numpy()
-        known = "、".join(rules.group_names())
+        known = validation.LIST_SEP.join(rules.group_names())
         by_label: dict = {}
         for i in unknown:
             by_label.setdefault(level1[i], []).append(int(rows[i]))
         for label, at in by_label.items():
-            more = f"（共 {len(at)} 行：第 {'、'.join(map(str, at))} 行）" if len(at) > 1 else ""
+            more = validation.ROWS_OF_LABEL.format(n=len(at), rows=validation.LIST_SEP.join(map(str, at))) if len(at) > 1 else ""
             bad_rows.append((at[0], "level1", label,
-                             f"规则集 {rules.name} 没有这个一级指标{more}（可用：{known}）；请改写一级指标，或在规则集的 "
-                             "weights.groups 中把这种写法加入 aliases"))
+                             validation.UNKNOWN_LEVEL1.format(rule_set=rules.name, more=more, known=known)))
     return [Problem(file, row, col, value, expected)
             for row, col, value, expected in sorted(bad_rows, key=lambda r: (r[0], r[1]))]
 
@@ -464,7 +462,7 @@ def score_year(dept, year: int, book: RuleBook) -> YearScore:
     year = int(year)
     if year not in dept.years:
         raise DataError(Problem(str(dept.path / "department.yaml"), None, "years", year,
-                                f"没有 {year} 年的数据；可用年度：{'、'.join(map(str, dept.years))}"))
+                                validation.NO_SUCH_YEAR.format(year=year, years=validation.LIST_SEP.join(map(str, dept.years)))))
     scopes = _of_year(dept.scopes, year)
     budget = _with_markers(_of_year(dept.budget, year), dept.printed_cells("budget.csv"), ("weight",))
     indicators = _of_year(dept.indicators, year)

@@ -16,11 +16,19 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from perfkit.text import formats, judging, labels
+from perfkit.text.vocabulary import LEVELS, MET, POINTS
+
 KINDS = ("quantitative", "qualitative", "directional", "blank", "unreadable")
 OPS = (">=", ">", "=", "<=", "<")
-LEVELS = ("达成", "基本达成", "部分达成", "未达成")
 OP_SYMBOLS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
-DIRECTION_LABELS = {"up": "上升", "down": "下降", "keep": "保持"}
+DIRECTION_LABELS = labels.DIRECTIONS
+# Recognised input, not output (the constants named here and the regular expressions built of them
+# are what perfkit reads in a 指标值 or 实际完成值).
+RECOGNISED_INPUT = ("COUNT_UNITS", "_PREFIX_OPS", "_REACH_OPS", "_SUFFIX_OPS", "_BLANKS", "_NOT_APPLICABLE",
+                    "_UNIT_ALIASES", "_DIR_WORDS", "_DIR_CONTEXT", "_DIR_STEADY", "_DIR_DEGREE", "_DIRECTION_RE",
+                    "_LEVEL_RES", "_DATE_RES", "_DATE_REST_RE", "_PERCENT_WORD_RE", "_NAME_TARGET_RE", "_HOLD_AT",
+                    "_NATURE_OPS", "_NATURE_KINDS")
 # Units of counted things: a count printed without decimals is exact, not rounded.
 COUNT_UNITS = ("个", "人", "次", "项", "份", "篇", "架", "只", "头", "户", "家", "所", "座", "台", "辆", "件", "宗",
                "人次", "场", "期", "批", "套", "处", "条", "张", "本", "名", "艘", "间", "株", "棵", "天", "日", "周",
@@ -139,6 +147,8 @@ _DIR_STEADY = r"(?:稳步|持续|逐步|有所|进一步|不断|继续|稳中有
 _DIR_DEGREE = r"(?:显著|明显|大幅|大幅度|大大|极大|有效|全面|切实)"
 
 _NUM = r"[+-]?\d+(?:\.\d+)?"
+# 控制在 ≤3% with 达到: the hold-at word may go with a reach word of the same bound
+_HOLD_AT = "控制在"
 
 
 def _alternation(words) -> str:
@@ -165,10 +175,10 @@ _DIRECTION_RE = re.compile(
 _DIR_DEGREE_RE = re.compile(rf"^{_DIR_CONTEXT}{_DIR_DEGREE}(?:{_alternation(_DIR_MAP)})")
 _LEVEL_RES = [
     # order matters: 未/部分/基本 qualify the verbs that alone mean 达成
-    ("未达成", re.compile(r"^(?:未|没有|未能|尚未|不)(?:达成|完成|实现|达到|达标|合格|符合)|^否$|^不合格")),
-    ("部分达成", re.compile(r"^部分(?:达成|完成|实现|达到|达标)")),
-    ("基本达成", re.compile(r"^基本(?:达成|完成|实现|达到|达标|保持|符合|稳定)")),
-    ("达成", re.compile(r"^(?:已经|已|全部|均已|均|全面|如期|按时|按期|准时|及时)?"
+    (LEVELS[3], re.compile(r"^(?:未|没有|未能|尚未|不)(?:达成|完成|实现|达到|达标|合格|符合)|^否$|^不合格")),
+    (LEVELS[2], re.compile(r"^部分(?:达成|完成|实现|达到|达标)")),
+    (LEVELS[1], re.compile(r"^基本(?:达成|完成|实现|达到|达标|保持|符合|稳定)")),
+    (LEVELS[0], re.compile(r"^(?:已经|已|全部|均已|均|全面|如期|按时|按期|准时|及时)?"
                         r"(?:达成|完成|实现|达到|达标|合格|符合|办结)|^是$|^(?:及时|按时|按期|如期|准时)$")),
 ]
 _DATE_RES = [
@@ -261,17 +271,17 @@ def parse_uncached(text: str) -> Target:
     raw = str(text).strip()
     s = normalize_text(raw)
     if s.lower() in _NOT_APPLICABLE or (s and not s.strip("-—/－ ")):
-        return Target(raw, "blank", reading=f"不适用（「{raw}」）", not_applicable=True)
+        return Target(raw, "blank", reading=judging.READ_NOT_APPLICABLE.format(raw=raw), not_applicable=True)
     if s.lower() in _BLANKS or not s.strip("-—_/－ "):
-        return Target(raw, "blank", reading="空白")
+        return Target(raw, "blank", reading=judging.READ_BLANK)
     for parse in (_parse_deadline, _parse_quantitative, _parse_direction, _parse_words):
         found = parse(raw, s)
         if found is not None:
             return found
-    return Target(raw, "unreadable", reading="无法识别的写法")
+    return Target(raw, "unreadable", reading=judging.READ_UNREADABLE)
 
 
-_BLANK = Target("", "blank", reading="空白")
+_BLANK = Target("", "blank", reading=judging.READ_BLANK)
 
 
 def _parse_quantitative(raw: str, s: str) -> Target | None:
@@ -285,7 +295,7 @@ def _parse_quantitative(raw: str, s: str) -> Target | None:
     ops = {_PREFIX_MAP[pre] if pre else None, _SUFFIX_MAP[suf] if suf else None} - {None}
     if len(ops) > 1:  # 不低于95%以内: contradictory bounds
         return None
-    if reach and ops and _REACH_MAP[reach] not in ops and not (pre == "控制在" and _REACH_MAP[reach] == "<="):
+    if reach and ops and _REACH_MAP[reach] not in ops and not (pre == _HOLD_AT and _REACH_MAP[reach] == "<="):
         return None
     value = float(m["num"])
     decimals = len(m["num"].partition(".")[2])
@@ -299,14 +309,14 @@ def _parse_quantitative(raw: str, s: str) -> Target | None:
     shown = f"{fmt_number(value)}{unit or ''}"
     if op is None:
         return Target(raw, "quantitative", ">=", value, unit, implicit_op=True, decimals=decimals,
-                      reading=f"未写运算符，按「≥{shown}」理解（数值越大越好）")
+                      reading=judging.READ_IMPLICIT_GE.format(shown=shown))
     canonical = f"{OP_SYMBOLS[op]}{shown}"
     if not written:
-        reading = f"「{reach}」按「{canonical}」理解"
+        reading = judging.READ_REACH.format(reach=reach, canonical=canonical)
     elif s == canonical:
         reading = canonical
     else:
-        reading = f"按「{canonical}」理解"
+        reading = judging.READ_AS.format(canonical=canonical)
     return Target(raw, "quantitative", op, value, unit, op_written=written, reading=reading, decimals=decimals)
 
 
@@ -321,10 +331,10 @@ def _parse_direction(raw: str, s: str) -> Target | None:
         return None
     if direction == "keep" and value is not None:  # 保持95%: a level to hold, i.e. ≥95%
         return Target(raw, "quantitative", ">=", value, unit,
-                      reading=f"「保持」按「≥{fmt_number(value)}{unit or ''}」理解")
+                      reading=judging.READ_KEEP_LEVEL.format(shown=f"{fmt_number(value)}{unit or ''}"))
     label = DIRECTION_LABELS[direction]
-    amount = f"{fmt_number(value)}{'个百分点' if unit == '百分点' else unit or ''}" if value is not None else ""
-    reading = (f"方向性指标（{label}{amount}）：有上年值时核对方向，否则按定性指标评分")
+    amount = f"{fmt_number(value)}{formats.POINTS_UNIT if unit == POINTS else unit or ''}" if value is not None else ""
+    reading = judging.READ_DIRECTION.format(label=label, amount=amount)
     return Target(raw, "directional", value=value, unit=unit, direction=direction, reading=reading)
 
 
@@ -342,9 +352,10 @@ def _parse_deadline(raw: str, s: str) -> Target | None:
         if not 1 <= month <= 12 or (day and not 1 <= int(day) <= 31):
             return None
         deadline = f"{year or '-'}-{month:02d}" + (f"-{int(day):02d}" if day else "")
-        shown = (f"{year}年" if year else "") + f"{month}月" + (f"{int(day)}日" if day else "")
-        return Target(raw, "qualitative", level="达成" if m["rest"] else None, deadline=deadline,
-                      reading=f"时限指标：{shown}前完成")
+        shown = ((judging.DATE_YEAR.format(year=year) if year else "") + judging.DATE_MONTH.format(month=month)
+                 + (judging.DATE_DAY.format(day=int(day)) if day else ""))
+        return Target(raw, "qualitative", level=MET if m["rest"] else None, deadline=deadline,
+                      reading=judging.READ_DEADLINE.format(shown=shown))
     return None
 
 
@@ -355,10 +366,10 @@ def _parse_words(raw: str, s: str) -> Target | None:
         return None
     for level, pattern in _LEVEL_RES:
         if pattern.search(s):
-            return Target(raw, "qualitative", level=level, reading=f"定性表述，视为「{level}」")
+            return Target(raw, "qualitative", level=level, reading=judging.READ_LEVEL.format(level=level))
     if _DIR_DEGREE_RE.match(s):
-        return Target(raw, "qualitative", reading="定性指标（程度词无法量化）")
-    return Target(raw, "qualitative", reading="定性指标")
+        return Target(raw, "qualitative", reading=judging.READ_DEGREE)
+    return Target(raw, "qualitative", reading=judging.READ_QUALITATIVE)
 
 
 def target_from_name(name) -> Target | None:
@@ -381,7 +392,7 @@ def target_from_name(name) -> Target | None:
     if found.kind != "quantitative" or (found.unit is None and found.implicit_op):
         return None
     return replace(found, text=str(name), from_name=True,
-                   reading=f"指标值为空，取自指标名称「{m['t']}」：{found.reading}")
+                   reading=judging.READ_FROM_NAME.format(target=m['t'], reading=found.reading))
 
 
 def polarity(target, name=None, lower_words=()) -> str | None:
@@ -422,7 +433,7 @@ def read_lower(t: Target, word: str) -> Target:
     """Return a bare-valued target read as ``≤`` because the indicator's name says lower is better."""
     shown = f"≤{fmt_number(t.value)}{t.unit or ''}"
     return replace(t, op="<=", implicit_op=False,
-                   reading=f"未写运算符；指标名称含「{word}」（越小越好），按「{shown}」理解")
+                   reading=judging.READ_LOWER_BY_NAME.format(word=word, shown=shown))
 
 
 # --------------------------------------------------------------------------- 指标性质 and 度量单位 in their own cells
@@ -468,24 +479,25 @@ def parse_printed_target(nature, target, measure_unit) -> Target:
         return base
     text, parts, notes = str(target).strip(), [], []
     if op is not None or kind == "qualitative":
-        parts.append(f"指标性质「{str(nature).strip()}」")
+        parts.append(judging.PRINTED_NATURE.format(nature=str(nature).strip()))
     if unit is not None and _BARE_NUMBER_RE.match(normalize_text(text)):
         text += unit
-        parts.append(f"度量单位「{unit}」")
+        parts.append(judging.PRINTED_UNIT.format(unit=unit))
     found = parse_target(text)
     if unit is not None and found.unit is not None and _normalize_unit(unit) != found.unit:
-        notes.append(f"度量单位「{unit}」与指标值的单位「{found.unit}」不同，按指标值")
+        notes.append(judging.PRINTED_UNIT_DIFFERS.format(unit=unit, found=found.unit))
     if kind == "unreadable":
-        notes.append(f"无法识别指标性质「{str(nature).strip()}」，未采用")
+        notes.append(judging.PRINTED_NATURE_UNREADABLE.format(nature=str(nature).strip()))
     if op is not None and found.kind == "quantitative":
         if found.op_written and found.op != op:
-            return Target(text, "unreadable", reading=f"指标性质「{nature}」与指标值「{target}」的运算符矛盾")
+            return Target(text, "unreadable", reading=judging.PRINTED_NATURE_CONFLICT.format(nature=nature, target=target))
         found = replace(found, op=op, implicit_op=False, op_written=True)
-        found = replace(found, reading=f"按「{found.canonical()}」理解")
+        found = replace(found, reading=judging.READ_AS.format(canonical=found.canonical()))
     shown = found.canonical() if found.kind == "quantitative" else found.text
     reading = found.reading
     if parts:
-        reading = f"{'、'.join(parts)}与指标值「{target}」合为「{shown}」：{reading}"
+        reading = judging.PRINTED_JOINED.format(parts=judging.PARTS_SEP.join(parts), target=target, shown=shown,
+                                               reading=reading)
     if notes:
-        reading = f"{reading}（{'；'.join(notes)}）"
+        reading = judging.READ_NOTES.format(reading=reading, notes=judging.NOTES_SEP.join(notes))
     return replace(found, text=shown if parts else found.text, reading=reading)

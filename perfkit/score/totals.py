@@ -21,17 +21,12 @@ from perfkit.score.codes import column, combine, factorize_text
 from perfkit.score.figures import ExprError, evaluate, figure_functions
 from perfkit.score.judge import _pct
 from perfkit.score.targets import fmt_number
+from perfkit.text import judging, labels, validation
+from perfkit.text.vocabulary import PARTITION_LINE_TYPES
 
-EXECUTION_LABEL = "预算执行率"
-# Line types that split the 合计 without overlap (the same as checks' partitions).
-PARTITION_LINE_TYPES = ("支出类型", "资金来源")
-STATUS_LABELS = {
-    "complete": "完整",
-    "range": "不完整：总分为区间",
-    "unscorable": "无法评分",
-    "weights_off": "分值合计不等于满分：不评等级",
-}
-BASE_LABELS = {"budget": "全年预算数", "budget_original": "年初预算数"}
+EXECUTION_LABEL = judging.EXECUTION_LEVEL1
+STATUS_LABELS = judging.STATUS_LABELS
+BASE_LABELS = {"budget": labels.BUDGET_FIELDS["budget"], "budget_original": labels.BUDGET_FIELDS["budget_original"]}
 
 
 # --------------------------------------------------------------------------- execution
@@ -119,20 +114,21 @@ def _partition_amounts(budget: pd.DataFrame, total: dict, base_col: str) -> tupl
 def _execution_reason(rules, weight, base, executed, rate, score, base_label, base_from, rec) -> str:
     if weight == 0:
         if rec.get("weight_na") is True:
-            return "表中预算执行率分值标为不适用，未计分"
-        return f"规则集 {rules.name} 不单列预算执行率分值"
+            return judging.EXECUTION_WEIGHT_NA
+        return judging.EXECUTION_NOT_IN_RULES.format(rule_set=rules.name)
     if math.isnan(rate):
         b = _number(rec.get(rules.execution_base))
-        why = "为 0" if b == 0 else "缺失"
+        why = judging.BASE_ZERO if b == 0 else judging.BASE_MISSING
         if math.isnan(executed) and not math.isnan(b) and b > 0:
-            why = "已知，但全年执行数缺失"
-        return f"{base_label}{why}，无法计算执行率，未计分"
-    capped = "（超过 100% 按 100% 计）" if rate > rules.execution_cap else ""
+            why = judging.EXECUTED_MISSING
+        return judging.EXECUTION_UNSCORED.format(base=base_label, why=why)
+    capped = judging.EXECUTION_CAPPED if rate > rules.execution_cap else ""
     source = "" if base_from == TOTAL_LINE else \
-        f"合计行{base_label}为 0 或空白，按各「{base_from}」行之和复算（空白行不计）："
-    return (f"{source}执行率 = 执行数 {fmt_number(round(executed, 2))} ÷ {base_label} {fmt_number(round(base, 2))} = "
-            f"{_pct(rate)}{capped}，得分 = {_pct(min(rate, rules.execution_cap))} × {fmt_number(weight)} = "
-            f"{fmt_number(round(score, 2))}")
+        judging.EXECUTION_FROM_PARTS.format(base=base_label, base_from=base_from)
+    return judging.EXECUTION_REASON.format(
+        source=source, executed=fmt_number(round(executed, 2)), base=base_label, amount=fmt_number(round(base, 2)),
+        rate=_pct(rate), capped=capped, capped_rate=_pct(min(rate, rules.execution_cap)), weight=fmt_number(weight),
+        score=fmt_number(round(score, 2)))
 
 
 # --------------------------------------------------------------------------- totals
@@ -279,10 +275,10 @@ def _scope_total(dept, rec, rs: RuleSet, parts: pd.DataFrame, problems: list[Pro
         status = "weights_off" if not weights_ok else ("range" if high - low > 1e-9 else "complete")
     grade = grade_of_range(low, high, rs) if status in ("complete", "range") else None
     if not weights_ok and len(parts):
-        detail = "、".join(f"{l} {fmt_number(round(w, 4))}" for l, w in zip(parts["level1"], parts["weight"]))
+        detail = validation.LIST_SEP.join(judging.WEIGHT_PART.format(level1=l, weight=fmt_number(round(w, 4))) for l, w in zip(parts["level1"], parts["weight"]))
         problems.append(Problem(str(dept.path / "indicators.csv"), None, "weight", fmt_number(round(weight, 4)),
-                                f"范围「{sid}」的分值合计应为 {fmt_number(rs.total)}（规则集 {rs.name}），"
-                                f"现为 {fmt_number(round(weight, 4))}：{detail}"))
+                                judging.WEIGHTS_OFF.format(scope=sid, total=fmt_number(rs.total), rule_set=rs.name,
+                                                           weight=fmt_number(round(weight, 4)), detail=detail)))
     return {"year": rec.year, "scope_id": sid, "name": rec.name, "scope_type": rec.scope_type,
             "rule_set": rs.name, "illustrative": rs.illustrative, "weight": weight, "score": low, "grade": grade,
             "execution_score": ex, "indicator_score": scored - ex - mg if status != "unscorable" else math.nan,
@@ -329,14 +325,15 @@ def score_management(dept, year: int, scope_ids: list[str], rules: RuleSet) -> p
                 why = ""
             got = item.score(value)
             if math.isnan(value):
-                reason = f"无法计算：{why}"
+                reason = judging.MANAGEMENT_UNCOMPUTABLE.format(why=why)
             else:
                 shown = f"{fmt_number(round(value, 2))}{item.unit}"
-                rule = ("按比例" if item.method == "proportional" else "按分档")
-                reason = (f"{item.label} = {shown}（{expr}），{rule}得 {fmt_number(round(got, 2))} / "
-                          f"{fmt_number(item.points)} 分")
+                rule = judging.MANAGEMENT_METHOD["proportional" if item.method == "proportional" else "bands"]
+                reason = judging.MANAGEMENT_REASON.format(label=item.label, shown=shown, expr=expr, method=rule,
+                                                          score=fmt_number(round(got, 2)),
+                                                          points=fmt_number(item.points))
                 if rules.illustrative:
-                    reason += "（示例分值）"
+                    reason += judging.ILLUSTRATIVE_POINTS
             rows.append({"year": year, "scope_id": sid, "block": rules.management_block, "item": item.id,
                          "label": item.label, "value": value, "unit": item.unit, "points": item.points,
                          "score": got, "reason": reason})

@@ -54,6 +54,7 @@ WEIGHT_CHANGED = "分值由{prior}调整为{current}，得分变动部分来自�
 GRADE_CHANGED = "等级由“{prior}”变为“{current}”"
 # a total whose weights do not add to the rule set's total, or that is a range, is no score to compare as it stands
 SCORE_WEIGHTS_OFF = "{which}分值合计为{weight}分，不等于规则总分，该年得分不能直接比较"
+YEAR = "{year}年"
 SCORE_RANGE = "{which}有指标无法评分，总分为区间（{low}–{high}），此处只比较已评部分"
 #: the caveats above as a sentence of their own, after a finding's text
 SCORE_CAVEAT_SENTENCE = "{text}。"

@@ -8,6 +8,7 @@ from perfkit.findings.derive import Context
 from perfkit.findings.detectors.common import text
 from perfkit.findings.model import TOTAL_LINE, WHOLE, Hit
 from perfkit.findings.registry import detector
+from perfkit.text.vocabulary import COUNT_KIND
 from perfkit.values import is_missing
 
 _EXEC = {"budget": 100.0, "executed": 80.0, "unspent": 20.0, "rate": 0.8, "threshold": 0.9}
@@ -76,7 +77,7 @@ def detect_low_spending(ctx: Context) -> list[Hit]:
         if not quotes:
             continue
         stated = ctx.data.stated
-        counts = stated[(stated["scope_id"] == sid) & (stated["kind"] == "计数")]
+        counts = stated[(stated["scope_id"] == sid) & (stated["kind"] == COUNT_KIND)]
         count_texts = [str(t).replace(" ", "") for t in counts["stated_text"]]
         which = "both" if is_missing(b) and is_missing(e) else ("budget" if is_missing(b) else "executed")
         missing = ctx.rules.phrases["amount_words"][which]

@@ -12,13 +12,16 @@ from perfkit.findings.model import Hit
 from perfkit.findings.registry import detector
 from perfkit.score.targets import parse_target
 from perfkit.text import formats
+from perfkit.text.vocabulary import POINTS
 
 _CODES = ("target_directional", "target_vague", "target_bare_value", "target_in_name", "target_missing",
           "actual_copies_target", "actual_missing")
 # placeholders of one listed indicator (item_recommendation)
 _ITEM = {"indicator": "示例指标", "target": "提升", "actual": "", "suggestion": "“≥95%”"}
 
-# Which kind of measurable standard to suggest for a vague target, from the indicator's wording.
+# Which kind of measurable standard to suggest for a vague target, from the indicator's wording
+# (recognised input, not output).
+RECOGNISED_INPUT = ("_SATISFACTION_WORD", "_DEADLINE_WORDS", "_RATE_SUFFIX")
 _SATISFACTION_WORD = "满意"
 _DEADLINE_WORDS = ("及时", "按时", "按期", "如期")
 _RATE_SUFFIX = "率"
@@ -80,7 +83,7 @@ def _directional_suggestion(ctx: Context, t, a, rec: dict) -> str:
     if a.kind == "directional" and a.value is not None and a.direction == t.direction:
         return ctx.phrase("suggest_direction_amount", word=ctx.rules.phrases["words"][t.direction],
                           amount=formats.quantity(a.value, a.unit))
-    if a.kind == "quantitative" and a.value is not None and a.unit != "百分点":
+    if a.kind == "quantitative" and a.value is not None and a.unit != POINTS:
         actual = text(rec.get("actual"))
         # a bound written as the actual (90%以上) suggests its number, quoted as written
         level = actual if not a.op_written else formats.quantity(a.value, a.unit)

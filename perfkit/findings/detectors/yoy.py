@@ -14,6 +14,7 @@ from perfkit.findings.registry import detector
 from perfkit.score.targets import parse_target
 from perfkit.score.targets import polarity as polarity_of
 from perfkit.text import formats, messages
+from perfkit.text.vocabulary import POINTS
 from perfkit.values import is_missing
 
 
@@ -55,7 +56,7 @@ def detect_met_at_boundary(ctx: Context) -> list[Hit]:
         if parse_target(rec.get("target")).direction not in (cfg.get("directions") or ["keep"]):
             continue
         change = rec.get("change")
-        ch = (ctx.phrase("flat_points", amount=float(change)) if unit in ("%", "百分点")
+        ch = (ctx.phrase("flat_points", amount=float(change)) if unit in ("%", POINTS)
               else ctx.phrase("flat", amount=formats.quantity(change, unit)))
         hits.append(Hit("met_at_boundary", rec["scope_id"], text(rec.get("name")), {**base, "change": ch},
                         ind_evidence(src, prior=rec.get("prior"), current=rec.get("current"), change=change,
@@ -108,7 +109,7 @@ def _decline_words(ctx: Context, cfg: dict, rec: dict, unit: str | None, polarit
     """Return whether the decline is large enough to report, and the change in words."""
     change, pct = rec.get("change"), rec.get("pct_change")
     word = ctx.rules.phrases["words"]["down" if change < 0 else "up"]
-    if unit in ("%", "百分点"):  # a change of a percentage is read in percentage points, never as a percent of a percent
+    if unit in ("%", POINTS):  # a change of a percentage is read in percentage points, never as a percent of a percent
         fired = worse >= cfg["min_points"]
         ch = ctx.phrase("change_points", word=word, amount=abs(float(change)))
     else:
