@@ -45,7 +45,7 @@ def _print_years(found: list[YearCheck]) -> None:
 def _print_unit(unit: UnitCheck) -> tuple[int, int]:
     """Print one department's check; return (data errors, mismatches and unevaluated formulas)."""
     for notice in unit.notices:
-        print(f"提示：{notice}")
+        print(cli_text.NOTICE.format(notice=notice))
     code, label, problems = unit.code, unit.name, unit.problems
     if problems:
         print(cli_text.DEPT_PROBLEMS.format(code=code, label=label, n=len(problems)))
@@ -59,7 +59,7 @@ def _print_unit(unit: UnitCheck) -> tuple[int, int]:
     elif doubts:
         print(cli_text.DEPT_DOUBTS.format(code=code, label=label, years=years, n=doubts))
     else:
-        print(f"✓ {code}（{label}）：数据校验通过，年度 {years}")
+        print(cli_text.DEPT_OK.format(code=code, label=label, years=years))
     _print_years(unit.years)
     return len(errors), doubts
 
@@ -124,7 +124,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 # Commands that read departments look for them where perfkit.settings says when --data is not given;
 # import and extract write, so they keep writing to the data/ of the current directory unless told.
-_DATA_HELP = "数据目录（默认当前目录或上级目录的 data/，或环境变量 PERFKIT_DATA_DIR；在源码目录中也找仓库的 data/）"
+_DATA_HELP = cli_text.HELP_DATA_DEFAULT
 
 
 def _apply_defaults(args: argparse.Namespace) -> None:
@@ -146,14 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help=_DATA_HELP)
     p.add_argument("--dept", action="append", help=cli_text.HELP_CHECK_DEPT)
     p.add_argument("--strict", action="store_true", help=cli_text.HELP_STRICT)
-    p.add_argument("--out", metavar="FILE", help="另写出全省汇总表（每个部门年度一行）：.csv、.xlsx 或 .parquet")
+    p.add_argument("--out", metavar="FILE", help=cli_text.HELP_CHECK_OUT)
     p.add_argument("--workers", type=int, default=None, help=cli_text.HELP_WORKERS)
-    p.add_argument("--no-cache", action="store_true", help="不读不写缓存，全部重新校验")
+    p.add_argument("--no-cache", action="store_true", help=cli_text.HELP_NO_CACHE)
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("render", help=cli_text.HELP_RENDER)
     p.add_argument("--data", help=_DATA_HELP)
-    p.add_argument("--out", help="输出目录（默认当前目录的 reports/，或环境变量 PERFKIT_REPORTS_DIR）")
+    p.add_argument("--out", help=cli_text.HELP_RENDER_OUT_DEFAULT)
     p.add_argument("--dept", action="append", help=cli_text.HELP_RENDER_DEPT)
     p.add_argument("--year", type=int, action="append", help=cli_text.HELP_RENDER_YEAR)
     p.add_argument("--workers", type=int, default=None, help=cli_text.HELP_WORKERS)
@@ -209,23 +209,8 @@ def _lazy(module: str, name: str):
 
 
 # What to do when a file cannot be written, per sub-command (the option that chooses the place).
-_WRITE_HINTS = {
-    "render": "或用 --out 指定其他输出目录",
-    "template": "或换一个输出文件路径",
-    "export": "或换一个输出文件路径",
-    "import": "或用 --data 指定其他数据目录",
-    "extract": "或用 --out 指定其他数据目录",
-}
-_ERRNO_TEXT = {
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "不允许写入（只读或受保护）",
-    errno.EROFS: "所在文件系统只读",
-    errno.ENOSPC: "磁盘空间已满",
-    errno.EDQUOT: "超出磁盘配额",
-    errno.ENOTDIR: "路径中有同名文件，不是目录",
-    errno.EEXIST: "路径中有同名文件，不是目录",
-    errno.ENOENT: "目录或文件不存在",
-}
+_WRITE_HINTS = cli_text.WRITE_HINTS
+_ERRNO_TEXT = {getattr(errno, name): text for name, text in cli_text.ERRNO_TEXT.items()}
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 
@@ -246,11 +231,12 @@ def _os_message(err: OSError, args: argparse.Namespace) -> str:
     failed = cli_text.FAILED_FILE.format(file=err.filename) if err.filename else ""
     folder = _where_written(args)
     if folder is None or (err.filename and not _inside(err.filename, folder)):  # an input that could not be read
-        return f"错误：无法读取文件{failed}：{why}；请确认路径存在且有读取权限"
-    hint = _WRITE_HINTS.get(args.command, '或换一个位置')
+        return cli_text.CANNOT_READ.format(failed=failed, why=why)
+    hint = _WRITE_HINTS.get(args.command, cli_text.WRITE_HINT_OTHER)
     if err.errno in _NO_SPACE:
-        return f"错误：无法写入目录「{folder}」{failed}：{why}；{messages.DISK_FULL_ADVICE.format(hint=hint)}"
-    return f"错误：无法写入目录「{folder}」{failed}：{why}；请确认该目录存在且可写，{hint}"
+        return cli_text.CANNOT_WRITE_FULL.format(folder=folder, failed=failed, why=why,
+                                                 advice=messages.DISK_FULL_ADVICE.format(hint=hint))
+    return cli_text.CANNOT_WRITE.format(folder=folder, failed=failed, why=why, hint=hint)
 
 
 def _inside(name, folder: Path) -> bool:

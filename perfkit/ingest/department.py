@@ -284,7 +284,7 @@ def scope_rule_refs(scopes: pd.DataFrame, default, sheet) -> np.ndarray:
     own = scopes["rule_set"] if "rule_set" in scopes.columns else pd.Series("", index=scopes.index)
     own = own.fillna("").astype(str).to_numpy(dtype=object)
     sheet = np.broadcast_to(np.asarray(sheet, dtype=object), own.shape)
-    whole = (scopes["scope_type"] == "部门整体").to_numpy(dtype=bool)
+    whole = (scopes["scope_type"] == WHOLE_SCOPE_TYPE).to_numpy(dtype=bool)
     has_own = np.array([len(x) > 0 for x in own], dtype=bool)
     has_sheet = np.array([len(x) > 0 for x in sheet], dtype=bool)
     return np.where(has_own, own, np.where(has_sheet & whole, sheet, np.asarray(default, dtype=object)))

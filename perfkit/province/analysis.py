@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from perfkit.ingest.department import WHOLE_SCOPE_TYPE
 from perfkit.province.load import ProvinceCheck, check_province
 from perfkit.province.scoring import score_province
 from perfkit.rules.findings import load_findings_rules
@@ -153,7 +154,7 @@ def main_findings(pc, totals, execution, indicators, checks, yoy) -> pd.DataFram
     ex = execution.merge(totals[["dept", "year", "scope_id", "scope_type", "name"]], on=["dept", "year", "scope_id"])
     ex = ex.merge(settings, on="dept")
     for code, whole in (("exec_rate_whole", True), ("exec_rate_project", False)):
-        is_whole = ex["scope_type"] == "部门整体"
+        is_whole = ex["scope_type"] == WHOLE_SCOPE_TYPE
         low = ex[ex[f"{code}.on"] & (is_whole == whole) & (ex["execution_rate"] < ex[f"{code}.threshold"])]
         parts.append(pd.DataFrame({"dept": low["dept"], "year": low["year"], "scope_id": low["scope_id"], "code": code,
                                    "value": low["execution_rate"],
@@ -201,7 +202,7 @@ def summarize(pc, totals, execution, checks, yoy, findings) -> pd.DataFrame:
                          "n_data_errors": [len(y.errors) for *_, y in years],
                          "n_unscored": [y.n_unscored for *_, y in years]})
     # the scope a department-year is known by: its 部门整体 scope, else its first (a project table)
-    main = totals.assign(_whole=(totals["scope_type"] != "部门整体").astype(int), _at=range(len(totals)))
+    main = totals.assign(_whole=(totals["scope_type"] != WHOLE_SCOPE_TYPE).astype(int), _at=range(len(totals)))
     whole = main.sort_values(["_whole", "_at"], kind="stable").drop_duplicates(KEYS)
     whole = whole.rename(columns={"name": "scope_name"})[
         ["dept", "year", "scope_id", "scope_name", "status", "score_min", "score_max", "grade", "stated_score",

@@ -94,6 +94,7 @@ WRITE_HINTS = MappingProxyType({
     "template": "或换一个输出文件路径",
     "export": "或换一个输出文件路径",
     "import": "或用 --data 指定其他数据目录",
+    "extract": "或用 --out 指定其他数据目录",
 })
 WRITE_HINT_OTHER = "或换一个位置"
 #: why an OS call failed, by errno name
@@ -109,8 +110,16 @@ ERRNO_TEXT = MappingProxyType({
 })
 FAILED_FILE = "（{file}）"
 CANNOT_READ = "错误：无法读取文件{failed}：{why}；请确认路径存在且有读取权限"
+#: a write that found the disk full: free space rather than check permissions
+CANNOT_WRITE_FULL = "错误：无法写入目录「{folder}」{failed}：{why}；{advice}"
 CANNOT_WRITE = "错误：无法写入目录「{folder}」{failed}：{why}；请确认该目录存在且可写，{hint}"
 ERROR = "错误：{error}"
 INTERRUPTED = "已中断"
 INTERNAL_ERROR = ("perfkit 内部错误（{kind}：{error}）；这不是数据问题。设置环境变量 {variable}=1 "
                   "重新运行可看到错误位置，请连同命令一并报告")
+
+# --------------------------------------------------------------------------- options added with the province check
+HELP_DATA_DEFAULT = "数据目录（默认当前目录或上级目录的 data/，或环境变量 PERFKIT_DATA_DIR；在源码目录中也找仓库的 data/）"
+HELP_CHECK_OUT = "另写出全省汇总表（每个部门年度一行）：.csv、.xlsx 或 .parquet"
+HELP_NO_CACHE = "不读不写缓存，全部重新校验"
+HELP_RENDER_OUT_DEFAULT = "输出目录（默认当前目录的 reports/，或环境变量 PERFKIT_REPORTS_DIR）"
