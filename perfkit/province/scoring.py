@@ -92,6 +92,10 @@ def _grades(score: np.ndarray, rules: RuleSet) -> np.ndarray:
 def _parts(indicators: pd.DataFrame, execution: pd.DataFrame) -> pd.DataFrame:
     """Return per (dept, year, scope_id) the sums a scope total is made of (as :func:`by_level1` lays them out)."""
     keys = ["dept", "year", "scope_id"]
+    # a province of narrative reports has no indicator row (and a table without a 合计 line no execution row)
+    execution = execution if len(execution) else pd.DataFrame(columns=[*keys, "weight", "score"])
+    indicators = indicators if len(indicators) else pd.DataFrame(columns=[*keys, "parent_id", "counted",
+                                                                          "weight_used", "score"])
     ex = execution[execution["weight"] > 0]
     ex_parts = pd.DataFrame({**{k: ex[k] for k in keys}, "weight": ex["weight"], "score": ex["score"].fillna(0.0),
                              "weight_unscored": ex["weight"].where(ex["score"].isna(), 0.0),
@@ -203,7 +207,11 @@ def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd
             out["indicators"].append(ys.indicators.assign(dept=u.code))
             out["execution"].append(ys.execution.assign(dept=u.code))
             out["totals"].append(ys.by_scope.assign(dept=u.code)[TOTAL_COLUMNS])
-    return {name: _concat(frames) for name, frames in out.items()}
+    empty = {"indicators": ["dept", "year", "scope_id", "parent_id", "counted", "weight_used", "score", "met"],
+             "execution": ["dept", "year", "scope_id", "weight", "score", "execution_rate"],
+             "totals": TOTAL_COLUMNS}
+    return {name: _concat(frames) if any(len(f) for f in frames) else pd.DataFrame(columns=empty[name])
+            for name, frames in out.items()}
 
 
 def _rows_of(frame: pd.DataFrame | None, depts: set) -> pd.DataFrame:
