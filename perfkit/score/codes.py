@@ -12,9 +12,11 @@ import pandas as pd
 
 def factorize_text(values: pd.Series) -> tuple[np.ndarray, list]:
     """Return codes and the distinct texts; missing cells become one blank entry at the end."""
-    if pd.api.types.is_numeric_dtype(values.dtype):
+    if pd.api.types.is_numeric_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype):
+        # a str column (pandas' default for text) is hashed in its own storage: converting it to
+        # Python objects first costs several times the hashing
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    else:  # hashing the object array directly is about twice as fast as through the str extension array
+    else:  # mixed object columns: hashing the object array directly is the fast path
         codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
     uniques = list(uniques)
     codes = np.where(codes < 0, len(uniques), codes)
@@ -52,7 +54,10 @@ def source_rows(df: pd.DataFrame) -> np.ndarray:
     return np.arange(2, len(df) + 2)
 
 
-def categorical(codes: np.ndarray, labels: list) -> pd.Categorical:
+def categorical(codes: np.ndarray, labels) -> pd.Categorical:
     """Return a categorical from codes into labels that may repeat or be None (missing)."""
-    remap, categories = pd.factorize(np.array(labels + [None], dtype=object), use_na_sentinel=True)
+    values = np.empty(len(labels) + 1, dtype=object)
+    values[:-1] = labels
+    values[-1] = None
+    remap, categories = pd.factorize(values, use_na_sentinel=True)
     return pd.Categorical.from_codes(remap[codes], categories=categories, validate=False)

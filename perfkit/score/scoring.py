@@ -37,6 +37,7 @@ from perfkit.score.judge import (  # noqa: F401 (re-exported: the flag and rule 
     _BIT,
     judge,
 )
+from perfkit.score.numeric import Actuals, Combinations, judge_combinations, read_actuals
 from perfkit.score.targets import (
     Target,
     fmt_number,
@@ -111,28 +112,30 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     t_codes, targets, t_bits = _row_targets(indicators, rules)
     a_codes, a_texts = factorize_text(column(indicators, "actual"))
     p_codes, p_texts = factorize_text(column(indicators, "prior_actual"))
-    actuals = [parse_target(x) for x in a_texts]
+    actuals = read_actuals(a_texts)
     priors = [parse_target(x) for x in p_texts]
+    a_kinds = actuals.kinds()
     weight_given = pd.to_numeric(column(indicators, "weight"), errors="coerce").to_numpy(dtype=float)
     stated = pd.to_numeric(column(indicators, "stated_score"), errors="coerce").to_numpy(dtype=float)
     # A row with no target, actual, weight or score is a placeholder (指标2, ……) or a not-applicable row
     # (指标1:/ / /): shown, never scored, never given a share of its group's weight.
     t_blank = np.array([t.kind == "blank" for t in targets], dtype=bool)[t_codes]
-    a_blank = np.array([a.kind == "blank" for a in actuals], dtype=bool)[a_codes]
+    a_blank = np.array([k == "blank" for k in a_kinds], dtype=bool)[a_codes]
     marked = (np.array([t.not_applicable for t in targets], dtype=bool)[t_codes]
-              | np.array([a.not_applicable for a in actuals], dtype=bool)[a_codes])
+              | actuals.flag("not_applicable")[a_codes])
     empty = t_blank & a_blank & np.isnan(weight_given) & np.isnan(stated)
     empty_code = np.where(empty, np.where(marked, 2, 1), 0)
 
     combo, first = combine(t_codes, a_codes, p_codes, empty_code)
-    judgements = [_EMPTY[empty_code[i]] if empty_code[i] else
-                  judge(targets[t_codes[i]], actuals[a_codes[i]], priors[p_codes[i]], rules) for i in first]
-    fraction = np.array([j.fraction for j in judgements], dtype=float)[combo]
-    met_c = np.array([j.met is True for j in judgements], dtype=bool)[combo]
-    met_na = np.array([j.met is None for j in judgements], dtype=bool)[combo]
-    attainment = np.array([j.attainment for j in judgements], dtype=float)[combo]
-    actual_value = np.array([j.actual_value for j in judgements], dtype=float)[combo]
-    bits = np.array([j.bits for j in judgements], dtype=np.int64)[combo] | np.asarray(t_bits, dtype=np.int64)[t_codes]
+    preset = [_EMPTY.get(e) for e in empty_code[first].tolist()]
+    judged = judge_combinations(targets, actuals, priors, t_codes[first], a_codes[first], p_codes[first], preset,
+                                rules)
+    fraction = judged.fraction[combo]
+    met_c = judged.met[combo]
+    met_na = judged.met_na[combo]
+    attainment = judged.attainment[combo]
+    actual_value = judged.actual_value[combo]
+    bits = judged.bits[combo] | np.asarray(t_bits, dtype=np.int64)[t_codes]
 
     # Weights: the table's, else the rule set's default split of the 一级指标 weight.
     top = column(indicators, "parent_id").isna().to_numpy()
@@ -144,14 +147,14 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     bits = bits | np.where(split.defaulted, _BIT["default_weight"], 0) | np.where(~top, _BIT["sub_row"], 0)
     bits |= np.where(group < 0, _BIT["unknown_level1"], 0)
     bits |= np.where(np.isnan(weight_used) & counted, _BIT["no_weight"], 0)
-    outside = _outside_band(rules, [j.level for j in judgements], combo, stated, weight_used)
+    outside = _outside_band(rules, judged.level, combo, stated, weight_used)
     bits |= np.where(outside, _BIT["stated_outside_band"], 0)
 
-    reason_codes, reasons = _reasons(judgements, combo, score, bits, group, group_names, split, stated, rules)
+    reason_codes, reasons = _reasons(judged, combo, score, bits, group, group_names, split, stated, rules)
     flag_codes, flag_bits = pd.factorize(bits)
     flag_texts = [",".join(c for c in FLAG_CODES if b & _BIT[c]) for b in flag_bits]
 
-    rule_names = [j.rule for j in judgements]
+    rule_names = judged.rule.tolist()
     out = indicators.assign(
         level1_group=pd.Categorical.from_codes(group, categories=group_names),
         target_kind=categorical(t_codes, [t.kind for t in targets]),
@@ -160,7 +163,7 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
         target_unit=categorical(t_codes, [t.unit for t in targets]),
         target_reading=categorical(t_codes, [t.reading for t in targets]),
         actual_value=actual_value,
-        actual_kind=categorical(a_codes, [a.kind for a in actuals]),
+        actual_kind=categorical(a_codes, a_kinds),
         rule=categorical(combo, rule_names),
         rule_label=categorical(combo, [RULE_LABELS[r] for r in rule_names]),
         weight_used=weight_used,
@@ -341,20 +344,20 @@ _ROW_BITS = (_BIT["default_weight"] | _BIT["sub_row"] | _BIT["unknown_level1"] |
              | _BIT["stated_outside_band"])
 
 
-def _reasons(judgements: list[Judgement], combo: np.ndarray, score: np.ndarray, bits: np.ndarray,
+def _reasons(judged: Combinations, combo: np.ndarray, score: np.ndarray, bits: np.ndarray,
              group: np.ndarray, group_names: list[str], split: WeightSplit, stated: np.ndarray,
-             rules: RuleSet) -> tuple[np.ndarray, list[str]]:
-    """Return per-row codes into the distinct reason texts.
+             rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """Return per-row codes into the distinct reason texts, and the texts.
 
     A reason is assembled from parts that each take few values (the
     judgement, the rounded score, the default-weight note, the row's flags),
     so every part is formatted once per distinct value and every reason once
-    per distinct combination of parts.
+    per distinct combination of parts, by concatenating arrays of parts.
     """
     n = len(combo)
     row_bits = bits & _ROW_BITS
     score_codes, score_values = pd.factorize(np.round(score, 2), use_na_sentinel=True)
-    score_texts = [f"，得分 {fmt_number(v)}" for v in score_values.tolist()] + [""]
+    score_texts = np.array([f"，得分 {fmt_number(v)}" for v in score_values.tolist()] + [""], dtype=object)
     score_codes = np.where(score_codes < 0, len(score_values), score_codes)
 
     default_codes = np.zeros(n, dtype=np.int64)
@@ -376,18 +379,17 @@ def _reasons(judgements: list[Judgement], combo: np.ndarray, score: np.ndarray, 
         stated_codes[outside] = pd.factorize(stated[outside])[0] + 1
 
     key, first = combine(combo, score_codes, default_codes, row_bits, stated_codes)
-    heads = [j.head for j in judgements]
-    notes = [j.note for j in judgements]
     fixed = ((_BIT["unknown_level1"], "；一级指标不在规则集中，未归入任何一级指标"), (_BIT["no_weight"], "；缺少分值，未计分"),
              (_BIT["sub_row"], "；其中项（子行），不计入合计"))
-    c_first, b_first = combo[first].tolist(), row_bits[first].tolist()
-    row_texts = {b: "".join(words for bit, words in fixed if b & bit) for b in set(b_first)}
-    texts = [heads[c] + score_texts[sc] + notes[c] + default_texts[dc] + row_texts[b]
-             for c, sc, dc, b in zip(c_first, score_codes[first].tolist(), default_codes[first].tolist(), b_first)]
+    c_first = combo[first]
+    b_codes, b_values = pd.factorize(row_bits[first])
+    row_texts = np.array(["".join(words for bit, words in fixed if b & bit) for b in b_values.tolist()], dtype=object)
+    texts = (judged.head[c_first] + score_texts[score_codes[first]] + judged.note[c_first]
+             + np.array(default_texts, dtype=object)[default_codes[first]] + row_texts[b_codes])
     for k in np.flatnonzero(row_bits[first] & _BIT["stated_outside_band"]).tolist():
-        i, j = int(first[k]), judgements[c_first[k]]
-        band, w = rules.band_of_level(j.level), float(split.used[i])
-        texts[k] += (f"；报告得分 {fmt_number(float(stated[i]))} 不在「{j.level}」所在区间「{band.name}」"
+        i, level = int(first[k]), judged.level[int(c_first[k])]
+        band, w = rules.band_of_level(level), float(split.used[i])
+        texts[k] += (f"；报告得分 {fmt_number(float(stated[i]))} 不在「{level}」所在区间「{band.name}」"
                      f"[{fmt_number(round(band.low * w, 4))}, {fmt_number(round(band.high * w, 4))}"
                      f"{']' if band.top else ')'} 内")
     return key, texts
@@ -403,9 +405,11 @@ def _problems(indicators, file, targets, actuals, priors, t_codes, a_codes, p_co
               ("prior_actual", priors, p_codes, "无法识别的上年实际值写法；应写数值（如 98%）"))
     bad_rows = []
     for name, parsed, codes, expected in checks:
-        bad = np.array([p.kind == "unreadable" for p in parsed], dtype=bool)[codes]
+        kinds = parsed.kinds() if isinstance(parsed, Actuals) else [p.kind for p in parsed]
+        bad = np.array([k == "unreadable" for k in kinds], dtype=bool)[codes]
         for i in np.flatnonzero(bad):
-            bad_rows.append((int(rows[i]), name, parsed[codes[i]].text, expected))
+            found = parsed.reading(codes[i]) if isinstance(parsed, Actuals) else parsed[codes[i]]
+            bad_rows.append((int(rows[i]), name, found.text, expected))
     n_codes, natures = factorize_text(column(indicators, "nature"))
     bad_nature = np.array([read_nature(n)[1] == "unreadable" for n in natures], dtype=bool)[n_codes]
     for i in np.flatnonzero(bad_nature):
