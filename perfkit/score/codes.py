@@ -73,3 +73,16 @@ def _unique_categories(categories: pd.Index) -> CategoricalDtype:
     """
     fastpath = getattr(CategoricalDtype, "_from_fastpath", None)
     return fastpath(categories, False) if fastpath is not None else CategoricalDtype(categories)
+
+
+def distinct_categorical(codes: np.ndarray, texts) -> pd.Categorical:
+    """Return a categorical from codes into texts that are already distinct (an Arrow dictionary), as ``str``."""
+    if _TEXT_DTYPE == object:  # pandas before 3 keeps text in Python objects
+        categories = pd.Index(texts.to_numpy(zero_copy_only=False), dtype=object)
+    else:
+        categories = pd.Index(pd.array(texts, dtype=_TEXT_DTYPE))
+    return pd.Categorical.from_codes(codes, dtype=_unique_categories(categories), validate=False)
+
+
+# What pandas makes of Python strings: the dtype categorical()'s categories get, which distinct_categorical keeps.
+_TEXT_DTYPE = pd.Index(np.array(["text"], dtype=object)).dtype

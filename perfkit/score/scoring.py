@@ -21,13 +21,15 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from perfkit.instrument import counted
 from perfkit.errors import DataError, Problem
 from perfkit.ingest.department import NOT_APPLICABLE
 from perfkit.rules.book import RuleBook
 from perfkit.rules.ruleset import RuleSet
-from perfkit.score.codes import categorical, column, combine, factorize_text, source_rows
+from perfkit.score.codes import categorical, column, combine, distinct_categorical, factorize_text, source_rows
 from perfkit.score.judge import (  # noqa: F401 (re-exported: the flag and rule vocabulary of scored rows)
     AMOUNT_FACTORS,
     FLAG_CODES,
@@ -170,7 +172,7 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
         score=score,
         met=pd.arrays.BooleanArray(met_c, met_na),
         attainment=attainment,
-        reason=categorical(reason_codes, reasons),
+        reason=distinct_categorical(reason_codes, reasons),
         flags=categorical(flag_codes, flag_texts),
         counted=counted,
     )
@@ -346,7 +348,7 @@ _ROW_BITS = (_BIT["default_weight"] | _BIT["sub_row"] | _BIT["unknown_level1"] |
 
 def _reasons(judged: Combinations, combo: np.ndarray, score: np.ndarray, bits: np.ndarray,
              group: np.ndarray, group_names: list[str], split: WeightSplit, stated: np.ndarray,
-             rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+             rules: RuleSet) -> tuple[np.ndarray, pa.Array]:
     """Return per-row codes into the distinct reason texts, and the texts.
 
     A reason is assembled from parts that each take few values (the
@@ -357,7 +359,7 @@ def _reasons(judged: Combinations, combo: np.ndarray, score: np.ndarray, bits: n
     n = len(combo)
     row_bits = bits & _ROW_BITS
     score_codes, score_values = pd.factorize(np.round(score, 2), use_na_sentinel=True)
-    score_texts = np.array([f"，得分 {fmt_number(v)}" for v in score_values.tolist()] + [""], dtype=object)
+    score_texts = [f"，得分 {fmt_number(v)}" for v in score_values.tolist()] + [""]
     score_codes = np.where(score_codes < 0, len(score_values), score_codes)
 
     default_codes = np.zeros(n, dtype=np.int64)
@@ -383,16 +385,28 @@ def _reasons(judged: Combinations, combo: np.ndarray, score: np.ndarray, bits: n
              (_BIT["sub_row"], "；其中项（子行），不计入合计"))
     c_first = combo[first]
     b_codes, b_values = pd.factorize(row_bits[first])
-    row_texts = np.array(["".join(words for bit, words in fixed if b & bit) for b in b_values.tolist()], dtype=object)
-    texts = (judged.head[c_first] + score_texts[score_codes[first]] + judged.note[c_first]
-             + np.array(default_texts, dtype=object)[default_codes[first]] + row_texts[b_codes])
+    row_texts = ["".join(words for bit, words in fixed if b & bit) for b in b_values.tolist()]
+    band_texts = [""]
+    band_codes = np.zeros(len(first), dtype=np.int64)
     for k in np.flatnonzero(row_bits[first] & _BIT["stated_outside_band"]).tolist():
         i, level = int(first[k]), judged.level[int(c_first[k])]
         band, w = rules.band_of_level(level), float(split.used[i])
-        texts[k] += (f"；报告得分 {fmt_number(float(stated[i]))} 不在「{level}」所在区间「{band.name}」"
-                     f"[{fmt_number(round(band.low * w, 4))}, {fmt_number(round(band.high * w, 4))}"
-                     f"{']' if band.top else ')'} 内")
-    return key, texts
+        band_codes[k] = len(band_texts)
+        band_texts.append(f"；报告得分 {fmt_number(float(stated[i]))} 不在「{level}」所在区间「{band.name}」"
+                          f"[{fmt_number(round(band.low * w, 4))}, {fmt_number(round(band.high * w, 4))}"
+                          f"{']' if band.top else ')'} 内")
+    # the texts are long and many (one per distinct combination of parts): joined and deduplicated in Arrow
+    parts = ((judged.head, c_first), (judged.note, c_first), (score_texts, score_codes[first]),
+             (default_texts, default_codes[first]), (row_texts, b_codes), (band_texts, band_codes))
+    head, note, score_part, default_part, row_part, band_part = (_texts(t).take(pa.array(i)) for t, i in parts)
+    texts = pc.binary_join_element_wise(head, score_part, note, default_part, row_part, band_part,
+                                        pa.scalar("", pa.large_string()))
+    encoded = pc.dictionary_encode(texts)
+    return encoded.indices.to_numpy()[key], encoded.dictionary
+
+
+def _texts(values) -> pa.Array:
+    return pa.array(values, type=pa.large_string())
 
 
 def _problems(indicators, file, targets, actuals, priors, t_codes, a_codes, p_codes, group, rules) -> list[Problem]:
