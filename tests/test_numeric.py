@@ -18,7 +18,7 @@ from perfkit.ingest.department import validate
 from perfkit.rules.ruleset import builtin_names, load_rules
 from perfkit.score.codes import column, combine, factorize_text
 from perfkit.score.judge import FLAG_CODES, judge
-from perfkit.score.numeric import PLAIN_UNITS, judge_plain, plain_reading, read_actuals, to_judgement
+from perfkit.score.numeric import PLAIN_UNITS, judge_plain, plain_numbers, plain_reading, read_actuals, to_judgement
 from perfkit.score.scoring import _row_targets, judge_rows, score_indicators
 from perfkit.score.targets import fmt_number, parse_target, parse_uncached
 
@@ -64,6 +64,16 @@ def test_a_plain_number_is_read_as_parse_target_reads_it(number, unit):
     assert found.plain[0]
     assert found.reading(0) == parse_uncached(text)
     assert plain_reading(text, number, unit) == parse_uncached(text)
+
+
+def test_plain_numbers_print_as_fmt_number_prints_them():
+    numbers = ["0", "00", "0.0", "0.00", "007", "00.50", "5", "10", "100", "100.00", "12.50", "1.000001", "0.000001",
+               "96.37", "1287", "999999999.999999", "123456789.123456", "2.6", "30.10", "0.5"]
+    shown = {"0": "0", "00": "0", "0.0": "0", "0.00": "0", "007": "7", "00.50": "0.5", "100.00": "100", "12.50": "12.5",
+             "1.000001": "1.000001", "0.000001": "0.000001", "999999999.999999": "999999999.999999", "30.10": "30.1"}
+    got = plain_numbers(numbers).tolist()
+    assert got == [fmt_number(float(x)) for x in numbers]
+    assert [g for x, g in zip(numbers, got) if x in shown] == [shown[x] for x in numbers if x in shown]
 
 
 @pytest.mark.parametrize("text", ["12月", "2023年", "≥95%", "95%以上", "3天内", "1,287人", "９５%", "-5", "1.2.3",

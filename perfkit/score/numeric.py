@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from perfkit.rules.ruleset import RuleSet
 from perfkit.score.judge import _BIT, AMOUNT_FACTORS, Judgement, judge
@@ -102,6 +104,18 @@ def read_actuals(texts: list) -> Actuals:
     return Actuals(texts, plain, value, unit, number, parsed)
 
 
+def plain_numbers(numbers: list[str]) -> np.ndarray:
+    """Return ``fmt_number(float(x))`` for plain printed numbers x (no sign, ≤ 9 + 6 digits), by text in Arrow.
+
+    Such a number prints back exactly at 6 decimals, so fmt_number only drops
+    leading zeros and trailing decimal zeros: ``007`` → ``7``, ``12.50`` → ``12.5``, ``1.00`` → ``1``.
+    """
+    text = pc.replace_substring_regex(pa.array(numbers, type=pa.large_string()), r"^0+([0-9])", r"\1")
+    text = pc.replace_substring_regex(text, r"\.([0-9]*?)0+$", r".\1")
+    text = pc.replace_substring_regex(text, r"\.$", "")
+    return np.array(text.to_pylist(), dtype=object)
+
+
 @dataclass
 class PlainJudgements:
     """Judgements of the combinations :func:`judge_plain` took, as arrays (one entry per taken combination)."""
@@ -171,7 +185,7 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     names = np.array([_shown_unit(u) for u in unit_names.tolist()] + [""], dtype=object)
     a_rows = np.unique(ai)
     a_text = np.empty(len(actuals.texts), dtype=object)
-    a_text[a_rows] = np.array([fmt_number(v) for v in actuals.value[a_rows].tolist()], dtype=object) + names[a_unit[a_rows]]
+    a_text[a_rows] = plain_numbers([actuals.number[k] for k in a_rows.tolist()]) + names[a_unit[a_rows]]
     A, T = a_text[ai], shown_t[ti]
     attainment = av / tv
     fraction = np.ones(len(taken))

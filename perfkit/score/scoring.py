@@ -395,14 +395,19 @@ def _reasons(judged: Combinations, combo: np.ndarray, score: np.ndarray, bits: n
         band_texts.append(f"；报告得分 {fmt_number(float(stated[i]))} 不在「{level}」所在区间「{band.name}」"
                           f"[{fmt_number(round(band.low * w, 4))}, {fmt_number(round(band.high * w, 4))}"
                           f"{']' if band.top else ')'} 内")
-    # the texts are long and many (one per distinct combination of parts): joined and deduplicated in Arrow
-    parts = ((judged.head, c_first), (judged.note, c_first), (score_texts, score_codes[first]),
-             (default_texts, default_codes[first]), (row_texts, b_codes), (band_texts, band_codes))
-    head, note, score_part, default_part, row_part, band_part = (_texts(t).take(pa.array(i)) for t, i in parts)
-    texts = pc.binary_join_element_wise(head, score_part, note, default_part, row_part, band_part,
-                                        pa.scalar("", pa.large_string()))
-    encoded = pc.dictionary_encode(texts)
+    # The texts are long and many (one per distinct combination of parts): joined and deduplicated in
+    # Arrow, in slices so that only one slice's parts are spelled out at a time.
+    parts = ((_texts(judged.head), c_first), (_texts(score_texts), score_codes[first]),
+             (_texts(judged.note), c_first), (_texts(default_texts), default_codes[first]),
+             (_texts(row_texts), b_codes), (_texts(band_texts), band_codes))
+    empty = pa.scalar("", pa.large_string())
+    chunks = [pc.binary_join_element_wise(*(t.take(pa.array(i[lo:lo + _SLICE])) for t, i in parts), empty)
+              for lo in range(0, len(first), _SLICE)]
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string())).combine_chunks()
     return encoded.indices.to_numpy()[key], encoded.dictionary
+
+
+_SLICE = 1 << 17
 
 
 def _texts(values) -> pa.Array:
