@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import CategoricalDtype
 
 
 def factorize_text(values: pd.Series) -> tuple[np.ndarray, list]:
     """Return codes and the distinct texts; missing cells become one blank entry at the end."""
-    if pd.api.types.is_numeric_dtype(values.dtype):
+    if pd.api.types.is_numeric_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype):
+        # a str column (pandas' default for text) is hashed in its own storage: converting it to
+        # Python objects first costs several times the hashing
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    else:  # hashing the object array directly is about twice as fast as through the str extension array
+    else:  # mixed object columns: hashing the object array directly is the fast path
         codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
     uniques = list(uniques)
     codes = np.where(codes < 0, len(uniques), codes)
@@ -52,7 +55,34 @@ def source_rows(df: pd.DataFrame) -> np.ndarray:
     return np.arange(2, len(df) + 2)
 
 
-def categorical(codes: np.ndarray, labels: list) -> pd.Categorical:
+def categorical(codes: np.ndarray, labels) -> pd.Categorical:
     """Return a categorical from codes into labels that may repeat or be None (missing)."""
-    remap, categories = pd.factorize(np.array(labels + [None], dtype=object), use_na_sentinel=True)
-    return pd.Categorical.from_codes(remap[codes], categories=categories, validate=False)
+    values = np.empty(len(labels) + 1, dtype=object)
+    values[:-1] = labels
+    values[-1] = None
+    remap, categories = pd.factorize(values, use_na_sentinel=True)
+    dtype = _unique_categories(pd.Index(categories))
+    return pd.Categorical.from_codes(remap[codes], dtype=dtype, validate=False)
+
+
+def _unique_categories(categories: pd.Index) -> CategoricalDtype:
+    """Return the categorical dtype of categories known to be distinct and not missing (factorize's uniques).
+
+    The public constructor checks both again, which for a few hundred
+    thousand reason texts costs as much as the factorizing itself.
+    """
+    fastpath = getattr(CategoricalDtype, "_from_fastpath", None)
+    return fastpath(categories, False) if fastpath is not None else CategoricalDtype(categories)
+
+
+def distinct_categorical(codes: np.ndarray, texts) -> pd.Categorical:
+    """Return a categorical from codes into texts that are already distinct (an Arrow dictionary), as ``str``."""
+    if _TEXT_DTYPE == object:  # pandas before 3 keeps text in Python objects
+        categories = pd.Index(texts.to_numpy(zero_copy_only=False), dtype=object)
+    else:
+        categories = pd.Index(pd.array(texts, dtype=_TEXT_DTYPE))
+    return pd.Categorical.from_codes(codes, dtype=_unique_categories(categories), validate=False)
+
+
+# What pandas makes of Python strings: the dtype categorical()'s categories get, which distinct_categorical keeps.
+_TEXT_DTYPE = pd.Index(np.array(["text"], dtype=object)).dtype

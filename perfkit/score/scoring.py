@@ -21,13 +21,15 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from perfkit.instrument import counted
 from perfkit.errors import DataError, Problem
 from perfkit.ingest.department import NOT_APPLICABLE
 from perfkit.rules.book import RuleBook
 from perfkit.rules.ruleset import RuleSet
-from perfkit.score.codes import categorical, column, combine, factorize_text, source_rows
+from perfkit.score.codes import categorical, column, combine, distinct_categorical, factorize_text, source_rows
 from perfkit.score.judge import (  # noqa: F401 (re-exported: the flag and rule vocabulary of scored rows)
     FLAG_CODES,
     RULE_LABELS,
@@ -35,6 +37,7 @@ from perfkit.score.judge import (  # noqa: F401 (re-exported: the flag and rule 
     _BIT,
     judge,
 )
+from perfkit.score.numeric import Actuals, Combinations, judge_combinations, read_actuals
 from perfkit.score.targets import (
     Target,
     fmt_number,
@@ -108,28 +111,30 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     t_codes, targets, t_bits = _row_targets(indicators, rules)
     a_codes, a_texts = factorize_text(column(indicators, "actual"))
     p_codes, p_texts = factorize_text(column(indicators, "prior_actual"))
-    actuals = [parse_target(x) for x in a_texts]
+    actuals = read_actuals(a_texts)
     priors = [parse_target(x) for x in p_texts]
+    a_kinds = actuals.kinds()
     weight_given = pd.to_numeric(column(indicators, "weight"), errors="coerce").to_numpy(dtype=float)
     stated = pd.to_numeric(column(indicators, "stated_score"), errors="coerce").to_numpy(dtype=float)
     # A row with no target, actual, weight or score is a placeholder (指标2, ……) or a not-applicable row
     # (指标1:/ / /): shown, never scored, never given a share of its group's weight.
     t_blank = np.array([t.kind == "blank" for t in targets], dtype=bool)[t_codes]
-    a_blank = np.array([a.kind == "blank" for a in actuals], dtype=bool)[a_codes]
+    a_blank = np.array([k == "blank" for k in a_kinds], dtype=bool)[a_codes]
     marked = (np.array([t.not_applicable for t in targets], dtype=bool)[t_codes]
-              | np.array([a.not_applicable for a in actuals], dtype=bool)[a_codes])
+              | actuals.flag("not_applicable")[a_codes])
     empty = t_blank & a_blank & np.isnan(weight_given) & np.isnan(stated)
     empty_code = np.where(empty, np.where(marked, 2, 1), 0)
 
     combo, first = combine(t_codes, a_codes, p_codes, empty_code)
-    judgements = [_EMPTY[empty_code[i]] if empty_code[i] else
-                  judge(targets[t_codes[i]], actuals[a_codes[i]], priors[p_codes[i]], rules) for i in first]
-    fraction = np.array([j.fraction for j in judgements], dtype=float)[combo]
-    met_c = np.array([j.met is True for j in judgements], dtype=bool)[combo]
-    met_na = np.array([j.met is None for j in judgements], dtype=bool)[combo]
-    attainment = np.array([j.attainment for j in judgements], dtype=float)[combo]
-    actual_value = np.array([j.actual_value for j in judgements], dtype=float)[combo]
-    bits = np.array([j.bits for j in judgements], dtype=np.int64)[combo] | np.asarray(t_bits, dtype=np.int64)[t_codes]
+    preset = [_EMPTY.get(e) for e in empty_code[first].tolist()]
+    judged = judge_combinations(targets, actuals, priors, t_codes[first], a_codes[first], p_codes[first], preset,
+                                rules)
+    fraction = judged.fraction[combo]
+    met_c = judged.met[combo]
+    met_na = judged.met_na[combo]
+    attainment = judged.attainment[combo]
+    actual_value = judged.actual_value[combo]
+    bits = judged.bits[combo] | np.asarray(t_bits, dtype=np.int64)[t_codes]
 
     # Weights: the table's, else the rule set's default split of the 一级指标 weight.
     top = column(indicators, "parent_id").isna().to_numpy()
@@ -141,14 +146,14 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     bits = bits | np.where(split.defaulted, _BIT["default_weight"], 0) | np.where(~top, _BIT["sub_row"], 0)
     bits |= np.where(group < 0, _BIT["unknown_level1"], 0)
     bits |= np.where(np.isnan(weight_used) & counted, _BIT["no_weight"], 0)
-    outside = _outside_band(rules, [j.level for j in judgements], combo, stated, weight_used)
+    outside = _outside_band(rules, judged.level, combo, stated, weight_used)
     bits |= np.where(outside, _BIT["stated_outside_band"], 0)
 
-    reason_codes, reasons = _reasons(judgements, combo, score, bits, group, group_names, split, stated, rules)
+    reason_codes, reasons = _reasons(judged, combo, score, bits, group, group_names, split, stated, rules)
     flag_codes, flag_bits = pd.factorize(bits)
     flag_texts = [",".join(c for c in FLAG_CODES if b & _BIT[c]) for b in flag_bits]
 
-    rule_names = [j.rule for j in judgements]
+    rule_names = judged.rule.tolist()
     out = indicators.assign(
         level1_group=pd.Categorical.from_codes(group, categories=group_names),
         target_kind=categorical(t_codes, [t.kind for t in targets]),
@@ -157,14 +162,14 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
         target_unit=categorical(t_codes, [t.unit for t in targets]),
         target_reading=categorical(t_codes, [t.reading for t in targets]),
         actual_value=actual_value,
-        actual_kind=categorical(a_codes, [a.kind for a in actuals]),
+        actual_kind=categorical(a_codes, a_kinds),
         rule=categorical(combo, rule_names),
         rule_label=categorical(combo, [RULE_LABELS[r] for r in rule_names]),
         weight_used=weight_used,
         score=score,
         met=pd.arrays.BooleanArray(met_c, met_na),
         attainment=attainment,
-        reason=categorical(reason_codes, reasons),
+        reason=distinct_categorical(reason_codes, reasons),
         flags=categorical(flag_codes, flag_texts),
         counted=counted,
     )
@@ -343,15 +348,15 @@ _ROW_BITS = (_BIT["default_weight"] | _BIT["sub_row"] | _BIT["unknown_level1"] |
              | _BIT["stated_outside_band"])
 
 
-def _reasons(judgements: list[Judgement], combo: np.ndarray, score: np.ndarray, bits: np.ndarray,
+def _reasons(judged: Combinations, combo: np.ndarray, score: np.ndarray, bits: np.ndarray,
              group: np.ndarray, group_names: list[str], split: WeightSplit, stated: np.ndarray,
-             rules: RuleSet) -> tuple[np.ndarray, list[str]]:
-    """Return per-row codes into the distinct reason texts.
+             rules: RuleSet) -> tuple[np.ndarray, pa.Array]:
+    """Return per-row codes into the distinct reason texts, and the texts.
 
     A reason is assembled from parts that each take few values (the
     judgement, the rounded score, the default-weight note, the row's flags),
     so every part is formatted once per distinct value and every reason once
-    per distinct combination of parts.
+    per distinct combination of parts, by concatenating arrays of parts.
     """
     n = len(combo)
     row_bits = bits & _ROW_BITS
@@ -378,21 +383,37 @@ def _reasons(judgements: list[Judgement], combo: np.ndarray, score: np.ndarray, 
         stated_codes[outside] = pd.factorize(stated[outside])[0] + 1
 
     key, first = combine(combo, score_codes, default_codes, row_bits, stated_codes)
-    heads = [j.head for j in judgements]
-    notes = [j.note for j in judgements]
     fixed = ((_BIT["unknown_level1"], judging.REASON_UNKNOWN_LEVEL1), (_BIT["no_weight"], judging.REASON_NO_WEIGHT),
              (_BIT["sub_row"], judging.REASON_SUB_ROW))
-    c_first, b_first = combo[first].tolist(), row_bits[first].tolist()
-    row_texts = {b: "".join(words for bit, words in fixed if b & bit) for b in set(b_first)}
-    texts = [heads[c] + score_texts[sc] + notes[c] + default_texts[dc] + row_texts[b]
-             for c, sc, dc, b in zip(c_first, score_codes[first].tolist(), default_codes[first].tolist(), b_first)]
+    c_first = combo[first]
+    b_codes, b_values = pd.factorize(row_bits[first])
+    row_texts = ["".join(words for bit, words in fixed if b & bit) for b in b_values.tolist()]
+    band_texts = [""]
+    band_codes = np.zeros(len(first), dtype=np.int64)
     for k in np.flatnonzero(row_bits[first] & _BIT["stated_outside_band"]).tolist():
-        i, j = int(first[k]), judgements[c_first[k]]
-        band, w = rules.band_of_level(j.level), float(split.used[i])
-        texts[k] += judging.REASON_OUTSIDE_BAND.format(
-            stated=fmt_number(float(stated[i])), level=j.level, band=band.name, low=fmt_number(round(band.low * w, 4)),
-            high=fmt_number(round(band.high * w, 4)), close=judging.BAND_CLOSE[bool(band.top)])
-    return key, texts
+        i, level = int(first[k]), judged.level[int(c_first[k])]
+        band, w = rules.band_of_level(level), float(split.used[i])
+        band_codes[k] = len(band_texts)
+        band_texts.append(judging.REASON_OUTSIDE_BAND.format(
+            stated=fmt_number(float(stated[i])), level=level, band=band.name, low=fmt_number(round(band.low * w, 4)),
+            high=fmt_number(round(band.high * w, 4)), close=judging.BAND_CLOSE[bool(band.top)]))
+    # The texts are long and many (one per distinct combination of parts): joined and deduplicated in
+    # Arrow, in slices so that only one slice's parts are spelled out at a time.
+    parts = ((_texts(judged.head), c_first), (_texts(score_texts), score_codes[first]),
+             (_texts(judged.note), c_first), (_texts(default_texts), default_codes[first]),
+             (_texts(row_texts), b_codes), (_texts(band_texts), band_codes))
+    empty = pa.scalar("", pa.large_string())
+    chunks = [pc.binary_join_element_wise(*(t.take(pa.array(i[lo:lo + _SLICE])) for t, i in parts), empty)
+              for lo in range(0, len(first), _SLICE)]
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string())).combine_chunks()
+    return encoded.indices.to_numpy()[key], encoded.dictionary
+
+
+_SLICE = 1 << 17
+
+
+def _texts(values) -> pa.Array:
+    return pa.array(values, type=pa.large_string())
 
 
 def _problems(indicators, file, targets, actuals, priors, t_codes, a_codes, p_codes, group, rules) -> list[Problem]:
@@ -403,9 +424,11 @@ def _problems(indicators, file, targets, actuals, priors, t_codes, a_codes, p_co
               ("prior_actual", priors, p_codes, validation.UNREADABLE_PRIOR))
     bad_rows = []
     for name, parsed, codes, expected in checks:
-        bad = np.array([p.kind == "unreadable" for p in parsed], dtype=bool)[codes]
+        kinds = parsed.kinds() if isinstance(parsed, Actuals) else [p.kind for p in parsed]
+        bad = np.array([k == "unreadable" for k in kinds], dtype=bool)[codes]
         for i in np.flatnonzero(bad):
-            bad_rows.append((int(rows[i]), name, parsed[codes[i]].text, expected))
+            found = parsed.reading(codes[i]) if isinstance(parsed, Actuals) else parsed[codes[i]]
+            bad_rows.append((int(rows[i]), name, found.text, expected))
     n_codes, natures = factorize_text(column(indicators, "nature"))
     bad_nature = np.array([read_nature(n)[1] == "unreadable" for n in natures], dtype=bool)[n_codes]
     for i in np.flatnonzero(bad_nature):
