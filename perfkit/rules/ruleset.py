@@ -20,7 +20,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-
 from perfkit.errors import RuleSetError
 from perfkit.rules.files import BUILTIN_RULES_DIR as RULES_DIR
 from perfkit.rules.files import read_yaml, rule_file
