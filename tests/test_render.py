@@ -514,6 +514,27 @@ def test_leak_fixture_detects_leaks_without_reset(tmp_path):
         assert item in leaked, leaked
 
 
+def test_warm_kernel_runs_ipykernel_launcher_without_debugpy(tmp_path):
+    """The lean launch runs ipykernel's launcher as ``-m`` does, without importing debugpy."""
+    from perfkit.batch.kernel_state import GC_THRESHOLDS
+    from perfkit.batch.kernels import ControlCellError, WarmKernel
+
+    warm = WarmKernel(preload=(), cwd=tmp_path, log_path=tmp_path / "kernel.log")
+    check = ("__import__('builtins').exec(\"import os, sys, gc\\n"
+             "assert os.path.basename(sys.argv[0]) == 'ipykernel_launcher.py', sys.argv\\n"
+             "assert sys.argv[1] == '-f', sys.argv\\n"
+             "assert sys.path[0] != '', sys.path\\n"
+             "assert sys.modules.get('debugpy') is None\\n"
+             "assert gc.get_threshold() == {gc!r}, gc.get_threshold()\")").format(gc=GC_THRESHOLDS)
+    try:
+        warm.start()
+        warm.run_control(check, "launch")
+        with pytest.raises(ControlCellError):  # the check itself can fail
+            warm.run_control("__import__('builtins').exec('assert False')", "control")
+    finally:
+        warm.close()
+
+
 # --------------------------------------------------------------------------
 # A normal run prints nothing but the progress bar
 # --------------------------------------------------------------------------

@@ -15,13 +15,15 @@ Workers are plain ``python -c`` subprocesses talking over a socket pair (see
 """
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
 from pathlib import Path
 
-from perfkit.batch.kernels import (ControlCellError, KernelInterrupted, WarmKernel, kernel_home, register_engine,
-                                   silence_papermill_logging)
+from perfkit.batch.kernel_state import GC_THRESHOLDS
+from perfkit.batch.kernels import (STARTUP_GC_THRESHOLDS, ControlCellError, KernelInterrupted, WarmKernel,
+                                   kernel_home, register_engine, silence_papermill_logging)
 from perfkit.batch.notebooks import REPORT_CSS, make_html_exporter, normalize_notebook, source_cell_index
 from perfkit.text import batch as batch_text
 
@@ -274,6 +276,7 @@ def worker_main(conn, worker_id: int, config: dict) -> None:
 
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
+    gc.set_threshold(*STARTUP_GC_THRESHOLDS)  # until the imports are done (see below)
     # nbformat imports jsonschema, whose optional IRI checker (rfc3987_syntax)
     # compiles a grammar on import: 0.7 s per worker for a format nbformat's
     # schema never uses.  A None entry makes that optional import fail fast.
@@ -285,6 +288,11 @@ def worker_main(conn, worker_id: int, config: dict) -> None:
         detail = log_tail(log_dir / f"kernel-{worker_id}.log")
         conn.send(("fatal", worker_id, f"{type(exc).__name__}: {exc}" + (f"（{detail}）" if detail else "")))
         return
+    # As in the kernels (kernel_state.GC_THRESHOLDS): the HTML export builds a bs4 tree of some
+    # 30,000 nodes per notebook, and the default thresholds spent ~30 % of its time collecting.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     conn.send(("ready", worker_id, {"timings": timings, "pid": warm.pid}))
     exporter_reported = False
     try:
