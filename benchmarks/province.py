@@ -59,7 +59,7 @@ def make_unit(root: Path, index: int, rng: np.random.Generator, pool: list, indi
             budget_rows.append([year, sid, "项目支出", "支出类型", "", round(budget - basic, 2),
                                 round(executed - round(executed * 0.6, 2), 2), "万元", SOURCE, ASSUMPTION])
             for k in range(indicators):
-                target, actuals, _ = pool[int(rng.integers(0, len(pool)))]
+                target, actuals = pool[int(rng.integers(0, len(pool)))][:2]
                 l1, l2 = _LEVEL1[k % len(_LEVEL1)]
                 actual = actuals[int(rng.integers(0, len(actuals)))]
                 ind_rows.append([year, sid, f"{sid}-i{k:02d}", "", l1, l2, f"示例指标{k:02d}", target, actual,
