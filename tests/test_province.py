@@ -201,3 +201,14 @@ def test_a_province_of_narrative_reports_without_any_table(tmp_path):
     # 16 states a 支付率 of 95% where its amounts give 96.3393% (expected.yaml): one mismatch, listed
     row = a.summary.set_index("dept").loc["16_xiangcun_template_narrative"]
     assert row["n_mismatches"] == 1 and "报告数字与复算不一致" in row["main_findings"]
+
+
+def test_a_folder_written_moments_ago_is_checked_but_not_cached(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    stated = data / "yuexiu-police" / "stated.csv"
+    stated.write_text(stated.read_text(encoding="utf-8"), encoding="utf-8")  # just now: its time may not tell
+    cache = tmp_path / "cache"
+    first = check_province(data, processes=1, cache_dir=cache)
+    again = check_province(data, processes=1, cache_dir=cache)
+    assert first.n_checked == 2 and again.n_cached == 1 and again.n_checked == 1

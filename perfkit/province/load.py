@@ -11,8 +11,8 @@ Each bucket's result is kept in the cache directory
 (:attr:`perfkit.settings.Settings.cache_dir`) under a key made of perfkit's own
 code and built-in rules (:func:`perfkit.batch.fingerprint.tool_digest`) and,
 for every department in it, its path and the name, size and modification time
-of every file in its folder (and the content of files written in the last
-seconds).  A second check of an unchanged province reads
+of every file in its folder (a bucket with a file written in the last seconds
+is not cached).  A second check of an unchanged province reads
 only the cache; a changed department costs its bucket.  The data folders are
 only read, never written.
 """
@@ -40,8 +40,8 @@ from perfkit.settings import default_settings
 CACHE_FORMAT = "2"  # bump when what a bucket holds changes shape
 N_BUCKETS = 64  # fixed, so adding a department leaves the other buckets' cache valid
 TABLES = ("scopes", "budget", "indicators")
-# A file changed within this many nanoseconds of the check is keyed by its content too, as git does for
-# "racy" entries: a second edit of the same size inside the file system's timestamp granularity changes it.
+# A bucket holding a file changed within this many nanoseconds of the check is checked but not cached, as git
+# re-reads "racy" entries: a second edit of the same size inside the timestamp's granularity must not be missed.
 RACY_NS = 3_000_000_000
 
 
@@ -65,17 +65,18 @@ class ProvinceCheck:
     seconds: dict = field(default_factory=dict)
 
 
-def _signature(path: Path) -> str:
-    """Return the name, size and modification time of every file under a department folder (hidden ones left out)."""
+def _signature(path: Path, now: int) -> tuple[str, bool]:
+    """Return the name, size and modification time of every file under a department folder (hidden ones left out),
+    and whether any was written too recently for its time to tell a second edit (then it is not cached)."""
     out = []
-    now = time.time_ns()
+    racy = False
     stack = [path]
     while stack:
         here = stack.pop()
         try:
             entries = sorted(os.scandir(here), key=lambda e: e.name)
         except OSError:
-            return "missing"
+            return "missing", True
         for e in entries:
             if e.name.startswith("."):
                 continue
@@ -83,11 +84,9 @@ def _signature(path: Path) -> str:
                 stack.append(Path(e.path))
             else:
                 st = e.stat()
-                entry = f"{os.path.relpath(e.path, path)}:{st.st_size}:{st.st_mtime_ns}"
-                if now - st.st_mtime_ns < RACY_NS:  # written moments ago: its time may not tell a second edit
-                    entry += ":" + hashlib.sha256(Path(e.path).read_bytes()).hexdigest()
-                out.append(entry)
-    return "|".join(out)
+                racy |= now - st.st_mtime_ns < RACY_NS
+                out.append(f"{os.path.relpath(e.path, path)}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(out), racy
 
 
 def bucket_of(code: str) -> int:
@@ -95,12 +94,17 @@ def bucket_of(code: str) -> int:
     return zlib.crc32(code.encode("utf-8")) % N_BUCKETS
 
 
-def _bucket_key(paths: list[Path]) -> str:
+def _bucket_key(paths: list[Path]) -> tuple[str, bool]:
+    """Return a bucket's cache key, and whether a file in it is too fresh for the result to be kept."""
     h = hashlib.sha256()
     h.update(f"{CACHE_FORMAT}\0{tool_digest()}\0".encode())
+    now = time.time_ns()
+    racy = False
     for p in paths:
-        h.update(f"{p}\0{_signature(p)}\0".encode("utf-8"))
-    return h.hexdigest()
+        sig, fresh = _signature(p, now)
+        racy |= fresh
+        h.update(f"{p}\0{sig}\0".encode("utf-8"))
+    return h.hexdigest(), racy
 
 
 def check_bucket(paths: list[str]) -> Bucket:
@@ -181,7 +185,11 @@ def check_province(data_dir: str | os.PathLike, departments: list[str] | None = 
     files: dict[int, Path] = {}
     for b, group in members.items():
         if use_cache:
-            files[b] = cache / "check" / f"bucket-{b:02d}-{_bucket_key([data_dir / c for c in group])[:32]}.pkl"
+            key, racy = _bucket_key([data_dir / c for c in group])
+            files[b] = cache / "check" / f"bucket-{b:02d}-{key[:32]}.pkl"
+            if racy:  # a file written moments ago may be written again within its timestamp's granularity
+                files.pop(b)
+                continue
             hit = _read_cached(files[b])
             if hit is not None and [u.code for u in hit.units] == group:
                 found[b] = hit
@@ -191,7 +199,7 @@ def check_province(data_dir: str | os.PathLike, departments: list[str] | None = 
     n = processes if processes is not None else (os.cpu_count() or 1)
     for b, bucket in zip(todo, _run([[str(data_dir / c) for c in members[b]] for b in todo], n)):
         found[b] = bucket
-        if use_cache:
+        if b in files:
             _write_cached(files[b], bucket)
     t_check = time.perf_counter()
     by_code = {u.code: u for b in found.values() for u in b.units}
