@@ -132,6 +132,7 @@ def _rule_settings(pc: ProvinceCheck) -> pd.DataFrame:
             cfg = rules.rules.get(code, {})
             row[f"{code}.threshold"] = float(cfg.get("threshold", np.nan)) if "threshold" in cfg else np.nan
             row[f"{code}.min_points"] = float(cfg.get("min_points", 0.0) or 0.0)
+            row[f"{code}.title"] = cfg.get("title", "")  # the rule file's own title, as the reports show it
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -184,7 +185,10 @@ def main_findings(pc, totals, execution, indicators, checks, yoy) -> pd.DataFram
             n = n[n[f"{code}.on"]].drop(columns=f"{code}.on")
             parts.append(n.assign(scope_id=None, code=code, detail=[words.MISMATCHES.format(n=v) for v in n["value"]]))
     out = pd.concat([p for p in parts if len(p)] or [pd.DataFrame(columns=cols)], ignore_index=True)
-    out["title"] = out["code"].map(words.FINDING_TITLES)
+    titles = settings.melt(id_vars="dept", value_vars=[c for c in settings.columns if c.endswith(".title")],
+                           var_name="code", value_name="title")
+    titles["code"] = titles["code"].str.removesuffix(".title")
+    out = out.drop(columns="title", errors="ignore").merge(titles, on=["dept", "code"], how="left")
     return out[cols].sort_values(["dept", "year"], kind="stable").reset_index(drop=True)
 
 

@@ -34,7 +34,7 @@ import pandas as pd
 from perfkit.batch.fingerprint import tool_digest
 from perfkit.ingest.department import find_departments
 from perfkit.province.units import CHECK_COLUMNS, UnitCheck, check_unit
-from perfkit.score.scoring import _with_markers
+from perfkit.score.scoring import with_na_markers
 from perfkit.settings import default_settings
 
 CACHE_FORMAT = "2"  # bump when what a bucket holds changes shape
@@ -115,7 +115,7 @@ def check_bucket(paths: list[str]) -> Bucket:
         d = u.dept
         if d is not None and not u.problems:
             parts["scopes"].append(d.scopes.assign(dept=d.code))
-            budget = _with_markers(d.budget, d.printed_cells("budget.csv"), ("weight",))
+            budget = with_na_markers(d.budget, d.printed_cells("budget.csv"), ("weight",))
             parts["budget"].append(budget.assign(dept=d.code))
             parts["indicators"].append(d.indicators.assign(dept=d.code))
         if len(u.checks):

@@ -16,8 +16,6 @@ join the same tables.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 

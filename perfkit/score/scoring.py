@@ -487,7 +487,7 @@ def score_year(dept, year: int, book: RuleBook) -> YearScore:
         raise DataError(Problem(str(dept.path / "department.yaml"), None, "years", year,
                                 validation.NO_SUCH_YEAR.format(year=year, years=validation.LIST_SEP.join(map(str, dept.years)))))
     scopes = _of_year(dept.scopes, year)
-    budget = _with_markers(_of_year(dept.budget, year), dept.printed_cells("budget.csv"), ("weight",))
+    budget = with_na_markers(_of_year(dept.budget, year), dept.printed_cells("budget.csv"), ("weight",))
     indicators = _of_year(dept.indicators, year)
     refs = {sid: dept.rule_set_for(sid, year) for sid in scopes["scope_id"]}
     for sid in set(indicators["scope_id"]).union(budget["scope_id"]) - set(refs):
@@ -513,7 +513,7 @@ def score_year(dept, year: int, book: RuleBook) -> YearScore:
     return YearScore(year, scored, execution, levels, totals, management, problems, rules)
 
 
-def _with_markers(df: pd.DataFrame, printed: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+def with_na_markers(df: pd.DataFrame, printed: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """Return ``df`` with ``<column>_na``: True where the cell was printed —, / or 无 (not applicable)."""
     out = df.copy()
     for col in columns:

@@ -9,16 +9,6 @@ MISSED = "{n}项指标未完成"
 SCORE_DOWN = "比{prior}年下降{drop:.2f}分"
 MISMATCHES = "{n}处不一致"
 
-#: the finding rules' titles (perfkit/rules/findings.yaml) of the findings the province table lists
-FINDING_TITLES = {
-    "exec_rate_whole": "部门整体预算执行率偏低",
-    "exec_rate_project": "项目预算执行率偏低",
-    "indicator_missed": "指标未完成",
-    "yoy_score_decline": "自评得分同比下降",
-    "stated_mismatch": "报告数字与复算不一致",
-    "table_arithmetic": "表内运算不符",
-}
-
 #: what a total reads whose weights do not add up to the rule's total: no score is given as a grade
 WEIGHTS_OFF = "分值合计不等于满分，不评分"
 
