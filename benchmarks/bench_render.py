@@ -16,7 +16,16 @@ It measures, interleaved and ``--repeat`` times (medians reported):
 (b) ``perfkit render --force`` with 1 worker and with 2 workers (warm kernels,
     one analysis per department-year, HTML, summary.json, .xlsx, .docx and
     the index, which the yardstick does not even do);
-(c) ``perfkit render`` again on unchanged data (incremental: nothing to do).
+(c) ``perfkit render`` again on unchanged data (incremental: nothing to do);
+(d) with ``--dask``: ``perfkit render --scheduler`` on a ``dask.distributed``
+    LocalCluster of 1 and of 2 worker processes (one thread each, a fresh
+    cluster per round; its start is not timed, its workers' kernel starts
+    are), so that throughput growing with the number of Dask workers is shown;
+(e) with ``--baseline CHECKOUT`` (an older perfkit, e.g. ``git worktree add
+    /tmp/old 7d81127``): the time per department-year of ``perfkit render
+    --workers 1`` on the shipped data, this checkout's code and data against
+    the baseline's own code, notebooks and data, interleaved (issue #10: the
+    time before and after the refactoring).
 
 Targets (DEVELOPERS.md): (b, 2 workers) ≥ 5× the throughput of (a); 2 workers
 ≥ 1.7× 1 worker; (c) under 5 s.  Exit status 0 when all hold.
@@ -81,17 +90,47 @@ def run_yardstick(inputs: dict, out: Path, parallel: int = 2) -> tuple[float, in
     return time.perf_counter() - start, proc.returncode, cpu_seconds() - cpu
 
 
-def run_renderer(inputs: dict, out: Path, workers: int, force: bool = True):
+def run_renderer(inputs: dict, out: Path, workers: int, force: bool = True, scheduler=None):
     """Return (wall seconds, RenderResult, CPU seconds) of ``perfkit render`` through the API.
 
-    CPU counts the parent, its workers and their kernels: all are waited for when the render ends.
+    CPU counts the parent, its workers and their kernels: all are waited for when the render ends
+    (on a Dask cluster the workers are not this process's children: CPU is the parent's only).
     """
     from perfkit.batch.render import render_all
 
     start, cpu = time.perf_counter(), cpu_seconds()
     result = render_all(inputs["data_dir"], out, workers=workers, progress=False, years=list(inputs["years"]),
-                        notebooks_dir=inputs["notebooks"][0].parent, force=force)
+                        notebooks_dir=inputs["notebooks"][0].parent, force=force, scheduler=scheduler)
     return time.perf_counter() - start, result, cpu_seconds() - cpu
+
+
+def render_shipped(checkout: Path, out: Path) -> float:
+    """Return the wall seconds of ``perfkit render --workers 1`` of ``checkout``'s own code on its shipped data."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "perfkit.cli", "render", "--data", str(checkout / "data"), "--out",
+                    str(out), "--workers", "1", "--no-progress"], cwd=checkout, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def shipped_department_years(checkout: Path) -> int:
+    """Return the number of department-years under ``checkout/data`` (the years of each department.yaml)."""
+    import yaml
+
+    return sum(len(yaml.safe_load(f.read_text(encoding="utf-8"))["years"])
+               for f in sorted((checkout / "data").glob("*/department.yaml")))
+
+
+def run_on_cluster(inputs: dict, out: Path, n_workers: int):
+    """Return (wall seconds, RenderResult) of a render sent to a fresh LocalCluster of ``n_workers`` processes."""
+    import distributed
+
+    with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.wait_for_workers(n_workers)
+        wall, result, _ = run_renderer(inputs, out, n_workers, scheduler=cluster.scheduler_address)
+    return wall, result
 
 
 def measure_floor(work: Path, runs: int = 20) -> dict[str, float]:
@@ -147,6 +186,10 @@ def main(argv=None) -> int:
     parser.add_argument("--units", type=int, default=8, help="budget units of the synthetic province")
     parser.add_argument("--years", type=int, default=2, help="years rendered per unit (the latest)")
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; medians are reported")
+    parser.add_argument("--dask", action="store_true",
+                        help="also render on a dask.distributed LocalCluster of 1 and of 2 workers")
+    parser.add_argument("--baseline", type=Path, default=None, metavar="CHECKOUT",
+                        help="an older perfkit checkout: time per department-year before and after, shipped data")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="bench-render-"))
@@ -182,6 +225,28 @@ def main(argv=None) -> int:
                   (w1 / w2 >= TARGET_SCALING, f"2 workers 为 1 worker 的 {w1 / w2:.2f} 倍（目标 ≥ {TARGET_SCALING}）"),
                   (u < TARGET_UNCHANGED_SECONDS, f"数据未变时再次渲染 {u:.2f} s（目标 < {TARGET_UNCHANGED_SECONDS:.0f} s）"),
                   (not any(fails), "无失败")]
+        if args.dask:
+            d1, d2 = [], []
+            for i in range(args.repeat):
+                d1.append(run_on_cluster(inputs, work / f"dask1-{i}", 1))
+                d2.append(run_on_cluster(inputs, work / f"dask2-{i}", 2))
+            c1, c2 = (statistics.median(r[0] for r in rs) for rs in (d1, d2))
+            dfails = sum(len(r[1].failures) for r in d1 + d2)
+            print(f"\n{'(d) perfkit render --scheduler（LocalCluster）':<40}{'墙钟中位数(s)':>14}{'吞吐(本/s)':>12}")
+            for label, wall in (("1 个 Dask worker", c1), ("2 个 Dask worker", c2)):
+                print(f"{label:<40}{wall:>14.2f}{n / wall:>12.2f}")
+            checks.append((c1 / c2 > 1.0 and not dfails,
+                           f"Dask 2 workers 吞吐为 1 worker 的 {c1 / c2:.2f} 倍（随 worker 数增长），失败 {dfails}"))
+        if args.baseline is not None:
+            old, new = [], []
+            for i in range(args.repeat):
+                old.append(render_shipped(args.baseline.resolve(), work / f"base-old-{i}"))
+                new.append(render_shipped(ROOT, work / f"base-new-{i}"))
+            n_old, n_new = shipped_department_years(args.baseline.resolve()), shipped_department_years(ROOT)
+            o, w = statistics.median(old) / n_old, statistics.median(new) / n_new
+            print(f"\n(e) 随附数据，perfkit render --workers 1，每个部门年度（中位数）：基线 {args.baseline} "
+                  f"{o:.2f} s（{n_old} 个部门年度，各轮 {', '.join(f'{t:.1f}' for t in old)} s）；"
+                  f"本版本 {w:.2f} s（{n_new} 个部门年度，各轮 {', '.join(f'{t:.1f}' for t in new)} s）")
         print()
         for ok, text in checks:
             print(f"{'PASS' if ok else 'FAIL'}：{text}")
