@@ -7,6 +7,8 @@ from perfkit.extract.cells import compact, garble, is_dash, is_sentence, read_nu
 from perfkit.extract.model import BudgetRow, Review, Stream, TableRead, Token
 from perfkit.extract.rows import cell_value, placed_row, row_confidence, row_tokens
 from perfkit.extract.vocab import budget_row, is_section_word
+from perfkit.text import extract as extract_text
+from perfkit.text.vocabulary import TOTAL_LINE
 
 
 def _is_budget_stop(tok: Token) -> bool:
@@ -47,7 +49,7 @@ def _read_budget_row(tokens: list[Token], i: int, tok: Token, found: tuple[str, 
     """Read the budget row labelled ``tok`` whose cells follow index ``i``; return the index after it."""
     values = row_tokens(tokens, i + 1, stream, len(roles), _is_budget_stop)
     placed, used = placed_row(values, roles, stream, budget=True)
-    if found[1] != "合计" and placed.inferred and {"weight", "score"} & set(placed.cells):
+    if found[1] != TOTAL_LINE and placed.inferred and {"weight", "score"} & set(placed.cells):
         # a part row prints 分值/得分 only in forms that fill every cell (read by position);
         # placed by kind, its cells are amounts
         amount_roles = [r for r in roles if r in ("budget_original", "budget", "executed", "rate")]
@@ -62,8 +64,8 @@ def _read_budget_row(tokens: list[Token], i: int, tok: Token, found: tuple[str, 
             continue
         bad = garble(text)
         if bad:
-            table.reviews.append(Review(f"预算行「{found[0]}」的{role}", text, src.where, bad))
+            table.reviews.append(Review(extract_text.LINE_FIELD.format(line=found[0], role=role), text, src.where, bad))
             continue
-        row.values[role] = cell_value(text, src, conf, context, "按内容推定所在列" if placed.inferred else "")
+        row.values[role] = cell_value(text, src, conf, context, extract_text.PLACED_BY_CONTENT if placed.inferred else "")
     table.budget.append(row)
     return i + 1 + used

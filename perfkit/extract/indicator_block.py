@@ -17,6 +17,11 @@ from perfkit.extract.rows import placed_row, row_confidence, row_tokens
 from perfkit.extract.vocab import BLOCK_POINTS, INDICATOR_HEADERS, end_word, header_key, is_section_word
 from perfkit.text import extract as extract_text
 
+# Recognised input, not output: how a placeholder row and a label open, how a sub-row (其中：…) opens.
+RECOGNISED_INPUT = ("_INDICATOR_WORD", "_CHILD_PREFIX")
+_INDICATOR_WORD = "指标"
+_CHILD_PREFIX = "其中"
+
 LABEL_ROLES = ("level0", "level1", "level2", "name")
 
 
@@ -81,7 +86,7 @@ def _target(placed: Placed) -> str:
 
 
 def _is_row_stop(tok: Token) -> bool:
-    if end_word(tok.text) or is_placeholder(tok.text) and compact(tok.text).startswith("指标"):
+    if end_word(tok.text) or is_placeholder(tok.text) and compact(tok.text).startswith(_INDICATOR_WORD):
         return True  # a template's placeholder row (指标2:) opens a row of its own
     lab = label_of(tok.text)
     return lab is not None and lab.kind != "garbled"
@@ -114,7 +119,7 @@ def read_indicators(tokens: list[Token], i: int, roles: list[str], stream: Strea
             tokens[i] = Token(opened[1], tok.where, tok.line, tok.row, True, tok.context)
             continue
         lab = label_of(tok.text)
-        weak = lab is not None and lab.kind == "level1" and lab.points is None and not (lab.name or "").endswith("指标")
+        weak = lab is not None and lab.kind == "level1" and lab.points is None and not (lab.name or "").endswith(_INDICATOR_WORD)
         if weak and blocks.level1 is not None and blocks.level2 is not None:
             lab = None  # a bare 满意度 under a full block is an indicator's name, not a label
         if lab is not None and lab.kind == "garbled" and blocks.level1 is not None:
@@ -177,7 +182,7 @@ def _read_grid(tokens, i, roles, value_roles, stream: Stream, table: TableRead) 
         context = " | ".join(t for t in texts if t)
         row = IndicatorRow(level1, level2, Value(value_text(name.text), name.where, stream.base_confidence, context))
         _fill_values(row, placed, stream.base_confidence, context, table)
-        row.child = value_text(name.text).startswith("其中")
+        row.child = value_text(name.text).startswith(_CHILD_PREFIX)
         table.indicators.append(row)
     return len(tokens)
 
@@ -222,7 +227,7 @@ def _read_row(tokens, i, value_roles, stream, table, blocks: _Blocks) -> int:
     _fill_values(row, placed, conf, context, table)
     top = [r for r in table.indicators if not r.child]
     parent = top[-1] if top else None
-    row.child = parent is not None and (name.startswith("其中") or (
+    row.child = parent is not None and (name.startswith(_CHILD_PREFIX) or (
         parent.name.text.startswith("★") and not name.startswith("★")
         and "weight" not in row.values and "score" not in row.values and parent.level2.text == level2.text))
     table.indicators.append(row)

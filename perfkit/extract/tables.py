@@ -23,6 +23,23 @@ from perfkit.extract.model import FLAT, HIGH, MEDIUM, ROWS, Review, Stream, Tabl
 from perfkit.extract.vocab import (BLOCK_POINTS, BUDGET_HEADERS, BUDGET_KEYS, INDICATOR_HEADERS, INDICATOR_KEYS,
                                    budget_row, header_key, header_parts, is_section_word)
 from perfkit.text import extract as extract_text
+from perfkit.text.vocabulary import TOTAL_LINE
+
+# Recognised input, not output: what a form prints around and in its header.
+RECOGNISED_INPUT = ("_POINTS_SUFFIX", "_BARE_POINTS", "_EXECUTION_WORD", "_UNIT_NOTE", "_HEAD_FIELDS", "_HEAD_NEXT",
+                    "_HEAD_VALUE_END", "_FORM_TITLE", "_HEADER_TOTALS", "_POINTS_WORD", "_SERIAL")
+_POINTS_SUFFIX = re.compile(r"[（(]\d+(?:\.\d+)?分[)）]")  # a block's points broken onto the next line
+_BARE_POINTS = re.compile(r"[（(]\d+分[)）]")
+_EXECUTION_WORD = "预算执行"
+_UNIT_NOTE = re.compile(r"[（(](万元|元)[)）]|单位[:：](万元|元)")
+# the fields a form's head names (项目名称 …), the cells that are never their value, where a value ends
+_HEAD_FIELDS = ("项目名称", "主管部门", "实施单位", "单位名称")
+_HEAD_NEXT = ("主管部门", "实施单位", "项目负责人及电话")
+_HEAD_VALUE_END = re.compile(r"项目负责人|\(盖章\)")
+_FORM_TITLE = re.compile(r"自评表|评价表|评分表")
+_HEADER_TOTALS = ("自评得分", "自评总分", "总分", "综合评分", "评价得分")
+_POINTS_WORD = "分"
+_SERIAL = "序号"
 
 
 # --------------------------------------------------------------------------- fragments
@@ -47,7 +64,7 @@ def join_fragments(tokens: list[Token], mode: str) -> list[Token]:
         prev = out[-1] if out else None
         if prev is not None and not prev.empty and not tok.empty:
             joined = prev.text + tok.text
-            points_suffix = bool(re.fullmatch(r"[（(]\d+(?:\.\d+)?分[)）]", compact(tok.text)))
+            points_suffix = bool(_POINTS_SUFFIX.fullmatch(compact(tok.text)))
             broken = (mode != FLAT or prev.glued or tok.glued) and not BLOCK_POINTS.fullmatch(compact(prev.text))
             block_word = prev.glued and bool(re.fullmatch(r"[\u3400-\u9fff]{2,8}", compact(prev.text)))  # 顼目产出 + (30分)
             if (broken and _is_word(joined) and not (_is_word(tok.text) and _is_word(prev.text))) \
@@ -78,7 +95,8 @@ def _header(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[list[st
         if parts:
             roles += [table[p] for p in parts]
             if parts != [key]:
-                notes.append(f"{tok.where} 表头「{tok.text}」读作「{'」「'.join(parts)}」（OCR 字序错乱、错字或几格连写）")
+                notes.append(extract_text.HEADER_READ_AS.format(where=tok.where, text=tok.text,
+                                                               parts=extract_text.HEADER_PARTS_SEP.join(parts)))
         elif not (tok.empty or is_section_word(tok.text) or re.fullmatch(r"[（(][^）)]{0,10}[)）]", compact(tok.text))):
             break
         j += 1
@@ -111,7 +129,7 @@ def _header_at(tokens: list[Token], i: int) -> str | None:
 def _unit_near(tokens: list[Token], lo: int, hi: int) -> str | None:
     for tok in tokens[max(0, lo):hi]:
         s = compact(tok.text)
-        m = re.search(r"[（(](万元|元)[)）]|单位[:：](万元|元)", s)
+        m = _UNIT_NOTE.search(s)
         if m:
             return m.group(1) or m.group(2)
     return None
@@ -120,7 +138,7 @@ def _unit_near(tokens: list[Token], lo: int, hi: int) -> str | None:
 def _points_near(tokens: list[Token], lo: int, hi: int) -> float | None:
     for tok in tokens[max(0, lo):hi]:
         s = compact(tok.text)
-        if "预算执行" in s or re.fullmatch(r"[（(]\d+分[)）]", s):
+        if _EXECUTION_WORD in s or _BARE_POINTS.fullmatch(s):
             m = BLOCK_POINTS.search(s)
             if m:
                 return float(m.group(1))
@@ -136,17 +154,15 @@ def _meta(tokens: list[Token], lo: int, hi: int) -> dict[str, Value]:
     out = {}
     for k in range(max(0, lo), min(hi, len(tokens)) - 1):
         key = header_key(tokens[k].text)
-        if key in ("项目名称", "主管部门", "实施单位", "单位名称") and key not in out:
+        if key in _HEAD_FIELDS and key not in out:
             nxt = next((t for t in tokens[k + 1:k + 3] if not t.empty), None)
-            if nxt is not None and not header_key(nxt.text) in ("主管部门", "实施单位", "项目负责人及电话"):
-                text = re.split(r"项目负责人|\(盖章\)", nxt.text)[0]
+            if nxt is not None and not header_key(nxt.text) in _HEAD_NEXT:
+                text = _HEAD_VALUE_END.split(nxt.text)[0]
                 out[key] = Value(compact(text), nxt.where, HIGH, f"{tokens[k].text} {nxt.text}")
-        if "表名" not in out and re.search(r"自评表|评价表|评分表", compact(tokens[k].text)):
+        if "表名" not in out and _FORM_TITLE.search(compact(tokens[k].text)):
             out["表名"] = Value(compact(tokens[k].text), tokens[k].where, HIGH, tokens[k].text)  # the form's own title
     return out
 
-
-_HEADER_TOTALS = ("自评得分", "自评总分", "总分", "综合评分", "评价得分")
 
 
 def _header_total(tokens: list[Token], lo: int, hi: int) -> Value | None:
@@ -157,8 +173,8 @@ def _header_total(tokens: list[Token], lo: int, hi: int) -> Value | None:
         nxt = next((t for t in tokens[k + 1:k + 3] if not t.empty), None)
         number = read_number(nxt.text) if nxt is not None else None
         if number is not None and 0 < number <= 100:
-            return Value(value_text(nxt.text).rstrip("分"), nxt.where, MEDIUM, f"{tokens[k].text} {nxt.text}",
-                         "总分取自表头")
+            return Value(value_text(nxt.text).rstrip(_POINTS_WORD), nxt.where, MEDIUM, f"{tokens[k].text} {nxt.text}",
+                         extract_text.TOTAL_FROM_HEAD)
     return None
 
 
@@ -187,12 +203,12 @@ def read_tables(stream: Stream) -> list[TableRead]:
             current.notes += notes
             current.unit = _unit_near(tokens, i - 6, j)
             current.exec_weight = _points_near(tokens, i - 6, j)
-            before = tokens[i - 1] if i and budget_row(tokens[i - 1].text) == ("合计", "合计") else None
+            before = tokens[i - 1] if i and budget_row(tokens[i - 1].text) == (TOTAL_LINE, TOTAL_LINE) else None
             i = read_budget(tokens, j, roles, stream, current, before)
         else:
             roles, j, notes = _header(tokens, i, INDICATOR_HEADERS)
             current.indicator_roles = roles
-            current.numbered = i > 0 and header_key(tokens[i - 1].text) == "序号"
+            current.numbered = i > 0 and header_key(tokens[i - 1].text) == _SERIAL
             current.notes += notes
             current.unit = current.unit or _unit_near(tokens, i - 6, j)
             broken = next((t for t in tokens[j + 1:j + 4] if header_key(t.text) in INDICATOR_HEADERS), None)

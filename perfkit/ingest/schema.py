@@ -12,8 +12,8 @@ import pandas as pd
 from perfkit.text.vocabulary import WAN_YUAN, YUAN
 
 # Recognised input, not output: the words the data files are written in (domain.md §2).
-RECOGNISED_INPUT = ("SCOPE_TYPES", "WHOLE_SCOPE_TYPE", "LINE_TYPES", "STATED_KINDS", "MEMO_LINE_TYPE", "NOT_APPLICABLE",
-                    "TRUE_WORDS")
+RECOGNISED_INPUT = ("SCOPE_TYPES", "WHOLE_SCOPE_TYPE", "LINE_TYPES", "STATED_KINDS", "NARRATIVE_SECTIONS", "MEMO_LINE_TYPE",
+                    "NOT_APPLICABLE", "TRUE_WORDS")
 AMOUNT_UNITS = {WAN_YUAN: 1.0, YUAN: 1e-4}  # factor to 万元, the reporting unit
 SCOPE_TYPES = ("部门整体", "一级项目", "二级项目", "专项资金")
 WHOLE_SCOPE_TYPE = "部门整体"
