@@ -193,7 +193,7 @@ def per_scope_totals(scored: pd.DataFrame) -> pd.DataFrame:
 
 def run_perfkit(df: pd.DataFrame) -> tuple[float, dict]:
     """Return the seconds of score_indicators plus the per-scope totals (cold parse cache), and the totals."""
-    from perfkit.rules.ruleset import load_rules
+    from perfkit.rules.loading import load_rules
     from perfkit.score.scoring import score_indicators
     from perfkit.score.targets import clear_cache
 
@@ -215,7 +215,7 @@ def run_loop(df: pd.DataFrame) -> tuple[float, dict]:
     cache around the parser, judged, weighted (two passes: the default split
     needs the group sums), its reason written, and the totals accumulated.
     """
-    from perfkit.rules.ruleset import load_rules
+    from perfkit.rules.loading import load_rules
     from perfkit.score.scoring import judge
     from perfkit.score.targets import fmt_number, parse_uncached, target_from_name
 

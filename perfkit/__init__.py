@@ -11,12 +11,12 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "load": "perfkit.ingest.department",
-    "load_all": "perfkit.ingest.department",
+    "load": "perfkit.ingest.loading",
+    "load_all": "perfkit.ingest.loading",
     "Department": "perfkit.ingest.department",
-    "find_departments": "perfkit.ingest.department",
+    "find_departments": "perfkit.ingest.loading",
     "parse_target": "perfkit.score.targets",
-    "load_rules": "perfkit.rules.ruleset",
+    "load_rules": "perfkit.rules.loading",
     "score_execution": "perfkit.score.scoring",
     "score_indicators": "perfkit.score.scoring",
     "score_year": "perfkit.score.scoring",

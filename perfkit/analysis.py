@@ -4,7 +4,7 @@ Notebooks, ``summary.json``, the Excel tables and the Word report all need the
 same scores, checks and findings; computing them in one place keeps them in
 agreement and avoids scoring the same rows three times per report.
 
-The route of a department-year: :func:`perfkit.ingest.department.load` →
+The route of a department-year: :func:`perfkit.ingest.loading.load` →
 :func:`perfkit.rules.book.rulebook_for` → :mod:`perfkit.score` (scores, checks)
 → :mod:`perfkit.compare` → :mod:`perfkit.findings`; each step is a cached
 property here, so it runs once however many outputs present it.  A
@@ -25,7 +25,8 @@ import pandas as pd
 
 from perfkit import compare
 from perfkit.findings import derive_findings
-from perfkit.ingest.department import Department, load, resolve
+from perfkit.ingest.department import Department
+from perfkit.ingest.loading import load, resolve
 from perfkit.rules.book import RuleBook, rulebook_for
 from perfkit.score.checks import check_stated
 from perfkit.score.scoring import YearScore, score_year

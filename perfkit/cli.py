@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 from perfkit.errors import DataError, PerfkitError, RuleSetError
-from perfkit.ingest.department import CODE_RE, find_departments
+from perfkit.ingest.loading import find_departments
+from perfkit.ingest.schema import CODE_RE
 from perfkit.province import analyze_all, write_table
 from perfkit.province.table import FORMATS
 from perfkit.province.units import UnitCheck, YearCheck

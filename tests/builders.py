@@ -23,7 +23,8 @@ import pandas as pd
 import yaml
 
 import perfkit
-from perfkit.ingest.department import SCHEMAS, Department
+from perfkit.ingest.department import Department
+from perfkit.ingest.schema import SCHEMAS
 
 #: The year test departments are about unless told.
 TEST_YEAR = 2023

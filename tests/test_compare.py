@@ -20,7 +20,7 @@ import perfkit
 from perfkit import compare
 from perfkit.instrument import CALLS
 from perfkit.compare.common import NO_CURRENT, NO_PRIOR, ZERO_BASE
-from perfkit.ingest.department import validate
+from perfkit.ingest.loading import validate
 from perfkit.rules.files import BUILTIN_RULES_DIR
 from perfkit.errors import DataError, RuleSetError
 from perfkit.present import views

@@ -10,7 +10,7 @@ import pytest
 
 import perfkit
 from perfkit.ingest import reading
-from perfkit.ingest.department import find_departments, validate
+from perfkit.ingest.loading import find_departments, validate
 from perfkit.errors import DataError
 
 from builders import copy_department

@@ -3,7 +3,7 @@
 The fault is ``tests/faults/sitecustomize.py``, put first on ``PYTHONPATH`` of
 the command: every process started from that environment imports it, so the
 render's worker processes and their Jupyter kernels (which inherit the
-worker's environment, see ``perfkit.batch.render._Worker`` and
+worker's environment, see ``perfkit.batch.pool.WorkerHandle`` and
 ``perfkit.batch.kernels``) meet the same fault as the command itself.  Writes
 into the output folder fail with ENOSPC after a number of bytes (per
 process); writes elsewhere succeed.  Where this test runs as root and can

@@ -14,7 +14,6 @@ from perfkit.errors import RuleSetError
 from perfkit.findings import (FINDING_COLUMNS, SECTION_APPENDIX, SECTION_MAIN, Finding, Hit, derive_findings,
                               findings_frame, registry, scope_rank, sort_findings)
 from perfkit.findings.group import main_problems
-from perfkit.ingest.department import SCHEMAS, load
 from perfkit.rules.book import rulebook_for
 from perfkit.rules.files import read_yaml
 from perfkit.rules.findings import BUILTIN_FINDINGS, load_findings_rules

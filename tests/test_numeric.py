@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perfkit.ingest.department import validate
-from perfkit.rules.ruleset import builtin_names, load_rules
+from perfkit.ingest.loading import validate
+from perfkit.rules.loading import builtin_names, load_rules
 from perfkit.score.codes import column, combine, factorize_text
 from perfkit.score.judge import FLAG_CODES, judge
 from perfkit.score.numeric import PLAIN_UNITS, judge_plain, plain_numbers, plain_reading, read_actuals, to_judgement

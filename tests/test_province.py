@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from perfkit.ingest.department import find_departments, load
+from perfkit.ingest.loading import find_departments, load
 from perfkit.province import analyze_all, check_province
 from perfkit.province.load import N_BUCKETS, bucket_of
 from perfkit.rules.book import rulebook_for

@@ -25,7 +25,8 @@ import pytest
 import yaml
 
 from perfkit.analysis import DepartmentAnalysis
-from perfkit.ingest.department import TOTAL_LINE, find_departments, validate
+from perfkit.ingest.loading import find_departments, validate
+from perfkit.text.vocabulary import TOTAL_LINE
 
 from builders import write_department
 

@@ -273,7 +273,7 @@ def test_notebooks_without_parameters_rejected_before_kernels(tmp_path, monkeypa
 
 
 def test_real_data_module_validates_departments(tmp_path):
-    """The adapter works with the real perfkit.ingest.department: unknown codes list the shipped departments."""
+    """The adapter works with the real perfkit.ingest.loading: unknown codes list the shipped departments."""
     data_dir = Path(__file__).resolve().parents[1] / "data"
     from perfkit.batch.plan import plan_reports
 

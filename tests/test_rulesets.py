@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from perfkit.errors import RuleSetError
-from perfkit.rules.ruleset import RULES_DIR, builtin_names, load_rules
+from perfkit.rules.loading import builtin_names, load_rules, RULES_DIR
 
 SHIPPED = ["cz2020", "cz2020_band8050", "cz2020_linear", "cz2020_overdeduct", "legacy_exec20", "dept_sheet_example"]
 

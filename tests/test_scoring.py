@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from perfkit.ingest.department import Department
 from perfkit.errors import DataError, RuleSetError
-from perfkit.rules.ruleset import load_rules
+from perfkit.rules.loading import load_rules
 from perfkit.score.scoring import (
     FLAG_CODES,
     SCORED_COLUMNS,

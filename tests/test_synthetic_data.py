@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from perfkit.rules.ruleset import builtin_names as builtin_rule_sets
+from perfkit.rules.loading import builtin_names as builtin_rule_sets
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "data" / "demo-synthetic"

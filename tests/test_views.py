@@ -146,7 +146,7 @@ def test_tables_have_no_styler_and_count_from_one(ref):
 
 def test_default_locations_work_from_any_directory(tmp_path, monkeypatch):
     # papermill may run a notebook from anywhere with data_dir/output_dir left at None
-    from perfkit.ingest.department import default_data_dir
+    from perfkit.ingest.loading import default_data_dir
     from perfkit.settings import CHECKOUT
 
     monkeypatch.chdir(tmp_path)

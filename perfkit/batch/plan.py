@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfkit.errors import DataError, RenderError
-from perfkit.ingest.department import find_departments, read_meta
+from perfkit.ingest.loading import find_departments
+from perfkit.ingest.meta import read_meta
 from perfkit.settings import default_settings
 from perfkit.text import messages
 from perfkit.text import batch as batch_text

@@ -11,7 +11,7 @@ Between notebooks the kernel is reset to its baseline and verified (see
 department boundary does not.
 
 Workers are plain ``python -c`` subprocesses talking over a socket pair (see
-:class:`perfkit.batch.render._Worker`); their output goes to a log file.
+:class:`perfkit.batch.pool.WorkerHandle`); their output goes to a log file.
 """
 from __future__ import annotations
 

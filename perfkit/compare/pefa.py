@@ -14,7 +14,9 @@ import pandas as pd
 
 from perfkit.instrument import counted, last_year_of
 from perfkit.compare.common import BUDGET_FIELDS, base_column, check_year, join_notes, scope_namer
-from perfkit.ingest.department import TOTAL_LINE, WHOLE_SCOPE, Department
+from perfkit.ingest.department import Department
+from perfkit.ingest.schema import WHOLE_SCOPE
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.rules.pefa import PEFA_GRADES
 from perfkit.text import formats, labels, messages
 from perfkit.values import execution_rate, is_missing

@@ -19,7 +19,7 @@ from perfkit.extract.model import MEDIUM, Document, Value
 from perfkit.extract.sentences import Figure, Sentence, figures, sentences
 from perfkit.extract.tables import read_tables
 from perfkit.text import extract as extract_text
-from perfkit.ingest.department import WHOLE_SCOPE_TYPE
+from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
 from perfkit.text.vocabulary import CHANGE_KIND
 
 

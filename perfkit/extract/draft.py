@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from perfkit.extract.cells import compact, halfwidth, read_number, read_rate, value_text
-from perfkit.extract.model import HIGH, MEDIUM, Document, Review, Value
+from perfkit.extract.model import HIGH, MEDIUM, Document, Review, TableRead, Value
 from perfkit.extract.sentences import Figure
-from perfkit.extract.tables import TableRead
-from perfkit.ingest.department import WHOLE_SCOPE_TYPE
+from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
 from perfkit.text import extract as extract_text
 from perfkit.text.vocabulary import TOTAL_LINE, WAN_YUAN, YUAN
 

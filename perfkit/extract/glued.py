@@ -23,7 +23,14 @@ from perfkit.extract.align import UNWRITTEN, Placed, compat
 from perfkit.extract.cells import CJK, QUANTITY_UNITS, compact, garble, is_dash, is_quantity, value_text
 from perfkit.extract.model import Review, Token
 from perfkit.extract.vocab import SECTION_WORDS, end_word
+from perfkit.text import extract as extract_text
 
+# Recognised input, not output: words and patterns of run-together rows.
+RECOGNISED_INPUT = ("_NATURE", "_FLAG_LEAD", "PROJECT_LEVEL2", "_DASH_LEAD", "_NOT_DASH_WORDS", "_OCR_DASH")
+_FLAG_LEAD = re.compile(r"^[是否](?![是否])")  # the 是否核心指标 cell of the row before
+_OCR_DASH = "一"  # a dash OCR read as the character 一
+# words that open with 一 and are not a dash glued to a word
+_NOT_DASH_WORDS = ("一级", "一般", "一流", "一次", "一年", "一致")
 _NATURE = re.compile(r"(?:定量指标|定性指标|定量|定性|[定性量指标]{4})$")
 _UNITS = sorted(QUANTITY_UNITS, key=len, reverse=True)
 # a word target printed as both 年度指标值 and 实际完成值 (高 | 高, 好 | 好, 按时 | 按时)
@@ -49,7 +56,7 @@ class NameCut:
 
 def _strip_lead(text: str, roles: list[str]) -> tuple[str, list[str]]:
     dropped = []
-    if roles and roles[-1] == "flag" and re.match(r"^[是否](?![是否])", text) and len(text) > 3:
+    if roles and roles[-1] == "flag" and _FLAG_LEAD.match(text) and len(text) > 3:
         dropped.append(text[0])  # the 是否核心指标 cell of the row before
         text = text[1:]
     for word in sorted(SECTION_WORDS, key=len, reverse=True):
@@ -157,7 +164,7 @@ _DASH_LEAD = re.compile(rf"^([一\-—－])(?=[{CJK}]{{2}})")
 def cut_dash(text: str) -> tuple[str, str] | None:
     """Return (dash, text) for a word cell glued to the dash of the cell before it (``一持续有效``), or None."""
     m = _DASH_LEAD.match(compact(text))
-    if not m or len(compact(text)) < 4 or compact(text).startswith(("一级", "一般", "一流", "一次", "一年", "一致")):
+    if not m or len(compact(text)) < 4 or compact(text).startswith(_NOT_DASH_WORDS):
         return None
     return m.group(1), compact(text)[1:]
 
@@ -210,10 +217,10 @@ def like_row_above(placed: Placed, above: dict[str, str] | None) -> Placed:
     if "target" not in placed.cells or "actual" in placed.cells or above is None or "actual" not in above:
         return placed
     text = placed.text("target")
-    if is_quantity(text) or is_dash(text) or garble(text) or compact(text) == "一":
+    if is_quantity(text) or is_dash(text) or garble(text) or compact(text) == _OCR_DASH:
         return placed
     target = above.get("target")
-    if target is not None and not (is_dash(target) or compact(target) == "一"):
+    if target is not None and not (is_dash(target) or compact(target) == _OCR_DASH):
         return placed
     cells = dict(placed.cells)
     cells["actual"] = cells.pop("target")
@@ -230,6 +237,6 @@ def cut_glued_name(tok: Token, values: list[Token], value_roles: list[str]
     if cut.lent and values:
         first = values[0]
         values = [Token(cut.lent + first.text, first.where, first.line, first.row, first.glued, first.context)] + values[1:]
-    reviews = [Review(f"指标「{cut.name}」的{role}", text, tok.where,
-                      f"疑似 OCR 乱码（原文「{compact(tok.text)}」中「{text}」不是可读的单位）") for role, text in cut.garbled]
+    reviews = [Review(extract_text.INDICATOR_FIELD.format(name=cut.name, field=role), text, tok.where,
+                      extract_text.UNIT_GARBLED.format(text=compact(tok.text), unit=text)) for role, text in cut.garbled]
     return value_text(cut.name), lead, values, reviews

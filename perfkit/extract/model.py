@@ -97,3 +97,44 @@ class Review:
     printed: str              # the text as printed
     where: str
     reason: str               # e.g. "疑似 OCR 把 ≥ 识别为 2"
+
+
+@dataclass
+class BudgetRow:
+    """One row of the budget block."""
+
+    line: str
+    line_type: str
+    label: Token
+    values: dict[str, Value] = field(default_factory=dict)  # budget_original, budget, executed, weight, rate, score
+
+
+@dataclass
+class IndicatorRow:
+    """One indicator row, its labels carried from the merged blocks above it."""
+
+    level1: Value
+    level2: Value
+    name: Value
+    values: dict[str, Value] = field(default_factory=dict)  # target, actual, weight, score, note
+    child: bool = False
+
+
+@dataclass
+class TableRead:
+    """One self-evaluation table read from a stream."""
+
+    where: str
+    indicator_roles: list[str] = field(default_factory=list)
+    budget: list[BudgetRow] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    totals: dict[str, Value] = field(default_factory=dict)   # weight / score of the 总分 row
+    exec_weight: float | None = None
+    unit: str | None = None
+    meta: dict[str, Value] = field(default_factory=dict)      # 项目名称, 主管部门, 实施单位
+    skipped: list[str] = field(default_factory=list)          # placeholder rows, empty sub-blocks
+    reviews: list[Review] = field(default_factory=list)
+    lines: tuple[int, int] | None = None                      # first and last text line of the table
+    notes: list[str] = field(default_factory=list)            # header cells read from OCR garble
+    numbered: bool = False                                    # rows open with a 序号 cell
+

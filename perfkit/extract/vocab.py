@@ -13,7 +13,7 @@ from perfkit.extract.cells import LEVEL1_LABELS, LEVEL2_LABELS, compact, halfwid
 
 # Recognised input, not output: every word of this module is matched against published forms.
 RECOGNISED_INPUT = ("BUDGET_HEADERS", "INDICATOR_HEADERS", "INDICATOR_KEYS", "BUDGET_KEYS", "SECTION_WORDS",
-                    "TOTAL_ROWS", "PART_ROWS", "END_WORDS", "ANCHORS", "GLUE_VOCAB")
+                    "TOTAL_ROWS", "PART_ROWS", "END_WORDS", "ANCHORS", "GLUE_VOCAB", "BLOCK_POINTS")
 # Column roles of the budget block.
 BUDGET_HEADERS = {
     "年初预算数": "budget_original", "年初预算": "budget_original", "年初预算数额": "budget_original",
@@ -184,3 +184,6 @@ def _glue_pattern() -> re.Pattern:
 
 
 GLUE_WORDS = _glue_pattern()
+
+# The points a block label or an execution row prints after it, 产出指标（50分）: no spaces inside.
+BLOCK_POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")

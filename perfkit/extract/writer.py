@@ -20,7 +20,7 @@ import pandas as pd
 
 from perfkit.extract.draft import Draft, Row
 from perfkit.extract.model import HIGH, LOW, MEDIUM
-from perfkit.ingest import department as pdata
+from perfkit.ingest.schema import CODE_RE, REQUIRED_FILES, SCHEMAS
 from perfkit.ingest.workbook_import import WorkbookContents, install_contents
 from perfkit.text import extract as extract_text
 
@@ -41,9 +41,9 @@ class _Origin:
 
 def _frames(draft: Draft) -> dict[str, pd.DataFrame]:
     out = {}
-    for fname, schema in pdata.SCHEMAS.items():
+    for fname, schema in SCHEMAS.items():
         rows = draft.rows(fname)
-        if not rows and fname not in pdata.REQUIRED_FILES:
+        if not rows and fname not in REQUIRED_FILES:
             continue
         records = [{**{c: r.values.get(c, "") for c in schema if c not in ("source", "assumption")},
                     "source": r.source, "assumption": r.assumption} for r in rows]
@@ -142,7 +142,7 @@ def write_draft(draft: Draft, data_dir: str | Path, on_existing: str = "error") 
     recs = records(draft)
     code = str(draft.meta.get("code") or "")
     old = Path(data_dir) / code / "extraction.csv"
-    if on_existing == "merge" and pdata.CODE_RE.match(code) and old.is_file():
+    if on_existing == "merge" and CODE_RE.match(code) and old.is_file():
         kept = [r for r in csv.DictReader(io.StringIO(old.read_text(encoding="utf-8")))
                 if str(r.get("year")) != str(draft.year)]
         recs = kept + recs

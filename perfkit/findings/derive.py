@@ -25,11 +25,11 @@ from perfkit.instrument import counted
 from perfkit.findings.model import SECTION_APPENDIX, SECTION_MAIN, SEVERITIES, Finding, Hit, scope_rank, sort_findings
 from perfkit.findings.registry import detectors
 from perfkit.rules.findings import FindingRules
-from perfkit.text import messages
+from perfkit.text import messages, samples
 from perfkit.values import is_missing
 
 #: placeholders of a finding that merges several items (filled by :func:`_fill_group`), with sample values
-GROUP_PLACEHOLDERS: Mapping[str, Any] = {"count": 2, "items": "甲（提升）、乙（保持）", "names": "甲、乙", "note": ""}
+GROUP_PLACEHOLDERS: Mapping[str, Any] = {"count": 2, "items": samples.GROUP_ITEMS, "names": samples.GROUP_NAMES, "note": ""}
 
 
 @dataclass

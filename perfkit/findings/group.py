@@ -20,7 +20,7 @@ from typing import Callable
 import pandas as pd
 
 from perfkit.findings.model import SECTION_MAIN, SEVERITIES, Finding
-from perfkit.ingest.department import NARRATIVE_SECTIONS
+from perfkit.ingest.schema import NARRATIVE_SECTIONS
 from perfkit.text import labels, messages
 
 #: rule code -> the theme its findings are grouped under (labels.PROBLEM_THEMES holds the headings)

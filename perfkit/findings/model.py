@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from perfkit.ingest.department import TOTAL_LINE, WHOLE_SCOPE
+from perfkit.ingest.schema import WHOLE_SCOPE
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.rules.findings import SECTION_APPENDIX, SECTION_MAIN, SECTIONS, SEVERITIES
 from perfkit.values import json_ready
 

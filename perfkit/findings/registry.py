@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
+from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
 from perfkit.rules.findings import RulePlaceholders
+from perfkit.text import samples
 
 #: placeholders every template may use, with sample values: derive fills them for every finding
 COMMON_PLACEHOLDERS: Mapping[str, Any] = MappingProxyType({
-    "year": 2023, "department": "示例部门", "scope_id": "whole", "scope_name": "部门整体支出",
-    "scope_type": "部门整体", "subject": "示例"})
+    "year": 2023, "department": samples.DEPARTMENT, "scope_id": "whole", "scope_name": samples.SCOPE_NAME,
+    "scope_type": WHOLE_SCOPE_TYPE, "subject": samples.SUBJECT})
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Everything that can make a file unreadable as a whole is found here and
 reported once (file, row, what was found, what was expected): an encoding
 that is neither UTF-8 nor GBK, a workbook or binary file saved under a .csv
 name, a header that is not this file's, a row with a comma too many.  Cell
-values are checked afterwards, by :mod:`perfkit.ingest.department`.
+values are checked afterwards, by :mod:`perfkit.ingest.cells`.
 """
 from __future__ import annotations
 

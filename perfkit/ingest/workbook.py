@@ -24,7 +24,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from perfkit.errors import DataError
-from perfkit.ingest import department as pdata
+from perfkit.ingest.department import Department
+from perfkit.ingest.loading import find_departments, load
+from perfkit.ingest.schema import AMOUNT_UNITS, META_REQUIRED, NOT_APPLICABLE, TABLE_ATTRS, WHOLE_SCOPE, WHOLE_SCOPE_TYPE
+from perfkit.rules.loading import builtin_names as builtin_rule_sets
 from perfkit.ingest.workbook_import import import_workbook, read_workbook
 from perfkit.ingest.workbook_layout import (AMOUNT_FORMAT, ASSUMPTIONS_SHEET, BORDER, DEFAULT_ROWS, DEFAULT_RULE_SET,
                                             FINANCE_ITEMS, FUNCTIONS_FIELD, GOV_LEVELS, GUIDE_SHEET, HEADER_FONT,
@@ -34,7 +37,7 @@ from perfkit.ingest.workbook_layout import (AMOUNT_FORMAT, ASSUMPTIONS_SHEET, BO
 from perfkit.reproducible import save_office_file
 from perfkit.text import cli as cli_text
 from perfkit.text import workbook as workbook_text
-from perfkit.text.vocabulary import NO, WAN_YUAN, YES
+from perfkit.text.vocabulary import NO, TOTAL_LINE, WAN_YUAN, YES
 
 __all__ = ["cmd_export", "cmd_import", "cmd_template", "export_workbook", "import_workbook", "read_workbook",
            "write_template"]
@@ -43,7 +46,7 @@ __all__ = ["cmd_export", "cmd_import", "cmd_template", "export_workbook", "impor
 
 
 def write_template(path: str | Path, department_meta: dict | None = None, year: int | None = None,
-                   rows: int = DEFAULT_ROWS, carry_from: "pdata.Department | None" = None) -> Path:
+                   rows: int = DEFAULT_ROWS, carry_from: "Department | None" = None) -> Path:
     """Return the path of a new, empty data-entry workbook for one department-year.
 
     Parameters
@@ -84,10 +87,10 @@ def _prefilled_rows(meta: dict, year: int, carry_from) -> dict[str, pd.DataFrame
     if not prev_years:
         name = meta.get("name")
         return {
-            "scopes.csv": pd.DataFrame([{"year": year, "scope_id": pdata.WHOLE_SCOPE, "scope_type": pdata.WHOLE_SCOPE_TYPE,
+            "scopes.csv": pd.DataFrame([{"year": year, "scope_id": WHOLE_SCOPE, "scope_type": WHOLE_SCOPE_TYPE,
                                          "name": workbook_text.WHOLE_SCOPE_NAME.format(name=name) if name else None}]),
-            "budget.csv": pd.DataFrame([{"year": year, "scope_id": pdata.WHOLE_SCOPE, "line": pdata.TOTAL_LINE,
-                                         "line_type": pdata.TOTAL_LINE, "unit": WAN_YUAN}]),
+            "budget.csv": pd.DataFrame([{"year": year, "scope_id": WHOLE_SCOPE, "line": TOTAL_LINE,
+                                         "line_type": TOTAL_LINE, "unit": WAN_YUAN}]),
             "finance.csv": finance,
         }
     prev = carry_from.for_year(max(prev_years))
@@ -101,7 +104,7 @@ def _prefilled_rows(meta: dict, year: int, carry_from) -> dict[str, pd.DataFrame
     return {"scopes.csv": scopes, "budget.csv": budget, "finance.csv": finance, "indicators.csv": indicators}
 
 
-def export_workbook(dept: "pdata.Department", path: str | Path, years: list[int] | None = None,
+def export_workbook(dept: "Department", path: str | Path, years: list[int] | None = None,
                     rows: int = 50) -> Path:
     """Return the path of a workbook holding ``dept``'s data (all years, or ``years``) in the template.
 
@@ -115,12 +118,12 @@ def export_workbook(dept: "pdata.Department", path: str | Path, years: list[int]
     meta["years"] = years
     tables = {}
     for spec in SHEETS:
-        df = getattr(dept, pdata.TABLE_ATTRS[spec.file])
+        df = getattr(dept, TABLE_ATTRS[spec.file])
         df = df[df["year"].isin(years)].drop(columns=["src_row"], errors="ignore").copy()
         amount_cols = [c for c, (k, _) in spec.schema.items() if k == "amount"]
         if amount_cols and "unit" in df.columns:
             # back to the unit the analyst typed; 6 decimals undo the float error of ×1e-4
-            factor = df["unit"].map(pdata.AMOUNT_UNITS).astype("float64").fillna(1.0)
+            factor = df["unit"].map(AMOUNT_UNITS).astype("float64").fillna(1.0)
             for col in amount_cols:
                 df[col] = (df[col] / factor).round(6)
         tables[spec.file] = _with_printed_marks(df, dept, spec)
@@ -135,12 +138,12 @@ def _with_printed_marks(df: pd.DataFrame, dept, spec: SheetSpec) -> pd.DataFrame
     printed = dept.printed_cells(spec.file)
     if printed.empty or "src_row" not in printed.columns:
         return df
-    rows = getattr(dept, pdata.TABLE_ATTRS[spec.file])["src_row"].reindex(df.index)
+    rows = getattr(dept, TABLE_ATTRS[spec.file])["src_row"].reindex(df.index)
     marks = printed.set_index("src_row")
     df = df.astype({c: object for c in df.columns if c in marks.columns and c != "year"})
     for col in (c for c in marks.columns if c in df.columns and c != "year"):
         text = rows.map(marks[col])
-        na = text.isin(pdata.NOT_APPLICABLE)
+        na = text.isin(NOT_APPLICABLE)
         df.loc[na, col] = text[na]
     return df
 
@@ -209,7 +212,7 @@ def _write_meta_sheet(ws, meta: dict) -> None:
     known = {k for k, _, _ in META_FIELDS} | {FUNCTIONS_FIELD[0]}
     validations = []
     for key, label, note in META_FIELDS:
-        ws.cell(row, 1, label).font = Font(bold=key in pdata.META_REQUIRED)
+        ws.cell(row, 1, label).font = Font(bold=key in META_REQUIRED)
         ws.cell(row, 2, key).font = KEY_FONT
         set_text(ws.cell(row, 3), _meta_cell_value(key, meta.get(key)))
         ws.cell(row, 4, note).font = KEY_FONT
@@ -218,7 +221,7 @@ def _write_meta_sheet(ws, meta: dict) -> None:
         elif key == "synthetic":
             validations.append((tuple(YES_NO), True, f"C{row}"))
         elif key in ("rule_set", "dept_sheet"):
-            validations.append((tuple(pdata.builtin_rule_sets()), False, f"C{row}"))
+            validations.append((tuple(builtin_rule_sets()), False, f"C{row}"))
         row += 1
     for key in meta:
         if key not in known:
@@ -283,7 +286,7 @@ def _write_table_sheet(ws, spec: SheetSpec, df: pd.DataFrame | None, blank_rows:
             formula = f"'{scope_sheet}'!$B${HEADER_ROWS + 1}:$B${last_row}"
             _add_list_validation(ws, formula, False, ref)
         elif col.choices == "rule_sets":
-            _add_list_validation(ws, _list_formula(pdata.builtin_rule_sets()), False, ref)
+            _add_list_validation(ws, _list_formula(builtin_rule_sets()), False, ref)
         elif col.choices:
             _add_list_validation(ws, _list_formula(col.choices), col.strict, ref)
         elif kind in ("year", "month"):
@@ -339,8 +342,8 @@ def cmd_template(args) -> int:
     meta: dict = {}
     carry = None
     if code:
-        if code in pdata.find_departments(data_dir):
-            carry = pdata.load(code, data_dir=data_dir)
+        if code in find_departments(data_dir):
+            carry = load(code, data_dir=data_dir)
             meta = dict(carry.meta)
             if year is not None and int(year) in carry.years:
                 print(cli_text.YEAR_EXISTS.format(code=code, year=year), file=sys.stderr)
@@ -371,7 +374,7 @@ def cmd_import(args) -> int:
         for p in err.problems:
             print(cli_text.PROBLEM_ITEM.format(problem=p), file=sys.stderr)
         return 1
-    dept = pdata.load(target)
+    dept = load(target)
     print(cli_text.IMPORTED.format(name=dept.name, code=dept.code, target=target, years=cli_text.LIST_SEP.join(map(str, dept.years))))
     return 0
 
@@ -383,7 +386,7 @@ def cmd_export(args) -> int:
     ``data`` (data directory).
     """
     code = args.dept[0] if isinstance(args.dept, list) else args.dept
-    dept = pdata.load(code, data_dir=getattr(args, "data", None) or "data")
+    dept = load(code, data_dir=getattr(args, "data", None) or "data")
     year = getattr(args, "year", None)
     years = None if year is None else [int(y) for y in (year if isinstance(year, list) else [year])]
     out = export_workbook(dept, args.output, years=years)

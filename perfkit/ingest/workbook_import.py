@@ -1,7 +1,7 @@
 """Importing the analysts' workbook: read the sheets as the data format, validate, write data/<code>/.
 
 Importing never re-implements validation: the sheets are written as CSV into a
-temporary department directory, :func:`perfkit.ingest.department.validate` runs on it, and
+temporary department directory, :func:`perfkit.ingest.loading.validate` runs on it, and
 each problem's file and row are mapped back to the sheet, row and column the
 analyst sees.  Nothing reaches ``out_dir`` unless validation passes.
 """
@@ -24,7 +24,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from perfkit.errors import DataError, Problem
-from perfkit.ingest import department as pdata
+from perfkit.ingest.loading import validate
+from perfkit.ingest.reading import read_text
+from perfkit.ingest.schema import CODE_RE, REQUIRED_FILES, SCHEMAS
+from perfkit.rules.files import BUILTIN_RULES_DIR, rule_file
 from perfkit.text import validation
 from perfkit.text import workbook as workbook_text
 from perfkit.text.vocabulary import NO, YES
@@ -201,7 +204,7 @@ def read_workbook(xlsx_path: str | Path) -> WorkbookContents:
         out.problems.append(Problem(str(xlsx_path), None, None, None, workbook_text.NO_SHEET.format(sheet=META_SHEET)))
     for spec in SHEETS:
         if spec.name not in wb.sheetnames:
-            if spec.file in pdata.REQUIRED_FILES:
+            if spec.file in REQUIRED_FILES:
                 out.problems.append(Problem(str(xlsx_path), None, None, None, workbook_text.NO_SHEET.format(sheet=spec.name)))
             continue
         columns, rows, origins, shown = _read_table_sheet(wb[spec.name], wbf[spec.name], spec,
@@ -308,12 +311,12 @@ def _sheet_only(where: str) -> str:
 
 def _read_existing(dept_dir: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
     """Return an existing department's yaml fields and CSV tables as text (for merging years)."""
-    meta = yaml.safe_load(pdata.read_text(dept_dir / "department.yaml")[0]) or {}
+    meta = yaml.safe_load(read_text(dept_dir / "department.yaml")[0]) or {}
     tables = {}
-    for fname in pdata.SCHEMAS:
+    for fname in SCHEMAS:
         f = dept_dir / fname
         if f.is_file():
-            text = pdata.read_text(f)[0]
+            text = read_text(f)[0]
             if text.strip():
                 tables[fname] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     return meta, tables
@@ -322,7 +325,7 @@ def _read_existing(dept_dir: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
 def import_workbook(xlsx_path: str | Path, out_dir: str | Path, on_existing: str = "error") -> Path:
     """Return the department directory written from a filled workbook (``out_dir/<code>/``).
 
-    The workbook is validated exactly like the CSV files (:func:`perfkit.ingest.department.validate`);
+    The workbook is validated exactly like the CSV files (:func:`perfkit.ingest.loading.validate`);
     problems name the sheet, the Excel row and the column.  When there is any
     problem nothing is written and :class:`DataError` lists them all.
 
@@ -353,7 +356,7 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
     xlsx_path, out_dir = book.path, Path(out_dir)
     problems = list(book.problems)
     code = str(book.meta.get("code") or "")
-    valid_code = bool(pdata.CODE_RE.match(code))
+    valid_code = bool(CODE_RE.match(code))
     target = out_dir / code if valid_code else None
     meta, tables, assumptions = book.meta, book.tables, book.assumptions
     if target is not None and (target / "department.yaml").is_file():
@@ -369,7 +372,7 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
         tmp_dept.mkdir()
         (tmp_dept / "department.yaml").write_text(_yaml_text(meta, xlsx_path, header), encoding="utf-8")
         for fname, df in tables.items():
-            if df.empty and fname not in pdata.REQUIRED_FILES:
+            if df.empty and fname not in REQUIRED_FILES:
                 continue  # an optional sheet left blank means the file is absent, not empty
             (tmp_dept / fname).write_text(_csv_text(df), encoding="utf-8")
         if assumptions:
@@ -377,7 +380,7 @@ def install_contents(book: WorkbookContents, out_dir: str | Path, on_existing: s
         for fname, text in (extra or {}).items():
             (tmp_dept / fname).write_text(text, encoding="utf-8")
         _copy_rule_files(meta, target, tmp_dept)
-        _, found, _ = pdata.validate(tmp_dept)
+        _, found, _ = validate(tmp_dept)
         for p in found:
             if p.column == "code" and validation.CODE_NOT_DIRECTORY_MARK in p.expected and not valid_code:
                 continue  # the invalid code itself is reported; the temporary directory name is ours
@@ -409,7 +412,7 @@ def _merge_existing(target: Path, book: WorkbookContents, problems: list[Problem
     meta["years"] = sorted(set(years)) + bad
     new_years = {str(y) for y in book.meta.get("years") or []}
     tables = {}
-    for fname in pdata.SCHEMAS:
+    for fname in SCHEMAS:
         old, new = old_tables.get(fname), book.tables.get(fname)
         if fname not in _SHEET_FILES:  # no sheet holds it (narrative.csv): the department's file stays as it is
             if old is not None:
@@ -443,8 +446,8 @@ def _copy_rule_files(meta: dict, target: Path | None, tmp_dept: Path) -> None:
         ref = meta.get(key)
         if not ref:
             continue
-        src = pdata.rule_file(str(ref), target)
-        if src.is_file() and not Path(str(ref)).is_absolute() and src.parent != pdata.BUILTIN_RULES_DIR:
+        src = rule_file(str(ref), target)
+        if src.is_file() and not Path(str(ref)).is_absolute() and src.parent != BUILTIN_RULES_DIR:
             dst = tmp_dept / str(ref)
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
@@ -459,7 +462,7 @@ def _install(tmp_dept: Path, target: Path, replace: bool, extra: tuple[str, ...]
     """
     created = next((p for p in reversed((target, *target.parents)) if not p.exists()), None)
     target.mkdir(parents=True, exist_ok=True)
-    managed = {"department.yaml", "ASSUMPTIONS.md", *pdata.SCHEMAS, *extra}
+    managed = {"department.yaml", "ASSUMPTIONS.md", *SCHEMAS, *extra}
     written = sorted(p.name for p in tmp_dept.iterdir() if p.is_file() and p.name in managed)
     parts = [target / f".{name}.{uuid.uuid4().hex[:8]}.tmp" for name in written]
     try:

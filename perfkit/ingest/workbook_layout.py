@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from openpyxl.styles import Border, Font, PatternFill, Side
 
-from perfkit.ingest import department as pdata
+from perfkit.ingest.schema import AMOUNT_UNITS, LINE_TYPES, SCHEMAS, SCOPE_TYPES, STATED_KINDS
 from perfkit.text import workbook as workbook_text
 from perfkit.text.vocabulary import NO, YES
 
@@ -66,7 +66,7 @@ class SheetSpec:
     @property
     def schema(self) -> dict[str, tuple[str, bool]]:
         """Return the file's data-format schema: column -> (kind, required)."""
-        return pdata.SCHEMAS[self.file]
+        return SCHEMAS[self.file]
 
 
 def _column(file: str, key: str, width: float, fill: dict | None = None, **how) -> Column:
@@ -79,13 +79,13 @@ _SOURCE = _column("shared", "source", 28)
 _ASSUMPTION = _column("shared", "assumption", 36)
 _YEAR = _column("shared", "year", 8)
 _SCOPE = _column("shared", "scope_id", 16, choices="scopes")
-_UNIT = _column("shared", "unit", 8, choices=tuple(pdata.AMOUNT_UNITS), strict=True)
+_UNIT = _column("shared", "unit", 8, choices=tuple(AMOUNT_UNITS), strict=True)
 
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("scopes.csv", workbook_text.SHEET_NAMES["scopes.csv"], (
         _YEAR,
         _column("scopes.csv", "scope_id", 16),
-        _column("scopes.csv", "scope_type", 12, choices=pdata.SCOPE_TYPES, strict=True),
+        _column("scopes.csv", "scope_type", 12, choices=SCOPE_TYPES, strict=True),
         _column("scopes.csv", "name", 30),
         _column("scopes.csv", "parent_scope_id", 16, choices="scopes"),
         _column("scopes.csv", "rule_set", 14, choices="rule_sets"),
@@ -96,7 +96,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("budget.csv", workbook_text.SHEET_NAMES["budget.csv"], (
         _YEAR, _SCOPE,
         _column("budget.csv", "line", 14, choices=BUDGET_LINES),
-        _column("budget.csv", "line_type", 12, fill={"types": " / ".join(pdata.LINE_TYPES)}, choices=pdata.LINE_TYPES,
+        _column("budget.csv", "line_type", 12, fill={"types": " / ".join(LINE_TYPES)}, choices=LINE_TYPES,
                 strict=True),
         _column("budget.csv", "budget_original", 16),
         _column("budget.csv", "budget", 16),
@@ -131,7 +131,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         _column("stated.csv", "figure_id", 18),
         _column("stated.csv", "scope_id", 16, choices="scopes"),
         _column("stated.csv", "label", 24),
-        _column("stated.csv", "kind", 10, choices=pdata.STATED_KINDS, strict=True),
+        _column("stated.csv", "kind", 10, choices=STATED_KINDS, strict=True),
         _column("stated.csv", "stated_text", 14),
         _column("stated.csv", "value", 12),
         _column("stated.csv", "unit", 8),

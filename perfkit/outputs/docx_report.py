@@ -27,7 +27,8 @@ from docx.shared import Cm, Pt, RGBColor
 from perfkit.analysis import YearAnalysis
 from perfkit.findings.group import ANALYST_CODES
 from perfkit.findings.model import SECTION_MAIN
-from perfkit.ingest.department import SCOPE_TYPES, TOTAL_LINE
+from perfkit.ingest.schema import SCOPE_TYPES
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.outputs.docx_parts import (checklist, conclusion_sentences, improvements,
                                         management_topic, problems, project_sentences, score_rows)
 from perfkit.outputs.registry import output

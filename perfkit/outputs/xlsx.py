@@ -20,7 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill
 
 from perfkit.analysis import YearAnalysis
-from perfkit.ingest.department import SCOPE_TYPES, TOTAL_LINE
+from perfkit.ingest.schema import SCOPE_TYPES
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.ingest.workbook_layout import AMOUNT_FORMAT, BORDER, set_text
 from perfkit.outputs.registry import output
 from perfkit.outputs.xlsx_print import setup_print

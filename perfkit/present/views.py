@@ -15,7 +15,7 @@ import pandas as pd
 
 from perfkit.analysis import YearAnalysis
 from perfkit.findings.group import Line, main_problems
-from perfkit.ingest.department import TOTAL_LINE
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.present import figures, yoy_tables
 from perfkit.present.charts import write_image
 from perfkit.present.checklist import checklist_items

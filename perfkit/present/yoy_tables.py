@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from perfkit.analysis import YearAnalysis
-from perfkit.ingest.department import TOTAL_LINE
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.present.printed import amount_as_printed, budget_decimals
 from perfkit.present.tables import ReportTable, noted_table, split_notes
 from perfkit.text import formats, labels, messages

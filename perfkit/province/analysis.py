@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from perfkit.ingest.department import WHOLE_SCOPE_TYPE
+from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
 from perfkit.province.load import ProvinceCheck, check_province
 from perfkit.province.scoring import score_province
 from perfkit.rules.findings import load_findings_rules

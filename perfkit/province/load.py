@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.batch.fingerprint import tool_digest
-from perfkit.ingest.department import find_departments
+from perfkit.ingest.loading import find_departments
 from perfkit.province.units import CHECK_COLUMNS, UnitCheck, check_unit
 from perfkit.score.scoring import with_na_markers
 from perfkit.settings import default_settings

@@ -19,10 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from perfkit.ingest.department import TRUE_WORDS, scope_rule_refs
+from perfkit.ingest.department import scope_rule_refs
+from perfkit.ingest.schema import TRUE_WORDS
 from perfkit.rules.book import rulebook_for
 from perfkit.rules.files import rule_file
-from perfkit.rules.ruleset import RuleSet, load_rules
+from perfkit.rules.loading import load_rules
+from perfkit.rules.ruleset import RuleSet
 from perfkit.score.scoring import score_indicators, score_year
 from perfkit.score.totals import BY_SCOPE_COLUMNS, STATUS_LABELS, score_execution
 

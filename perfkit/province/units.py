@@ -16,7 +16,8 @@ import pandas as pd
 
 from perfkit.analysis import DepartmentAnalysis
 from perfkit.errors import DataError, Problem, RuleSetError
-from perfkit.ingest.department import Department, validate
+from perfkit.ingest.department import Department
+from perfkit.ingest.loading import validate
 
 #: The columns of the checks kept per department-year for the province tables (a subset of check_stated's).
 CHECK_COLUMNS = ["dept", "year", "scope_id", "check", "label", "figure_id", "stated_text", "stated", "recomputed",

@@ -18,7 +18,8 @@ from perfkit.findings import placeholders as finding_placeholders
 from perfkit.instrument import counted
 from perfkit.rules.findings import FindingRules, load_findings_rules
 from perfkit.rules.pefa import load_pefa_rules
-from perfkit.rules.ruleset import RuleSet, load_rules
+from perfkit.rules.loading import load_rules
+from perfkit.rules.ruleset import RuleSet
 
 
 @dataclass(frozen=True)

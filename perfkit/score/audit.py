@@ -15,7 +15,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from perfkit.ingest.department import NOT_APPLICABLE, TOTAL_LINE
+from perfkit.ingest.schema import NOT_APPLICABLE
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.rules.ruleset import RuleSet, split_block_label
 from perfkit.score.checkrows import SCORE_TOLERANCE, VARIANT_LABELS, finding, where
 from perfkit.score.figures import half_unit

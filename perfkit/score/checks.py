@@ -24,7 +24,8 @@ import math
 import pandas as pd
 
 from perfkit.instrument import counted
-from perfkit.ingest.department import MEMO_LINE_TYPE, NOT_APPLICABLE, TOTAL_LINE
+from perfkit.ingest.schema import MEMO_LINE_TYPE, NOT_APPLICABLE
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.score.audit import block_weights, execution_rows, indicator_scores
 from perfkit.score.checkrows import (  # noqa: F401 (re-exported)
     CHECK_LABELS,
@@ -55,7 +56,7 @@ def check_stated(dept, year: int, scored) -> pd.DataFrame:
     Parameters
     ----------
     dept : Department
-        From :func:`perfkit.ingest.department.load`.
+        From :func:`perfkit.ingest.loading.load`.
     year : int
     scored : YearScore
         The year's scores (:func:`perfkit.score.scoring.score_year`).

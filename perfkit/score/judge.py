@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from perfkit.ingest.department import AMOUNT_UNITS
+from perfkit.ingest.schema import AMOUNT_UNITS
 from perfkit.rules.ruleset import RuleSet
 from perfkit.score.targets import DIRECTION_LABELS, OP_SYMBOLS, Target, fmt_number, normalize_text
 from perfkit.text import formats, judging

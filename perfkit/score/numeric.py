@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,11 @@ import pyarrow.compute as pc
 from perfkit.rules.ruleset import RuleSet
 from perfkit.score.judge import _BIT, AMOUNT_FACTORS, Judgement, judge
 from perfkit.score.targets import COUNT_UNITS, OP_SYMBOLS, Target, fmt_number, parse_target
+from perfkit.text import formats, judging
+from perfkit.text.vocabulary import POINTS
 
+# Recognised input, not output: the units of a plain ``number + unit`` actual.
+RECOGNISED_INPUT = ("PLAIN_UNITS",)
 # Units whose ``number + unit`` spelling parse_target always reads as a bare value in that unit: no
 # date words (12月 is a deadline), no word that ends like a bound (…内), no alias (百分比 → %).
 PLAIN_UNITS = tuple(sorted(
@@ -49,7 +54,7 @@ def plain_reading(text: str, number: str, unit: str | None) -> Target:
     value = float(number)
     shown = f"{fmt_number(value)}{unit or ''}"
     return Target(text, "quantitative", ">=", value, unit, implicit_op=True, decimals=len(number.partition(".")[2]),
-                  reading=f"未写运算符，按「≥{shown}」理解（数值越大越好）")
+                  reading=judging.READ_IMPLICIT_GE.format(shown=shown))
 
 
 @dataclass
@@ -131,7 +136,21 @@ class PlainJudgements:
 
 
 def _shown_unit(unit: str | None) -> str:
-    return "个百分点" if unit == "百分点" else unit or ""
+    return formats.POINTS_UNIT if unit == POINTS else unit or ""
+
+
+def _fill(template: str, **fields) -> np.ndarray | str:
+    """Return ``template.format(**fields)`` element-wise, for fields that are arrays of texts (or texts).
+
+    The reasons are the templates of :mod:`perfkit.text.judging` that judge.py fills one row at a time;
+    here their pieces are joined with numpy over all rows at once, so the wording exists once.
+    """
+    out = ""
+    for literal, name, _, _ in Formatter().parse(template):
+        out = out + literal
+        if name is not None:
+            out = out + fields[name]
+    return out
 
 
 def _target_parts(targets: list[Target], rules: RuleSet) -> tuple[np.ndarray, ...]:
@@ -197,18 +216,17 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     lower = code == _LOWER
     rule[lower] = f"lower_is_better_{rules.reverse_method}"
     fine = lower & (av <= tv)
-    head[fine] = "达成：完成值 " + A[fine] + " 不高于指标值 " + T[fine]
+    head[fine] = _fill(judging.MET_AT_MOST, actual=A[fine], target=T[fine])
     over = lower & ~fine
     if rules.reverse_method == "ratio":
         fraction[over] = tv[over] / av[over]
-        head[over] = "未完成：完成值 " + A[over] + " 超过指标值 " + T[over] + "，比例法 指标值/完成值 = " \
-            + _pct_texts(fraction[over])
+        head[over] = _fill(judging.NOT_MET_REVERSE_RATIO, actual=A[over], target=T[over], fraction=_pct_texts(fraction[over]))
     else:
         excess = (av[over] - tv[over]) / tv[over]
         fraction[over] = np.maximum(0.0, 1.0 - excess)
         pe = _pct_texts(excess)
-        head[over] = "未完成：完成值 " + A[over] + " 超过指标值 " + T[over] + " " + pe + "，线性法 1 − " + pe + " = " \
-            + _pct_texts(fraction[over])
+        head[over] = _fill(judging.NOT_MET_REVERSE_LINEAR, actual=A[over], target=T[over], over=pe,
+                           fraction=_pct_texts(fraction[over]))
     met[over] = False
 
     higher = ~lower
@@ -216,17 +234,18 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     beyond = reached & (av >= rules.over_threshold * tv)
     short = higher & ~reached
     plain_met = reached & ~beyond
-    head[plain_met] = "达成：完成值 " + A[plain_met] + " 不低于指标值 " + T[plain_met]
+    head[plain_met] = _fill(judging.MET_AT_LEAST, actual=A[plain_met], target=T[plain_met])
     if beyond.any():
         fraction[beyond] = 1.0 - rules.over_deduction
         bits[beyond] |= _BIT["over_completion"]
-        deduct = f"，按规则集扣减分值的 {_pct_texts(np.array([rules.over_deduction]))[0]}" if rules.over_deduction else ""
+        deduct = judging.OVER_DEDUCTION.format(deduction=_pct_texts(np.array([rules.over_deduction]))[0]) \
+            if rules.over_deduction else ""
         limit = _pct_texts(np.array([rules.over_threshold]))[0]
-        head[beyond] = "超额完成：完成值 " + A[beyond] + " 为指标值 " + T[beyond] + " 的 " \
-            + _pct_texts(attainment[beyond]) + f"（≥{limit}），指标值可能设定偏低，须说明原因{deduct}"
+        head[beyond] = _fill(judging.OVER_COMPLETION, actual=A[beyond], target=T[beyond],
+                             attainment=_pct_texts(attainment[beyond]), threshold=limit, deduct=deduct)
     fraction[short] = np.maximum(attainment[short], 0.0)
     met[short] = False
-    head[short] = "未完成：完成值 " + A[short] + "，指标值 " + T[short] + "，完成值/指标值 = " + _pct_texts(attainment[short])
+    head[short] = _fill(judging.NOT_MET_RATIO, actual=A[short], target=T[short], attainment=_pct_texts(attainment[short]))
     return PlainJudgements(taken, rule, fraction, met, attainment, av, bits, head)
 
 

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from perfkit.instrument import counted
 from perfkit.errors import DataError, Problem
-from perfkit.ingest.department import NOT_APPLICABLE
+from perfkit.ingest.schema import NOT_APPLICABLE
 from perfkit.rules.book import RuleBook
 from perfkit.rules.ruleset import RuleSet
 from perfkit.score.codes import categorical, column, combine, distinct_categorical, factorize_text, source_rows

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from perfkit.errors import Problem
-from perfkit.ingest.department import TOTAL_LINE
+from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.rules.ruleset import RuleSet
 from perfkit.score.codes import column, combine, factorize_text
 from perfkit.score.figures import ExprError, evaluate, figure_functions

@@ -115,6 +115,10 @@ PLACEHOLDER_ROW = "{where} 占位行「{text}」"
 INDICATOR_FIELD = "指标「{name}」的{field}"
 NOT_A_NUMBER = "不是数字"
 INDICATOR_HEADER = "指标表的表头"
+HEADER_READ_AS = "{where} 表头「{text}」读作「{parts}」（OCR 字序错乱、错字或几格连写）"
+HEADER_PARTS_SEP = "」「"
+TOTAL_FROM_HEAD = "总分取自表头"
+UNIT_GARBLED = "疑似 OCR 乱码（原文「{text}」中「{unit}」不是可读的单位）"
 UNREADABLE_HEADER = "表头中有无法识别的单元格（可能是 OCR 乱码），各列含义不明，本表指标行未读取"
 
 # --------------------------------------------------------------------------- reading files (docx, pdf, xlsx, text)

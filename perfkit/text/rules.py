@@ -1,6 +1,6 @@
 """Errors in rule files: scoring rule sets, the finding rules (``findings.yaml``) and PEFA bands.
 
-Used by :mod:`perfkit.rules.files`, :mod:`perfkit.rules.ruleset`,
+Used by :mod:`perfkit.rules.files`, :mod:`perfkit.rules.ruleset`, :mod:`perfkit.rules.loading`, :mod:`perfkit.rules.parse`,
 :mod:`perfkit.rules.findings` and :mod:`perfkit.rules.pefa`.  Templates take
 ``str.format`` placeholders (a literal brace is doubled); the texts marked *as is*
 are shown without formatting.

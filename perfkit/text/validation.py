@@ -20,7 +20,7 @@ UNKNOWN_LEVEL1 = ("规则集 {rule_set} 没有这个一级指标{more}（可用�
                   "weights.groups 中把这种写法加入 aliases")
 NO_SUCH_YEAR = "没有 {year} 年的数据；可用年度：{years}"
 
-# --------------------------------------------------------------------------- cells (ingest.department)
+# --------------------------------------------------------------------------- cells (ingest.cells, ingest.references, ingest.meta)
 
 MERGED_CELL_HINT = "（上一行有值：若在 Excel 中合并了单元格，请取消合并并逐行填写）"
 REQUIRED = "不能为空{hint}"

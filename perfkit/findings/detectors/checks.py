@@ -14,7 +14,7 @@ from perfkit.findings.derive import Context
 from perfkit.findings.detectors.common import scope_ruleset, text
 from perfkit.findings.model import WHOLE, Hit
 from perfkit.findings.registry import detector
-from perfkit.text import formats
+from perfkit.text import formats, samples
 from perfkit.values import is_missing
 
 _EVIDENCE_COLUMNS = ("check", "label", "figure_id", "stated_text", "stated", "recomputed", "difference", "decimals",
@@ -41,9 +41,9 @@ def _weight_check_codes(ctx: Context) -> set[str]:
 
 
 @detector("stated_mismatch", "table_arithmetic", placeholders={
-    "stated_mismatch": {"label": "预算完成率", "stated": "98.3%", "recomputed": "99.255", "unit": "%",
+    "stated_mismatch": {"label": samples.STATED_LABEL, "stated": "98.3%", "recomputed": "99.255", "unit": "%",
                         "difference": "-0.955", "detail": "", "check": "stated_figure"},
-    "table_arithmetic": {"label": "得分超过分值", "stated": "12", "recomputed": "10", "difference": "2",
+    "table_arithmetic": {"label": samples.ARITHMETIC_LABEL, "stated": "12", "recomputed": "10", "difference": "2",
                          "detail": "", "check": "score_above_weight"}})
 def detect_checks(ctx: Context) -> list[Hit]:
     """Stated figures and table arithmetic that do not recompute (failed rows of the consistency checks)."""

@@ -7,11 +7,11 @@ import pandas as pd
 
 from perfkit.findings.derive import Context
 from perfkit.score.targets import OP_SYMBOLS, parse_target, target_from_name
-from perfkit.text import formats
+from perfkit.text import formats, samples
 from perfkit.values import is_missing
 
 #: placeholders of :func:`ind_values` (an indicator row), with sample values
-INDICATOR_PLACEHOLDERS: Mapping[str, Any] = {"indicator": "示例指标", "level1": "产出指标", "level2": "数量指标",
+INDICATOR_PLACEHOLDERS: Mapping[str, Any] = {"indicator": samples.INDICATOR, "level1": samples.LEVEL1, "level2": samples.LEVEL2,
                                              "target": "≥95%", "actual": "90%"}
 
 

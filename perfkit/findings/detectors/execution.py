@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 
-from perfkit.ingest.department import MEMO_LINE_TYPE
+from perfkit.ingest.schema import MEMO_LINE_TYPE
 from perfkit.findings.derive import Context
 from perfkit.findings.detectors.common import text
 from perfkit.findings.model import TOTAL_LINE, WHOLE, Hit
 from perfkit.findings.registry import detector
-from perfkit.text.vocabulary import COUNT_KIND
+from perfkit.text import samples
+from perfkit.text.vocabulary import COUNT_KIND, PARTITION_LINE_TYPES
 from perfkit.values import is_missing
 
 _EXEC = {"budget": 100.0, "executed": 80.0, "unspent": 20.0, "rate": 0.8, "threshold": 0.9}
@@ -17,7 +18,7 @@ _EXEC = {"budget": 100.0, "executed": 80.0, "unspent": 20.0, "rate": 0.8, "thres
 @detector("exec_rate_whole", "exec_rate_project", "exec_rate_line", "underspent", placeholders={
     "exec_rate_whole": _EXEC,
     "exec_rate_project": _EXEC,
-    "exec_rate_line": {**_EXEC, "line": "项目支出", "line_type": "支出类型"},
+    "exec_rate_line": {**_EXEC, "line": samples.BUDGET_LINE, "line_type": PARTITION_LINE_TYPES[0]},
     "underspent": {**_EXEC, "max_rate": 0.6, "min_amount": 0.0}})
 def detect_execution(ctx: Context) -> list[Hit]:
     """Execution rate below its threshold: the whole department, each project, each budget line."""
@@ -58,7 +59,7 @@ _CLAUSE_SPLIT = re.compile(r"[。；;！!？?\n]")
 
 
 @detector("low_spending_noted", placeholders={
-    "low_spending_noted": {"quote": "实际支出量偏低", "counts": "2宗、2人", "budget_status": "数据中没有预算数"}})
+    "low_spending_noted": {"quote": samples.QUOTE, "counts": samples.COUNTS, "budget_status": samples.BUDGET_STATUS}})
 def detect_low_spending(ctx: Context) -> list[Hit]:
     """Low spending said in the report's words for a scope whose amounts are not in the data."""
     cfg = ctx.active("low_spending_noted")

@@ -11,13 +11,13 @@ from perfkit.findings.detectors.common import canonical, ind_evidence, ind_value
 from perfkit.findings.model import Hit
 from perfkit.findings.registry import detector
 from perfkit.score.targets import parse_target
-from perfkit.text import formats
+from perfkit.text import formats, samples
 from perfkit.text.vocabulary import POINTS
 
 _CODES = ("target_directional", "target_vague", "target_bare_value", "target_in_name", "target_missing",
           "actual_copies_target", "actual_missing")
 # placeholders of one listed indicator (item_recommendation)
-_ITEM = {"indicator": "示例指标", "target": "提升", "actual": "", "suggestion": "“≥95%”"}
+_ITEM = {"indicator": samples.INDICATOR, "target": samples.DIRECTION_TARGET, "actual": "", "suggestion": "“≥95%”"}
 
 # Which kind of measurable standard to suggest for a vague target, from the indicator's wording
 # (recognised input, not output).

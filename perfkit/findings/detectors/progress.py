@@ -4,11 +4,12 @@ from __future__ import annotations
 from perfkit.findings.derive import Context
 from perfkit.findings.model import TOTAL_LINE, Hit
 from perfkit.findings.registry import detector
+from perfkit.text import samples
 from perfkit.values import is_missing
 
 
 @detector("progress_behind", placeholders={
-    "progress_behind": {"missed": "4月末累计执行12.0%（应不低于25%）", "n_missed": 1, "worst_month": 4,
+    "progress_behind": {"missed": samples.PROGRESS_MISSED, "n_missed": 1, "worst_month": 4,
                         "worst_rate": 0.12, "worst_required": 0.25, "budget": 100.0}})
 def detect_progress(ctx: Context) -> list[Hit]:
     """Cumulative execution at the end of checkpoint months below the required share of the budget."""

@@ -6,7 +6,8 @@ from perfkit.findings.detectors.common import (INDICATOR_PLACEHOLDERS, flags, in
                                                readings, scope_ruleset, text)
 from perfkit.findings.model import Hit
 from perfkit.findings.registry import detector
-from perfkit.text import formats
+from perfkit.text import formats, samples
+from perfkit.text.vocabulary import PARTLY_MET
 from perfkit.values import is_missing
 
 
@@ -34,9 +35,9 @@ def _attainment(rec: dict) -> float | None:
 
 
 @detector("indicator_missed", "indicator_partly_met", placeholders={
-    "indicator_missed": {**INDICATOR_PLACEHOLDERS, "attainment": 0.85, "attainment_text": "85%", "gap": "差5个百分点",
+    "indicator_missed": {**INDICATOR_PLACEHOLDERS, "attainment": 0.85, "attainment_text": "85%", "gap": samples.GAP,
                          "reason": ""},
-    "indicator_partly_met": {**INDICATOR_PLACEHOLDERS, "level": "部分达成"}})
+    "indicator_partly_met": {**INDICATOR_PLACEHOLDERS, "level": PARTLY_MET}})
 def detect_unmet(ctx: Context) -> list[Hit]:
     """Indicators partly met (an actual such as 部分达成) or, otherwise, missed."""
     c_missed, c_partly = ctx.active("indicator_missed"), ctx.active("indicator_partly_met")
@@ -77,7 +78,7 @@ def detect_over_completion(ctx: Context) -> list[Hit]:
 
 
 @detector("deviation_unexplained", placeholders={
-    "deviation_unexplained": {**INDICATOR_PLACEHOLDERS, "status": "未完成"}})
+    "deviation_unexplained": {**INDICATOR_PLACEHOLDERS, "status": samples.STATUS}})
 def detect_deviation_unexplained(ctx: Context) -> list[Hit]:
     """Indicators missed or over-completed without a deviation note (偏差原因)."""
     cfg = ctx.active("deviation_unexplained")

@@ -13,7 +13,7 @@ from perfkit.findings.model import Hit
 from perfkit.findings.registry import detector
 from perfkit.score.targets import parse_target
 from perfkit.score.targets import polarity as polarity_of
-from perfkit.text import formats, messages
+from perfkit.text import formats, messages, samples
 from perfkit.text.vocabulary import POINTS
 from perfkit.values import is_missing
 
@@ -43,7 +43,7 @@ def _yoy_rows(ctx: Context) -> Iterator[tuple[dict, dict, dict, str | None]]:
 
 
 @detector("met_at_boundary", placeholders={
-    "met_at_boundary": {**INDICATOR_PLACEHOLDERS, "prior": "98.00%", "prior_year": 2022, "change": "变动0.00个百分点"}})
+    "met_at_boundary": {**INDICATOR_PLACEHOLDERS, "prior": "98.00%", "prior_year": 2022, "change": samples.CHANGE_NONE}})
 def detect_met_at_boundary(ctx: Context) -> list[Hit]:
     """保持 (or another direction configured) met only by equalling last year: no improvement."""
     cfg = ctx.active("met_at_boundary")
@@ -66,7 +66,7 @@ def detect_met_at_boundary(ctx: Context) -> list[Hit]:
 
 @detector("yoy_indicator_decline", placeholders={
     "yoy_indicator_decline": {**INDICATOR_PLACEHOLDERS, "prior": "98%", "prior_year": 2022,
-                              "change": "下降2.00个百分点"}})
+                              "change": samples.CHANGE_FALL}})
 def detect_yoy_decline(ctx: Context) -> list[Hit]:
     """Indicators whose actual got worse than last year's by more than the rule's margin."""
     cfg = ctx.active("yoy_indicator_decline")
@@ -135,8 +135,8 @@ def _kept_share(rec: dict, polarity: str) -> float | None:
 
 @detector("yoy_score_decline", placeholders={
     "yoy_score_decline": {"prior_year": 2022, "prior_score": 92.0, "score": 88.0, "drop": 4.0,
-                          "prior_grade": "优", "grade": "良",
-                          "caveat": "2022年分值合计为110分，不等于规则总分，该年得分不能直接比较。"}})
+                          "prior_grade": samples.PRIOR_GRADE, "grade": samples.GRADE,
+                          "caveat": samples.CAVEAT}})
 def detect_yoy_scores(ctx: Context) -> list[Hit]:
     """Scope totals that fell against the comparison year's (the prior YearScore in the context).
 
