@@ -48,7 +48,7 @@ class DepartmentAnalysis:
         """Return the analysis of ``year`` (created on first use; DataError for an undeclared year)."""
         year = int(year)
         if year not in self._years:
-            self.dept.for_year(year)  # validate the year now, with the usual message
+            self.dept.require_year(year)  # an undeclared year fails now, with the usual message
             self._years[year] = YearAnalysis(self, year)
         return self._years[year]
 

@@ -44,9 +44,7 @@ def scope_namer(dept: Department):
 
 def check_year(dept: Department, year) -> int:
     """Return ``year`` as an int; raise DataError (naming the declared years) when the data do not have it."""
-    year = int(year)
-    dept.for_year(year)
-    return year
+    return dept.require_year(year)
 
 
 def base_column(base: str) -> str:

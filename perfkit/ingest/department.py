@@ -49,14 +49,19 @@ class Department:
     def synthetic(self) -> bool:
         return bool(self.meta.get("synthetic", False))
 
-    def for_year(self, year: int) -> "Department":
-        """Return a copy holding only ``year``'s rows (metadata unchanged)."""
+    def require_year(self, year: int) -> int:
+        """Return ``year`` as an int; DataError naming department.yaml and the declared years if it is not one."""
         year = int(year)
         if year not in self.years:
             raise DataError(
                 Problem(str(self.path / "department.yaml"), None, "years", year,
                         validation.NO_SUCH_YEAR.format(year=year, years=validation.LIST_SEP.join(map(str, self.years))))
             )
+        return year
+
+    def for_year(self, year: int) -> "Department":
+        """Return a copy holding only ``year``'s rows (metadata unchanged)."""
+        year = self.require_year(year)
         tables = {attr: _rows_of_year(getattr(self, attr), year) for attr in TABLE_ATTRS.values()}
         printed = {f: _rows_of_year(df, year) for f, df in self.printed.items()}
         return replace(self, **tables, printed=printed)

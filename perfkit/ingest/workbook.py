@@ -113,7 +113,7 @@ def export_workbook(dept: "Department", path: str | Path, years: list[int] | Non
     """
     years = sorted(int(y) for y in (years if years is not None else dept.years))
     for y in years:
-        dept.for_year(y)  # raises the usual DataError for an undeclared year
+        dept.require_year(y)  # raises the usual DataError for an undeclared year
     meta = dict(dept.meta)
     meta["years"] = years
     tables = {}

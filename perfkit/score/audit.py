@@ -332,6 +332,9 @@ def block_weights(dept, year: int, scored) -> list[dict]:
         for level in ("level1", "level2"):
             if level not in part.columns:
                 continue
+            # most tables print no block weight: look at the distinct labels before grouping rows by them
+            if all(split_block_label(raw)[1] is None for raw in part[level].dropna().unique()):
+                continue
             for raw, rows in part.groupby(level, sort=False):
                 label, points = split_block_label(raw)
                 if points is None:

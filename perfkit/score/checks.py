@@ -173,11 +173,12 @@ def _weights_and_totals(dept, year: int, scored, row_checks: list[dict]) -> list
     """
     out = []
     scopes = dept.scopes[dept.scopes["year"] == year]
+    by = _by_scope(dept, year, scored)
     for rec in scopes.to_dict("records"):
         rules = scored.rules.get(rec["scope_id"])
         if rules is None:
             continue
-        ctx = _ScopeParts(dept, year, scored, rec, rules)
+        ctx = _ScopeParts(dept, year, by, rec, rules)
         ctx.row_excess = [(r["stated"] - r["recomputed"]) for r in row_checks
                           if r["scope_id"] == rec["scope_id"] and r["ok"] is False and r["recomputed"] is not None
                           and r["stated"] > r["recomputed"]]
@@ -193,32 +194,47 @@ def _weights_and_totals(dept, year: int, scored, row_checks: list[dict]) -> list
     return out
 
 
+def _split(frame: pd.DataFrame) -> dict:
+    """Return {scope_id: its rows} of a year's table (one groupby instead of a filter per scope)."""
+    if not len(frame) or "scope_id" not in frame.columns:
+        return {}
+    return {sid: part for sid, part in frame.groupby("scope_id", sort=False)}
+
+
+def _by_scope(dept, year: int, scored) -> dict:
+    """Return the year's tables the total checks read, each split by scope."""
+    ind = scored.indicators
+    top = ind[ind["parent_id"].isna()] if len(ind) else ind
+    budget = dept.budget[(dept.budget["year"] == year) & (dept.budget["line"] == TOTAL_LINE)]
+    return {"top": _split(top), "top_empty": top.iloc[:0], "execution": _split(scored.execution),
+            "budget": _split(budget), "management": _split(scored.management) if len(scored.management) else None,
+            "totals": _split(scored.by_scope)}
+
+
 class _ScopeParts:
     """One scope's printed weights and scores, as the total checks need them."""
 
-    def __init__(self, dept, year, scored, rec, rules):
+    def __init__(self, dept, year, by, rec, rules):
         self.year, self.rec, self.rules, self.sid = year, rec, rules, rec["scope_id"]
         self.f_ind, self.f_scopes = str(dept.path / "indicators.csv"), str(dept.path / "scopes.csv")
         self.at = where(self.f_scopes, rec.get("src_row"))
-        ind = scored.indicators
-        rows = ind[(ind["scope_id"] == self.sid) & ind["parent_id"].isna()] if len(ind) else ind
+        rows = by["top"].get(self.sid, by["top_empty"])
         self.rows = rows[rows["counted"]] if "counted" in rows.columns else rows
         self.incomplete = dept.is_incomplete(self.sid, year)
         self.partial = self.incomplete or not len(self.rows)
-        ex = scored.execution[scored.execution["scope_id"] == self.sid] if len(scored.execution) else None
+        ex = by["execution"].get(self.sid)
         self.ex_weight = float(ex["weight"].iloc[0]) if ex is not None and len(ex) else 0.0
         self.ex_score = float(ex["score"].iloc[0]) if ex is not None and len(ex) else 0.0
-        budget = dept.budget[(dept.budget["year"] == year) & (dept.budget["scope_id"] == self.sid)
-                             & (dept.budget["line"] == TOTAL_LINE)]
-        printed = budget["stated_score"].dropna() if "stated_score" in budget.columns else budget.iloc[:0, 0]
+        budget = by["budget"].get(self.sid)
+        printed = budget["stated_score"].dropna() if budget is not None and "stated_score" in budget.columns else ()
         self.ex_printed = float(printed.iloc[0]) if len(printed) else math.nan
-        mg = scored.management[scored.management["scope_id"] == self.sid] if len(scored.management) else None
-        self.mg_points = float(mg["points"].sum()) if mg is not None else 0.0
-        self.mg_score = float(mg["score"].fillna(0).sum()) if mg is not None else 0.0
+        mg = None if by["management"] is None else by["management"].get(self.sid, ())
+        self.mg_points = float(mg["points"].sum()) if mg is not None and len(mg) else 0.0
+        self.mg_score = float(mg["score"].fillna(0).sum()) if mg is not None and len(mg) else 0.0
         self.has_mg = mg is not None and len(mg) > 0
         self.row_excess: list[float] = []
-        totals = scored.by_scope[scored.by_scope["scope_id"] == self.sid]
-        self.total = totals.iloc[0] if len(totals) else None
+        totals = by["totals"].get(self.sid)
+        self.total = totals.iloc[0] if totals is not None and len(totals) else None
 
     def weight_total(self) -> list[dict]:
         """Only a complete table that prints every weight can be checked; missing ones take the rule set's split."""
@@ -386,22 +402,24 @@ def _budget_parts(dept, year: int) -> list[dict]:
 def _parts_row(year, sid, line_type, lines, whole, column, label, marks, file, incomplete) -> dict | None:
     if pd.isna(whole[column]):
         return None
-    na = lines["src_row"].map(lambda r: marks.get((r, column), False)) if "src_row" in lines.columns else \
-        pd.Series(False, index=lines.index)
-    known = lines[column].notna() | na
-    if not known.any():
+    # a handful of lines per scope: plain Python over their cells costs less than pandas operations on them
+    src_rows = lines["src_row"].tolist() if "src_row" in lines.columns else [None] * len(lines)
+    units = lines["unit"].tolist() if "unit" in lines.columns else [None] * len(lines)
+    amounts = lines[column].tolist()
+    na = [marks.get((r, column), False) for r in src_rows]
+    known = [not pd.isna(v) or n for v, n in zip(amounts, na)]
+    if not any(known):
         return None
-    values = lines[column].where(~na, 0.0)
-    total = float(values[known].sum())
+    total = float(sum(0.0 if n else v for v, n, k in zip(amounts, na, known) if k))
     stated = float(whole[column])
-    tol = _amount_tolerance(whole, column, marks) + sum(_amount_tolerance(r, column, marks)
-                                                        for _, r in lines[known].iterrows())
+    tol = _amount_tolerance(whole, column, marks) + sum(_cell_tolerance(r, u, column, marks)
+                                                        for r, u, k in zip(src_rows, units, known) if k)
     tol = tol if tol > 0 else 0.005
-    partition = line_type in PARTITION_LINE_TYPES and known.all() and not incomplete
+    partition = line_type in PARTITION_LINE_TYPES and all(known) and not incomplete
     off = abs(stated - total) > tol + 1e-9 if partition else total > stated + tol + 1e-9
     if not off:
         return None
-    names = validation.LIST_SEP.join(lines.loc[known, "line"])
+    names = validation.LIST_SEP.join(line for line, k in zip(lines["line"], known) if k)
     relation = checking.PARTS_SUM if partition else checking.PARTS_ABOVE
     return finding(
         year, sid, "budget_parts", label=checking.PARTS_LABEL.format(check=CHECK_LABELS["budget_parts"], line_type=line_type,
@@ -429,8 +447,13 @@ def _marks(dept, columns) -> dict:
 
 
 def _amount_tolerance(rec, column, marks) -> float:
-    text = marks.get((rec.get("src_row"), column, "text"))
+    return _cell_tolerance(rec.get("src_row"), rec.get("unit"), column, marks)
+
+
+def _cell_tolerance(src_row, unit, column, marks) -> float:
+    """Return half the last printed digit of one amount cell, in 万元 (0 for a cell printed —, / or empty)."""
+    text = marks.get((src_row, column, "text"))
     if text is None or text in NOT_APPLICABLE or (isinstance(text, float) and math.isnan(text)) or text == "":
         return 0.0
-    return half_unit(text, AMOUNT_FACTORS.get(str(rec.get("unit")), 1.0))
+    return half_unit(text, AMOUNT_FACTORS.get(str(unit), 1.0))
 
