@@ -26,7 +26,7 @@ from perfkit.text.vocabulary import CHANGE_KIND
 RECOGNISED_INPUT = ("_YEAR_LEAD", "_REPORT_SUFFIX", "_FUND_TITLE", "_NAME_BEFORE_YEAR")
 _YEAR_LEAD = re.compile(r"^.*?20\d\d\s*年度?")
 _REPORT_SUFFIX = re.compile(r"(?:项目)?(?:支出)?绩效(?:目标)?自评(?:报告|表)?$|绩效评价报告$")
-# a title naming a fund (专项资金): a project's name words, and 转移支付
+# a title naming a fund (专项资金): the words of draft.FUND_NAME, and 转移支付
 _FUND_TITLE = re.compile(r"资金|经费|转移支付")
 _NAME_BEFORE_YEAR = re.compile(r"^(?P<name>.*?)\s*20\d\d\s*年")
 

@@ -38,7 +38,7 @@ SENTENCE_MARKS = re.compile(r"[，。；;！？]|,.{6,}")
 DASHES = {"-", "—", "——", "/", "／", "－", "–", "\\"}
 PLACEHOLDER_RE = re.compile(r"^(?:指标\s*[0-9０-９LlI一二三]*\s*[:：]?\s*/?|…+|\.{3,}|。{3,}|·{3,})$")
 POINTS_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
-# the units an amount, weight or score cell may print after its number, longest first
+# the units an amount, weight or score cell may print after its number (万元 tried before 万 and 元)
 _NUMBER_UNITS = (WAN_YUAN, YUAN, POINTS_UNIT, WAN_SHORT)
 # a satisfaction target (满意度≥90%) is where an OCR'd ≥ reads as a leading 2
 _SATISFACTION = "满意"
