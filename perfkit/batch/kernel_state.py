@@ -44,6 +44,8 @@ def _warm_up_libraries() -> None:
     """Exercise first-use code paths (font lookup, Agg text, HTML repr) once."""
     import io
 
+    from perfkit.text import batch as batch_text  # no perfkit import at module level (see above)
+
     modules = sys.modules
     if "matplotlib.pyplot" in modules:
         plt = modules["matplotlib.pyplot"]
@@ -55,7 +57,7 @@ def _warm_up_libraries() -> None:
         if fonts is not None:
             try:
                 with fonts.chinese_style():
-                    fig.text(0.1, 0.2, "绩效自评 96.67")
+                    fig.text(0.1, 0.2, batch_text.WARM_UP_TEXT)
                     fig.savefig(io.BytesIO(), format="png", dpi=20)
             except Exception:  # a font problem shows up in the notebook, with context
                 pass
@@ -63,7 +65,7 @@ def _warm_up_libraries() -> None:
         plt.close(fig)
     if "pandas" in modules:
         pd = modules["pandas"]
-        frame = pd.DataFrame({"金额": [1.5, 2.25]}, index=["甲", "乙"])
+        frame = pd.DataFrame({batch_text.WARM_UP_COLUMN: [1.5, 2.25]}, index=list(batch_text.WARM_UP_INDEX))
         frame._repr_html_()
         frame.to_string()
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from perfkit.extract.cells import (COMPARATORS, QUANTITY_UNITS, compact, garble, halfwidth, is_dash, is_quantity,
                                    is_sentence, read_number, read_rate)
 from perfkit.extract.model import Token
+from perfkit.text.vocabulary import POINTS_UNIT, WAN_SHORT
 
 AMOUNT, POINTS, RATE, QUANTITY, NOTE, NATURE, UNIT, CRITERION, FLAG, IGNORE = (
     "amount", "points", "rate", "quantity", "note", "nature", "unit", "criterion", "flag", "ignore")
@@ -29,6 +30,12 @@ UNWRITTEN = ("ignore", "coefficient", "flag")
 _VALID_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
 _GLUED_NUMBER = re.compile(rf"^([{COMPARATORS}]?)(\d[\d.]*)(%|[^\d.%]*)$")
 MAX_OPTIONS = 800
+# Recognised input, not output: the words of a 是否核心指标 column, of an empty note, of an 指标性质 column.
+RECOGNISED_INPUT = ("_FLAG_WORDS", "_EMPTY_NOTES", "_NATURE_WORDS", "_NATURE_CHARS")
+_FLAG_WORDS = ("是", "否")
+_EMPTY_NOTES = ("无", "0")
+_NATURE_WORDS = ("定量", "定性", "定量指标", "定性指标")
+_NATURE_CHARS = set("定性量指标")  # the nature words with their characters scrambled by OCR
 
 
 @dataclass
@@ -53,19 +60,19 @@ def compat(role: str, text: str, budget_table: bool) -> float | None:
     if kind == IGNORE:
         return 0.3
     if kind == FLAG:
-        return 1.0 if s in ("是", "否") or is_dash(s) else None
+        return 1.0 if s in _FLAG_WORDS or is_dash(s) else None
     dash = is_dash(s)
     number = read_number(s)
     if kind == AMOUNT:
         # a budget row's cells are amounts first: 0 | 0 is 预算数 | 执行数, not 分值 | 得分
-        return 1.0 if dash else (3.2 if number is not None and number >= 0 and not s.endswith("分") else None)
+        return 1.0 if dash else (3.2 if number is not None and number >= 0 and not s.endswith(POINTS_UNIT) else None)
     if kind == POINTS:
         if dash:
             return 1.0
         if garble(s) and len(s) <= 3:
             return 1.0
         limit = 30 if budget_table else 100
-        return 3.0 if number is not None and 0 <= number <= limit and "万" not in s else None
+        return 3.0 if number is not None and 0 <= number <= limit and WAN_SHORT not in s else None
     if kind == RATE:
         if dash:
             return 1.0
@@ -80,9 +87,9 @@ def compat(role: str, text: str, budget_table: bool) -> float | None:
     if kind == NOTE:
         if is_sentence(s):
             return 3.0
-        return 0.5 if dash or s in ("无", "0") else (0.0 if number is not None else -1.0)
+        return 0.5 if dash or s in _EMPTY_NOTES else (0.0 if number is not None else -1.0)
     if kind == NATURE:
-        if s in COMPARATORS or s in ("定量", "定性", "定量指标", "定性指标") or set(s) <= set("定性量指标"):
+        if s in COMPARATORS or s in _NATURE_WORDS or set(s) <= _NATURE_CHARS:
             return 3.0
         return 1.0 if dash else None
     if kind == UNIT:

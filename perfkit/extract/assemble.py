@@ -13,14 +13,22 @@ from pathlib import Path
 
 from perfkit.errors import DataError, Problem
 from perfkit.extract.cells import compact
-from perfkit.extract.draft import WHOLE, Draft, DraftBuilder, Row, _is_whole, _publisher, _title, add_narrative, \
-    add_table, document_year
+from perfkit.extract.draft import FUND_NAME, WHOLE, Draft, DraftBuilder, Row, _is_whole, _publisher, _title, \
+    add_narrative, add_table, document_year
 from perfkit.extract.model import MEDIUM, Document, Value
 from perfkit.extract.sentences import Figure, Sentence, figures, sentences
 from perfkit.extract.tables import read_tables
 from perfkit.text import extract as extract_text
-from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
+from perfkit.ingest.schema import FUND_SCOPE_TYPE, PROJECT_SCOPE_TYPE, WHOLE_SCOPE_TYPE
 from perfkit.text.vocabulary import CHANGE_KIND
+
+# Recognised input, not output: how a report's title names its year, its unit and its project or fund.
+RECOGNISED_INPUT = ("_YEAR_LEAD", "_REPORT_SUFFIX", "_FUND_TITLE", "_NAME_BEFORE_YEAR")
+_YEAR_LEAD = re.compile(r"^.*?20\d\d\s*年度?")
+_REPORT_SUFFIX = re.compile(r"(?:项目)?(?:支出)?绩效(?:目标)?自评(?:报告|表)?$|绩效评价报告$")
+# a title naming a fund (专项资金): the words of draft.FUND_NAME, and 转移支付
+_FUND_TITLE = re.compile(r"资金|经费|转移支付")
+_NAME_BEFORE_YEAR = re.compile(r"^(?P<name>.*?)\s*20\d\d\s*年")
 
 
 def _doc_scope(b: DraftBuilder, doc: Document, fname: str, title: str, name: str) -> str:
@@ -28,9 +36,9 @@ def _doc_scope(b: DraftBuilder, doc: Document, fname: str, title: str, name: str
     if _is_whole(title):
         return b.scope(WHOLE, WHOLE_SCOPE_TYPE, extract_text.WHOLE_SCOPE_NAME.format(name=name), None,
                        extract_text.AT_TITLE.format(file=fname))
-    body = re.sub(r"^.*?20\d\d\s*年度?", "", title).strip("）)|:： ") or title or Path(fname).stem
-    body = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评(?:报告|表)?$|绩效评价报告$", "", body) or body
-    kind = "专项资金" if re.search(r"资金|经费|转移支付", body) else "一级项目"
+    body = _YEAR_LEAD.sub("", title).strip("）)|:： ") or title or Path(fname).stem
+    body = _REPORT_SUFFIX.sub("", body) or body
+    kind = FUND_SCOPE_TYPE if _FUND_TITLE.search(body) else PROJECT_SCOPE_TYPE
     return b.scope(f"{fname}:doc", kind, body, None, extract_text.AT_TITLE.format(file=fname),
                    extract_text.LEVEL_UNSTATED.format(kind=kind))
 
@@ -41,7 +49,7 @@ def add_document(b: DraftBuilder, doc: Document) -> None:
     b.draft.inputs.append(fname)
     b.draft.notes += doc.notes
     title, _ = _title(doc)
-    m = re.match(r"^(?P<name>.*?)\s*20\d\d\s*年", title)
+    m = _NAME_BEFORE_YEAR.match(title)
     publisher = _publisher(doc)
     name = publisher or (m.group("name") if m and len(m.group("name")) >= 3 else "")
     if name:
@@ -54,7 +62,7 @@ def add_document(b: DraftBuilder, doc: Document) -> None:
     def scope_for(sentence: Sentence) -> str:
         if sentence.scope:
             if sentence.scope not in section_scope:
-                kind = "专项资金" if re.search(r"资金|经费", sentence.scope) else "一级项目"
+                kind = FUND_SCOPE_TYPE if FUND_NAME.search(sentence.scope) else PROJECT_SCOPE_TYPE
                 section_scope[sentence.scope] = b.scope(f"{fname}:sec:{sentence.scope}", kind, sentence.scope,
                                                         Value(sentence.scope, sentence.where, MEDIUM, sentence.section),
                                                         f"{fname}:{sentence.section}",

@@ -14,10 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from perfkit.text import extract as extract_text
+from perfkit.text.vocabulary import POINTS_UNIT, RATIO_KIND, WAN_SHORT, WAN_YUAN, YUAN
 
 # Recognised input, not output: units, block labels and patterns of published forms.
 RECOGNISED_INPUT = ("CJK", "AMOUNT_UNITS", "QUANTITY_UNITS", "QUANTITY_RE", "PLACEHOLDER_RE", "POINTS_RE",
-                    "LEVEL1_LABELS", "LEVEL1_OTHER", "LEVEL2_LABELS", "LEVEL1_OF_LEVEL2", "_LEVEL2_FULL")
+                    "LEVEL1_LABELS", "LEVEL1_OTHER", "LEVEL2_LABELS", "LEVEL1_OF_LEVEL2", "_LEVEL2_FULL",
+                    "_SATISFACTION", "_LEVEL1_STEMS", "INDICATOR_SUFFIX")
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CJK_GAP = re.compile(rf"(?<=[{CJK}（）()：:，、《》“”])\s+(?=[{CJK}（）()：:，、《》“”])")
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000]+")
@@ -36,6 +38,13 @@ SENTENCE_MARKS = re.compile(r"[，。；;！？]|,.{6,}")
 DASHES = {"-", "—", "——", "/", "／", "－", "–", "\\"}
 PLACEHOLDER_RE = re.compile(r"^(?:指标\s*[0-9０-９LlI一二三]*\s*[:：]?\s*/?|…+|\.{3,}|。{3,}|·{3,})$")
 POINTS_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+# the units an amount, weight or score cell may print after its number (万元 tried before 万 and 元)
+_NUMBER_UNITS = (WAN_YUAN, YUAN, POINTS_UNIT, WAN_SHORT)
+# a satisfaction target (满意度≥90%) is where an OCR'd ≥ reads as a leading 2
+_SATISFACTION = "满意"
+# a tier-1 label is its stem and 指标 (产出指标, 效益指标 …)
+_LEVEL1_STEMS = ("产出", "效益", "满意度", "成本")
+INDICATOR_SUFFIX = "指标"
 
 # --------------------------------------------------------------------------- whitespace and width
 
@@ -93,7 +102,7 @@ def is_dash(text) -> bool:
 def read_number(text) -> float | None:
     """Return the bare number in an amount, weight or score cell (``1,234.5万元`` → 1234.5); None if it holds none."""
     s = halfwidth(compact(text)).replace(",", "").replace("，", "")
-    for unit in ("万元", "元", "分", "万"):
+    for unit in _NUMBER_UNITS:
         if s.endswith(unit):
             s = s[: -len(unit)]
             break
@@ -106,7 +115,7 @@ def read_rate(text) -> tuple[float, str] | None:
     if s.endswith("%") and NUMBER_RE.match(s[:-1]):
         return float(s[:-1]), "%"
     if NUMBER_RE.match(s) and float(s) <= 1.5:
-        return float(s) * 100, "比率"
+        return float(s) * 100, RATIO_KIND
     return None
 
 
@@ -149,7 +158,7 @@ def garble(text, target: str | None = None) -> str | None:
                                             unit=m.group(3))
     if m and m.group(3) == "%" and float(s[:-1]) > 100 and float(m.group(2)) <= 100:
         rest = f"{m.group(2)}%"
-        if target is None or compact(target).lstrip(COMPARATORS + "≥≤") == rest or "满意" in str(target):
+        if target is None or compact(target).lstrip(COMPARATORS + "≥≤") == rest or _SATISFACTION in str(target):
             return extract_text.OCR_GE.format(text=s, rest=rest)
     if _LETTER_IN_NUMBER.search(s) and re.search(r"\d", s):
         return extract_text.OCR_LETTERS.format(text=s)
@@ -215,7 +224,7 @@ def label_of(text) -> Label | None:
         return Label("level1", base, points)
     if in2:
         return Label("level2", _LEVEL2_FULL.get(base, base), points)
-    if base.endswith("指标") and base[:-2] in ("产出", "效益", "满意度", "成本"):
+    if base.endswith(INDICATOR_SUFFIX) and base[:-2] in _LEVEL1_STEMS:
         return Label("level1", base, points)
     if points is not None and len(base) <= 10:
         return Label("block", base, points)

@@ -16,14 +16,45 @@ from dataclasses import dataclass, field
 from perfkit.extract.cells import compact, halfwidth, read_number, read_rate, value_text
 from perfkit.extract.model import HIGH, MEDIUM, Document, Review, TableRead, Value
 from perfkit.extract.sentences import Figure
-from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
+from perfkit.extract.tables import TITLE_KEY
+from perfkit.ingest.schema import FUND_SCOPE_TYPE, PROJECT_SCOPE_TYPE, WHOLE_SCOPE_TYPE
 from perfkit.text import extract as extract_text
-from perfkit.text.vocabulary import TOTAL_LINE, WAN_YUAN, YUAN
+from perfkit.text.vocabulary import (PERCENT_KIND, POINTS_UNIT, RATIO_KIND, SCORE_KIND, SOURCE_LINE_TYPE, TOTAL_LINE,
+                                     WAN_SHORT, WAN_YUAN, YUAN)
 
 WHOLE = "whole"
-# Recognised input, not output: a report's title with its year.
-RECOGNISED_INPUT = ("_TITLE",)
+# Recognised input, not output: what reports, forms and web pages print around a unit's name, a title and a year.
+RECOGNISED_INPUT = ("_TITLE", "_NAME_ENDS", "_NOT_A_NAME", "_PAGE_FIELDS", "_NAME_FIELD", "_TITLE_WORDS",
+                    "_TITLE_WORDS_BEFORE", "_PUBLISHER_CUT", "_PUBLISHER", "_YEAR_NOTE", "_YEAR_WORD", "_WHOLE_TITLE",
+                    "FUND_NAME", "_PROJECT_FIELD", "_UNIT_FIELDS", "_PART_LEAD", "_RATE_WORDS", "_LINE_LEAD",
+                    "_TOTAL_SUBJECT", "_FUND_WORD")
 _TITLE = re.compile(r"^(?P<name>.*?)\s*(?P<year>20\d\d)\s*年度?")
+# a web page's metadata fields after a title (名称: … 文号:) and the field name before it
+_PAGE_FIELDS = re.compile(r"文号[:：]|索引号|发布日期|生成日期")
+_NAME_FIELD = re.compile(r"^名称[:：]")
+# the words of a title, and of a title's second line (the line before it then holds the year)
+_TITLE_WORDS = re.compile(r"报告|自评表|评价表")
+_TITLE_WORDS_BEFORE = re.compile(r"报告|自评表")
+# a web page's field that names who published it, and the fields after it on the same line
+_PUBLISHER_CUT = re.compile(r"主题分类|组配分类|索引号|文号|生成日期|发布日期|浏览次数")
+_PUBLISHER = re.compile(r"(?:发布机构|来源|实施单位|单位名称)[:：]\s*([^\s:：]{3,30})")
+# the year a table prints in its head: (2022年度)
+_YEAR_NOTE = re.compile(r"[（(]?\s*(20\d\d)\s*年度\s*[)）]?")
+_YEAR_WORD = re.compile(r"(20\d\d)\s*年度")
+# a title naming the whole department's spending
+_WHOLE_TITLE = re.compile(r"部门整体|整体支出|机关整体|部门绩效")
+# a project name naming a fund (专项资金) rather than a project
+FUND_NAME = re.compile(r"资金|经费")
+# the head fields of a form (tables._meta): the project's name, and the unit's name in the order they are taken
+_PROJECT_FIELD = "项目名称"
+_UNIT_FIELDS = ("实施单位", "主管部门", "单位名称")
+# a sentence opening with 其中 states a part, not the total
+_PART_LEAD = "其中"
+_RATE_WORDS = re.compile(r"执行率|支付率|完成预算")
+# a budget line's subject: without 其中 or the year before it; these subjects are the total
+_LINE_LEAD = re.compile(r"^(?:其中|.*?20\d\d年度?)")
+_TOTAL_SUBJECT = re.compile(r"年度资金总额|资金总额|部门|分局|局$|合计|全年$")
+_FUND_WORD = "资金"
 
 
 @dataclass
@@ -90,10 +121,11 @@ def _title(doc: Document) -> tuple[str, Value | None]:
     lines = [ln for ln in doc.lines[:40] if ln.text.strip()]
     for k, ln in enumerate(lines):
         # a web page's metadata line (名称: … 文号:) and a table row's empty cells (| | |) are no part of a title
-        text = re.split(r"文号[:：]|索引号|发布日期|生成日期", halfwidth(compact(ln.text)))[0]
-        text = re.sub(r"^名称[:：]", "", text).strip("|")
-        if re.search(r"报告|自评表|评价表", text) and len(text) <= 60:
-            if k and not re.search(r"报告|自评表", compact(lines[k - 1].text)) and re.search(r"20\d\d", lines[k - 1].text) \
+        text = _PAGE_FIELDS.split(halfwidth(compact(ln.text)))[0]
+        text = _NAME_FIELD.sub("", text).strip("|")
+        if _TITLE_WORDS.search(text) and len(text) <= 60:
+            before = lines[k - 1].text if k else ""
+            if k and not _TITLE_WORDS_BEFORE.search(compact(before)) and re.search(r"20\d\d", before) \
                     and not re.search(r"20\d\d", text):
                 text = halfwidth(compact(lines[k - 1].text)) + text
             return text, Value(text, ln.where, HIGH, ln.text)
@@ -102,8 +134,8 @@ def _title(doc: Document) -> tuple[str, Value | None]:
 
 def _publisher(doc: Document) -> str | None:
     for ln in doc.lines[:40]:
-        text = re.split(r"主题分类|组配分类|索引号|文号|生成日期|发布日期|浏览次数", ln.text)[0]
-        m = re.search(r"(?:发布机构|来源|实施单位|单位名称)[:：]\s*([^\s:：]{3,30})", text)
+        text = _PUBLISHER_CUT.split(ln.text)[0]
+        m = _PUBLISHER.search(text)
         if m and not re.search(r"\d", m.group(1)):
             return m.group(1)
     return None
@@ -117,19 +149,19 @@ def document_year(docs: list[Document]) -> int | None:
         if m:
             return int(m.group("year"))
         for ln in doc.lines[:80]:
-            m = re.search(r"[（(]?\s*(20\d\d)\s*年度\s*[)）]?", ln.text)
+            m = _YEAR_NOTE.search(ln.text)
             if m:
                 return int(m.group(1))
         for stream in doc.streams:
             for tok in stream.tokens[:80]:
-                m = re.search(r"(20\d\d)\s*年度", tok.text)
+                m = _YEAR_WORD.search(tok.text)
                 if m:
                     return int(m.group(1))
     return None
 
 
 def _is_whole(title: str) -> bool:
-    return bool(re.search(r"部门整体|整体支出|机关整体|部门绩效", title))
+    return bool(_WHOLE_TITLE.search(title))
 
 
 # --------------------------------------------------------------------------- builder
@@ -158,7 +190,7 @@ class DraftBuilder:
         """Return the id of the scope ``key`` (created on first use)."""
         if key in self.scopes:
             return self.scopes[key].scope_id
-        sid = WHOLE if scope_type == "部门整体" and WHOLE not in {s.scope_id for s in self.scopes.values()} \
+        sid = WHOLE if scope_type == WHOLE_SCOPE_TYPE and WHOLE not in {s.scope_id for s in self.scopes.values()} \
             else f"p{sum(s.scope_id != WHOLE for s in self.scopes.values()) + 1:02d}"
         row = self.draft.add("scopes.csv", Row({"scope_id": sid, "scope_type": scope_type, "name": name},
                                                {"name": where} if where else {}, source, note))
@@ -168,7 +200,7 @@ class DraftBuilder:
     def set_score(self, sid: str, value: Value) -> None:
         for scope in self.scopes.values():
             if scope.scope_id == sid and "stated_score" not in scope.row.provenance:
-                scope.row.values["stated_score"] = value_text(value.text).rstrip("分")
+                scope.row.values["stated_score"] = value_text(value.text).rstrip(POINTS_UNIT)
                 scope.row.provenance["stated_score"] = value
 
     # stated figures -------------------------------------------------------
@@ -230,7 +262,7 @@ def _fmt(value: float, printed: str) -> str:
 def _amount(text: str) -> str:
     number = read_number(text)
     return "" if number is None else value_text(text).replace(",", "").removesuffix(WAN_YUAN).removesuffix(YUAN) \
-        .removesuffix("万")
+        .removesuffix(WAN_SHORT)
 
 
 # --------------------------------------------------------------------------- tables into the draft
@@ -238,22 +270,23 @@ def _amount(text: str) -> str:
 
 def _table_scope(b: DraftBuilder, t: TableRead, n: int, fname: str, title: str, scope_of_line) -> str:
     source = extract_text.AT_TABLE.format(file=fname, where=t.where, n=n)
-    project = t.meta.get("项目名称")
-    for key in ("实施单位", "主管部门", "单位名称"):
+    project = t.meta.get(_PROJECT_FIELD)
+    for key in _UNIT_FIELDS:
         if key in t.meta:
             b.add_name(t.meta[key].text)
     if project is not None:
         name = re.sub(r"^[0-9A-Z]{10,}-", "", project.text)
-        return b.scope(f"{fname}:{n}:{name}", "专项资金" if re.search(r"资金|经费", name) else "一级项目", name, project,
-                       source, extract_text.PROJECT_LEVEL_UNSTATED.format(
-                           kind="专项资金" if re.search(r"资金|经费", name) else "一级项目"))
+        kind = FUND_SCOPE_TYPE if FUND_NAME.search(name) else PROJECT_SCOPE_TYPE
+        return b.scope(f"{fname}:{n}:{name}", kind, name, project, source,
+                       extract_text.PROJECT_LEVEL_UNSTATED.format(kind=kind))
     inline = scope_of_line(t.lines[0]) if t.lines else None
     if inline:
         return inline
-    if _is_whole(title) or "criterion" in t.indicator_roles or _is_whole(t.meta["表名"].text if "表名" in t.meta else ""):
+    form_title = t.meta[TITLE_KEY].text if TITLE_KEY in t.meta else ""
+    if _is_whole(title) or "criterion" in t.indicator_roles or _is_whole(form_title):
         return b.scope("whole", WHOLE_SCOPE_TYPE, extract_text.WHOLE_SCOPE_NAME.format(name=b.names[0] if b.names else ""),
                        None, source)
-    return b.scope(f"{fname}:{n}", "一级项目", extract_text.TABLE_NAME.format(n=n), None, source,
+    return b.scope(f"{fname}:{n}", PROJECT_SCOPE_TYPE, extract_text.TABLE_NAME.format(n=n), None, source,
                    extract_text.NO_PROJECT_NAME)
 
 
@@ -288,13 +321,16 @@ def _execution_figures(b: DraftBuilder, sid: str, row, source: str) -> None:
         value, form = read_rate(rate.text)
         base = f"executed({ref}) / budget({ref})" if row.line == TOTAL_LINE else \
             f"line({ref}, 'executed') / line({ref}, 'budget')"
-        if form == "比率":
-            b.stated(sid, extract_text.LINE_RATE.format(line=row.line), "比率", rate.text, value / 100, "", base, rate, source)
+        if form == RATIO_KIND:
+            b.stated(sid, extract_text.LINE_RATE.format(line=row.line), RATIO_KIND, rate.text, value / 100, "", base, rate,
+                     source)
         else:
-            b.stated(sid, extract_text.LINE_RATE.format(line=row.line), "百分比", rate.text, value, "%", f"{base} * 100", rate, source)
+            b.stated(sid, extract_text.LINE_RATE.format(line=row.line), PERCENT_KIND, rate.text, value, "%",
+                     f"{base} * 100", rate, source)
     score = row.values.get("score")
     if score is not None and read_number(score.text) is not None and row.line == TOTAL_LINE:
-        b.stated(sid, extract_text.EXECUTION_SCORE, "得分", score.text, read_number(score.text), "分", "", score, source)
+        b.stated(sid, extract_text.EXECUTION_SCORE, SCORE_KIND, score.text, read_number(score.text), POINTS_UNIT, "",
+                 score, source)
 
 
 def _indicators(b: DraftBuilder, sid: str, t: TableRead, source: str) -> None:
@@ -370,9 +406,9 @@ def add_narrative(b: DraftBuilder, figs: list[Figure], fname: str, scope_for) ->
             budget_any.setdefault(sid, f)
         elif f.role == "budget_original_any":
             original_any.setdefault(sid, f)
-        elif f.role == "executed_any" and sid in budget_any and not f.sentence.text.startswith("其中"):
+        elif f.role == "executed_any" and sid in budget_any and not f.sentence.text.startswith(_PART_LEAD):
             executed_any.setdefault(sid, f)
-        elif f.role == "rate_any" and sid in executed_any and re.search(r"执行率|支付率|完成预算", f.label + f.sentence.text):
+        elif f.role == "rate_any" and sid in executed_any and _RATE_WORDS.search(f.label + f.sentence.text):
             expr = f"executed('{sid}') / budget('{sid}') * 100"
         f.extra["figure_id"] = b.stated(sid, f.label, f.kind, f.stated_text, f.value, unit, expr, value, source)
     _narrative_totals(b, budget_any, executed_any, original_any, fname)
@@ -412,8 +448,8 @@ def _fix_rate_exprs(b: DraftBuilder, executed_any: dict[str, Figure]) -> None:
 
 
 def _line_of(subject: str) -> str:
-    s = re.sub(r"^(?:其中|.*?20\d\d年度?)", "", compact(subject))
-    if not s or re.search(r"年度资金总额|资金总额|部门|分局|局$|合计|全年$", s) or s == compact(subject) and "资金" not in s:
+    s = _LINE_LEAD.sub("", compact(subject))
+    if not s or _TOTAL_SUBJECT.search(s) or s == compact(subject) and _FUND_WORD not in s:
         return TOTAL_LINE
     return s
 
@@ -426,4 +462,4 @@ def _merge_amount(b: DraftBuilder, sid: str, line: str, amounts: dict[str, Value
                     row.values[col] = _amount(v.text)
                     row.provenance[col] = v
             return
-    b.budget_line(sid, line, TOTAL_LINE if line == TOTAL_LINE else "资金来源", amounts, unit, source)
+    b.budget_line(sid, line, TOTAL_LINE if line == TOTAL_LINE else SOURCE_LINE_TYPE, amounts, unit, source)

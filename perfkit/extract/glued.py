@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from perfkit.extract.align import UNWRITTEN, Placed, compat
 from perfkit.extract.cells import CJK, QUANTITY_UNITS, compact, garble, is_dash, is_quantity, value_text
 from perfkit.extract.model import Review, Token
-from perfkit.extract.vocab import SECTION_WORDS, end_word
+from perfkit.extract.vocab import CUT_OFF, SECTION_WORDS, end_word
 from perfkit.text import extract as extract_text
 
 # Recognised input, not output: words and patterns of run-together rows.
@@ -175,7 +175,7 @@ def cut_dash(text: str) -> tuple[str, str] | None:
 def cut_off_after(tokens: list[Token], k: int) -> bool:
     """Return True when the source text ends (is cut off) right after token ``k - 1``."""
     nxt = next((t for t in tokens[k:] if not t.empty), None)
-    return nxt is None or end_word(nxt.text) == "截断"
+    return nxt is None or end_word(nxt.text) == CUT_OFF
 
 
 def from_left(values: list[Token], roles: list[str], placed: Placed) -> Placed:

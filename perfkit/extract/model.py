@@ -131,7 +131,7 @@ class TableRead:
     totals: dict[str, Value] = field(default_factory=dict)   # weight / score of the 总分 row
     exec_weight: float | None = None
     unit: str | None = None
-    meta: dict[str, Value] = field(default_factory=dict)      # 项目名称, 主管部门, 实施单位
+    meta: dict[str, Value] = field(default_factory=dict)      # 项目名称, 主管部门, 实施单位 as printed; the form title
     skipped: list[str] = field(default_factory=list)          # placeholder rows, empty sub-blocks
     reviews: list[Review] = field(default_factory=list)
     lines: tuple[int, int] | None = None                      # first and last text line of the table

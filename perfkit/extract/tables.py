@@ -40,6 +40,8 @@ _FORM_TITLE = re.compile(r"自评表|评价表|评分表")
 _HEADER_TOTALS = ("自评得分", "自评总分", "总分", "综合评分", "评价得分")
 _POINTS_WORD = "分"
 _SERIAL = "序号"
+# the key of a form's own title among the head fields a table keeps (TableRead.meta)
+TITLE_KEY = "title"
 
 
 # --------------------------------------------------------------------------- fragments
@@ -159,8 +161,8 @@ def _meta(tokens: list[Token], lo: int, hi: int) -> dict[str, Value]:
             if nxt is not None and not header_key(nxt.text) in _HEAD_NEXT:
                 text = _HEAD_VALUE_END.split(nxt.text)[0]
                 out[key] = Value(compact(text), nxt.where, HIGH, f"{tokens[k].text} {nxt.text}")
-        if "表名" not in out and _FORM_TITLE.search(compact(tokens[k].text)):
-            out["表名"] = Value(compact(tokens[k].text), tokens[k].where, HIGH, tokens[k].text)  # the form's own title
+        if TITLE_KEY not in out and _FORM_TITLE.search(compact(tokens[k].text)):
+            out[TITLE_KEY] = Value(compact(tokens[k].text), tokens[k].where, HIGH, tokens[k].text)
     return out
 
 

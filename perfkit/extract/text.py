@@ -23,7 +23,8 @@ import re
 from pathlib import Path
 
 from perfkit.errors import DataError, Problem
-from perfkit.extract.cells import CJK, COMPARATORS, QUANTITY_UNITS, clean, compact, halfwidth, one_line
+from perfkit.extract.cells import CJK, COMPARATORS, INDICATOR_SUFFIX, QUANTITY_UNITS, clean, compact, halfwidth, \
+    one_line
 from perfkit.extract.model import CELLS, FLAT, HIGH, LOW, ROWS, Document, Line, Stream, Token
 from perfkit.extract.vocab import ANCHORS, GLUE_WORDS
 from perfkit.text import extract as extract_text
@@ -33,7 +34,7 @@ _PAGE_MARK = re.compile(r"^\s*(\d{1,2})、")
 # OCR reads 项目 as 项Fl too)
 _UNIT_ALT = "|".join(re.escape(u) + ("(?![目A-Za-z])" if u == "项" else "") for u in sorted(QUANTITY_UNITS, key=len, reverse=True))
 # Recognised input, not output: patterns of text-layer tables.
-RECOGNISED_INPUT = ("_GLUED_VALUE", "_SHORT_HEADER", "_POINTS", "_DATE")
+RECOGNISED_INPUT = ("_UNIT_ALT", "_GLUED_VALUE", "_SHORT_HEADER", "_POINTS", "_DATE", "_CUTS")
 # A date value (2021年12月完成, 2023年6月底前): one cell, though it holds digits.
 _DATE = r"20\d\d年\d{1,2}月(?:\d{1,2}日)?(?:底前|底|前|以前|之前|内)?(?:完成)?"
 # A value inside run-together text: a date, or optional comparator, digits (several numbers may be glued), unit.
@@ -103,7 +104,7 @@ def detect_mode(raw: list[str]) -> str:
 def _header_broken(lines: list[str]) -> bool:
     """Return True when the indicator header runs over several lines (``一级 指标 |`` / ``二级 指标 |``):
     then a line is no table row, and the cells between ``|`` are read one after another."""
-    keys = [k for k in ANCHORS if k.endswith("指标")]
+    keys = [k for k in ANCHORS if k.endswith(INDICATOR_SUFFIX)]
     for a, b in zip(lines, lines[1:]):
         if a.rstrip().endswith("|") and any(k in compact(a) for k in keys) and any(k in compact(b) for k in keys) \
                 and len([c for c in a.split("|") if c.strip()]) <= 2:

@@ -10,10 +10,13 @@ import re
 from collections import Counter
 
 from perfkit.extract.cells import LEVEL1_LABELS, LEVEL2_LABELS, compact, halfwidth
+from perfkit.text.vocabulary import SOURCE_LINE_TYPE, TOTAL_LINE
 
 # Recognised input, not output: every word of this module is matched against published forms.
 RECOGNISED_INPUT = ("BUDGET_HEADERS", "INDICATOR_HEADERS", "INDICATOR_KEYS", "BUDGET_KEYS", "SECTION_WORDS",
-                    "TOTAL_ROWS", "PART_ROWS", "END_WORDS", "ANCHORS", "GLUE_VOCAB", "BLOCK_POINTS")
+                    "TOTAL_ROWS", "PART_ROWS", "END_WORDS", "ANCHORS", "GLUE_VOCAB", "BLOCK_POINTS",
+                    "_SECTION_NUMBERED", "_PART_LEAD", "CUT_OFF", "_NOTE_MARK", "_NOTE_WORD", "_ALONE_END_WORDS",
+                    "_NOT_GLUE", "_GLUE_BEFORE_NOTE")
 # Column roles of the budget block.
 BUDGET_HEADERS = {
     "年初预算数": "budget_original", "年初预算": "budget_original", "年初预算数额": "budget_original",
@@ -60,6 +63,16 @@ END_WORDS = ("总分", "合计", "评价结论", "存在问题", "改进措施",
 ANCHORS = ("一级指标", "二级指标", "三级指标", "年初预算数", "全年预算数", "全年执行数", "调整后预算数", "年度指标值")
 
 _NOTE = re.compile(r"[（(][^（()）]{0,12}[)）]")
+# a section label with its points or number run into it (绩效指标2, 预算执行情况10分)
+_SECTION_NUMBERED = re.compile(r"(?:预算执行情况|绩效指标)\d*分?")
+# a part row's lead word (其中：本年财政拨款)
+_PART_LEAD = re.compile(r"^其中[:：]?")
+# the end marker of a source cut off ([…]), and the note marker (注：) that ends a block
+CUT_OFF = "截断"
+_NOTE_MARK = re.compile(r"^注[:：0-9１]")
+_NOTE_WORD = "注"
+# end words that may open a cell that is no end marker: they end a block only alone or before : or |
+_ALONE_END_WORDS = ("说明", "合计")
 
 
 def header_key(text) -> str:
@@ -137,17 +150,17 @@ def header_parts(text, table: dict[str, str], following="") -> tuple[list[str], 
 def is_section_word(text) -> bool:
     """Return True for a merged section label beside a header (``项目资金（万元）``, ``绩效指标``)."""
     key = header_key(text)
-    return key in SECTION_WORDS or bool(re.fullmatch(r"(?:预算执行情况|绩效指标)\d*分?", key))
+    return key in SECTION_WORDS or bool(_SECTION_NUMBERED.fullmatch(key))
 
 
 def budget_row(text) -> tuple[str, str] | None:
     """Return (line, line_type) for a budget row label (``其中:本年财政拨款`` → (本年财政拨款, 资金来源)), or None."""
     key = header_key(text)
     if key in TOTAL_ROWS:
-        return "合计", "合计"
-    part = re.sub(r"^其中[:：]?", "", key)
+        return TOTAL_LINE, TOTAL_LINE
+    part = _PART_LEAD.sub("", key)
     if part in PART_ROWS or (part != key and 2 <= len(part) <= 12 and not re.search(r"\d", part)):
-        return part, "资金来源"
+        return part, SOURCE_LINE_TYPE
     return None
 
 
@@ -155,11 +168,11 @@ def end_word(text) -> str | None:
     """Return the end marker a cell starts with (``总分``, ``注:``, ``评价结论`` …), or None."""
     key = compact(text)
     if key.startswith("[…") or key.startswith("[..."):
-        return "截断"
-    if re.match(r"^注[:：0-9１]", key) or key == "注":
-        return "注"
+        return CUT_OFF
+    if _NOTE_MARK.match(key) or key == _NOTE_WORD:
+        return _NOTE_WORD
     for word in END_WORDS:
-        if key.startswith(word) and (len(key) == len(word) or word not in ("说明", "合计") or key[len(word)] in ":：|"):
+        if key.startswith(word) and (len(key) == len(word) or word not in _ALONE_END_WORDS or key[len(word)] in ":：|"):
             return word
     return None
 
@@ -175,12 +188,16 @@ GLUE_VOCAB = ("年初预算数", "全年预算数", "全年执行数", "调整�
               "年度总体目标完成情况综述", "年初设定目标", "项目名称", "主管部门", "实施单位", "注:", "备注:",
               "项目资金(万元)", "资金情况(万元)", "预算执行情况(万元)", "年度资金总额:", "年度资金总额",
               "年度财政资金总额")
+# tier-2 labels left out of the cutting words: indicator names may hold them
+_NOT_GLUE = {"经济效益", "社会效益", "生态效益"}
+# 得分 and 执行率 cut a run only before their parenthesised note (得分（20分）)
+_GLUE_BEFORE_NOTE = r"得分(?=[（(])|执行率(?=[（(])"
 
 
 def _glue_pattern() -> re.Pattern:
-    words = set(GLUE_VOCAB) | set(LEVEL1_LABELS) | set(LEVEL2_LABELS) - {"经济效益", "社会效益", "生态效益"}
+    words = set(GLUE_VOCAB) | set(LEVEL1_LABELS) | set(LEVEL2_LABELS) - _NOT_GLUE
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{alternation}|得分(?=[（(])|执行率(?=[（(]))(?:[（(][^（()）]{{0,10}}[)）])?")
+    return re.compile(rf"(?:{alternation}|{_GLUE_BEFORE_NOTE})(?:[（(][^（()）]{{0,10}}[)）])?")
 
 
 GLUE_WORDS = _glue_pattern()

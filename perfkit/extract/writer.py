@@ -24,6 +24,9 @@ from perfkit.ingest.schema import CODE_RE, REQUIRED_FILES, SCHEMAS
 from perfkit.ingest.workbook_import import WorkbookContents, install_contents
 from perfkit.text import extract as extract_text
 
+# the line number in a value's place (extract_text.AT_LINE at its end: 第 3 页 第 12 行)
+_AT_LINE = re.compile(re.escape(extract_text.AT_LINE).replace(re.escape("{line}"), r"(\d+)") + "$")
+
 RECORD_COLUMNS = ("year", "file", "key", "column", "value", "source_file", "where", "confidence", "context", "note")
 _KEYS = {"scopes.csv": "scope_id", "budget.csv": "line", "finance.csv": "item", "indicators.csv": "indicator_id",
          "stated.csv": "figure_id"}
@@ -155,7 +158,7 @@ def write_draft(draft: Draft, data_dir: str | Path, on_existing: str = "error") 
 def _line_of(row: Row) -> int:
     """Return the source line of a row's first value (0 when it came from a grid cell)."""
     for v in row.provenance.values():
-        m = re.search(r"第 (\d+) 行$", v.where) if v is not None else None
+        m = _AT_LINE.search(v.where) if v is not None else None
         if m:
             return int(m.group(1))
     return 0

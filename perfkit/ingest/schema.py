@@ -9,17 +9,20 @@ import re
 
 import pandas as pd
 
-from perfkit.text.vocabulary import WAN_YUAN, YUAN
+from perfkit.text.vocabulary import (AMOUNT_KIND, CHANGE_KIND, COUNT_KIND, GRADE_KIND, PERCENT_KIND, RATIO_KIND,
+                                     SCORE_KIND, SOURCE_LINE_TYPE, TOTAL_LINE, WAN_YUAN, YUAN)
 
 # Recognised input, not output: the words the data files are written in (domain.md §2).
-RECOGNISED_INPUT = ("SCOPE_TYPES", "WHOLE_SCOPE_TYPE", "LINE_TYPES", "STATED_KINDS", "NARRATIVE_SECTIONS", "MEMO_LINE_TYPE",
-                    "NOT_APPLICABLE", "TRUE_WORDS")
+RECOGNISED_INPUT = ("SCOPE_TYPES", "WHOLE_SCOPE_TYPE", "PROJECT_SCOPE_TYPE", "FUND_SCOPE_TYPE", "LINE_TYPES",
+                    "STATED_KINDS", "NARRATIVE_SECTIONS", "MEMO_LINE_TYPE", "NOT_APPLICABLE", "TRUE_WORDS")
 AMOUNT_UNITS = {WAN_YUAN: 1.0, YUAN: 1e-4}  # factor to 万元, the reporting unit
-SCOPE_TYPES = ("部门整体", "一级项目", "二级项目", "专项资金")
 WHOLE_SCOPE_TYPE = "部门整体"
+PROJECT_SCOPE_TYPE = "一级项目"
+FUND_SCOPE_TYPE = "专项资金"
+SCOPE_TYPES = (WHOLE_SCOPE_TYPE, PROJECT_SCOPE_TYPE, "二级项目", FUND_SCOPE_TYPE)
 # 统计项: memo lines that are not a breakdown of the total (e.g. 三公经费, 政府采购) and are never summed
-LINE_TYPES = ("合计", "支出类型", "资金来源", "经济分类", "功能分类", "统计项")
-STATED_KINDS = ("比率", "百分比", "同比", "合计", "金额", "计数", "得分", "等级")
+LINE_TYPES = (TOTAL_LINE, "支出类型", SOURCE_LINE_TYPE, "经济分类", "功能分类", "统计项")
+STATED_KINDS = (RATIO_KIND, PERCENT_KIND, CHANGE_KIND, "合计", AMOUNT_KIND, COUNT_KIND, SCORE_KIND, GRADE_KIND)
 # the report's own sections narrative.csv holds sentences of (its stated problems and measures)
 NARRATIVE_SECTIONS = ("存在的主要问题", "下一步改进措施")
 WHOLE_SCOPE = "whole"

@@ -27,7 +27,7 @@ def builtin_names() -> list[str]:
         # Through read_yaml's cache: every department load asks (twice), and parsing all
         # built-in files again cost ~40 ms each time, in the render's parent and in its kernels.
         try:
-            head = read_yaml(path, "规则集", private=False)
+            head = read_yaml(path, rules_text.RULE_SET_FILE, private=False)
         except RuleSetError:
             continue
         if head.get("kind") in KINDS or "extends" in head:

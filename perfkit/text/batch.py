@@ -40,6 +40,14 @@ KERNEL_NOT_RESPONDING = "内核无响应"
 KERNEL_EXITED = "内核进程已退出"
 NOT_LOADED = "部门「{department}」的分析未加载（begin 未运行或已失效）"
 
+# --------------------------------------------------------------------------- warming a kernel (kernel_state)
+
+#: drawn in the Chinese style on a throwaway figure and shown in a throwaway frame, so a kernel has looked up
+#: its CJK glyphs before the first notebook (never seen by a reader)
+WARM_UP_TEXT = "绩效自评 96.67"
+WARM_UP_COLUMN = "金额"
+WARM_UP_INDEX = ("甲", "乙")
+
 # --------------------------------------------------------------------------- fonts of charts (present.fonts)
 
 NO_CHINESE_FONT = "找不到中文字体：未安装 pylopdf-fonts-zh-cn，且系统中没有可用的中文字体"

@@ -37,6 +37,20 @@ MODE_NAMES = MappingProxyType({"pipe-cells": "每行一格、以 | 分隔", "pip
                                "paragraph-cells": "每段一格", "lines": "每行一行、以空格分隔",
                                "flat": "整表一段、以空格分隔", "glued": "整表一段、无分隔"})
 
+# --------------------------------------------------------------------------- labels of stated figures (sentences)
+
+#: 全年预算数…执行数…完成预算的…% of a subject (the subject may be empty: the whole department)
+BUDGET_LABEL = "{subject}全年预算数"
+EXECUTED_LABEL = "{subject}执行数"
+RATE_LABEL = "{subject}预算执行率"
+#: a stated change: 案件类警情同比下降
+CHANGE_LABEL = "{subject}同比{direction}"
+#: the subject of one of several changes stated together that the sentence does not name one by one
+NTH_ITEM = "第{n}项"
+#: a value stated for two years (2022年与2023年…均为…%), and the subject when the sentence names none
+YEAR_LABEL = "{year}年{subject}"
+THIS_ITEM = "该项"
+
 # --------------------------------------------------------------------------- the draft's files (writer)
 
 CONFIDENCE_NOTE = ("把握：**高** = 表头下的单元格，按位置读取；**中** = 按内容推定（复制时丢了空单元格、沿用合并单元格的标签、"

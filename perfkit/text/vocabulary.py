@@ -22,11 +22,22 @@ KEEP = "保持"
 #: the amount units of budget.csv and stated.csv
 WAN_YUAN = "万元"
 YUAN = "元"
+#: 万元 as reports abbreviate it after a number (``3.5万``)
+WAN_SHORT = "万"
+#: the unit of a weight or a score (stated.csv, and printed after a number: ``95分``)
+POINTS_UNIT = "分"
 
+#: the budget.csv line type of a line by source of funds (本年财政拨款, 上年结转 …)
+SOURCE_LINE_TYPE = "资金来源"
 #: budget.csv line types whose lines split the 合计 without overlap; other types (经济分类 …) may list only some parts
-PARTITION_LINE_TYPES = ("支出类型", "资金来源")
+PARTITION_LINE_TYPES = ("支出类型", SOURCE_LINE_TYPE)
 #: the stated.csv kind of a stated grade
 GRADE_KIND = "等级"
+#: the stated.csv kinds of an amount, a percentage, a rate printed as a fraction (0.98) and a score
+AMOUNT_KIND = "金额"
+PERCENT_KIND = "百分比"
+RATIO_KIND = "比率"
+SCORE_KIND = "得分"
 #: the stated.csv kind of a count (exact whatever its printing)
 COUNT_KIND = "计数"
 #: the budget.csv line (and line type) of a scope's total
