@@ -28,6 +28,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "matplotlib.pyplot",
     "yaml",
     "perfkit",
+    "perfkit.text.batch",  # the warm-up's words (below), looked up in sys.modules like the other libraries
 )
 
 
@@ -44,9 +45,8 @@ def _warm_up_libraries() -> None:
     """Exercise first-use code paths (font lookup, Agg text, HTML repr) once."""
     import io
 
-    from perfkit.text import batch as batch_text  # no perfkit import at module level (see above)
-
     modules = sys.modules
+    batch_text = modules.get("perfkit.text.batch")
     if "matplotlib.pyplot" in modules:
         plt = modules["matplotlib.pyplot"]
         fig = plt.figure(figsize=(1, 1))
@@ -54,7 +54,7 @@ def _warm_up_libraries() -> None:
         # be remembered and hide the same warning from a notebook.
         fig.text(0.1, 0.5, "99.3%")
         fonts = modules.get("perfkit.present.fonts")
-        if fonts is not None:
+        if fonts is not None and batch_text is not None:
             try:
                 with fonts.chinese_style():
                     fig.text(0.1, 0.2, batch_text.WARM_UP_TEXT)
@@ -63,7 +63,7 @@ def _warm_up_libraries() -> None:
                 pass
         fig.savefig(io.BytesIO(), format="png", dpi=20)
         plt.close(fig)
-    if "pandas" in modules:
+    if "pandas" in modules and batch_text is not None:
         pd = modules["pandas"]
         frame = pd.DataFrame({batch_text.WARM_UP_COLUMN: [1.5, 2.25]}, index=list(batch_text.WARM_UP_INDEX))
         frame._repr_html_()
