@@ -305,11 +305,12 @@ def _weights(indicators: pd.DataFrame, rules: RuleSet, group: np.ndarray, top: n
     given_sum = np.bincount(cell[known & ~missing], weights=given[known & ~missing], minlength=size)
     n_missing = np.bincount(cell[missing], minlength=size)
     pools = np.zeros((n_scopes, n_groups))
-    patterns, pattern_of = np.unique(present, axis=0, return_inverse=True)
+    # scopes with the same groups present share their pools (combine hashes; np.unique over rows sorts)
+    pattern_of, first = combine(*(present[:, g].astype(np.int64) for g in range(n_groups)))
     names = rules.group_names()
-    for k, pattern in enumerate(patterns):
-        weights = rules.group_weights({names[g] for g in np.flatnonzero(pattern)})
-        pools[pattern_of.ravel() == k] = [weights[g] for g in names]
+    for k, scope in enumerate(first.tolist()):
+        weights = rules.group_weights({names[g] for g in np.flatnonzero(present[scope])})
+        pools[pattern_of == k] = [weights[g] for g in names]
     pool = pools.ravel()
     share = np.where(n_missing > 0, np.maximum(pool - given_sum, 0.0) / np.maximum(n_missing, 1), np.nan)
     used = given.copy()
@@ -399,8 +400,8 @@ def _reasons(judged: Combinations, combo: np.ndarray, score: np.ndarray, bits: n
             high=fmt_number(round(band.high * w, 4)), close=judging.BAND_CLOSE[bool(band.top)]))
     # The texts are long and many (one per distinct combination of parts): joined and deduplicated in
     # Arrow, in slices so that only one slice's parts are spelled out at a time.
-    parts = ((_texts(judged.head), c_first), (_texts(score_texts), score_codes[first]),
-             (_texts(judged.note), c_first), (_texts(default_texts), default_codes[first]),
+    parts = ((judged.head, c_first), (_texts(score_texts), score_codes[first]),
+             (judged.note, c_first), (_texts(default_texts), default_codes[first]),
              (_texts(row_texts), b_codes), (_texts(band_texts), band_codes))
     empty = pa.scalar("", pa.large_string())
     chunks = [pc.binary_join_element_wise(*(t.take(pa.array(i[lo:lo + _SLICE])) for t, i in parts), empty)
