@@ -88,7 +88,17 @@ class Actuals:
 
     def flag(self, name: str) -> np.ndarray:
         """Return, per text, a boolean attribute of the reading (``not_applicable``); plain numbers give False."""
-        return np.array([p is not None and getattr(p, name) for p in self.parsed], dtype=bool)
+        out = np.zeros(len(self.parsed), dtype=bool)
+        rows = np.flatnonzero(~self.plain)
+        out[rows] = [bool(getattr(self.parsed[k], name)) for k in rows.tolist()]
+        return out
+
+    def kind_is(self, kind: str) -> np.ndarray:
+        """Return, per text, whether its kind is ``kind``."""
+        out = np.full(len(self.parsed), kind == "quantitative")
+        rows = np.flatnonzero(~self.plain)
+        out[rows] = [self.parsed[k].kind == kind for k in rows.tolist()]
+        return out
 
 
 def read_actuals(texts: list) -> Actuals:
@@ -317,17 +327,18 @@ class Combinations:
 
 
 def judge_combinations(targets: list[Target], actuals: Actuals, priors: list[Target], t_of: np.ndarray,
-                       a_of: np.ndarray, p_of: np.ndarray, preset: list, rules: RuleSet) -> Combinations:
+                       a_of: np.ndarray, p_of: np.ndarray, preset: dict, rules: RuleSet) -> Combinations:
     """Return the judgement of every combination: vectorized where :func:`judge_plain` covers it, else judge().
 
-    ``preset[i]`` is a Judgement given in advance (an empty row), or None.
+    ``preset`` maps a combination to a Judgement given in advance (an empty row); the few such rows are
+    listed there, not every combination.
     """
     n = len(t_of)
     plain = judge_plain(targets, actuals, t_of, a_of, rules)
     rest = np.ones(n, dtype=bool)
     rest[plain.taken] = False
     rest_idx = np.flatnonzero(rest)
-    judged = [preset[i] or judge(targets[t_of[i]], actuals.reading(a_of[i]), priors[p_of[i]], rules)
+    judged = [preset.get(i) or judge(targets[t_of[i]], actuals.reading(a_of[i]), priors[p_of[i]], rules)
               for i in rest_idx.tolist()]
     out = Combinations(np.empty(n, dtype=object), np.empty(n), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
                        np.empty(n), np.empty(n), np.empty(n, dtype=np.int64), [None] * n, None, None)

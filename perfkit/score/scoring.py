@@ -119,14 +119,15 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     # A row with no target, actual, weight or score is a placeholder (指标2, ……) or a not-applicable row
     # (指标1:/ / /): shown, never scored, never given a share of its group's weight.
     t_blank = np.array([t.kind == "blank" for t in targets], dtype=bool)[t_codes]
-    a_blank = np.array([k == "blank" for k in a_kinds], dtype=bool)[a_codes]
+    a_blank = actuals.kind_is("blank")[a_codes]
     marked = (np.array([t.not_applicable for t in targets], dtype=bool)[t_codes]
               | actuals.flag("not_applicable")[a_codes])
     empty = t_blank & a_blank & np.isnan(weight_given) & np.isnan(stated)
     empty_code = np.where(empty, np.where(marked, 2, 1), 0)
 
     combo, first = combine(t_codes, a_codes, p_codes, empty_code)
-    preset = [_EMPTY.get(e) for e in empty_code[first].tolist()]
+    firsts = empty_code[first]
+    preset = {i: _EMPTY[e] for i, e in zip(np.flatnonzero(firsts).tolist(), firsts[firsts > 0].tolist())}
     judged = judge_combinations(targets, actuals, priors, t_codes[first], a_codes[first], p_codes[first], preset,
                                 rules)
     fraction = judged.fraction[combo]
