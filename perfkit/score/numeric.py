@@ -205,21 +205,29 @@ def _target_parts(targets: list[Target], rules: RuleSet) -> tuple[np.ndarray, ..
 def _pct_texts(x: np.ndarray) -> pa.Array:
     """Return ``fmt_number(round(v * 100, 2)) + '%'`` for every v of x (judge's _pct), as an Arrow array.
 
-    round(v * 100, 2) is k / 100 for the integer k = rint(v * 10,000), and fmt_number prints k / 100
-    (below 10⁶) as the digits of k with the point two places from the right, trailing zeros dropped:
-    so the text is made from k's integer digits.  numpy's rint(y*100)/100 is Python's round(y, 2)
-    except within an ulp of a half: those few go through round() and fmt_number.
+    round(y, 2) is k / 100 for an integer k, and fmt_number prints k / 100 (below 10⁶) as the digits of
+    k with the point two places from the right, trailing zeros dropped: so the text is made from k.
+    k is rint(y * 100) except within an ulp of a half, where Python rounds the exact binary value of y:
+    there y * 100 is formed exactly in extended precision (53 + 7 bits fit in its 64) and compared with
+    the half.  Anything else (|y| ≥ 10⁶, no extended precision) goes through round() and fmt_number.
     """
     y = x * 100
     z = y * 100
     k = np.rint(z)
-    exact = (np.abs(z) < 1e8) & (np.abs(np.abs(z - np.floor(z)) - 0.5) > 1e-6)
-    whole = np.abs(np.where(exact, k, 0.0)).astype(np.int64)
-    negative = np.where(exact, k, 0.0) < 0
+    small = np.abs(z) < 1e8
+    near = small & (np.abs(np.abs(z - np.floor(z)) - 0.5) <= 1e-6)
+    odd = np.flatnonzero(~small | (near & ~_EXTENDED))
+    if _EXTENDED and near.any():
+        exact = np.longdouble(y[near]) * 100  # exact: a 53-bit mantissa times 100 fits in 64 bits
+        low = np.floor(exact)
+        rest = exact - low
+        up = (rest > 0.5) | ((rest == 0.5) & (np.fmod(low, 2) != 0))  # a true half rounds to even, as round() does
+        k[near] = (low + up).astype(np.float64)
+    k = np.where(small, k, 0.0)
+    whole = np.abs(k).astype(np.int64)
     text = pc.binary_join_element_wise(
-        _SIGNS.take(pa.array(negative.astype(np.int64))), pc.cast(pa.array(whole // 100), pa.large_string()),
+        _SIGNS.take(pa.array((k < 0).astype(np.int64))), pc.cast(pa.array(whole // 100), pa.large_string()),
         _CENTS.take(pa.array(whole % 100)), pa.scalar("%", pa.large_string()), _NOTHING)
-    odd = np.flatnonzero(~exact)
     if not len(odd):
         return text
     at = np.arange(len(x))
@@ -228,6 +236,8 @@ def _pct_texts(x: np.ndarray) -> pa.Array:
     return pa.concat_arrays([text, more]).take(pa.array(at))
 
 
+# Whether numpy's longdouble holds a 64-bit mantissa (x86's extended precision), for _pct_texts.
+_EXTENDED = bool(np.finfo(np.longdouble).nmant >= 63)
 _SIGNS = pa.array(["", "-"], type=pa.large_string())
 _CENTS = pa.array([f".{c:02d}".rstrip("0").rstrip(".") for c in range(100)], type=pa.large_string())
 
