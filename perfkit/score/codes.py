@@ -19,7 +19,10 @@ def factorize_text(values: pd.Series) -> tuple[np.ndarray, list]:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     else:  # mixed object columns: hashing the object array directly is the fast path
         codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    uniques = list(uniques)
+    # to_numpy first: iterating an Arrow-backed Index yields its values one by one, many times slower
+    if isinstance(uniques, pd.Index):
+        uniques = uniques.to_numpy(dtype=object)
+    uniques = uniques.tolist() if isinstance(uniques, np.ndarray) and uniques.dtype == object else list(uniques)
     codes = np.where(codes < 0, len(uniques), codes)
     return codes, uniques + [None]
 

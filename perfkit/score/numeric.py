@@ -20,8 +20,8 @@ them on every row of generated and real tables).
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
-from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -42,8 +42,10 @@ PLAIN_UNITS = tuple(sorted(
     {"%", "‰", *AMOUNT_FACTORS, "小时", "分钟", "个工作日", "工作日", "公里", "千米", "米", "平方米", "亩", "吨", "分",
      *(u for u in COUNT_UNITS if not set(u) & set("年月日内"))}, key=len, reverse=True))
 # ASCII digits only (\d also takes full-width ones, which parse_target folds first); at most 15
-# significant digits, so that the number prints back as written (fmt_number uses 6 decimals).
-_PLAIN_RE = re.compile(rf"([0-9]{{1,9}}(?:\.[0-9]{{1,6}})?)({'|'.join(map(re.escape, PLAIN_UNITS))})?")
+# significant digits, so that the number prints back as written (fmt_number uses 6 decimals).  Read by
+# Arrow's extract_regex (RE2), hence anchored and with named groups; no unit starts with a digit or a
+# dot, so a match splits into number and unit one way only.
+_PLAIN_ARROW = rf"^(?P<number>[0-9]{{1,9}}(?:\.[0-9]{{1,6}})?)(?P<unit>{'|'.join(map(re.escape, PLAIN_UNITS))})?$"
 
 # Codes of a judgement's rule for the vectorized rows.
 _LOWER, _HIGHER, _EQUAL = 0, 1, 2
@@ -71,6 +73,7 @@ class Actuals:
     unit: list  # unit per plain text, None otherwise
     number: list  # the number as written per plain text, None otherwise
     parsed: list  # Target per text that is not plain, None for plain texts
+    printed: pa.Array | None = None  # fmt_number of each plain text's number, in the order of the plain texts
 
     def reading(self, k: int) -> Target:
         """Return the Target of text ``k`` (built on demand for a plain number)."""
@@ -85,28 +88,46 @@ class Actuals:
 
     def flag(self, name: str) -> np.ndarray:
         """Return, per text, a boolean attribute of the reading (``not_applicable``); plain numbers give False."""
-        return np.array([p is not None and getattr(p, name) for p in self.parsed], dtype=bool)
+        out = np.zeros(len(self.parsed), dtype=bool)
+        rows = np.flatnonzero(~self.plain)
+        out[rows] = [bool(getattr(self.parsed[k], name)) for k in rows.tolist()]
+        return out
+
+    def kind_is(self, kind: str) -> np.ndarray:
+        """Return, per text, whether its kind is ``kind``."""
+        out = np.full(len(self.parsed), kind == "quantitative")
+        rows = np.flatnonzero(~self.plain)
+        out[rows] = [self.parsed[k].kind == kind for k in rows.tolist()]
+        return out
 
 
 def read_actuals(texts: list) -> Actuals:
     """Return the readings of distinct texts: plain numbers by one regular expression, the rest by parse_target."""
     n = len(texts)
-    plain = np.zeros(n, dtype=bool)
     value = np.full(n, np.nan)
     unit: list = [None] * n
     number: list = [None] * n
     parsed: list = [None] * n
-    match = _PLAIN_RE.fullmatch
-    for k, text in enumerate(texts):
-        m = match(text) if type(text) is str else None
-        if m is None:
-            parsed[k] = parse_target(text)
-        else:
-            plain[k] = True
-            number[k], unit[k] = m.groups()
+    # one pass of Arrow's regular expressions over all texts (RE2: anchored, the same groups as _PLAIN_RE)
+    found = pc.extract_regex(_arrow_texts(texts), _PLAIN_ARROW)
+    plain = found.is_valid().to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(plain)
-    value[rows] = np.array([number[k] for k in rows.tolist()], dtype=float)
-    return Actuals(texts, plain, value, unit, number, parsed)
+    got = found.filter(found.is_valid())
+    numbers = got.field("number")
+    value[rows] = pc.cast(numbers, pa.float64()).to_numpy()
+    for k, x, u in zip(rows.tolist(), numbers.to_pylist(), got.field("unit").to_pylist()):
+        number[k], unit[k] = x, u or None
+    for k in np.flatnonzero(~plain).tolist():
+        parsed[k] = parse_target(texts[k])
+    return Actuals(texts, plain, value, unit, number, parsed, _printed(numbers.cast(pa.large_string())))
+
+
+def _arrow_texts(texts: list) -> pa.Array:
+    """Return the texts as an Arrow string array; anything that is not a str (None, NaN, a number) is null."""
+    try:
+        return pa.array(texts, type=pa.large_string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a number or NaN among them: not a plain text
+        return pa.array([t if type(t) is str else None for t in texts], type=pa.large_string())
 
 
 def plain_numbers(numbers: list[str]) -> np.ndarray:
@@ -115,10 +136,34 @@ def plain_numbers(numbers: list[str]) -> np.ndarray:
     Such a number prints back exactly at 6 decimals, so fmt_number only drops
     leading zeros and trailing decimal zeros: ``007`` → ``7``, ``12.50`` → ``12.5``, ``1.00`` → ``1``.
     """
-    text = pc.replace_substring_regex(pa.array(numbers, type=pa.large_string()), r"^0+([0-9])", r"\1")
+    return np.array(_printed(pa.array(numbers, type=pa.large_string())).to_pylist(), dtype=object)
+
+
+def _printed(numbers: pa.Array) -> pa.Array:
+    """Return plain_numbers of an Arrow array of plain numbers, as an Arrow array."""
+    text = pc.replace_substring_regex(numbers, r"^0+([0-9])", r"\1")
     text = pc.replace_substring_regex(text, r"\.([0-9]*?)0+$", r".\1")
-    text = pc.replace_substring_regex(text, r"\.$", "")
-    return np.array(text.to_pylist(), dtype=object)
+    return pc.replace_substring_regex(text, r"\.$", "")
+
+
+def fill(template: str, **values) -> pa.Array:
+    """Return ``template.format(**values)`` element-wise, where values are Arrow string arrays of one length or str.
+
+    The texts of a judgement are long and many (one per distinct combination): joined in Arrow, not in Python.
+    """
+    pieces = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if literal:
+            pieces.append(literal)
+        if name is not None:
+            if spec or conversion:
+                raise ValueError(f"fill() takes plain fields only: {template!r}")
+            pieces.append(values[name])
+    pieces = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p.cast(pa.large_string()) for p in pieces]
+    return pc.binary_join_element_wise(*pieces, _NOTHING)
+
+
+_NOTHING = pa.scalar("", pa.large_string())
 
 
 @dataclass
@@ -132,25 +177,11 @@ class PlainJudgements:
     attainment: np.ndarray
     actual_value: np.ndarray
     bits: np.ndarray
-    head: np.ndarray  # object: the reason before the score
+    head: pa.Array  # the reason before the score
 
 
 def _shown_unit(unit: str | None) -> str:
     return formats.POINTS_UNIT if unit == POINTS else unit or ""
-
-
-def _fill(template: str, **fields) -> np.ndarray | str:
-    """Return ``template.format(**fields)`` element-wise, for fields that are arrays of texts (or texts).
-
-    The reasons are the templates of :mod:`perfkit.text.judging` that judge.py fills one row at a time;
-    here their pieces are joined with numpy over all rows at once, so the wording exists once.
-    """
-    out = ""
-    for literal, name, _, _ in Formatter().parse(template):
-        out = out + literal
-        if name is not None:
-            out = out + fields[name]
-    return out
 
 
 def _target_parts(targets: list[Target], rules: RuleSet) -> tuple[np.ndarray, ...]:
@@ -171,19 +202,44 @@ def _target_parts(targets: list[Target], rules: RuleSet) -> tuple[np.ndarray, ..
     return ok, tv, code, shown, units, bits
 
 
-def _pct_texts(x: np.ndarray) -> np.ndarray:
-    """Return ``fmt_number(round(v * 100, 2)) + '%'`` for every v of x (judge's _pct), formatting each distinct value once."""
+def _pct_texts(x: np.ndarray) -> pa.Array:
+    """Return ``fmt_number(round(v * 100, 2)) + '%'`` for every v of x (judge's _pct), as an Arrow array.
+
+    round(y, 2) is k / 100 for an integer k, and fmt_number prints k / 100 (below 10⁶) as the digits of
+    k with the point two places from the right, trailing zeros dropped: so the text is made from k.
+    k is rint(y * 100) except within an ulp of a half, where Python rounds the exact binary value of y:
+    there y * 100 is formed exactly in extended precision (53 + 7 bits fit in its 64) and compared with
+    the half.  Anything else (|y| ≥ 10⁶, no extended precision) goes through round() and fmt_number.
+    """
     y = x * 100
     z = y * 100
     k = np.rint(z)
-    # numpy's rint(y*100)/100 is Python's round(y, 2) except within an ulp of a half: those go through round()
-    exact = (np.abs(z) < 1e8) & (np.abs(np.abs(z - np.floor(z)) - 0.5) > 1e-6)
-    codes, uniques = pd.factorize(np.where(exact, k / 100, np.nan), use_na_sentinel=True)
-    texts = np.array([f"{fmt_number(v)}%" for v in uniques.tolist()] + [""], dtype=object)
-    out = texts[codes]
-    for i in np.flatnonzero(~exact).tolist():
-        out[i] = f"{fmt_number(round(float(y[i]), 2))}%"
-    return out
+    small = np.abs(z) < 1e8
+    near = small & (np.abs(np.abs(z - np.floor(z)) - 0.5) <= 1e-6)
+    odd = np.flatnonzero(~small | (near & ~_EXTENDED))
+    if _EXTENDED and near.any():
+        exact = np.longdouble(y[near]) * 100  # exact: a 53-bit mantissa times 100 fits in 64 bits
+        low = np.floor(exact)
+        rest = exact - low
+        up = (rest > 0.5) | ((rest == 0.5) & (np.fmod(low, 2) != 0))  # a true half rounds to even, as round() does
+        k[near] = (low + up).astype(np.float64)
+    k = np.where(small, k, 0.0)
+    whole = np.abs(k).astype(np.int64)
+    text = pc.binary_join_element_wise(
+        _SIGNS.take(pa.array((k < 0).astype(np.int64))), pc.cast(pa.array(whole // 100), pa.large_string()),
+        _CENTS.take(pa.array(whole % 100)), pa.scalar("%", pa.large_string()), _NOTHING)
+    if not len(odd):
+        return text
+    at = np.arange(len(x))
+    at[odd] = len(x) + np.arange(len(odd))
+    more = pa.array([f"{fmt_number(round(float(y[i]), 2))}%" for i in odd.tolist()], type=pa.large_string())
+    return pa.concat_arrays([text, more]).take(pa.array(at))
+
+
+# Whether numpy's longdouble holds a 64-bit mantissa (x86's extended precision), for _pct_texts.
+_EXTENDED = bool(np.finfo(np.longdouble).nmant >= 63)
+_SIGNS = pa.array(["", "-"], type=pa.large_string())
+_CENTS = pa.array([f".{c:02d}".rstrip("0").rstrip(".") for c in range(100)], type=pa.large_string())
 
 
 def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of: np.ndarray,
@@ -197,55 +253,64 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     """
     ok_t, tv_t, code_t, shown_t, unit_t, bits_t = _target_parts(targets, rules)
     unit_codes, unit_names = pd.factorize(np.array(unit_t + actuals.unit, dtype=object), use_na_sentinel=True)
+    unit_codes = np.where(unit_codes < 0, len(unit_names), unit_codes)  # no unit: the last name, ""
     t_unit, a_unit = unit_codes[:len(unit_t)], unit_codes[len(unit_t):]
     taken = np.flatnonzero(ok_t[t_of] & actuals.plain[a_of] & (t_unit[t_of] == a_unit[a_of]))
     ti, ai = t_of[taken], a_of[taken]
     tv, av, code = tv_t[ti], actuals.value[ai], code_t[ti]
-    names = np.array([_shown_unit(u) for u in unit_names.tolist()] + [""], dtype=object)
-    a_rows = np.unique(ai)
-    a_text = np.empty(len(actuals.texts), dtype=object)
-    a_text[a_rows] = plain_numbers([actuals.number[k] for k in a_rows.tolist()]) + names[a_unit[a_rows]]
-    A, T = a_text[ai], shown_t[ti]
+    # the actual as shown (its number as fmt_number prints it, its unit) and the target as shown, per taken
+    names = pa.array([_shown_unit(u) for u in unit_names.tolist()] + [""], type=pa.large_string())
+    plain_rows = np.flatnonzero(actuals.plain)
+    printed = actuals.printed if actuals.printed is not None else \
+        _printed(pa.array([actuals.number[k] for k in plain_rows.tolist()], type=pa.large_string()))
+    at = np.full(len(actuals.texts), -1, dtype=np.int64)
+    at[plain_rows] = np.arange(len(plain_rows))
+    A = pc.binary_join_element_wise(printed.take(pa.array(at[ai])), names.take(pa.array(a_unit[ai])), _NOTHING)
+    T = pa.array(shown_t.tolist(), type=pa.large_string()).take(pa.array(ti))
     attainment = av / tv
     fraction = np.ones(len(taken))
     met = np.ones(len(taken), dtype=bool)
     bits = bits_t[ti].copy()
-    head = np.empty(len(taken), dtype=object)
     rule = np.where(code == _EQUAL, "equality", "higher_is_better").astype(object)
+    heads = []  # (rows, their heads): every taken combination falls in exactly one case
+
+    def case(mask, template, **values):
+        rows = pa.array(np.flatnonzero(mask))
+        heads.append((rows, fill(template, actual=A.take(rows), target=T.take(rows), **values)))
 
     lower = code == _LOWER
     rule[lower] = f"lower_is_better_{rules.reverse_method}"
     fine = lower & (av <= tv)
-    head[fine] = _fill(judging.MET_AT_MOST, actual=A[fine], target=T[fine])
+    case(fine, judging.MET_AT_MOST)
     over = lower & ~fine
     if rules.reverse_method == "ratio":
         fraction[over] = tv[over] / av[over]
-        head[over] = _fill(judging.NOT_MET_REVERSE_RATIO, actual=A[over], target=T[over], fraction=_pct_texts(fraction[over]))
+        case(over, judging.NOT_MET_REVERSE_RATIO, fraction=_pct_texts(fraction[over]))
     else:
         excess = (av[over] - tv[over]) / tv[over]
         fraction[over] = np.maximum(0.0, 1.0 - excess)
-        pe = _pct_texts(excess)
-        head[over] = _fill(judging.NOT_MET_REVERSE_LINEAR, actual=A[over], target=T[over], over=pe,
-                           fraction=_pct_texts(fraction[over]))
+        case(over, judging.NOT_MET_REVERSE_LINEAR, over=_pct_texts(excess), fraction=_pct_texts(fraction[over]))
     met[over] = False
 
     higher = ~lower
     reached = higher & (av >= tv)
     beyond = reached & (av >= rules.over_threshold * tv)
     short = higher & ~reached
-    plain_met = reached & ~beyond
-    head[plain_met] = _fill(judging.MET_AT_LEAST, actual=A[plain_met], target=T[plain_met])
+    case(reached & ~beyond, judging.MET_AT_LEAST)
     if beyond.any():
         fraction[beyond] = 1.0 - rules.over_deduction
         bits[beyond] |= _BIT["over_completion"]
-        deduct = judging.OVER_DEDUCTION.format(deduction=_pct_texts(np.array([rules.over_deduction]))[0]) \
+        deduct = judging.OVER_DEDUCTION.format(deduction=_pct_texts(np.array([rules.over_deduction]))[0].as_py()) \
             if rules.over_deduction else ""
-        limit = _pct_texts(np.array([rules.over_threshold]))[0]
-        head[beyond] = _fill(judging.OVER_COMPLETION, actual=A[beyond], target=T[beyond],
-                             attainment=_pct_texts(attainment[beyond]), threshold=limit, deduct=deduct)
+        case(beyond, judging.OVER_COMPLETION, attainment=_pct_texts(attainment[beyond]),
+             threshold=_pct_texts(np.array([rules.over_threshold]))[0].as_py(), deduct=deduct)
     fraction[short] = np.maximum(attainment[short], 0.0)
     met[short] = False
-    head[short] = _fill(judging.NOT_MET_RATIO, actual=A[short], target=T[short], attainment=_pct_texts(attainment[short]))
+    case(short, judging.NOT_MET_RATIO, attainment=_pct_texts(attainment[short]))
+    order = np.concatenate([rows.to_numpy() for rows, _ in heads])
+    back = np.empty(len(taken), dtype=np.int64)
+    back[order] = np.arange(len(taken))
+    head = pa.concat_arrays([h for _, h in heads]).take(pa.array(back))
     return PlainJudgements(taken, rule, fraction, met, attainment, av, bits, head)
 
 
@@ -267,30 +332,38 @@ class Combinations:
     actual_value: np.ndarray
     bits: np.ndarray
     level: list  # the qualitative level applied, or None
-    head: np.ndarray  # object
-    note: np.ndarray  # object
+    head: pa.Array  # the reason before the score
+    note: pa.Array  # remarks after the score
 
 
 def judge_combinations(targets: list[Target], actuals: Actuals, priors: list[Target], t_of: np.ndarray,
-                       a_of: np.ndarray, p_of: np.ndarray, preset: list, rules: RuleSet) -> Combinations:
+                       a_of: np.ndarray, p_of: np.ndarray, preset: dict, rules: RuleSet) -> Combinations:
     """Return the judgement of every combination: vectorized where :func:`judge_plain` covers it, else judge().
 
-    ``preset[i]`` is a Judgement given in advance (an empty row), or None.
+    ``preset`` maps a combination to a Judgement given in advance (an empty row); the few such rows are
+    listed there, not every combination.
     """
     n = len(t_of)
     plain = judge_plain(targets, actuals, t_of, a_of, rules)
     rest = np.ones(n, dtype=bool)
     rest[plain.taken] = False
     rest_idx = np.flatnonzero(rest)
-    judged = [preset[i] or judge(targets[t_of[i]], actuals.reading(a_of[i]), priors[p_of[i]], rules)
+    judged = [preset.get(i) or judge(targets[t_of[i]], actuals.reading(a_of[i]), priors[p_of[i]], rules)
               for i in rest_idx.tolist()]
     out = Combinations(np.empty(n, dtype=object), np.empty(n), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool),
-                       np.empty(n), np.empty(n), np.empty(n, dtype=np.int64), [None] * n,
-                       np.empty(n, dtype=object), np.full(n, "", dtype=object))
+                       np.empty(n), np.empty(n), np.empty(n, dtype=np.int64), [None] * n, None, None)
     taken = plain.taken
     out.rule[taken], out.fraction[taken], out.met[taken] = plain.rule, plain.fraction, plain.met
     out.attainment[taken], out.actual_value[taken] = plain.attainment, plain.actual_value
-    out.bits[taken], out.head[taken] = plain.bits, plain.head
+    out.bits[taken] = plain.bits
+    # texts stay in Arrow: the vectorized heads, then judge()'s, put in the order of the combinations
+    at = np.empty(n, dtype=np.int64)
+    at[taken] = np.arange(len(taken))
+    at[rest_idx] = len(taken) + np.arange(len(rest_idx))
+    out.head = pa.concat_arrays([plain.head, _texts([j.head for j in judged])]).take(pa.array(at))
+    at = np.zeros(n, dtype=np.int64)
+    at[rest_idx] = 1 + np.arange(len(rest_idx))
+    out.note = _texts([""] + [j.note for j in judged]).take(pa.array(at))
     if judged:
         out.rule[rest_idx] = [j.rule for j in judged]
         out.fraction[rest_idx] = [j.fraction for j in judged]
@@ -299,8 +372,10 @@ def judge_combinations(targets: list[Target], actuals: Actuals, priors: list[Tar
         out.attainment[rest_idx] = [j.attainment for j in judged]
         out.actual_value[rest_idx] = [j.actual_value for j in judged]
         out.bits[rest_idx] = [j.bits for j in judged]
-        out.head[rest_idx] = [j.head for j in judged]
-        out.note[rest_idx] = [j.note for j in judged]
         for i, j in zip(rest_idx.tolist(), judged):
             out.level[i] = j.level
     return out
+
+
+def _texts(values) -> pa.Array:
+    return pa.array(values, type=pa.large_string())

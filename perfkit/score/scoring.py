@@ -119,14 +119,15 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     # A row with no target, actual, weight or score is a placeholder (指标2, ……) or a not-applicable row
     # (指标1:/ / /): shown, never scored, never given a share of its group's weight.
     t_blank = np.array([t.kind == "blank" for t in targets], dtype=bool)[t_codes]
-    a_blank = np.array([k == "blank" for k in a_kinds], dtype=bool)[a_codes]
+    a_blank = actuals.kind_is("blank")[a_codes]
     marked = (np.array([t.not_applicable for t in targets], dtype=bool)[t_codes]
               | actuals.flag("not_applicable")[a_codes])
     empty = t_blank & a_blank & np.isnan(weight_given) & np.isnan(stated)
     empty_code = np.where(empty, np.where(marked, 2, 1), 0)
 
     combo, first = combine(t_codes, a_codes, p_codes, empty_code)
-    preset = [_EMPTY.get(e) for e in empty_code[first].tolist()]
+    firsts = empty_code[first]
+    preset = {i: _EMPTY[e] for i, e in zip(np.flatnonzero(firsts).tolist(), firsts[firsts > 0].tolist())}
     judged = judge_combinations(targets, actuals, priors, t_codes[first], a_codes[first], p_codes[first], preset,
                                 rules)
     fraction = judged.fraction[combo]
@@ -305,11 +306,12 @@ def _weights(indicators: pd.DataFrame, rules: RuleSet, group: np.ndarray, top: n
     given_sum = np.bincount(cell[known & ~missing], weights=given[known & ~missing], minlength=size)
     n_missing = np.bincount(cell[missing], minlength=size)
     pools = np.zeros((n_scopes, n_groups))
-    patterns, pattern_of = np.unique(present, axis=0, return_inverse=True)
+    # scopes with the same groups present share their pools (combine hashes; np.unique over rows sorts)
+    pattern_of, first = combine(*(present[:, g].astype(np.int64) for g in range(n_groups)))
     names = rules.group_names()
-    for k, pattern in enumerate(patterns):
-        weights = rules.group_weights({names[g] for g in np.flatnonzero(pattern)})
-        pools[pattern_of.ravel() == k] = [weights[g] for g in names]
+    for k, scope in enumerate(first.tolist()):
+        weights = rules.group_weights({names[g] for g in np.flatnonzero(present[scope])})
+        pools[pattern_of == k] = [weights[g] for g in names]
     pool = pools.ravel()
     share = np.where(n_missing > 0, np.maximum(pool - given_sum, 0.0) / np.maximum(n_missing, 1), np.nan)
     used = given.copy()
@@ -399,8 +401,8 @@ def _reasons(judged: Combinations, combo: np.ndarray, score: np.ndarray, bits: n
             high=fmt_number(round(band.high * w, 4)), close=judging.BAND_CLOSE[bool(band.top)]))
     # The texts are long and many (one per distinct combination of parts): joined and deduplicated in
     # Arrow, in slices so that only one slice's parts are spelled out at a time.
-    parts = ((_texts(judged.head), c_first), (_texts(score_texts), score_codes[first]),
-             (_texts(judged.note), c_first), (_texts(default_texts), default_codes[first]),
+    parts = ((judged.head, c_first), (_texts(score_texts), score_codes[first]),
+             (judged.note, c_first), (_texts(default_texts), default_codes[first]),
              (_texts(row_texts), b_codes), (_texts(band_texts), band_codes))
     empty = pa.scalar("", pa.large_string())
     chunks = [pc.binary_join_element_wise(*(t.take(pa.array(i[lo:lo + _SLICE])) for t, i in parts), empty)
