@@ -37,7 +37,7 @@ from perfkit.province.units import CHECK_COLUMNS, UnitCheck, check_unit
 from perfkit.score.scoring import with_na_markers
 from perfkit.settings import default_settings
 
-CACHE_FORMAT = "2"  # bump when what a bucket holds changes shape
+CACHE_FORMAT = "3"  # bump when what a bucket holds changes shape
 N_BUCKETS = 64  # fixed, so adding a department leaves the other buckets' cache valid
 TABLES = ("scopes", "budget", "indicators")
 # A bucket holding a file changed within this many nanoseconds of the check is checked but not cached, as git
@@ -118,7 +118,7 @@ def check_bucket(paths: list[str]) -> Bucket:
             budget = with_na_markers(d.budget, d.printed_cells("budget.csv"), ("weight",))
             parts["budget"].append(budget.assign(dept=d.code))
             parts["indicators"].append(d.indicators.assign(dept=d.code))
-        if len(u.checks):
+        if u.checks is not None and len(u.checks):
             parts["checks"].append(u.checks)
         u.release()
     tables = {name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -41,9 +41,10 @@ class YearCheck:
 class UnitCheck:
     """One department's check: its problems and notices, its years' checks, what the province scoring needs.
 
-    ``dept`` (the loaded data) is kept only while the department is being
-    stacked, and afterwards only for a department the one-pass scoring does
-    not cover (``needs_full``: a score sheet with management ratios).
+    ``dept`` (the loaded data) and ``checks`` are kept only while the
+    department is being stacked; ``dept`` afterwards only for a department the
+    one-pass scoring does not cover (``needs_full``: a score sheet with
+    management ratios).
     """
 
     code: str  # the folder name
@@ -52,7 +53,7 @@ class UnitCheck:
     problems: list[Problem]
     notices: list[str]
     years: list[YearCheck]
-    checks: pd.DataFrame  # CHECK_COLUMNS, every year
+    checks: pd.DataFrame | None  # CHECK_COLUMNS, every year; None once stacked into the bucket's table
     name: str = ""
     meta: dict = field(default_factory=dict)  # department.yaml (rule_set, dept_sheet, incomplete …)
     needs_full: bool = False
@@ -73,7 +74,12 @@ class UnitCheck:
         return sum(len(y.mismatches) + len(y.unevaluated) for y in self.years)
 
     def release(self) -> None:
-        """Drop the loaded data unless the province scoring needs it (keeps the cache small)."""
+        """Drop the loaded data unless the province scoring needs it, and the checks once stacked.
+
+        A cached bucket is read back on every check of an unchanged province: one
+        frame per department would cost more to unpickle than the stacked table.
+        """
+        self.checks = None
         if not self.needs_full:
             self.dept = None
 
