@@ -153,7 +153,7 @@ def test_check_writes_the_province_table(tmp_path, suffix):
     table = pd.read_csv(out, encoding="utf-8-sig") if suffix == ".csv" else pd.read_excel(out)
     assert len(table) == sum(len(load(CORPUS / c).years) for c in find_departments(CORPUS)) and list(table.columns[:4]) == ["部门代码", "部门名称", "年度", "评价范围"]
     row = table[table["部门代码"] == "12_chongqing_media_whole"].iloc[0]
-    assert row["报告自评得分"] == 97.6 and row["评分状态"] == "区间"
+    assert row["报告自评得分"] == 97.6 and row["评分状态"] == "不完整：总分为区间"
     assert _digest(CORPUS) == before  # the data are only read
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left beside it
     if suffix == ".xlsx":

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from perfkit.errors import DataError, Problem
 from perfkit.reproducible import normalize_office_file
 from perfkit.text import province as words
+from perfkit.text.judging import STATUS_LABELS
 from perfkit.text.vocabulary import NO, YES
 
 FORMATS = (".csv", ".xlsx", ".parquet")
@@ -23,7 +24,7 @@ FORMATS = (".csv", ".xlsx", ".parquet")
 def province_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Return the summary with Chinese headers and statuses, as the reviewer reads it."""
     out = summary.copy()
-    out["status"] = out["status"].map(words.STATUS_WORDS)
+    out["status"] = out["status"].map(STATUS_LABELS)
     out["stated_agrees"] = out["stated_agrees"].map({True: YES, False: NO})
     return out.rename(columns=words.SUMMARY_COLUMNS)[list(words.SUMMARY_COLUMNS.values())]
 

@@ -35,7 +35,6 @@ SUMMARY_COLUMNS = {
     "n_data_errors": "数据问题数",
     "main_findings": "主要发现",
 }
-STATUS_WORDS = {"complete": "完整", "range": "区间", "unscorable": "无法评分", "weights_off": "分值合计不符"}
 
 
 def score_text(status, low, high) -> str:
