@@ -42,10 +42,6 @@ def scope_namer(dept: Department):
     return lambda sid: str(names.get(sid, sid))
 
 
-def check_year(dept: Department, year) -> int:
-    """Return ``year`` as an int; raise DataError (naming the declared years) when the data do not have it."""
-    return dept.require_year(year)
-
 
 def base_column(base: str) -> str:
     """Return the budget column of a rate's base: ``budget`` (全年预算数) or ``budget_original`` (年初预算数)."""

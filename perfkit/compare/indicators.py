@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from perfkit.instrument import counted
-from perfkit.compare.common import NO_CURRENT, NO_PRIOR, ZERO_BASE, check_year, join_notes, nearly_equal, scope_namer
+from perfkit.compare.common import NO_CURRENT, NO_PRIOR, ZERO_BASE, join_notes, nearly_equal, scope_namer
 from perfkit.compare.yoy import (CHANGE_COLUMNS, change, gap_note, pair_years, prior_context, prior_label,
                                  typed_frame)
 from perfkit.ingest.department import Department
@@ -156,7 +156,7 @@ def yoy_indicators(dept: Department, year: int, book: RuleBook, allow_gap: bool 
         保持's reading and tolerance come from the scope's rule set
         (``directional.keep_means``, ``keep_tolerance_pp``/``_rel``), as in scoring.
     """
-    year = check_year(dept, year)
+    year = dept.require_year(year)
     prior, label, why = prior_context(dept, year, allow_gap)
     name_of = scope_namer(dept)
     ind = dept.indicators
@@ -329,7 +329,7 @@ def stated_yoy(dept: Department, year: int, checks: pd.DataFrame, book: RuleBook
         ``ok`` (boolean, NA when listed only), ``status`` (一致/不一致/仅列示), ``basis``
         (how it was recomputed, or why not), ``source``, ``assumption``.
     """
-    year = check_year(dept, year)
+    year = dept.require_year(year)
     st = dept.stated
     st = st[(st["year"] == year) & (st["kind"] == CHANGE_KIND)]
     columns = ["year", "figure_id", "scope_id", "label", "stated_text", "stated", "unit", "sentence", "expr",

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from perfkit.instrument import counted, last_year_of
-from perfkit.compare.common import BUDGET_FIELDS, base_column, check_year, join_notes, scope_namer
+from perfkit.compare.common import BUDGET_FIELDS, base_column, join_notes, scope_namer
 from perfkit.ingest.department import Department
 from perfkit.ingest.schema import WHOLE_SCOPE
 from perfkit.text.vocabulary import TOTAL_LINE
@@ -80,7 +80,7 @@ def _window_rule(pefa_rules: Mapping) -> str:
 def _pefa_years(dept: Department, years, pefa_rules: Mapping) -> list[int]:
     if years is None:
         return dept.years[-pefa_rules["window_years"]:]
-    return sorted({check_year(dept, y) for y in years})
+    return sorted({dept.require_year(y) for y in years})
 
 
 def _years_note(years: list[int]) -> str:

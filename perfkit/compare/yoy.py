@@ -44,7 +44,7 @@ import pandas as pd
 
 from perfkit.instrument import counted
 from perfkit.compare.common import (BUDGET_FIELDS, CHANGE_KINDS, CHANGE_UNITS, NO_CURRENT, NO_PRIOR, ZERO_BASE,
-                                    base_column, check_year, join_notes, nearly_equal, scope_namer)
+                                    base_column, join_notes, nearly_equal, scope_namer)
 from perfkit.ingest.department import Department
 from perfkit.score.scoring import YearScore
 from perfkit.text import formats, labels, messages
@@ -197,7 +197,7 @@ def yoy_budget(dept: Department, year: int, allow_gap: bool = True) -> pd.DataFr
         (年初预算数/全年预算数/全年执行数), ``prior``, ``current`` (万元), ``change``,
         ``change_unit`` (万元), ``pct_change`` (%), ``change_kind`` (``amount``), ``note``.
     """
-    year = check_year(dept, year)
+    year = dept.require_year(year)
     prior, label, why = prior_context(dept, year, allow_gap)
     name_of = scope_namer(dept)
     fields = list(BUDGET_FIELDS)
@@ -287,7 +287,7 @@ def yoy_execution(dept: Department, year: int, allow_gap: bool = True, base: str
         ``pct_change`` (always empty: a rate's change is read in 百分点),
         ``change_kind`` (``rate``), ``note``.
     """
-    year = check_year(dept, year)
+    year = dept.require_year(year)
     prior, label, why = prior_context(dept, year, allow_gap)
     name_of = scope_namer(dept)
     b = execution_rates(dept.budget, base)
@@ -391,7 +391,7 @@ def yoy_scores(dept: Department, year: int, scored: YearScore, prior_scored: Yea
         ``prior_grade``, ``grade`` (scope totals), ``prior``, ``current`` (分), ``change``
         (分), ``change_unit``, ``pct_change`` (%), ``change_kind`` (``score``), ``note``.
     """
-    year = check_year(dept, year)
+    year = dept.require_year(year)
     prior, label, why = prior_context(dept, year, allow_gap)
     if prior is not None and prior_scored is None:
         raise ValueError(messages.YOY_NEEDS_PRIOR_SCORED.format(year=year, prior=prior))
