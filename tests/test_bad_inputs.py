@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
@@ -500,3 +501,39 @@ def test_rendered_reports_show_markup_in_names_as_text(hostile_dept, tmp_path):
     for page in pages:
         assert_inert(page.read_text(encoding="utf-8"))
     assert hashes(data) == before
+
+
+def test_departments_validated_together_report_what_each_reports_alone(tmp_path):
+    """A province's folders are validated as stacked tables (perfkit.ingest.stack): every broken copy, mixed
+    with sound departments and a missing folder, must get exactly the problems, notices and tables it gets
+    alone, and no problem of one department may land in another's list."""
+    from perfkit.ingest.loading import validate, validate_many
+    from perfkit.ingest.schema import TABLE_ATTRS
+
+    paths = []
+    for j, case in enumerate(CASES):
+        copy_department(REFERENCE, tmp_path / f"c{j}")
+        case.edit(tmp_path / f"c{j}" / CODE)
+        paths.append(tmp_path / f"c{j}" / CODE)
+    paths.insert(3, ROOT / "data" / "demo-synthetic")
+    paths.insert(7, tmp_path / "no-such-folder")
+    paths.append(REFERENCE)
+    together = validate_many(paths)
+    assert len(together) == len(paths)
+    n_broken = 0
+    for path, (dept, problems, notices) in zip(paths, together):
+        alone_dept, alone_problems, alone_notices = validate(path)
+        assert problems == alone_problems, path
+        assert notices == alone_notices, path
+        assert all(p.file.startswith(str(path)) for p in problems), path
+        n_broken += bool(problems)
+        assert (dept is None) == (alone_dept is None), path
+        if dept is None:
+            continue
+        for attr in TABLE_ATTRS.values():
+            pd.testing.assert_frame_equal(getattr(dept, attr), getattr(alone_dept, attr), check_exact=True)
+        assert dept.printed.keys() == alone_dept.printed.keys()
+        for name in dept.printed:
+            pd.testing.assert_frame_equal(dept.printed[name], alone_dept.printed[name], check_exact=True)
+    assert n_broken >= 30  # most cases break the data; the sound departments stay sound
+    assert not together[3][1] and not together[-1][1]

@@ -16,7 +16,8 @@ from perfkit.errors import DataError, Problem
 from perfkit.ingest.cells import check_spending, check_units, convert_columns, printed_cells
 from perfkit.ingest.department import Department
 from perfkit.ingest.meta import declared_years, load_meta
-from perfkit.ingest.reading import read_table
+from perfkit.ingest.reading import RawTable, read_table
+from perfkit.ingest.stack import Sink, Stacked, split, stack
 from perfkit.ingest.references import check_ids, check_references
 from perfkit.ingest.schema import HEADER_ONLY_OK, OPTIONAL_COLUMNS, REQUIRED_FILES, SCHEMAS, TABLE_ATTRS, empty_table
 from perfkit.instrument import counted
@@ -26,46 +27,84 @@ from perfkit.text import validation
 
 def validate(path: str | Path) -> tuple[Department | None, list[Problem], list[str]]:
     """Return the loaded department (None when unusable), every problem, and notices."""
-    path = Path(path)
-    problems: list[Problem] = []
-    notices: list[str] = []
-    if not path.is_dir():
-        return None, [Problem(str(path), None, None, None, validation.NO_DIRECTORY)], notices
-    meta = load_meta(path, problems)
-    years = declared_years(meta)
-    tables: dict[str, pd.DataFrame | None] = {}
-    printed: dict[str, pd.DataFrame] = {}
-    for fname, schema in SCHEMAS.items():
-        fpath = path / fname
-        if not fpath.is_file():
-            if fname in REQUIRED_FILES:
-                problems.append(Problem(str(fpath), None, None, None, validation.MISSING_FILE))
-            tables[fname] = None
+    return validate_many([path])[0]
+
+
+def validate_many(paths: list[str | Path]) -> list[tuple[Department | None, list[Problem], list[str]]]:
+    """Return, for each department folder in ``paths``, what :func:`validate` returns for it alone.
+
+    The files are read one by one; the cells of every department's files of
+    one type are then checked together, as one stacked table
+    (:mod:`perfkit.ingest.stack`): a province of thousands of departments
+    costs a few table operations per column, not a few per department.
+    """
+    paths = [Path(p) for p in paths]
+    n = len(paths)
+    files = list(SCHEMAS)
+    stage_refs = len(files) + 1  # stage 0 is department.yaml, then one per file, then the cross-file checks
+    sink = Sink(n, stage_refs + 1)
+    metas: list[dict] = [{} for _ in paths]
+    here = [p.is_dir() for p in paths]
+    for u, path in enumerate(paths):
+        if not here[u]:
+            sink.problems_of(u, 0).append(Problem(str(path), None, None, None, validation.NO_DIRECTORY))
             continue
-        raw = read_table(fpath, schema, problems, notices, optional=OPTIONAL_COLUMNS.get(fname, ()),
-                         header_only_ok=fname in HEADER_ONLY_OK)
-        if raw is None:
-            tables[fname] = None
+        metas[u] = load_meta(path, sink.problems_of(u, 0))
+    years = [declared_years(m) for m in metas]
+    tables: dict[str, tuple[pd.DataFrame, Stacked]] = {}
+    printed: dict[str, list[pd.DataFrame | None]] = {}
+    split_tables: dict[str, list[pd.DataFrame | None]] = {}
+    for stage, fname in enumerate(files, start=1):
+        schema = SCHEMAS[fname]
+        raws = [_read(path, fname, stage, sink, u) if here[u] else None for u, path in enumerate(paths)]
+        if not any(r is not None for r in raws):
+            split_tables[fname] = [None] * n
             continue
-        df = convert_columns(raw, schema, str(fpath), years, problems, notices)
-        printed[fname] = printed_cells(raw, df, schema)
+        st = stack(fname, stage, raws, [str(p / fname) for p in paths], sink)
+        df = convert_columns(st, schema, years)
         amount_cols = [c for c, (k, _) in schema.items() if k == "amount"]
         if "unit" in schema and amount_cols:
-            df = check_units(df, str(fpath), amount_cols, problems)
+            df = check_units(df, st, amount_cols)
         if fname == "budget.csv":
-            check_spending(df, raw, str(fpath), problems)
-        tables[fname] = df
-    check_ids({k: v for k, v in tables.items() if v is not None}, path, problems)
-    check_references({k: v for k, v in tables.items() if v is not None}, path, problems)
-    if any(tables[f] is None for f in REQUIRED_FILES) or not meta:
-        return None, problems, notices
-    frames = {TABLE_ATTRS[f]: (tables[f] if tables[f] is not None else empty_table(SCHEMAS[f]))
-              for f in SCHEMAS}
-    for fname, df in frames.items():
-        df.attrs["file"] = str(path / f"{fname}.csv")
-    dept = Department(code=str(meta.get("code", path.name)), path=path, meta=meta, notices=notices,
+            check_spending(df, st)
+        tables[fname] = (df, st)
+        int_cols = tuple(c for c, (k, _) in schema.items() if k in ("year", "month", "int"))
+        split_tables[fname] = split(df, st, schema, int_cols)
+        printed[fname] = split(printed_cells(st, df, schema), st, ("year",), ("year",), as_numpy=True)
+    check_ids(tables, stage_refs)
+    check_references(tables, stage_refs)
+    out = []
+    for u, path in enumerate(paths):
+        problems, notices = sink.problems(u), sink.notices(u)
+        if not here[u] or any(split_tables[f][u] is None for f in REQUIRED_FILES) or not metas[u]:
+            out.append((None, problems, notices))
+            continue
+        tables_of = {f: split_tables[f][u] for f in SCHEMAS}
+        printed_of = {f: printed[f][u] for f in printed if printed[f][u] is not None}
+        out.append((_department(path, metas[u], tables_of, printed_of, notices), problems, notices))
+    return out
+
+
+def _read(path: Path, fname: str, stage: int, sink: Sink, u: int) -> RawTable | None:
+    """Return one department's file as text cells, None when it is absent (a problem if required) or unreadable."""
+    fpath = path / fname
+    if not fpath.is_file():
+        if fname in REQUIRED_FILES:
+            sink.problems_of(u, stage).append(Problem(str(fpath), None, None, None, validation.MISSING_FILE))
+        return None
+    return read_table(fpath, SCHEMAS[fname], sink.problems_of(u, stage), sink.notices_of(u, stage),
+                      optional=OPTIONAL_COLUMNS.get(fname, ()), header_only_ok=fname in HEADER_ONLY_OK)
+
+
+def _department(path: Path, meta: dict, tables: dict, printed: dict, notices: list[str]) -> Department:
+    """Return the Department of one validated folder (a file it does not have is an empty table)."""
+    frames = {}
+    for fname, df in tables.items():
+        df = df if df is not None else empty_table(SCHEMAS[fname])
+        df.attrs["file"] = str(path / fname)
+        frames[TABLE_ATTRS[fname]] = df
+    return Department(code=str(meta.get("code", path.name)), path=path, meta=meta, notices=notices,
                       printed=printed, **frames)
-    return dept, problems, notices
 
 
 def default_data_dir() -> Path:
@@ -115,8 +154,7 @@ def load_all(data_dir: str | Path | None = None) -> list[Department]:
     """Return every department under ``data_dir``; raise one DataError listing all problems."""
     base = Path(data_dir) if data_dir is not None else default_data_dir()
     depts, problems = [], []
-    for code in find_departments(base):
-        dept, found, _ = validate(base / code)
+    for dept, found, _ in validate_many([base / code for code in find_departments(base)]):
         problems += found
         if dept is not None:
             depts.append(dept)

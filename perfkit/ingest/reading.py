@@ -1,4 +1,4 @@
-"""Reading one data file: bytes → text → CSV records → a DataFrame of stripped strings.
+"""Reading one data file: bytes → text → CSV records → the cells of each column, as text.
 
 Everything that can make a file unreadable as a whole is found here and
 reported once (file, row, what was found, what was expected): an encoding
@@ -11,10 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 from perfkit.errors import DataError, Problem
 from perfkit.text import validation
@@ -159,10 +157,19 @@ def _check_field_counts(records: list[tuple[int, list[str]]], width: int, fname:
     return not wrong
 
 
+@dataclass
+class RawTable:
+    """One file's cells as text (not yet stripped), column by column, with the spreadsheet row of every record."""
+
+    columns: list[str]  # the header's named columns, in file order, then optional columns the header left out
+    cells: dict[str, list[str]]
+    src_rows: list[int]
+
+
 def read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[Problem],
-                notices: list[str], optional: tuple[str, ...] = (),
-                header_only_ok: bool = False) -> pd.DataFrame | None:
-    """Read one CSV as stripped strings and check its shape; None when it cannot be used at all.
+               notices: list[str], optional: tuple[str, ...] = (),
+               header_only_ok: bool = False) -> RawTable | None:
+    """Read one CSV as text cells and check its shape; None when it cannot be used at all.
 
     Columns in ``optional`` may be left out of the header (forms that do not
     print them): they are read as empty.  With ``header_only_ok`` a file with
@@ -172,6 +179,8 @@ def read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[P
     A file with a wrong header or a row of the wrong length is reported once
     (file, row, fields found and expected) and not read further: its cells
     would be shifted, and checking them would only add misleading problems.
+    The cells stay plain lists: many departments' files are stacked into one
+    table per file type before any cell is checked (:mod:`perfkit.ingest.stack`).
     """
     fname = str(path)
     try:
@@ -194,10 +203,11 @@ def read_table(path: Path, schema: dict[str, tuple[str, bool]], problems: list[P
     if not body and not header_only_ok:
         problems.append(Problem(fname, None, None, None, validation.HEADER_ONLY))
     keep = [i for i, c in enumerate(columns) if c]
-    data = {columns[i]: [fields[i].strip() if i < len(fields) else "" for _, fields in body] for i in keep}
-    df = pd.DataFrame(data, columns=[columns[i] for i in keep], dtype=str)
+    # stripped once the files are stacked (perfkit.ingest.stack), a vectorized operation per column
+    cells = {columns[i]: [fields[i] for _, fields in body] for i in keep}
+    names = [columns[i] for i in keep]
     for col in optional:
-        if col not in df.columns:
-            df[col] = pd.Series([""] * len(df), dtype=str)
-    df.insert(0, "src_row", np.array([row for row, _ in body], dtype="int64"))
-    return df
+        if col not in cells:
+            cells[col] = [""] * len(body)
+            names.append(col)
+    return RawTable(names, cells, [row for row, _ in body])

@@ -143,12 +143,20 @@ NUMBER_KINDS = ("amount", "float")
 
 def empty_table(schema: dict[str, tuple[str, bool]]) -> pd.DataFrame:
     """Return a table with ``schema``'s columns and no row (a file the department does not have)."""
-    cols = {"src_row": pd.Series(dtype="int64")}
-    for col, (kind, _) in schema.items():
-        if kind in ("year", "month", "int"):
-            cols[col] = pd.Series(dtype="Int64")
-        elif kind in ("amount", "float"):
-            cols[col] = pd.Series(dtype="float64")
-        else:
-            cols[col] = pd.Series(dtype="str")
-    return pd.DataFrame(cols)
+    key = tuple(schema.items())
+    if key not in _EMPTY:
+        cols = {"src_row": pd.Series(dtype="int64")}
+        for col, (kind, _) in schema.items():
+            if kind in ("year", "month", "int"):
+                cols[col] = pd.Series(dtype="Int64")
+            elif kind in ("amount", "float"):
+                cols[col] = pd.Series(dtype="float64")
+            else:
+                cols[col] = pd.Series(dtype="str")
+        _EMPTY[key] = pd.DataFrame(cols)
+    # built once: a province has thousands of departments without progress.csv, and building a frame
+    # costs more than copying one (a copy shares nothing a caller could change: copy-on-write)
+    return _EMPTY[key].copy()
+
+
+_EMPTY: dict[tuple, pd.DataFrame] = {}

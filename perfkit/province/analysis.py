@@ -1,9 +1,10 @@
 """A whole province at once: :func:`analyze_all` checks, scores and compares every department and year.
 
-The route: :func:`perfkit.province.load.check_province` validates and checks
-each department (worker processes, cached) and stacks their tables;
-:func:`perfkit.province.scoring.score_province` scores every row in one pass
-per rule set; here the year-over-year comparison and the main findings are
+The route: :func:`perfkit.province.load.check_province` validates, checks and
+scores the departments bucket by bucket (worker processes, cached; the
+scoring is :func:`perfkit.province.scoring.score_province`, one pass per rule
+set over a bucket's stacked rows) and stacks the buckets' tables; here the
+year-over-year comparison and the main findings are
 computed on those tables with groupby and shift, and one row per
 department-year gathers what a reviewer sorts and filters the province by.
 """
@@ -19,7 +20,6 @@ import pandas as pd
 
 from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
 from perfkit.province.load import ProvinceCheck, check_province
-from perfkit.province.scoring import score_province
 from perfkit.rules.findings import load_findings_rules
 from perfkit.findings import placeholders as finding_placeholders
 from perfkit.text import province as words
@@ -70,9 +70,8 @@ def analyze_all(data_dir: str | os.PathLike, departments: list[str] | None = Non
     start = time.perf_counter()
     pc = check_province(data_dir, departments, processes=processes, cache_dir=cache_dir, use_cache=use_cache)
     t_check = time.perf_counter()
-    scored = score_province(pc.tables, pc.units)
-    t_score = time.perf_counter()
-    totals, execution, indicators = scored["totals"], scored["execution"], scored["indicators"]
+    # scored in the workers, bucket by bucket, and cached with the checks (perfkit.province.load.check_bucket)
+    totals, execution, indicators = pc.tables["totals"], pc.tables["execution"], pc.tables["indicators"]
     checks = pc.tables["checks"]
     yoy = year_over_year(totals, execution)
     findings = main_findings(pc, totals, execution, indicators, checks, yoy)
@@ -80,7 +79,7 @@ def analyze_all(data_dir: str | os.PathLike, departments: list[str] | None = Non
     end = time.perf_counter()
     return ProvinceAnalysis(Path(data_dir), pc, totals, indicators, execution, checks, yoy, findings, summary,
                             _problems(pc), seconds={**{f"check.{k}": v for k, v in pc.seconds.items()},
-                                                    "score": t_score - t_check, "compare_and_findings": end - t_score,
+                                                    "compare_and_findings": end - t_check,
                                                     "total": end - start})
 
 

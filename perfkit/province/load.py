@@ -1,11 +1,12 @@
 """Checking every department under a data directory: in parallel processes, cached, stacked into province tables.
 
-A province holds thousands of small department folders.  Validating and
-checking one costs tens of milliseconds of pandas work however small it is,
-so departments are grouped into :data:`N_BUCKETS` buckets by a hash of their
-code, and each bucket is checked in a worker process (one per core), which
-also stacks its departments' tables into one frame each (``dept`` column),
-ready for the one-pass scoring of :mod:`perfkit.province.scoring`.
+A province holds thousands of small department folders.  Checking one costs
+tens of milliseconds of pandas work however small it is, so departments are
+grouped into :data:`N_BUCKETS` buckets by a hash of their code, and each
+bucket is handled in a worker process (one per core): its departments' files
+are validated together (:func:`perfkit.ingest.loading.validate_many`), each
+department-year is checked, and the bucket's rows are stacked (``dept``
+column) and scored in one pass (:mod:`perfkit.province.scoring`).
 
 Each bucket's result is kept in the cache directory
 (:attr:`perfkit.settings.Settings.cache_dir`) under a key made of perfkit's own
@@ -29,17 +30,21 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from perfkit.batch.fingerprint import tool_digest
 from perfkit.ingest.loading import find_departments
-from perfkit.province.units import CHECK_COLUMNS, UnitCheck, check_unit
+from perfkit.province.scoring import EMPTY_SCORED, score_province
+from perfkit.province.units import CHECK_COLUMNS, UnitCheck, check_units
 from perfkit.score.scoring import with_na_markers
 from perfkit.settings import default_settings
 
-CACHE_FORMAT = "3"  # bump when what a bucket holds changes shape
+CACHE_FORMAT = "4"  # bump when what a bucket holds changes shape
 N_BUCKETS = 64  # fixed, so adding a department leaves the other buckets' cache valid
-TABLES = ("scopes", "budget", "indicators")
+TABLES = ("scopes", "budget", "indicators")  # stacked in a worker for the one-pass scoring
+SCORED = ("checks", "indicators", "execution", "totals")  # what a bucket keeps and the province stacks
+_EMPTY_COLUMNS = {"checks": CHECK_COLUMNS, **EMPTY_SCORED}
 # A bucket holding a file changed within this many nanoseconds of the check is checked but not cached, as git
 # re-reads "racy" entries: a second edit of the same size inside the timestamp's granularity must not be missed.
 RACY_NS = 3_000_000_000
@@ -50,7 +55,7 @@ class Bucket:
     """The checks of some departments and their stacked tables (each with a ``dept`` column)."""
 
     units: list[UnitCheck]
-    tables: dict[str, pd.DataFrame]  # scopes, budget (with weight_na), indicators, checks
+    tables: dict[str, pd.DataFrame]  # checks, and the scored indicators, execution and totals
 
 
 @dataclass
@@ -108,8 +113,14 @@ def _bucket_key(paths: list[Path]) -> tuple[str, bool]:
 
 
 def check_bucket(paths: list[str]) -> Bucket:
-    """Return the checks of the departments in ``paths`` and their tables stacked (the work of one process)."""
-    units = [check_unit(p) for p in paths]
+    """Return the checks of the departments in ``paths`` and their scored tables (the work of one process).
+
+    The departments are validated together, checked, stacked and scored in
+    one pass (:func:`perfkit.province.scoring.score_province`) here in the
+    worker: the scores are computed in parallel and cached with the checks,
+    so a second check of an unchanged province scores nothing again.
+    """
+    units = check_units(paths)
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in (*TABLES, "checks")}
     for u in units:
         d = u.dept
@@ -120,10 +131,32 @@ def check_bucket(paths: list[str]) -> Bucket:
             parts["indicators"].append(d.indicators.assign(dept=d.code))
         if u.checks is not None and len(u.checks):
             parts["checks"].append(u.checks)
+    stacked = {name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+               for name, frames in parts.items()}
+    tables = {"checks": stacked["checks"], **score_province(stacked, units)}
+    for u in units:
         u.release()
-    tables = {name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-              for name, frames in parts.items()}
     return Bucket(units, tables)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return the buckets' tables one under the other, a categorical column staying categorical.
+
+    Each bucket's texts (reasons, labels) are categories of their own; concatenated as they are, pandas
+    would spell every row out as a string, many times the memory of one code per row.
+    """
+    if len(frames) == 1:
+        return frames[0]
+    cats = [c for c in frames[0].columns
+            if all(c in f.columns and isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
+    if cats:
+        frames = [f.copy(deep=False) for f in frames]
+        for c in cats:
+            # the categories may be typed differently from bucket to bucket (str, object): unioned as values
+            union = pd.Index(pd.unique(np.concatenate([f[c].cat.categories.to_numpy(dtype=object) for f in frames])))
+            for f in frames:
+                f[c] = f[c].cat.set_categories(union)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _read_cached(file: Path) -> Bucket | None:
@@ -205,10 +238,9 @@ def check_province(data_dir: str | os.PathLike, departments: list[str] | None = 
     by_code = {u.code: u for b in found.values() for u in b.units}
     units = [by_code[c] for c in codes]
     tables = {}
-    for name in (*TABLES, "checks"):
+    for name in SCORED:
         frames = [found[b].tables[name] for b in sorted(found) if len(found[b].tables.get(name, ()))]
-        tables[name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-            columns=CHECK_COLUMNS if name == "checks" else ["dept"])
+        tables[name] = _stack(frames) if frames else pd.DataFrame(columns=_EMPTY_COLUMNS[name])
     end = time.perf_counter()
     return ProvinceCheck(data_dir, units, tables, n_cached=n_cached, n_checked=len(codes) - n_cached,
                          seconds={"cache": t_cache - start, "check": t_check - t_cache, "stack": end - t_check,

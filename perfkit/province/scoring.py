@@ -29,6 +29,10 @@ from perfkit.score.scoring import score_indicators, score_year
 from perfkit.score.totals import BY_SCOPE_COLUMNS, STATUS_LABELS, score_execution
 
 TOTAL_COLUMNS = ["dept", *BY_SCOPE_COLUMNS]
+#: The columns of the scored tables of a province with no such row (what the province tables read).
+EMPTY_SCORED = {"indicators": ["dept", "year", "scope_id", "parent_id", "counted", "weight_used", "score", "met"],
+                "execution": ["dept", "year", "scope_id", "weight", "score", "execution_rate"],
+                "totals": TOTAL_COLUMNS}
 
 
 def _is_file(ref: str) -> bool:
@@ -207,10 +211,7 @@ def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd
             out["indicators"].append(ys.indicators.assign(dept=u.code))
             out["execution"].append(ys.execution.assign(dept=u.code))
             out["totals"].append(ys.by_scope.assign(dept=u.code)[TOTAL_COLUMNS])
-    empty = {"indicators": ["dept", "year", "scope_id", "parent_id", "counted", "weight_used", "score", "met"],
-             "execution": ["dept", "year", "scope_id", "weight", "score", "execution_rate"],
-             "totals": TOTAL_COLUMNS}
-    return {name: _concat(frames) if any(len(f) for f in frames) else pd.DataFrame(columns=empty[name])
+    return {name: _concat(frames) if any(len(f) for f in frames) else pd.DataFrame(columns=EMPTY_SCORED[name])
             for name, frames in out.items()}
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from perfkit.analysis import DepartmentAnalysis
 from perfkit.errors import DataError, Problem, RuleSetError
 from perfkit.ingest.department import Department
-from perfkit.ingest.loading import validate
+from perfkit.ingest.loading import validate_many
 
 #: The columns of the checks kept per department-year for the province tables (a subset of check_stated's).
 CHECK_COLUMNS = ["dept", "year", "scope_id", "check", "label", "figure_id", "stated_text", "stated", "recomputed",
@@ -42,9 +42,9 @@ class UnitCheck:
     """One department's check: its problems and notices, its years' checks, what the province scoring needs.
 
     ``dept`` (the loaded data) and ``checks`` are kept only while the
-    department is being stacked; ``dept`` afterwards only for a department the
-    one-pass scoring does not cover (``needs_full``: a score sheet with
-    management ratios).
+    department's bucket is being stacked and scored (``needs_full``: a score
+    sheet with management ratios, which the one-pass scoring leaves to
+    :func:`perfkit.score.scoring.score_year`).
     """
 
     code: str  # the folder name
@@ -74,14 +74,13 @@ class UnitCheck:
         return sum(len(y.mismatches) + len(y.unevaluated) for y in self.years)
 
     def release(self) -> None:
-        """Drop the loaded data unless the province scoring needs it, and the checks once stacked.
+        """Drop the loaded data and the checks once the bucket has stacked and scored them.
 
         A cached bucket is read back on every check of an unchanged province: one
         frame per department would cost more to unpickle than the stacked table.
         """
         self.checks = None
-        if not self.needs_full:
-            self.dept = None
+        self.dept = None
 
 
 def check_year(a) -> tuple[YearCheck, pd.DataFrame]:
@@ -108,8 +107,16 @@ def check_year(a) -> tuple[YearCheck, pd.DataFrame]:
 
 def check_unit(path: str | Path) -> UnitCheck:
     """Return the :class:`UnitCheck` of the department in ``path`` (validation, then every year's checks)."""
-    path = Path(path)
-    dept, problems, notices = validate(path)
+    return check_units([path])[0]
+
+
+def check_units(paths: list[str | Path]) -> list[UnitCheck]:
+    """Return the :class:`UnitCheck` of every department in ``paths``, their files validated together."""
+    paths = [Path(p) for p in paths]
+    return [_check_validated(path, *found) for path, found in zip(paths, validate_many(paths))]
+
+
+def _check_validated(path: Path, dept: Department | None, problems: list[Problem], notices: list[str]) -> UnitCheck:
     years: list[YearCheck] = []
     frames: list[pd.DataFrame] = []
     if dept is not None and not problems:
