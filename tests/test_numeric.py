@@ -158,3 +158,14 @@ def test_the_sample_is_realistic(sample):
     assert sample["actual"].nunique() >= 5_000
     plain = read_actuals(list(sample["actual"].dropna().unique())).plain
     assert np.mean(plain) > 0.8
+
+
+@pytest.mark.parametrize("rule_set", ["cz2020", "cz2020_linear", "cz2020_overdeduct"])
+def test_scoring_without_reasons_gives_the_same_rows_less_the_reason(sample, real_tables, rule_set):
+    # the bulk path (a province, the benchmark) spells no reason: everything else must not change
+    rules = load_rules(rule_set)
+    for table in [sample.iloc[:20_000], *real_tables]:
+        spelled = score_indicators(table, rules)
+        bare = score_indicators(table, rules, reasons=False)
+        assert "reason" not in bare.columns
+        pd.testing.assert_frame_equal(bare, spelled.drop(columns="reason"))

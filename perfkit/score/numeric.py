@@ -177,7 +177,7 @@ class PlainJudgements:
     attainment: np.ndarray
     actual_value: np.ndarray
     bits: np.ndarray
-    head: pa.Array  # the reason before the score
+    head: pa.Array | None  # the reason before the score (None when judged without texts)
 
 
 def _shown_unit(unit: str | None) -> str:
@@ -243,13 +243,15 @@ _CENTS = pa.array([f".{c:02d}".rstrip("0").rstrip(".") for c in range(100)], typ
 
 
 def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of: np.ndarray,
-                rules: RuleSet) -> PlainJudgements:
+                rules: RuleSet, texts: bool = True) -> PlainJudgements:
     """Return the judgements of the combinations (target t_of[i], actual a_of[i]) the vectorized rules cover.
 
     Covered: a quantitative target above 0 against a plain number ≥ 0 in the
     same unit (or both without one).  That is judge's path through
     ``_quantitative`` with no unit conversion, no copied operator and no
     clipping, and its arithmetic is repeated here operation by operation.
+    ``texts=False`` leaves the heads out (``head`` is None): spelling them is
+    most of the cost, and a bulk score shows no reason.
     """
     ok_t, tv_t, code_t, shown_t, unit_t, bits_t = _target_parts(targets, rules)
     unit_codes, unit_names = pd.factorize(np.array(unit_t + actuals.unit, dtype=object), use_na_sentinel=True)
@@ -258,15 +260,15 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     taken = np.flatnonzero(ok_t[t_of] & actuals.plain[a_of] & (t_unit[t_of] == a_unit[a_of]))
     ti, ai = t_of[taken], a_of[taken]
     tv, av, code = tv_t[ti], actuals.value[ai], code_t[ti]
-    # the actual as shown (its number as fmt_number prints it, its unit) and the target as shown, per taken
-    names = pa.array([_shown_unit(u) for u in unit_names.tolist()] + [""], type=pa.large_string())
-    plain_rows = np.flatnonzero(actuals.plain)
-    printed = actuals.printed if actuals.printed is not None else \
-        _printed(pa.array([actuals.number[k] for k in plain_rows.tolist()], type=pa.large_string()))
-    at = np.full(len(actuals.texts), -1, dtype=np.int64)
-    at[plain_rows] = np.arange(len(plain_rows))
-    A = pc.binary_join_element_wise(printed.take(pa.array(at[ai])), names.take(pa.array(a_unit[ai])), _NOTHING)
-    T = pa.array(shown_t.tolist(), type=pa.large_string()).take(pa.array(ti))
+    if texts:  # the actual as shown (its number as fmt_number prints it, its unit) and the target as shown
+        names = pa.array([_shown_unit(u) for u in unit_names.tolist()] + [""], type=pa.large_string())
+        plain_rows = np.flatnonzero(actuals.plain)
+        printed = actuals.printed if actuals.printed is not None else \
+            _printed(pa.array([actuals.number[k] for k in plain_rows.tolist()], type=pa.large_string()))
+        at = np.full(len(actuals.texts), -1, dtype=np.int64)
+        at[plain_rows] = np.arange(len(plain_rows))
+        A = pc.binary_join_element_wise(printed.take(pa.array(at[ai])), names.take(pa.array(a_unit[ai])), _NOTHING)
+        T = pa.array(shown_t.tolist(), type=pa.large_string()).take(pa.array(ti))
     attainment = av / tv
     fraction = np.ones(len(taken))
     met = np.ones(len(taken), dtype=bool)
@@ -274,9 +276,11 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     rule = np.where(code == _EQUAL, "equality", "higher_is_better").astype(object)
     heads = []  # (rows, their heads): every taken combination falls in exactly one case
 
-    def case(mask, template, **values):
-        rows = pa.array(np.flatnonzero(mask))
-        heads.append((rows, fill(template, actual=A.take(rows), target=T.take(rows), **values)))
+    def case(mask, template, **values):  # values are thunks: their percentages are spelled only for texts
+        if texts:
+            rows = pa.array(np.flatnonzero(mask))
+            heads.append((rows, fill(template, actual=A.take(rows), target=T.take(rows),
+                                     **{k: v() for k, v in values.items()})))
 
     lower = code == _LOWER
     rule[lower] = f"lower_is_better_{rules.reverse_method}"
@@ -285,11 +289,12 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     over = lower & ~fine
     if rules.reverse_method == "ratio":
         fraction[over] = tv[over] / av[over]
-        case(over, judging.NOT_MET_REVERSE_RATIO, fraction=_pct_texts(fraction[over]))
+        case(over, judging.NOT_MET_REVERSE_RATIO, fraction=lambda: _pct_texts(fraction[over]))
     else:
         excess = (av[over] - tv[over]) / tv[over]
         fraction[over] = np.maximum(0.0, 1.0 - excess)
-        case(over, judging.NOT_MET_REVERSE_LINEAR, over=_pct_texts(excess), fraction=_pct_texts(fraction[over]))
+        case(over, judging.NOT_MET_REVERSE_LINEAR, over=lambda: _pct_texts(excess),
+             fraction=lambda: _pct_texts(fraction[over]))
     met[over] = False
 
     higher = ~lower
@@ -302,15 +307,17 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
         bits[beyond] |= _BIT["over_completion"]
         deduct = judging.OVER_DEDUCTION.format(deduction=_pct_texts(np.array([rules.over_deduction]))[0].as_py()) \
             if rules.over_deduction else ""
-        case(beyond, judging.OVER_COMPLETION, attainment=_pct_texts(attainment[beyond]),
-             threshold=_pct_texts(np.array([rules.over_threshold]))[0].as_py(), deduct=deduct)
+        case(beyond, judging.OVER_COMPLETION, attainment=lambda: _pct_texts(attainment[beyond]),
+             threshold=lambda: _pct_texts(np.array([rules.over_threshold]))[0].as_py(), deduct=lambda: deduct)
     fraction[short] = np.maximum(attainment[short], 0.0)
     met[short] = False
-    case(short, judging.NOT_MET_RATIO, attainment=_pct_texts(attainment[short]))
-    order = np.concatenate([rows.to_numpy() for rows, _ in heads])
-    back = np.empty(len(taken), dtype=np.int64)
-    back[order] = np.arange(len(taken))
-    head = pa.concat_arrays([h for _, h in heads]).take(pa.array(back))
+    case(short, judging.NOT_MET_RATIO, attainment=lambda: _pct_texts(attainment[short]))
+    head = None
+    if texts:
+        order = np.concatenate([rows.to_numpy() for rows, _ in heads])
+        back = np.empty(len(taken), dtype=np.int64)
+        back[order] = np.arange(len(taken))
+        head = pa.concat_arrays([h for _, h in heads]).take(pa.array(back))
     return PlainJudgements(taken, rule, fraction, met, attainment, av, bits, head)
 
 
@@ -332,19 +339,21 @@ class Combinations:
     actual_value: np.ndarray
     bits: np.ndarray
     level: list  # the qualitative level applied, or None
-    head: pa.Array  # the reason before the score
-    note: pa.Array  # remarks after the score
+    head: pa.Array | None  # the reason before the score (None when judged without texts)
+    note: pa.Array | None  # remarks after the score (None when judged without texts)
 
 
 def judge_combinations(targets: list[Target], actuals: Actuals, priors: list[Target], t_of: np.ndarray,
-                       a_of: np.ndarray, p_of: np.ndarray, preset: dict, rules: RuleSet) -> Combinations:
+                       a_of: np.ndarray, p_of: np.ndarray, preset: dict, rules: RuleSet,
+                       texts: bool = True) -> Combinations:
     """Return the judgement of every combination: vectorized where :func:`judge_plain` covers it, else judge().
 
     ``preset`` maps a combination to a Judgement given in advance (an empty row); the few such rows are
-    listed there, not every combination.
+    listed there, not every combination.  ``texts=False``: no heads or notes (both None), for a bulk
+    score that shows no reason.
     """
     n = len(t_of)
-    plain = judge_plain(targets, actuals, t_of, a_of, rules)
+    plain = judge_plain(targets, actuals, t_of, a_of, rules, texts)
     rest = np.ones(n, dtype=bool)
     rest[plain.taken] = False
     rest_idx = np.flatnonzero(rest)
@@ -356,14 +365,14 @@ def judge_combinations(targets: list[Target], actuals: Actuals, priors: list[Tar
     out.rule[taken], out.fraction[taken], out.met[taken] = plain.rule, plain.fraction, plain.met
     out.attainment[taken], out.actual_value[taken] = plain.attainment, plain.actual_value
     out.bits[taken] = plain.bits
-    # texts stay in Arrow: the vectorized heads, then judge()'s, put in the order of the combinations
-    at = np.empty(n, dtype=np.int64)
-    at[taken] = np.arange(len(taken))
-    at[rest_idx] = len(taken) + np.arange(len(rest_idx))
-    out.head = pa.concat_arrays([plain.head, _texts([j.head for j in judged])]).take(pa.array(at))
-    at = np.zeros(n, dtype=np.int64)
-    at[rest_idx] = 1 + np.arange(len(rest_idx))
-    out.note = _texts([""] + [j.note for j in judged]).take(pa.array(at))
+    if texts:  # texts stay in Arrow: the vectorized heads, then judge()'s, put in the order of the combinations
+        at = np.empty(n, dtype=np.int64)
+        at[taken] = np.arange(len(taken))
+        at[rest_idx] = len(taken) + np.arange(len(rest_idx))
+        out.head = pa.concat_arrays([plain.head, _texts([j.head for j in judged])]).take(pa.array(at))
+        at = np.zeros(n, dtype=np.int64)
+        at[rest_idx] = 1 + np.arange(len(rest_idx))
+        out.note = _texts([""] + [j.note for j in judged]).take(pa.array(at))
     if judged:
         out.rule[rest_idx] = [j.rule for j in judged]
         out.fraction[rest_idx] = [j.fraction for j in judged]

@@ -79,7 +79,7 @@ _EXECUTION_TARGET = Target("≥100%", "quantitative", ">=", 100.0, "%", op_writt
 
 
 def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indicators.csv",
-                     problems: list[Problem] | None = None) -> pd.DataFrame:
+                     problems: list[Problem] | None = None, reasons: bool = True) -> pd.DataFrame:
     """Return the indicators with their reading, rule, weight, score and reason.
 
     Parameters
@@ -95,6 +95,12 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     problems : list of Problem, optional
         Unreadable texts and unknown 一级指标 are appended here, one Problem
         per cell (file, row, column, value, what was expected).
+    reasons : bool
+        Spell every row's ``reason`` (the default: a department's outputs
+        show every row).  False leaves the column out and skips the words
+        altogether, for a bulk score that shows no row (a province, the
+        benchmark): spelling them is about half the cost of scoring a
+        million rows.  Scores, flags and totals are the same either way.
 
     Returns
     -------
@@ -104,9 +110,10 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
         ``target_reading``, ``actual_value``, ``actual_kind``, ``rule``,
         ``rule_label``, ``weight_used``, ``score`` (unrounded; NaN when it
         cannot be scored), ``met`` (nullable boolean), ``attainment``
-        (actual/target), ``reason`` (Chinese) and ``flags`` (comma-separated
-        codes of :data:`FLAG_LABELS`).  Sub-rows (``parent_id`` set) are scored
-        but flagged ``sub_row``; totals leave them out.
+        (actual/target), ``reason`` (Chinese; only with ``reasons``) and
+        ``flags`` (comma-separated codes of :data:`FLAG_LABELS`).  Sub-rows
+        (``parent_id`` set) are scored but flagged ``sub_row``; totals leave
+        them out.
     """
     t_codes, targets, t_bits = _row_targets(indicators, rules)
     a_codes, a_texts = factorize_text(column(indicators, "actual"))
@@ -129,7 +136,7 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     firsts = empty_code[first]
     preset = {i: _EMPTY[e] for i, e in zip(np.flatnonzero(firsts).tolist(), firsts[firsts > 0].tolist())}
     judged = judge_combinations(targets, actuals, priors, t_codes[first], a_codes[first], p_codes[first], preset,
-                                rules)
+                                rules, texts=reasons)
     fraction = judged.fraction[combo]
     met_c = judged.met[combo]
     met_na = judged.met_na[combo]
@@ -150,7 +157,10 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
     outside = _outside_band(rules, judged.level, combo, stated, weight_used)
     bits |= np.where(outside, _BIT["stated_outside_band"], 0)
 
-    reason_codes, reasons = _reasons(judged, combo, score, bits, group, group_names, split, stated, rules)
+    spelled = {}
+    if reasons:
+        spelled["reason"] = distinct_categorical(*_reasons(judged, combo, score, bits, group, group_names, split,
+                                                           stated, rules))
     flag_codes, flag_bits = pd.factorize(bits)
     flag_texts = [",".join(c for c in FLAG_CODES if b & _BIT[c]) for b in flag_bits]
 
@@ -170,7 +180,7 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
         score=score,
         met=pd.arrays.BooleanArray(met_c, met_na),
         attainment=attainment,
-        reason=distinct_categorical(reason_codes, reasons),
+        **spelled,
         flags=categorical(flag_codes, flag_texts),
         counted=counted,
     )
