@@ -28,20 +28,43 @@ def factorize_text(values: pd.Series) -> tuple[np.ndarray, list]:
 
 
 def combine(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return codes of the distinct combinations of several non-negative code arrays, and one row per combination."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
+    """Return codes of the distinct combinations of several non-negative code arrays, and one row per combination.
+
+    Codes are numbered in order of first appearance (as ``pd.factorize`` numbers them), so that
+    categories built from them keep the order of the rows.
+    """
+    n = len(codes[0])
+    key = np.zeros(n, dtype=np.int64)
     radix = 1
     for c in codes:
         size = int(c.max(initial=0)) + 1
         if radix * size >= 1 << 62:  # renumber before the mixed-radix key would overflow
-            key, _ = pd.factorize(key)
-            radix = int(key.max(initial=0)) + 1
+            key, first = _renumber(key, radix)
+            radix = len(first)
         key = key * size + c
         radix *= size
-    key, _ = pd.factorize(key)
-    first = np.empty(int(key.max(initial=-1)) + 1, dtype=np.int64)
-    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # the earliest row of each combination
-    return key, first
+    return _renumber(key, radix)
+
+
+def _renumber(key: np.ndarray, radix: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return codes 0, 1, … of the distinct values of key (all in [0, radix)) in order of first appearance, and
+    the first row of each.
+
+    While the values fit a table of a few times the rows (a few columns of few values: the usual case),
+    the table is indexed directly, in a few passes over the rows that each cost less than hashing them.
+    """
+    n = len(key)
+    if radix > max(4 * n, 1 << 16):
+        key, _ = pd.factorize(key)
+        first = np.empty(int(key.max(initial=-1)) + 1, dtype=np.int64)
+        first[key[::-1]] = np.arange(n - 1, -1, -1)  # the earliest row of each combination
+        return key, first
+    rows = np.arange(n)
+    table = np.empty(radix, dtype=np.int64)
+    table[key[::-1]] = rows[::-1]  # the earliest row of each value (the last write wins)
+    first = np.flatnonzero(table[key] == rows)  # rows where a value first appears, in row order
+    table[key[first]] = np.arange(len(first))  # now: the code of each value
+    return table[key], first
 
 
 def column(df: pd.DataFrame, name: str) -> pd.Series:

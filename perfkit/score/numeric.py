@@ -64,22 +64,25 @@ class Actuals:
     """The distinct actual (or prior-year) texts of a batch, read; plain numbers are kept as arrays only.
 
     ``plain`` marks the texts read by the regular expression: their Target is
-    built only when a row needs the scalar judge (:meth:`reading`).
+    built only when a row needs the scalar judge (:meth:`reading`), and their
+    number and unit stay in Arrow (a batch holds a hundred thousand of them).
     """
 
     texts: list
     plain: np.ndarray  # bool per text
     value: np.ndarray  # float per text (NaN when not a plain number)
-    unit: list  # unit per plain text, None otherwise
-    number: list  # the number as written per plain text, None otherwise
     parsed: list  # Target per text that is not plain, None for plain texts
-    printed: pa.Array | None = None  # fmt_number of each plain text's number, in the order of the plain texts
+    numbers: pa.Array  # the number as written, per plain text (in the order of the plain texts)
+    units: pa.Array  # the unit as written ("" when none), per plain text
+    at: np.ndarray  # per text: its place among the plain texts, -1 when not plain
 
     def reading(self, k: int) -> Target:
         """Return the Target of text ``k`` (built on demand for a plain number)."""
         found = self.parsed[k]
         if found is None:
-            found = self.parsed[k] = plain_reading(self.texts[k], self.number[k], self.unit[k])
+            i = int(self.at[k])
+            found = self.parsed[k] = plain_reading(self.texts[k], self.numbers[i].as_py(),
+                                                   self.units[i].as_py() or None)
         return found
 
     def kinds(self) -> list[str]:
@@ -105,21 +108,21 @@ def read_actuals(texts: list) -> Actuals:
     """Return the readings of distinct texts: plain numbers by one regular expression, the rest by parse_target."""
     n = len(texts)
     value = np.full(n, np.nan)
-    unit: list = [None] * n
-    number: list = [None] * n
     parsed: list = [None] * n
     # one pass of Arrow's regular expressions over all texts (RE2: anchored, the same groups as _PLAIN_RE)
     found = pc.extract_regex(_arrow_texts(texts), _PLAIN_ARROW)
-    plain = found.is_valid().to_numpy(zero_copy_only=False)
+    valid = found.is_valid()
+    plain = valid.to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(plain)
-    got = found.filter(found.is_valid())
-    numbers = got.field("number")
+    got = found.filter(valid)
+    numbers = got.field("number").cast(pa.large_string())
     value[rows] = pc.cast(numbers, pa.float64()).to_numpy()
-    for k, x, u in zip(rows.tolist(), numbers.to_pylist(), got.field("unit").to_pylist()):
-        number[k], unit[k] = x, u or None
+    at = np.full(n, -1, dtype=np.int64)
+    at[rows] = np.arange(len(rows))
     for k in np.flatnonzero(~plain).tolist():
         parsed[k] = parse_target(texts[k])
-    return Actuals(texts, plain, value, unit, number, parsed, _printed(numbers.cast(pa.large_string())))
+    units = pc.fill_null(got.field("unit").cast(pa.large_string()), "")
+    return Actuals(texts, plain, value, parsed, numbers, units, at)
 
 
 def _arrow_texts(texts: list) -> pa.Array:
@@ -254,20 +257,22 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     most of the cost, and a bulk score shows no reason.
     """
     ok_t, tv_t, code_t, shown_t, unit_t, bits_t = _target_parts(targets, rules)
-    unit_codes, unit_names = pd.factorize(np.array(unit_t + actuals.unit, dtype=object), use_na_sentinel=True)
-    unit_codes = np.where(unit_codes < 0, len(unit_names), unit_codes)  # no unit: the last name, ""
-    t_unit, a_unit = unit_codes[:len(unit_t)], unit_codes[len(unit_t):]
+    # one code per unit, targets' and actuals' alike (an actual's "" is no unit, as a target's None)
+    index: dict = {None: 0}
+    t_unit = np.array([index.setdefault(u, len(index)) for u in unit_t], dtype=np.int64)
+    a_dict = pc.dictionary_encode(actuals.units)
+    a_names = np.array([index.setdefault(u or None, len(index)) for u in a_dict.dictionary.to_pylist()],
+                       dtype=np.int64)
+    a_unit = np.zeros(len(actuals.texts), dtype=np.int64)  # texts that are not plain are not taken
+    a_unit[actuals.at >= 0] = a_names[a_dict.indices.to_numpy(zero_copy_only=False)]
     taken = np.flatnonzero(ok_t[t_of] & actuals.plain[a_of] & (t_unit[t_of] == a_unit[a_of]))
     ti, ai = t_of[taken], a_of[taken]
     tv, av, code = tv_t[ti], actuals.value[ai], code_t[ti]
     if texts:  # the actual as shown (its number as fmt_number prints it, its unit) and the target as shown
-        names = pa.array([_shown_unit(u) for u in unit_names.tolist()] + [""], type=pa.large_string())
-        plain_rows = np.flatnonzero(actuals.plain)
-        printed = actuals.printed if actuals.printed is not None else \
-            _printed(pa.array([actuals.number[k] for k in plain_rows.tolist()], type=pa.large_string()))
-        at = np.full(len(actuals.texts), -1, dtype=np.int64)
-        at[plain_rows] = np.arange(len(plain_rows))
-        A = pc.binary_join_element_wise(printed.take(pa.array(at[ai])), names.take(pa.array(a_unit[ai])), _NOTHING)
+        names = pa.array([_shown_unit(u) for u in index], type=pa.large_string())
+        at = pa.array(actuals.at[ai])
+        A = pc.binary_join_element_wise(_printed(actuals.numbers).take(at), names.take(pa.array(a_unit[ai])),
+                                        _NOTHING)
         T = pa.array(shown_t.tolist(), type=pa.large_string()).take(pa.array(ti))
     attainment = av / tv
     fraction = np.ones(len(taken))
