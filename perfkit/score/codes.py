@@ -13,6 +13,12 @@ from pandas.api.types import CategoricalDtype
 
 def factorize_text(values: pd.Series) -> tuple[np.ndarray, list]:
     """Return codes and the distinct texts; missing cells become one blank entry at the end."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu" and len(values):
+        # whole numbers (years) span a short range: numbered by indexing, without hashing
+        raw = values.to_numpy()
+        low = raw.min()
+        codes, first = _renumber((raw - low).astype(np.int64), int(raw.max() - low) + 1)
+        return codes, list(raw[first]) + [None]
     if pd.api.types.is_numeric_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype):
         # a str column (pandas' default for text) is hashed in its own storage: converting it to
         # Python objects first costs several times the hashing
@@ -25,6 +31,21 @@ def factorize_text(values: pd.Series) -> tuple[np.ndarray, list]:
     uniques = uniques.tolist() if isinstance(uniques, np.ndarray) and uniques.dtype == object else list(uniques)
     codes = np.where(codes < 0, len(uniques), codes)
     return codes, uniques + [None]
+
+
+def factorize_column(df: pd.DataFrame, name: str) -> tuple[np.ndarray, list]:
+    """Return :func:`factorize_text` of a column; a column the frame does not have is all missing (one code)."""
+    if name in df.columns:
+        return factorize_text(df[name])
+    return np.zeros(len(df), dtype=np.int64), [None]
+
+
+def value_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return codes of non-negative integers in order of first appearance, and the distinct values."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), values[:0]
+    codes, first = _renumber(values.astype(np.int64, copy=False), int(values.max()) + 1)
+    return codes, values[first]
 
 
 def combine(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
