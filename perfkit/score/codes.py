@@ -59,10 +59,12 @@ def combine(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     radix = 1
     for c in codes:
         size = int(c.max(initial=0)) + 1
+        if size == 1:  # a column of one value (often an absent one) adds nothing to the key
+            continue
         if radix * size >= 1 << 62:  # renumber before the mixed-radix key would overflow
             key, first = _renumber(key, radix)
             radix = len(first)
-        key = key * size + c
+        key = key * size + c if radix > 1 else c.astype(np.int64)
         radix *= size
     return _renumber(key, radix)
 
@@ -80,12 +82,34 @@ def _renumber(key: np.ndarray, radix: int) -> tuple[np.ndarray, np.ndarray]:
         first = np.empty(int(key.max(initial=-1)) + 1, dtype=np.int64)
         first[key[::-1]] = np.arange(n - 1, -1, -1)  # the earliest row of each combination
         return key, first
+    if radix <= _FEW:
+        # few values, all met near the top as a rule: one count shows which occur, the top rows where
+        found = _few_firsts(key, radix)
+        if found is not None:
+            table = np.empty(radix, dtype=np.int64)
+            table[key[found]] = np.arange(len(found))
+            return table[key], found
     rows = np.arange(n)
     table = np.empty(radix, dtype=np.int64)
     table[key[::-1]] = rows[::-1]  # the earliest row of each value (the last write wins)
     first = np.flatnonzero(table[key] == rows)  # rows where a value first appears, in row order
     table[key[first]] = np.arange(len(first))  # now: the code of each value
     return table[key], first
+
+
+_FEW = 1 << 12
+_TOP = 1 << 16
+
+
+def _few_firsts(key: np.ndarray, radix: int) -> np.ndarray | None:
+    """Return the first row of every value of key in row order, if all occur in the top rows; else None."""
+    present = np.bincount(key, minlength=radix) > 0
+    top = key[:_TOP]
+    first_at = np.full(radix, -1, dtype=np.int64)
+    first_at[top[::-1]] = np.arange(len(top) - 1, -1, -1)
+    if (first_at[present] < 0).any():
+        return None
+    return np.sort(first_at[present])
 
 
 def column(df: pd.DataFrame, name: str) -> pd.Series:

@@ -278,7 +278,8 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     fraction = np.ones(len(taken))
     met = np.ones(len(taken), dtype=bool)
     bits = bits_t[ti].copy()
-    rule = np.where(code == _EQUAL, "equality", "higher_is_better").astype(object)
+    rule = np.full(len(taken), "higher_is_better", dtype=object)  # one str object shared, not one per entry
+    rule[code == _EQUAL] = "equality"
     heads = []  # (rows, their heads): every taken combination falls in exactly one case
 
     def case(mask, template, **values):  # values are thunks: their percentages are spelled only for texts
