@@ -278,8 +278,10 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
     fraction = np.ones(len(taken))
     met = np.ones(len(taken), dtype=bool)
     bits = bits_t[ti].copy()
-    rule = np.full(len(taken), "higher_is_better", dtype=object)  # one str object shared, not one per entry
-    rule[code == _EQUAL] = "equality"
+    lower = code == _LOWER
+    # the rule names taken from three str objects, not made once per combination
+    rule = np.array(["higher_is_better", "equality", f"lower_is_better_{rules.reverse_method}"],
+                    dtype=object)[np.where(lower, 2, (code == _EQUAL).astype(np.int64))]
     heads = []  # (rows, their heads): every taken combination falls in exactly one case
 
     def case(mask, template, **values):  # values are thunks: their percentages are spelled only for texts
@@ -288,8 +290,6 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
             heads.append((rows, fill(template, actual=A.take(rows), target=T.take(rows),
                                      **{k: v() for k, v in values.items()})))
 
-    lower = code == _LOWER
-    rule[lower] = f"lower_is_better_{rules.reverse_method}"
     fine = lower & (av <= tv)
     case(fine, judging.MET_AT_MOST)
     over = lower & ~fine

@@ -285,13 +285,13 @@ def _op_of(t: Target, rules: RuleSet) -> str | None:
 def _groups(indicators: pd.DataFrame, rules: RuleSet) -> tuple[np.ndarray, list[str]]:
     """Return each row's group index in the rule set (-1 when unknown) and the group names."""
     names = rules.group_names()
-    l1_codes, l1 = factorize_column(indicators, "level1")
-    if any(g.level2 for g in rules.groups):
-        l2_codes, l2 = factorize_column(indicators, "level2")
-    else:  # the rule set groups by 一级指标 alone
-        l2_codes, l2 = np.zeros(len(l1_codes), dtype=np.int64), [None]
-    pair, first = combine(l1_codes, l2_codes)
     index = {g: i for i, g in enumerate(names)}
+    l1_codes, l1 = factorize_column(indicators, "level1")
+    if not any(g.level2 for g in rules.groups):  # the rule set groups by 一级指标 alone: one lookup per label
+        found = [rules.group_of(label, None) for label in l1]
+        return np.array([index[g] if g is not None else -1 for g in found], dtype=np.int64)[l1_codes], names
+    l2_codes, l2 = factorize_column(indicators, "level2")
+    pair, first = combine(l1_codes, l2_codes)
     found = [rules.group_of(l1[l1_codes[i]], l2[l2_codes[i]]) for i in first]
     per_pair = np.array([index[g] if g is not None else -1 for g in found], dtype=np.int64)
     return per_pair[pair], names
