@@ -158,3 +158,29 @@ def test_the_sample_is_realistic(sample):
     assert sample["actual"].nunique() >= 5_000
     plain = read_actuals(list(sample["actual"].dropna().unique())).plain
     assert np.mean(plain) > 0.8
+
+
+@pytest.mark.parametrize("rule_set", ["cz2020", "cz2020_linear", "cz2020_overdeduct"])
+def test_scoring_without_reasons_gives_the_same_rows_less_the_reason(sample, real_tables, rule_set):
+    # the bulk path (a province, the benchmark) spells no reason: everything else must not change
+    rules = load_rules(rule_set)
+    for table in [sample.iloc[:20_000], *real_tables]:
+        spelled = score_indicators(table, rules)
+        bare = score_indicators(table, rules, reasons=False)
+        assert "reason" not in bare.columns
+        pd.testing.assert_frame_equal(bare, spelled.drop(columns="reason"))
+
+
+@pytest.mark.parametrize("sizes", [(1,), (3, 1, 2), (7, 5), (1173, 3), (50_000, 2), (171_116, 1173, 5)])
+@pytest.mark.parametrize("n", [0, 1, 10, 200_000])
+def test_combine_numbers_combinations_as_factorizing_the_tuples_does(sizes, n):
+    # combine indexes a table (few values) or hashes (many): either way pandas' first-appearance numbering
+    rng = np.random.default_rng(n + len(sizes))
+    codes = [rng.integers(0, s, n) for s in sizes]
+    if n > 100:  # a value that first occurs deep down (past the top rows the few-values path looks at)
+        codes[0][-1] = sizes[0] - 1 if sizes[0] > 1 else 0
+    key, first = combine(*codes)
+    expected, _ = pd.factorize(pd.Series(list(zip(*(c.tolist() for c in codes))), dtype=object)) if n else \
+        (np.zeros(0, dtype=np.int64), None)
+    assert key.tolist() == expected.tolist()
+    assert first.tolist() == np.unique(expected, return_index=True)[1].tolist()  # the first row of each code

@@ -181,7 +181,8 @@ def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd
     Returns
     -------
     dict
-        ``indicators`` (the columns of :func:`score_indicators` plus dept),
+        ``indicators`` (the columns of :func:`score_indicators` with
+        ``reasons=False``, plus dept),
         ``execution`` (of :func:`score_execution` plus dept) and ``totals``
         (:data:`TOTAL_COLUMNS`: the columns of ``YearScore.by_scope`` plus dept).
     """
@@ -198,7 +199,8 @@ def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd
         b_keys, i_keys = _keys_of(budget, scopes, meta), _keys_of(indicators, scopes, meta)
         for key, rs in rules_of.items():
             if (i_keys == key).any():
-                out["indicators"].append(score_indicators(indicators[i_keys == key], rs))
+                # a province shows no indicator row: its reasons are not spelled (half the scoring time)
+                out["indicators"].append(score_indicators(indicators[i_keys == key], rs, reasons=False))
             if (b_keys == key).any():
                 out["execution"].append(score_execution(budget[b_keys == key], rs))
         ind, ex = _concat(out["indicators"]), _concat(out["execution"])
@@ -208,7 +210,7 @@ def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd
         book = rulebook_for(u.dept)
         for year in u.dept.years:
             ys = score_year(u.dept, year, book)
-            out["indicators"].append(ys.indicators.assign(dept=u.code))
+            out["indicators"].append(ys.indicators.drop(columns="reason").assign(dept=u.code))  # as the one pass
             out["execution"].append(ys.execution.assign(dept=u.code))
             out["totals"].append(ys.by_scope.assign(dept=u.code)[TOTAL_COLUMNS])
     return {name: _concat(frames) if any(len(f) for f in frames) else pd.DataFrame(columns=EMPTY_SCORED[name])

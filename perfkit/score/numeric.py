@@ -64,22 +64,25 @@ class Actuals:
     """The distinct actual (or prior-year) texts of a batch, read; plain numbers are kept as arrays only.
 
     ``plain`` marks the texts read by the regular expression: their Target is
-    built only when a row needs the scalar judge (:meth:`reading`).
+    built only when a row needs the scalar judge (:meth:`reading`), and their
+    number and unit stay in Arrow (a batch holds a hundred thousand of them).
     """
 
     texts: list
     plain: np.ndarray  # bool per text
     value: np.ndarray  # float per text (NaN when not a plain number)
-    unit: list  # unit per plain text, None otherwise
-    number: list  # the number as written per plain text, None otherwise
     parsed: list  # Target per text that is not plain, None for plain texts
-    printed: pa.Array | None = None  # fmt_number of each plain text's number, in the order of the plain texts
+    numbers: pa.Array  # the number as written, per plain text (in the order of the plain texts)
+    units: pa.Array  # the unit as written ("" when none), per plain text
+    at: np.ndarray  # per text: its place among the plain texts, -1 when not plain
 
     def reading(self, k: int) -> Target:
         """Return the Target of text ``k`` (built on demand for a plain number)."""
         found = self.parsed[k]
         if found is None:
-            found = self.parsed[k] = plain_reading(self.texts[k], self.number[k], self.unit[k])
+            i = int(self.at[k])
+            found = self.parsed[k] = plain_reading(self.texts[k], self.numbers[i].as_py(),
+                                                   self.units[i].as_py() or None)
         return found
 
     def kinds(self) -> list[str]:
@@ -105,21 +108,21 @@ def read_actuals(texts: list) -> Actuals:
     """Return the readings of distinct texts: plain numbers by one regular expression, the rest by parse_target."""
     n = len(texts)
     value = np.full(n, np.nan)
-    unit: list = [None] * n
-    number: list = [None] * n
     parsed: list = [None] * n
     # one pass of Arrow's regular expressions over all texts (RE2: anchored, the same groups as _PLAIN_RE)
     found = pc.extract_regex(_arrow_texts(texts), _PLAIN_ARROW)
-    plain = found.is_valid().to_numpy(zero_copy_only=False)
+    valid = found.is_valid()
+    plain = valid.to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(plain)
-    got = found.filter(found.is_valid())
-    numbers = got.field("number")
+    got = found.filter(valid)
+    numbers = got.field("number").cast(pa.large_string())
     value[rows] = pc.cast(numbers, pa.float64()).to_numpy()
-    for k, x, u in zip(rows.tolist(), numbers.to_pylist(), got.field("unit").to_pylist()):
-        number[k], unit[k] = x, u or None
+    at = np.full(n, -1, dtype=np.int64)
+    at[rows] = np.arange(len(rows))
     for k in np.flatnonzero(~plain).tolist():
         parsed[k] = parse_target(texts[k])
-    return Actuals(texts, plain, value, unit, number, parsed, _printed(numbers.cast(pa.large_string())))
+    units = pc.fill_null(got.field("unit").cast(pa.large_string()), "")
+    return Actuals(texts, plain, value, parsed, numbers, units, at)
 
 
 def _arrow_texts(texts: list) -> pa.Array:
@@ -177,7 +180,7 @@ class PlainJudgements:
     attainment: np.ndarray
     actual_value: np.ndarray
     bits: np.ndarray
-    head: pa.Array  # the reason before the score
+    head: pa.Array | None  # the reason before the score (None when judged without texts)
 
 
 def _shown_unit(unit: str | None) -> str:
@@ -243,53 +246,61 @@ _CENTS = pa.array([f".{c:02d}".rstrip("0").rstrip(".") for c in range(100)], typ
 
 
 def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of: np.ndarray,
-                rules: RuleSet) -> PlainJudgements:
+                rules: RuleSet, texts: bool = True) -> PlainJudgements:
     """Return the judgements of the combinations (target t_of[i], actual a_of[i]) the vectorized rules cover.
 
     Covered: a quantitative target above 0 against a plain number ≥ 0 in the
     same unit (or both without one).  That is judge's path through
     ``_quantitative`` with no unit conversion, no copied operator and no
     clipping, and its arithmetic is repeated here operation by operation.
+    ``texts=False`` leaves the heads out (``head`` is None): spelling them is
+    most of the cost, and a bulk score shows no reason.
     """
     ok_t, tv_t, code_t, shown_t, unit_t, bits_t = _target_parts(targets, rules)
-    unit_codes, unit_names = pd.factorize(np.array(unit_t + actuals.unit, dtype=object), use_na_sentinel=True)
-    unit_codes = np.where(unit_codes < 0, len(unit_names), unit_codes)  # no unit: the last name, ""
-    t_unit, a_unit = unit_codes[:len(unit_t)], unit_codes[len(unit_t):]
+    # one code per unit, targets' and actuals' alike (an actual's "" is no unit, as a target's None)
+    index: dict = {None: 0}
+    t_unit = np.array([index.setdefault(u, len(index)) for u in unit_t], dtype=np.int64)
+    a_dict = pc.dictionary_encode(actuals.units)
+    a_names = np.array([index.setdefault(u or None, len(index)) for u in a_dict.dictionary.to_pylist()],
+                       dtype=np.int64)
+    a_unit = np.zeros(len(actuals.texts), dtype=np.int64)  # texts that are not plain are not taken
+    a_unit[actuals.at >= 0] = a_names[a_dict.indices.to_numpy(zero_copy_only=False)]
     taken = np.flatnonzero(ok_t[t_of] & actuals.plain[a_of] & (t_unit[t_of] == a_unit[a_of]))
     ti, ai = t_of[taken], a_of[taken]
     tv, av, code = tv_t[ti], actuals.value[ai], code_t[ti]
-    # the actual as shown (its number as fmt_number prints it, its unit) and the target as shown, per taken
-    names = pa.array([_shown_unit(u) for u in unit_names.tolist()] + [""], type=pa.large_string())
-    plain_rows = np.flatnonzero(actuals.plain)
-    printed = actuals.printed if actuals.printed is not None else \
-        _printed(pa.array([actuals.number[k] for k in plain_rows.tolist()], type=pa.large_string()))
-    at = np.full(len(actuals.texts), -1, dtype=np.int64)
-    at[plain_rows] = np.arange(len(plain_rows))
-    A = pc.binary_join_element_wise(printed.take(pa.array(at[ai])), names.take(pa.array(a_unit[ai])), _NOTHING)
-    T = pa.array(shown_t.tolist(), type=pa.large_string()).take(pa.array(ti))
+    if texts:  # the actual as shown (its number as fmt_number prints it, its unit) and the target as shown
+        names = pa.array([_shown_unit(u) for u in index], type=pa.large_string())
+        at = pa.array(actuals.at[ai])
+        A = pc.binary_join_element_wise(_printed(actuals.numbers).take(at), names.take(pa.array(a_unit[ai])),
+                                        _NOTHING)
+        T = pa.array(shown_t.tolist(), type=pa.large_string()).take(pa.array(ti))
     attainment = av / tv
     fraction = np.ones(len(taken))
     met = np.ones(len(taken), dtype=bool)
     bits = bits_t[ti].copy()
-    rule = np.where(code == _EQUAL, "equality", "higher_is_better").astype(object)
+    lower = code == _LOWER
+    # the rule names taken from three str objects, not made once per combination
+    rule = np.array(["higher_is_better", "equality", f"lower_is_better_{rules.reverse_method}"],
+                    dtype=object)[np.where(lower, 2, (code == _EQUAL).astype(np.int64))]
     heads = []  # (rows, their heads): every taken combination falls in exactly one case
 
-    def case(mask, template, **values):
-        rows = pa.array(np.flatnonzero(mask))
-        heads.append((rows, fill(template, actual=A.take(rows), target=T.take(rows), **values)))
+    def case(mask, template, **values):  # values are thunks: their percentages are spelled only for texts
+        if texts:
+            rows = pa.array(np.flatnonzero(mask))
+            heads.append((rows, fill(template, actual=A.take(rows), target=T.take(rows),
+                                     **{k: v() for k, v in values.items()})))
 
-    lower = code == _LOWER
-    rule[lower] = f"lower_is_better_{rules.reverse_method}"
     fine = lower & (av <= tv)
     case(fine, judging.MET_AT_MOST)
     over = lower & ~fine
     if rules.reverse_method == "ratio":
         fraction[over] = tv[over] / av[over]
-        case(over, judging.NOT_MET_REVERSE_RATIO, fraction=_pct_texts(fraction[over]))
+        case(over, judging.NOT_MET_REVERSE_RATIO, fraction=lambda: _pct_texts(fraction[over]))
     else:
         excess = (av[over] - tv[over]) / tv[over]
         fraction[over] = np.maximum(0.0, 1.0 - excess)
-        case(over, judging.NOT_MET_REVERSE_LINEAR, over=_pct_texts(excess), fraction=_pct_texts(fraction[over]))
+        case(over, judging.NOT_MET_REVERSE_LINEAR, over=lambda: _pct_texts(excess),
+             fraction=lambda: _pct_texts(fraction[over]))
     met[over] = False
 
     higher = ~lower
@@ -302,15 +313,17 @@ def judge_plain(targets: list[Target], actuals: Actuals, t_of: np.ndarray, a_of:
         bits[beyond] |= _BIT["over_completion"]
         deduct = judging.OVER_DEDUCTION.format(deduction=_pct_texts(np.array([rules.over_deduction]))[0].as_py()) \
             if rules.over_deduction else ""
-        case(beyond, judging.OVER_COMPLETION, attainment=_pct_texts(attainment[beyond]),
-             threshold=_pct_texts(np.array([rules.over_threshold]))[0].as_py(), deduct=deduct)
+        case(beyond, judging.OVER_COMPLETION, attainment=lambda: _pct_texts(attainment[beyond]),
+             threshold=lambda: _pct_texts(np.array([rules.over_threshold]))[0].as_py(), deduct=lambda: deduct)
     fraction[short] = np.maximum(attainment[short], 0.0)
     met[short] = False
-    case(short, judging.NOT_MET_RATIO, attainment=_pct_texts(attainment[short]))
-    order = np.concatenate([rows.to_numpy() for rows, _ in heads])
-    back = np.empty(len(taken), dtype=np.int64)
-    back[order] = np.arange(len(taken))
-    head = pa.concat_arrays([h for _, h in heads]).take(pa.array(back))
+    case(short, judging.NOT_MET_RATIO, attainment=lambda: _pct_texts(attainment[short]))
+    head = None
+    if texts:
+        order = np.concatenate([rows.to_numpy() for rows, _ in heads])
+        back = np.empty(len(taken), dtype=np.int64)
+        back[order] = np.arange(len(taken))
+        head = pa.concat_arrays([h for _, h in heads]).take(pa.array(back))
     return PlainJudgements(taken, rule, fraction, met, attainment, av, bits, head)
 
 
@@ -332,19 +345,21 @@ class Combinations:
     actual_value: np.ndarray
     bits: np.ndarray
     level: list  # the qualitative level applied, or None
-    head: pa.Array  # the reason before the score
-    note: pa.Array  # remarks after the score
+    head: pa.Array | None  # the reason before the score (None when judged without texts)
+    note: pa.Array | None  # remarks after the score (None when judged without texts)
 
 
 def judge_combinations(targets: list[Target], actuals: Actuals, priors: list[Target], t_of: np.ndarray,
-                       a_of: np.ndarray, p_of: np.ndarray, preset: dict, rules: RuleSet) -> Combinations:
+                       a_of: np.ndarray, p_of: np.ndarray, preset: dict, rules: RuleSet,
+                       texts: bool = True) -> Combinations:
     """Return the judgement of every combination: vectorized where :func:`judge_plain` covers it, else judge().
 
     ``preset`` maps a combination to a Judgement given in advance (an empty row); the few such rows are
-    listed there, not every combination.
+    listed there, not every combination.  ``texts=False``: no heads or notes (both None), for a bulk
+    score that shows no reason.
     """
     n = len(t_of)
-    plain = judge_plain(targets, actuals, t_of, a_of, rules)
+    plain = judge_plain(targets, actuals, t_of, a_of, rules, texts)
     rest = np.ones(n, dtype=bool)
     rest[plain.taken] = False
     rest_idx = np.flatnonzero(rest)
@@ -356,14 +371,14 @@ def judge_combinations(targets: list[Target], actuals: Actuals, priors: list[Tar
     out.rule[taken], out.fraction[taken], out.met[taken] = plain.rule, plain.fraction, plain.met
     out.attainment[taken], out.actual_value[taken] = plain.attainment, plain.actual_value
     out.bits[taken] = plain.bits
-    # texts stay in Arrow: the vectorized heads, then judge()'s, put in the order of the combinations
-    at = np.empty(n, dtype=np.int64)
-    at[taken] = np.arange(len(taken))
-    at[rest_idx] = len(taken) + np.arange(len(rest_idx))
-    out.head = pa.concat_arrays([plain.head, _texts([j.head for j in judged])]).take(pa.array(at))
-    at = np.zeros(n, dtype=np.int64)
-    at[rest_idx] = 1 + np.arange(len(rest_idx))
-    out.note = _texts([""] + [j.note for j in judged]).take(pa.array(at))
+    if texts:  # texts stay in Arrow: the vectorized heads, then judge()'s, put in the order of the combinations
+        at = np.empty(n, dtype=np.int64)
+        at[taken] = np.arange(len(taken))
+        at[rest_idx] = len(taken) + np.arange(len(rest_idx))
+        out.head = pa.concat_arrays([plain.head, _texts([j.head for j in judged])]).take(pa.array(at))
+        at = np.zeros(n, dtype=np.int64)
+        at[rest_idx] = 1 + np.arange(len(rest_idx))
+        out.note = _texts([""] + [j.note for j in judged]).take(pa.array(at))
     if judged:
         out.rule[rest_idx] = [j.rule for j in judged]
         out.fraction[rest_idx] = [j.fraction for j in judged]

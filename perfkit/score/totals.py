@@ -151,8 +151,10 @@ def indicator_totals(scored: pd.DataFrame) -> pd.DataFrame:
     top = column(scored, "parent_id").isna().to_numpy()
     if "counted" in scored.columns:
         top = top & scored["counted"].to_numpy(dtype=bool)
-    y_codes, years = factorize_text(scored["year"][top])
-    s_codes, scopes = factorize_text(scored["scope_id"][top])
+    # numbered over all rows, then kept for the counted ones: cheaper than filtering the texts first
+    y_codes, years = factorize_text(scored["year"])
+    s_codes, scopes = factorize_text(scored["scope_id"])
+    y_codes, s_codes = y_codes[top], s_codes[top]
     groups = scored["level1_group"]
     if isinstance(groups.dtype, pd.CategoricalDtype):
         g_codes = groups.cat.codes.to_numpy()[top].astype(np.int64)
