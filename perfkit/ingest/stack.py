@@ -45,9 +45,6 @@ class Sink:
     def notices(self, unit: int) -> list[str]:
         return [n for stage in self._notices[unit] for n in stage]
 
-    def has_problems(self, unit: int) -> bool:
-        return any(self._problems[unit])
-
 
 @dataclass
 class Stacked:
@@ -98,10 +95,6 @@ class Stacked:
         """Return per department the first stacked row and the end (rows of a department are contiguous)."""
         n = len(self.files)
         return np.searchsorted(self.unit, np.arange(n + 1), side="left")
-
-    def per_unit(self, values: np.ndarray) -> np.ndarray:
-        """Return ``values`` (one per department) spread to the rows."""
-        return np.asarray(values)[self.unit]
 
 
 def stack(fname: str, stage: int, raws: list[RawTable | None], files: list[str], sink: Sink) -> Stacked:
