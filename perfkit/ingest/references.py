@@ -74,7 +74,7 @@ def check_references(tables: Tables, stage: int) -> None:
     has_parent = parent.notna().to_numpy()
     missing = has_parent & ~_known(known, s_st.unit, scopes["year"], parent)
     s_st.problems(missing, "parent_scope_id", parent.to_numpy(dtype=object),
-                  [validation.NO_PARENT_SCOPE.format(year=y) for y in scopes["year"].tolist()])
+                  [validation.NO_PARENT_SCOPE.format(year=y) for y in scopes["year"].tolist()] if missing.any() else "")
     for fname, (df, st) in tables.items():
         if fname == "scopes.csv" or "scope_id" not in df.columns:
             continue

@@ -55,7 +55,8 @@ class Bucket:
     """The checks of some departments and their stacked tables (each with a ``dept`` column)."""
 
     units: list[UnitCheck]
-    tables: dict[str, pd.DataFrame]  # checks, and the scored indicators, execution and totals
+    # checks, and the scored indicators, execution and totals: Arrow tables, or frames Arrow cannot type
+    tables: dict[str, pa.Table | pd.DataFrame]
 
 
 @dataclass
