@@ -212,3 +212,31 @@ def test_a_folder_written_moments_ago_is_checked_but_not_cached(tmp_path):
     first = check_province(data, processes=1, cache_dir=cache)
     again = check_province(data, processes=1, cache_dir=cache)
     assert first.n_checked == 2 and again.n_cached == 1 and again.n_checked == 1
+
+
+def test_a_cached_bucket_holds_each_row_once(tmp_path):
+    # Pickled, an Arrow slice writes its whole buffer, and a bucket's columns are slices of the stack its
+    # departments were validated in: the cache grew with the square of the bucket (11 GB read back for a
+    # province of 3,000).  A bucket of many departments must cost what its departments cost one by one.
+    import importlib.util
+    import pickle
+
+    from perfkit.province.load import check_bucket
+
+    spec = importlib.util.spec_from_file_location("province", ROOT / "benchmarks" / "province.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    root = generator.make_province(tmp_path / "data", 6)
+    paths = [str(root / code) for code in find_departments(root)]
+    together = check_bucket(paths)
+    alone = sum(len(pickle.dumps(check_bucket([p]))) for p in paths)
+    assert len(pickle.dumps(together)) < 1.2 * alone
+    back = pickle.loads(pickle.dumps(together))
+    assert [u.code for u in back.units] == [u.code for u in together.units]
+    for name, table in together.tables.items():
+        read = back.tables[name]
+        assert type(read) is type(table), name
+        if isinstance(table, pd.DataFrame):
+            pd.testing.assert_frame_equal(read, table)
+        else:
+            assert read.equals(table), name
