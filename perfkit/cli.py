@@ -10,6 +10,7 @@ again with ``PERFKIT_DEBUG=1`` for the traceback); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import sys
@@ -65,6 +66,34 @@ def _print_unit(unit: UnitCheck) -> tuple[int, int]:
     return len(errors), doubts
 
 
+@contextlib.contextmanager
+def _check_bar(show: bool):
+    """Yield a ``progress(done, total)`` that draws a bar on stderr (None when not shown).
+
+    Only in a terminal: a first check of a province takes minutes, but a log
+    or a pipe would get one line per update.
+    """
+    if not show:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=province_words.CHECK_PROGRESS, unit=province_words.CHECK_PROGRESS_UNIT,
+                       file=sys.stderr, dynamic_ncols=True)
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.close()
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     if not data_dir.is_dir():
@@ -83,7 +112,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.out and Path(args.out).suffix.lower() not in FORMATS:
         print(f"{args.out}：{province_words.OUT_SUFFIX}", file=sys.stderr)
         return EXIT_USAGE
-    province = analyze_all(data_dir, codes, processes=args.workers, use_cache=not args.no_cache)
+    with _check_bar(not args.no_progress and sys.stderr.isatty()) as progress:
+        province = analyze_all(data_dir, codes, processes=args.workers, use_cache=not args.no_cache,
+                               progress=progress)
     n_errors = n_doubts = 0
     for unit in province.check.units:
         errors, doubts = _print_unit(unit)
@@ -150,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help=cli_text.HELP_CHECK_OUT)
     p.add_argument("--workers", type=int, default=None, help=cli_text.HELP_WORKERS)
     p.add_argument("--no-cache", action="store_true", help=cli_text.HELP_NO_CACHE)
+    p.add_argument("--no-progress", action="store_true", help=cli_text.HELP_NO_PROGRESS)
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("render", help=cli_text.HELP_RENDER)

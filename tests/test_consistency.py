@@ -47,6 +47,12 @@ def test_division_by_zero_is_an_expr_error():
         evaluate("1 / (2 - 2)", {})
 
 
+@pytest.mark.parametrize("expr", ["1e308 * 1e308", "1e999 - 1", "-1e308 * 10 + 1e308 * 10", "1e999"])
+def test_a_result_beyond_floats_is_an_expr_error_not_infinity(expr):
+    with pytest.raises(ExprError, match="超出数值范围"):
+        evaluate(expr, {})
+
+
 # --------------------------------------------------------------------------- printed precision
 
 DECIMALS = [("percent_one", "99.3%", 1), ("score_two", "96.67分", 2), ("count", "7个", 0), ("amount", "200963.70万元", 2),

@@ -95,6 +95,15 @@ def test_the_province_table_has_one_row_per_department_year(corpus):
     assert media["score_min"] < 97.6 and media["score_text"].count("–") == 1
 
 
+def test_a_total_on_weights_off_the_rule_shows_its_score_and_no_grade(corpus):
+    # 06's expected.yaml: the weights add to 110 (not 100) and every row earns full marks, so 110 points;
+    # the department's report shows that score with the warning, and the province table says the same
+    expected = yaml.safe_load((CORPUS / "06_zhongjiang_water_xianjie" / "expected.yaml").read_text(encoding="utf-8"))
+    row = corpus.summary.set_index("dept").loc["06_zhongjiang_water_xianjie"]
+    assert row["status"] == "weights_off" and pd.isna(row["grade"])
+    assert row["score_text"] == f"{expected['sum_of_weights']:.2f}（分值合计不等于满分，不评等级）"
+
+
 def test_listed_errors_show_as_mismatches_in_the_table(corpus):
     s = corpus.summary.set_index("dept")
     for code in find_departments(CORPUS):
@@ -240,3 +249,16 @@ def test_a_cached_bucket_holds_each_row_once(tmp_path):
             pd.testing.assert_frame_equal(read, table)
         else:
             assert read.equals(table), name
+
+
+def test_a_first_check_reports_its_progress_and_a_cached_one_does_not(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    n = len(find_departments(data))
+    seen: list[tuple[int, int]] = []
+    check_province(data, processes=1, cache_dir=tmp_path / "cache", progress=lambda *a: seen.append(a))
+    assert seen[0] == (0, n) and seen[-1] == (n, n)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and {t for _, t in seen} == {n}
+    seen.clear()
+    check_province(data, processes=1, cache_dir=tmp_path / "cache", progress=lambda *a: seen.append(a))
+    assert seen == []

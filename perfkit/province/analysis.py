@@ -14,6 +14,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,8 @@ class ProvinceAnalysis:
 
 
 def analyze_all(data_dir: str | os.PathLike, departments: list[str] | None = None, processes: int | None = None,
-                use_cache: bool = True, cache_dir: str | os.PathLike | None = None) -> ProvinceAnalysis:
+                use_cache: bool = True, cache_dir: str | os.PathLike | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ProvinceAnalysis:
     """Return the :class:`ProvinceAnalysis` of every department (or of ``departments``) under ``data_dir``.
 
     Parameters
@@ -64,11 +66,12 @@ def analyze_all(data_dir: str | os.PathLike, departments: list[str] | None = Non
         Codes to analyse; all by default.
     processes : int, optional
         Worker processes for validating and checking (default: one per core).
-    use_cache, cache_dir
+    use_cache, cache_dir, progress
         See :func:`perfkit.province.load.check_province`.
     """
     start = time.perf_counter()
-    pc = check_province(data_dir, departments, processes=processes, cache_dir=cache_dir, use_cache=use_cache)
+    pc = check_province(data_dir, departments, processes=processes, cache_dir=cache_dir, use_cache=use_cache,
+                        progress=progress)
     t_check = time.perf_counter()
     # scored in the workers, bucket by bucket, and cached with the checks (perfkit.province.load.check_bucket)
     totals, execution, indicators = pc.tables["totals"], pc.tables["execution"], pc.tables["indicators"]

@@ -29,6 +29,7 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -207,18 +208,20 @@ def _write_cached(file: Path, bucket: Bucket) -> None:
         pass
 
 
-def _run(groups: list[list[str]], processes: int) -> list[Bucket]:
+def _run(groups: list[list[str]], processes: int) -> Iterator[Bucket]:
+    """Yield each group's bucket, in order, as soon as it and those before it are checked."""
     if processes <= 1 or len(groups) < 2:
-        return [check_bucket(g) for g in groups]
+        yield from map(check_bucket, groups)
+        return
     # fork: the workers start with perfkit already imported (a spawned one would pay the imports again)
     ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
-        return list(pool.map(check_bucket, groups))
+        yield from pool.map(check_bucket, groups)
 
 
 def check_province(data_dir: str | os.PathLike, departments: list[str] | None = None,
                    processes: int | None = None, cache_dir: str | os.PathLike | None = None,
-                   use_cache: bool = True) -> ProvinceCheck:
+                   use_cache: bool = True, progress: Callable[[int, int], None] | None = None) -> ProvinceCheck:
     """Return the check of every department under ``data_dir`` (or of ``departments``), cached and in parallel.
 
     Parameters
@@ -233,6 +236,11 @@ def check_province(data_dir: str | os.PathLike, departments: list[str] | None = 
         Default :attr:`perfkit.settings.Settings.cache_dir`.
     use_cache : bool
         False checks everything again and reads or writes no cache.
+    progress : callable, optional
+        Called as ``progress(done, total)`` with the number of departments to
+        check in this run before the first bucket and as each bucket is done
+        (a first check of a province takes minutes); not called when the cache
+        answers for every department.
     """
     start = time.perf_counter()
     data_dir = Path(data_dir)
@@ -257,10 +265,16 @@ def check_province(data_dir: str | os.PathLike, departments: list[str] | None = 
     t_cache = time.perf_counter()
     todo = [b for b in members if b not in found]
     n = processes if processes is not None else (os.cpu_count() or 1)
+    total, done = sum(len(members[b]) for b in todo), 0
+    if progress is not None and todo:
+        progress(done, total)
     for b, bucket in zip(todo, _run([[str(data_dir / c) for c in members[b]] for b in todo], n)):
         found[b] = bucket
         if b in files:
             _write_cached(files[b], bucket)
+        done += len(bucket.units)
+        if progress is not None:
+            progress(done, total)
     t_check = time.perf_counter()
     by_code = {u.code: u for b in found.values() for u in b.units}
     units = [by_code[c] for c in codes]

@@ -128,6 +128,8 @@ def evaluate_with_tolerance(text: str, functions: Mapping[str, Callable]) -> tup
 
 def _eval(node: ast.AST, functions: Mapping[str, Callable]) -> tuple[object, float]:
     if isinstance(node, ast.Constant):
+        if isinstance(node.value, float) and math.isinf(node.value):
+            raise ExprError(checking.EXPR_OVERFLOW)
         return node.value, 0.0
     if isinstance(node, ast.UnaryOp):
         value, tol = _eval(node.operand, functions)
@@ -137,7 +139,10 @@ def _eval(node: ast.AST, functions: Mapping[str, Callable]) -> tuple[object, flo
         a, b = _number(a), _number(b)
         if isinstance(node.op, ast.Div) and b == 0:
             raise ExprError(checking.EXPR_DIVISION_BY_ZERO)
-        return _BINOPS[type(node.op)](a, b), _propagate(node.op, a, ta, b, tb)
+        value = _BINOPS[type(node.op)](a, b)
+        if not math.isfinite(value):  # 1e308 * 10: a float that overflowed is no figure to compare with
+            raise ExprError(checking.EXPR_OVERFLOW)
+        return value, _propagate(node.op, a, ta, b, tb)
     func = functions.get(node.func.id)
     if func is None:
         raise ExprError(checking.EXPR_FUNCTION_HERE.format(name=node.func.id))
@@ -165,6 +170,8 @@ def _number(value) -> float:
     value = float(value)
     if math.isnan(value):
         raise ExprError(checking.EXPR_MISSING_VALUE)
+    if math.isinf(value):  # a constant such as 1e999 reads as infinity
+        raise ExprError(checking.EXPR_OVERFLOW)
     return value
 
 

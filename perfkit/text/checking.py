@@ -145,6 +145,7 @@ EXPR_UNKNOWN_FUNCTION = "复算公式不能调用「{name}」；可用函数：{
 EXPR_KEYWORD_ARGUMENT = "复算公式的函数参数不能用 名称=值 的写法：{text}"
 EXPR_NOT_ALLOWED = "复算公式只允许数字、+ - * /、括号和函数 {functions}：{text}"
 EXPR_DIVISION_BY_ZERO = "除数为 0"
+EXPR_OVERFLOW = "计算结果超出数值范围"
 EXPR_FUNCTION_HERE = "此处不能使用函数「{name}」"
 EXPR_ARGUMENT_COUNT = "函数「{name}」的参数个数不对"
 EXPR_NOT_A_NUMBER = "「{value}」不是数值，不能参与运算"

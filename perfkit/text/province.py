@@ -9,8 +9,9 @@ MISSED = "{n}项指标未完成"
 SCORE_DOWN = "比{prior}年下降{drop:.2f}分"
 MISMATCHES = "{n}处不一致"
 
-#: what a total reads whose weights do not add up to the rule's total: no score is given as a grade
-WEIGHTS_OFF = "分值合计不等于满分，不评分"
+#: what a total reads whose weights do not add up to the rule's total: its score (as the department's report
+#: shows it), said to be on other weights, and no grade
+WEIGHTS_OFF = "{score}（分值合计不等于满分，不评等级）"
 
 #: column -> header of the province table, in order (one row per department-year)
 SUMMARY_COLUMNS = {
@@ -39,10 +40,10 @@ SUMMARY_COLUMNS = {
 
 def score_text(status, low, high) -> str:
     """Return a department-year's total as the province table shows it: a score, a range, or 无法评分."""
-    if status == "weights_off":
-        return WEIGHTS_OFF
     if not isinstance(status, str):
         return ""
+    if status == "weights_off":
+        return WEIGHTS_OFF.format(score=score_range(low, high, None, status))
     return score_range(low, high, None, status)
 
 #: the sheet of the province table in .xlsx
@@ -51,5 +52,8 @@ OUT_SUFFIX = "--out 应为 .csv、.xlsx 或 .parquet 文件"
 OUT_PARQUET = "写 .parquet 需要 pyarrow：pip install 'perfkit[parquet]'（或改用 .csv / .xlsx）"
 #: perfkit check: the line after the departments, when the province table was written
 TABLE_WRITTEN = "已写出全省汇总表（每个部门年度一行）：{path}"
+#: the progress bar of a first check of a province (stderr, in a terminal)
+CHECK_PROGRESS = "校验部门"
+CHECK_PROGRESS_UNIT = "个"
 #: perfkit check: how the departments were obtained (from the cache, checked now)
 CHECK_TIMING = "共 {n} 个部门（{cached} 个沿用缓存、{checked} 个本次校验），{seconds:.1f} 秒"
