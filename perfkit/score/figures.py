@@ -170,7 +170,7 @@ def _number(value) -> float:
     value = float(value)
     if math.isnan(value):
         raise ExprError(checking.EXPR_MISSING_VALUE)
-    if math.isinf(value):  # a constant such as 1e999 reads as infinity
+    if math.isinf(value):  # a figure from the data too large for a float (the constants are refused above)
         raise ExprError(checking.EXPR_OVERFLOW)
     return value
 
