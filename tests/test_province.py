@@ -71,6 +71,25 @@ def test_one_pass_scoring_equals_scoring_each_department_year(root, request):
     assert n >= (5 if root == DATA else 17)
 
 
+def test_the_reasons_of_province_rows_are_those_of_the_departments_reports(shipped):
+    rows = shipped.indicators
+    reasons = shipped.reasons(rows[rows["year"] == 2023])
+    assert len(reasons) and reasons.notna().all()
+    n = 0
+    for code in find_departments(DATA):
+        dept = load(DATA / code)
+        if 2023 not in dept.years:
+            continue
+        own = score_year(dept, 2023, rulebook_for(dept)).indicators.set_index("src_row")["reason"]
+        mine = rows[(rows["dept"] == code) & (rows["year"] == 2023)]
+        assert list(reasons[mine.index]) == [own[r] for r in mine["src_row"]], code
+        n += len(mine)
+    assert n == len(reasons)
+    # a subset asks only for its rows, under the index the reviewer filtered
+    some = rows[rows["score"].isna()].head(3)
+    assert list(shipped.reasons(some).index) == list(some.index)
+
+
 @pytest.mark.parametrize("code", find_departments(CORPUS))
 def test_execution_rate_and_score_are_the_hand_calculation(corpus, code):
     ex = yaml.safe_load((CORPUS / code / "expected.yaml").read_text(encoding="utf-8")).get("execution") or {}

@@ -19,6 +19,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from perfkit.analysis import DepartmentAnalysis
+from perfkit.ingest.loading import load
 from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
 from perfkit.province.load import ProvinceCheck, check_province
 from perfkit.rules.findings import load_findings_rules
@@ -51,6 +53,28 @@ class ProvinceAnalysis:
     summary: pd.DataFrame = field(repr=False)
     problems: pd.DataFrame = field(repr=False)
     seconds: dict = field(default_factory=dict)
+
+    def reasons(self, rows: pd.DataFrame | None = None) -> pd.Series:
+        """Return the reason of each row of :attr:`indicators` (or of ``rows``, some of them), as its report words it.
+
+        The province is scored without spelling reasons (half the time of
+        scoring a million rows).  This scores again, as a department-year is
+        scored for its own report, only the department-years ``rows`` come
+        from, and finds each row by its department and its row in
+        indicators.csv: filter first, then ask for the reasons of what is left.
+        The departments are read from their files as they are now, so an edit
+        made after the province was analysed shows in these reasons.
+        """
+        rows = self.indicators if rows is None else rows
+        out = pd.Series(None, index=rows.index, dtype=object)
+        paths = {u.code: u.path for u in self.check.units}
+        for dept, of_dept in rows.groupby("dept", sort=False):
+            analysis = DepartmentAnalysis(load(paths[dept]))
+            for year, of_year in of_dept.groupby("year", sort=False):
+                scored = analysis.year(int(year)).scored.indicators
+                by_row = pd.Series(scored["reason"].to_numpy(dtype=object), index=scored["src_row"].to_numpy())
+                out.loc[of_year.index] = of_year["src_row"].map(by_row).to_numpy()
+        return out
 
 
 def analyze_all(data_dir: str | os.PathLike, departments: list[str] | None = None, processes: int | None = None,
