@@ -19,8 +19,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from perfkit.analysis import DepartmentAnalysis
-from perfkit.ingest.loading import load
+from perfkit.analysis import load_department
 from perfkit.ingest.schema import WHOLE_SCOPE_TYPE
 from perfkit.province.load import ProvinceCheck, check_province
 from perfkit.rules.findings import load_findings_rules
@@ -69,7 +68,7 @@ class ProvinceAnalysis:
         out = pd.Series(None, index=rows.index, dtype=object)
         paths = {u.code: u.path for u in self.check.units}
         for dept, of_dept in rows.groupby("dept", sort=False):
-            analysis = DepartmentAnalysis(load(paths[dept]))
+            analysis = load_department(paths[dept])
             for year, of_year in of_dept.groupby("year", sort=False):
                 scored = analysis.year(int(year)).scored.indicators
                 by_row = pd.Series(scored["reason"].to_numpy(dtype=object), index=scored["src_row"].to_numpy())

@@ -127,9 +127,16 @@ def evaluate_with_tolerance(text: str, functions: Mapping[str, Callable]) -> tup
 
 
 def _eval(node: ast.AST, functions: Mapping[str, Callable]) -> tuple[object, float]:
+    value, tol = _node_value(node, functions)
+    # Every value a formula meets passes here: a constant such as 1e999, a product that overflowed, a
+    # figure too large for a float.  Infinity is no figure to compare a stated one with.
+    if isinstance(value, float) and math.isinf(value):
+        raise ExprError(checking.EXPR_OVERFLOW)
+    return value, tol
+
+
+def _node_value(node: ast.AST, functions: Mapping[str, Callable]) -> tuple[object, float]:
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, float) and math.isinf(node.value):
-            raise ExprError(checking.EXPR_OVERFLOW)
         return node.value, 0.0
     if isinstance(node, ast.UnaryOp):
         value, tol = _eval(node.operand, functions)
@@ -139,10 +146,7 @@ def _eval(node: ast.AST, functions: Mapping[str, Callable]) -> tuple[object, flo
         a, b = _number(a), _number(b)
         if isinstance(node.op, ast.Div) and b == 0:
             raise ExprError(checking.EXPR_DIVISION_BY_ZERO)
-        value = _BINOPS[type(node.op)](a, b)
-        if not math.isfinite(value):  # 1e308 * 10: a float that overflowed is no figure to compare with
-            raise ExprError(checking.EXPR_OVERFLOW)
-        return value, _propagate(node.op, a, ta, b, tb)
+        return _BINOPS[type(node.op)](a, b), _propagate(node.op, a, ta, b, tb)
     func = functions.get(node.func.id)
     if func is None:
         raise ExprError(checking.EXPR_FUNCTION_HERE.format(name=node.func.id))
@@ -170,8 +174,6 @@ def _number(value) -> float:
     value = float(value)
     if math.isnan(value):
         raise ExprError(checking.EXPR_MISSING_VALUE)
-    if math.isinf(value):  # a figure from the data too large for a float (the constants are refused above)
-        raise ExprError(checking.EXPR_OVERFLOW)
     return value
 
 
