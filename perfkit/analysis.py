@@ -30,6 +30,7 @@ from perfkit.ingest.loading import load, resolve
 from perfkit.rules.book import RuleBook, rulebook_for
 from perfkit.score.checks import check_stated
 from perfkit.score.scoring import YearScore, score_year
+from perfkit.score.totals import points_rows
 
 
 class DepartmentAnalysis:
@@ -168,16 +169,8 @@ class YearAnalysis:
         publishes few) is not comparable with a stated score; readers must see
         how much of the 100 points was actually judged.
         """
-        ind = self.scored.indicators
-        top = ind[ind["parent_id"].isna()]
-        parts = [top[["scope_id", "weight_used", "score"]].rename(columns={"weight_used": "weight"})]
-        ex = self.scored.execution
-        parts.append(ex.loc[ex["weight"] > 0, ["scope_id", "weight", "score"]])
-        mg = getattr(self.scored, "management", None)
-        if mg is not None and len(mg):
-            parts.append(mg[["scope_id", "points", "score"]].rename(columns={"points": "weight"}))
-        rows = pd.concat(parts, ignore_index=True)
-        unscored = rows["score"].isna()
+        rows = points_rows(self.scored.indicators, self.scored.execution, getattr(self.scored, "management", None))
+        unscored = rows["unscored"]
         rows = rows.assign(weight_scored=rows["weight"].where(~unscored, 0.0),
                            weight_unscored=rows["weight"].where(unscored, 0.0), n_unscored=unscored)
         out = (rows.groupby("scope_id", sort=False)[["weight_scored", "weight_unscored", "score", "n_unscored"]]

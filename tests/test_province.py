@@ -281,3 +281,57 @@ def test_a_first_check_reports_its_progress_and_a_cached_one_does_not(tmp_path):
     seen.clear()
     check_province(data, processes=1, cache_dir=tmp_path / "cache", progress=lambda *a: seen.append(a))
     assert seen == []
+
+
+def _faulty_copies(source: Path, data_dir: Path) -> list[Path]:
+    """Return copies of a generated unit with the faults scoring (not validation) finds, in two years."""
+    from tests.builders import copy_department, replace_in
+
+    unknown = copy_department(source, data_dir, "f-unknown-level1")
+    # an unknown 一级指标 in two years: one problem per year, as each year alone reports it
+    for year in (2020, 2022):
+        replace_in(unknown / "indicators.csv", f"{year},whole,whole-i00,,产出指标", f"{year},whole,whole-i00,,产出指木")
+    weights = copy_department(source, data_dir, "f-weights")
+    # a weight that makes 2021's weights miss the rule's total (the year is then scored alone)
+    table = pd.read_csv(weights / "indicators.csv", dtype=str, keep_default_na=False)
+    table.loc[(table["year"] == "2021") & (table["indicator_id"] == "whole-i00"), "weight"] = "200"
+    table.to_csv(weights / "indicators.csv", index=False)
+    for copy in (unknown, weights):
+        replace_in(copy / "department.yaml", f"code: {source.name}", f"code: {copy.name}")
+    return [unknown, weights]
+
+
+def _found(u) -> tuple:
+    years = [(y.year, [str(p) for p in y.errors], y.mismatches, y.unevaluated, y.n_checked, y.n_listed,
+              y.n_unscored) for y in u.years]
+    return u.code, [str(p) for p in u.problems], u.notices, years, u.meta
+
+
+def test_the_shared_pass_finds_what_checking_each_year_alone_finds(tmp_path):
+    # check_units scores a bucket once and checks each year against its share; the reference
+    # (shared=False) scores every department-year alone, as its own report does.
+    import importlib.util
+
+    from perfkit.province.units import check_units
+
+    spec = importlib.util.spec_from_file_location("province", ROOT / "benchmarks" / "province.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    generated = generator.make_province(tmp_path / "generated", 6)
+    faulty = _faulty_copies(generated / "unit-00000", tmp_path / "faulty")
+    roots = [DATA, CORPUS, generated]
+    paths = [root / code for root in roots for code in find_departments(root)] + faulty
+    shared, alone = check_units(paths), check_units(paths, shared=False)
+    assert [_found(u) for u in shared] == [_found(u) for u in alone]
+    for s, a in zip(shared, alone):
+        pd.testing.assert_frame_equal(s.checks.reset_index(drop=True), a.checks.reset_index(drop=True),
+                                      check_dtype=False, atol=1e-9, obj=s.code)
+    # the faults were seen: the test would pass vacuously if the copies validated as broken
+    by_code = {u.code: u for u in shared}
+    unknown = by_code["f-unknown-level1"]
+    assert [y.year for y in unknown.years if any(p.column == "level1" for p in y.errors)] == [2020, 2022]
+    assert by_code["f-weights"].code not in {u.code for u in shared if u.dept is None}
+    assert any("产出指木" in str(p) for y in unknown.years for p in y.errors)
+    weights = {y.year: y.mismatches for y in by_code["f-weights"].years}
+    assert any("分值合计应为" in m for m in weights[2021]) and not any(weights[y] for y in (2020, 2022))
+    assert sum(len(u.checks) for u in shared) > 0

@@ -36,14 +36,12 @@ import pyarrow as pa
 
 from perfkit.batch.fingerprint import tool_digest
 from perfkit.ingest.loading import find_departments
-from perfkit.province.scoring import EMPTY_SCORED, score_province
-from perfkit.province.units import CHECK_COLUMNS, UnitCheck, check_units
-from perfkit.score.scoring import with_na_markers
+from perfkit.province.scoring import EMPTY_SCORED
+from perfkit.province.units import CHECK_COLUMNS, UnitCheck, check_and_score
 from perfkit.settings import default_settings
 
 CACHE_FORMAT = "6"  # bump when what a bucket holds changes shape
 N_BUCKETS = 64  # fixed, so adding a department leaves the other buckets' cache valid
-TABLES = ("scopes", "budget", "indicators")  # stacked in a worker for the one-pass scoring
 SCORED = ("checks", "indicators", "execution", "totals")  # what a bucket keeps and the province stacks
 _EMPTY_COLUMNS = {"checks": CHECK_COLUMNS, **EMPTY_SCORED}
 # A bucket holding a file changed within this many nanoseconds of the check is checked but not cached, as git
@@ -138,25 +136,15 @@ def _bucket_key(paths: list[Path]) -> tuple[str, bool]:
 def check_bucket(paths: list[str]) -> Bucket:
     """Return the checks of the departments in ``paths`` and their scored tables (the work of one process).
 
-    The departments are validated together, checked, stacked and scored in
-    one pass (:func:`perfkit.province.scoring.score_province`) here in the
-    worker: the scores are computed in parallel and cached with the checks,
-    so a second check of an unchanged province scores nothing again.
+    The departments are validated together and scored in one pass, and each
+    year's checks read its share of that pass
+    (:func:`perfkit.province.units.check_and_score`), here in the worker: the
+    scores are computed in parallel and cached with the checks, so a second
+    check of an unchanged province scores nothing again.
     """
-    units = check_units(paths)
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in (*TABLES, "checks")}
-    for u in units:
-        d = u.dept
-        if d is not None and not u.problems:
-            parts["scopes"].append(d.scopes.assign(dept=d.code))
-            budget = with_na_markers(d.budget, d.printed_cells("budget.csv"), ("weight",))
-            parts["budget"].append(budget.assign(dept=d.code))
-            parts["indicators"].append(d.indicators.assign(dept=d.code))
-        if u.checks is not None and len(u.checks):
-            parts["checks"].append(u.checks)
-    stacked = {name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-               for name, frames in parts.items()}
-    tables = {"checks": stacked["checks"], **score_province(stacked, units)}
+    units, scored = check_and_score(paths)
+    frames = [u.checks for u in units if u.checks is not None and len(u.checks)]
+    tables = {"checks": pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), **scored}
     for u in units:
         u.release()
     return Bucket(units, {name: _to_arrow(df) for name, df in tables.items()})

@@ -16,9 +16,12 @@ join the same tables.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from perfkit.errors import Problem
 from perfkit.ingest.department import scope_rule_refs
 from perfkit.ingest.schema import TRUE_WORDS
 from perfkit.rules.book import rulebook_for
@@ -121,6 +124,8 @@ def scope_totals(scopes: pd.DataFrame, parts: pd.DataFrame, rules_of: dict, inco
     The rules of :func:`perfkit.score.totals.by_scope`, for every scope of a
     province at once.  ``rules_of``: rule-set key → RuleSet; ``scopes`` has a
     ``key`` column; ``incomplete``: per scope row, whether its table is partial.
+    Returns :data:`TOTAL_COLUMNS` and ``weights_ok`` (False where ``by_scope``
+    reports the weights as a problem, whatever the status).
     """
     sc = scopes.merge(parts, on=["dept", "year", "scope_id"], how="left")
     for col in ("weight", "score", "weight_unscored", "execution_score"):
@@ -153,8 +158,9 @@ def scope_totals(scopes: pd.DataFrame, parts: pd.DataFrame, rules_of: dict, inco
         "n_unscored": sc["n_unscored"], "stated_score": sc.get("stated_score", np.nan),
         "stated_grade": sc.get("stated_grade", None), "score_min": low, "score_max": high,
         "weight_unscored": sc["weight_unscored"], "weight_missing": missing, "incomplete": incomplete.astype(bool),
-        "status": status, "status_label": pd.Series(status).map(STATUS_LABELS).to_numpy()})
-    return out[TOTAL_COLUMNS]
+        "status": status, "status_label": pd.Series(status).map(STATUS_LABELS).to_numpy(),
+        "weights_ok": weights_ok})
+    return out[[*TOTAL_COLUMNS, "weights_ok"]]
 
 
 def _incomplete(scopes: pd.DataFrame, meta: pd.DataFrame) -> np.ndarray:
@@ -165,7 +171,8 @@ def _incomplete(scopes: pd.DataFrame, meta: pd.DataFrame) -> np.ndarray:
     return flag
 
 
-def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd.DataFrame]:
+def score_province(tables: dict[str, pd.DataFrame], units: list,
+                   problems: list[Problem] | None = None) -> dict[str, pd.DataFrame]:
     """Return the scored indicators, execution and scope totals of every department and year, keyed by ``dept``.
 
     Parameters
@@ -177,6 +184,11 @@ def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd
     units : list of UnitCheck
         Their checks: rule references, paths, and the loaded data of those
         the one pass does not cover.
+    problems : list of Problem, optional
+        The unreadable cells of the one pass are appended here, each naming
+        its department's indicators.csv (as :func:`score_year` reports them);
+        the result then also holds ``weights_ok`` (dept, year, scope_id,
+        weights_ok) for the scopes of the one pass.
 
     Returns
     -------
@@ -197,15 +209,26 @@ def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd
         scopes = scopes.assign(key=_scope_keys(scopes, meta))
         rules_of = _load(scopes, meta)
         b_keys, i_keys = _keys_of(budget, scopes, meta), _keys_of(indicators, scopes, meta)
+        files = None
+        if problems is not None and len(indicators):
+            # the file each problem names is the one score_year names: the loaded department's own path
+            file_of = {u.code: str((u.dept.path if u.dept is not None else Path(u.path)) / "indicators.csv")
+                       for u in fast}
+            files = indicators["dept"].map(file_of).to_numpy(dtype=object)
         for key, rs in rules_of.items():
-            if (i_keys == key).any():
+            at = i_keys == key
+            if at.any():
                 # a province shows no indicator row: its reasons are not spelled (half the scoring time)
-                out["indicators"].append(score_indicators(indicators[i_keys == key], rs, reasons=False))
+                out["indicators"].append(score_indicators(indicators[at], rs, reasons=False, problems=problems,
+                                                          **({} if files is None else {"file": files[at]})))
             if (b_keys == key).any():
                 out["execution"].append(score_execution(budget[b_keys == key], rs))
         ind, ex = _concat(out["indicators"]), _concat(out["execution"])
         out["indicators"], out["execution"] = [ind], [ex]
-        out["totals"].append(scope_totals(scopes, _parts(ind, ex), rules_of, _incomplete(scopes, meta)))
+        totals = scope_totals(scopes, _parts(ind, ex), rules_of, _incomplete(scopes, meta))
+        if problems is not None:
+            out["weights_ok"] = [totals[["dept", "year", "scope_id", "weights_ok"]]]
+        out["totals"].append(totals.drop(columns="weights_ok"))
     for u in slow:  # a score sheet with management ratios: scored as one department-year is
         book = rulebook_for(u.dept)
         for year in u.dept.years:
@@ -213,7 +236,8 @@ def score_province(tables: dict[str, pd.DataFrame], units: list) -> dict[str, pd
             out["indicators"].append(ys.indicators.drop(columns="reason").assign(dept=u.code))  # as the one pass
             out["execution"].append(ys.execution.assign(dept=u.code))
             out["totals"].append(ys.by_scope.assign(dept=u.code)[TOTAL_COLUMNS])
-    return {name: _concat(frames) if any(len(f) for f in frames) else pd.DataFrame(columns=EMPTY_SCORED[name])
+    return {name: _concat(frames) if any(len(f) for f in frames) else
+            pd.DataFrame(columns=EMPTY_SCORED.get(name, ["dept", "year", "scope_id", "weights_ok"]))
             for name, frames in out.items()}
 
 

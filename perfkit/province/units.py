@@ -18,6 +18,11 @@ from perfkit.analysis import DepartmentAnalysis
 from perfkit.errors import DataError, Problem, RuleSetError
 from perfkit.ingest.department import Department
 from perfkit.ingest.loading import validate_many
+from perfkit.province.scoring import score_province
+from perfkit.rules.book import RuleBook, rulebook_for
+from perfkit.score.checks import check_stated
+from perfkit.score.scoring import YearScore, score_year, with_na_markers, year_rule_refs
+from perfkit.score.totals import empty_management, points_rows
 
 #: The columns of the checks kept per department-year for the province tables (a subset of check_stated's).
 CHECK_COLUMNS = ["dept", "year", "scope_id", "check", "label", "figure_id", "stated_text", "stated", "recomputed",
@@ -85,15 +90,19 @@ class UnitCheck:
 
 def check_year(a) -> tuple[YearCheck, pd.DataFrame]:
     """Return what scoring and the stated-figure checks found in one year (a YearAnalysis), and its checks."""
-    checks = a.checks
-    found = YearCheck(a.year, n_unscored=int(a.coverage["n_unscored"].sum()) if len(a.coverage) else 0)
+    n_unscored = int(a.coverage["n_unscored"].sum()) if len(a.coverage) else 0
+    return _year_check(a.year, a.checks, a.scored.problems, n_unscored), a.checks
+
+
+def _year_check(year: int, checks: pd.DataFrame, problems: list[Problem], n_unscored: int) -> YearCheck:
+    found = YearCheck(year, n_unscored=n_unscored)
     # A problem with a row is a cell scoring cannot read (target, 一级指标): a data error.  The one
     # without a row is the weight total, which the checks below also report as 分值合计; listed once.
-    found.errors = [p for p in a.scored.problems if p.row is not None]
-    table_level = [str(p) for p in a.scored.problems if p.row is None]
+    found.errors = [p for p in problems if p.row is not None]
+    table_level = [str(p) for p in problems if p.row is None]
     if checks.empty:
         found.mismatches = table_level
-        return found, checks
+        return found
     checked = checks[checks["ok"].notna()]
     bad = checked[checked["ok"] == False]  # noqa: E712 (nullable boolean)
     found.mismatches = [f"{r['label']}：{r['detail']}" for _, r in bad.iterrows()]
@@ -102,7 +111,7 @@ def check_year(a) -> tuple[YearCheck, pd.DataFrame]:
     listed = checks[checks["ok"].isna()]
     found.unevaluated = [f"{r['label']}：{r['detail']}" for _, r in listed[listed["check"] == "expr_error"].iterrows()]
     found.n_checked, found.n_listed = len(checked), len(listed)
-    return found, checks
+    return found
 
 
 def check_unit(path: str | Path) -> UnitCheck:
@@ -110,10 +119,159 @@ def check_unit(path: str | Path) -> UnitCheck:
     return check_units([path])[0]
 
 
-def check_units(paths: list[str | Path]) -> list[UnitCheck]:
-    """Return the :class:`UnitCheck` of every department in ``paths``, their files validated together."""
+def check_units(paths: list[str | Path], shared: bool = True) -> list[UnitCheck]:
+    """Return the :class:`UnitCheck` of every department in ``paths``, their files validated together.
+
+    ``shared`` (the default) scores the departments in one pass and checks
+    each year against its share of it (:func:`check_and_score`); False scores
+    each department-year alone, as its own report does: the reference the
+    shared pass is held equal to.
+    """
+    if shared:
+        return check_and_score(paths)[0]
     paths = [Path(p) for p in paths]
     return [_check_validated(path, *found) for path, found in zip(paths, validate_many(paths))]
+
+
+def check_and_score(paths: list[str | Path]) -> tuple[list[UnitCheck], dict[str, pd.DataFrame]]:
+    """Return the :class:`UnitCheck` of every department in ``paths`` and their scored province tables.
+
+    The departments are validated together and their rows scored in one pass
+    (:func:`perfkit.province.scoring.score_province`); each department-year's
+    checks (:func:`perfkit.score.checks.check_stated`) then read that year's
+    share of the pass instead of scoring it again, which was half the cost of
+    checking a province.  What each year finds is what scoring it alone finds
+    (a test holds the two equal): a year whose weights miss the rule's total
+    or that has no indicator or budget row, and a department the one pass does not cover (a score sheet with
+    management ratios) or whose rules cannot be read, are scored year by year.
+
+    Returns
+    -------
+    (units, tables)
+        ``tables``: ``indicators``, ``execution``, ``totals`` of
+        :func:`score_province`, with a ``dept`` column.
+    """
+    paths = [Path(p) for p in paths]
+    units: list[UnitCheck] = []
+    books: dict[str, RuleBook] = {}
+    for path, (dept, problems, notices) in zip(paths, validate_many(paths)):
+        book = _shared_book(dept, problems)
+        if book is None:
+            units.append(_check_validated(path, dept, problems, notices))
+            continue
+        books[dept.code] = book
+        units.append(UnitCheck(path.name, path, dept, problems, notices, [], None, name=dept.name,
+                               meta=dict(dept.meta)))
+    stacked = stack_tables(units)
+    problems: list[Problem] = []
+    tables = score_province(stacked, units, problems=problems)
+    weights_ok = tables.pop("weights_ok", None)
+    shared = [u for u in units if u.code in books]
+    if shared:
+        failed = _check_shared(shared, books, tables, weights_ok, problems)
+        if failed:  # a department whose checks failed is not scored in the province tables, as on its own
+            tables = {name: t[~t["dept"].isin(failed)].reset_index(drop=True) if "dept" in t.columns else t
+                      for name, t in tables.items()}
+    return units, tables
+
+
+def stack_tables(units: list[UnitCheck]) -> dict[str, pd.DataFrame]:
+    """Return the scopes, budget (with ``weight_na``) and indicators of the usable units, stacked with ``dept``."""
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in ("scopes", "budget", "indicators")}
+    for u in units:
+        d = u.dept
+        if d is not None and not u.problems:
+            parts["scopes"].append(d.scopes.assign(dept=d.code))
+            budget = with_na_markers(d.budget, d.printed_cells("budget.csv"), ("weight",))
+            parts["budget"].append(budget.assign(dept=d.code))
+            parts["indicators"].append(d.indicators.assign(dept=d.code))
+    return {name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            for name, frames in parts.items()}
+
+
+def _shared_book(dept: Department | None, problems: list[Problem]) -> RuleBook | None:
+    """Return the rules of a department the shared pass can check, or None (it is checked year by year)."""
+    if dept is None or problems:
+        return None
+    try:
+        book = rulebook_for(dept)
+    except (DataError, RuleSetError):
+        return None  # the year-by-year path reports it as the department's problem
+    return None if any(rs.management for rs in book.sets.values()) else book
+
+
+def _share(frame: pd.DataFrame, at, order: str | None) -> pd.DataFrame:
+    """Return one department-year's rows of a stacked table as scoring it alone lays them out."""
+    part = frame.take(at)
+    if order is not None:
+        part = part.sort_values(order, kind="stable")
+    return part.drop(columns="dept").reset_index(drop=True)
+
+
+def _check_shared(units: list[UnitCheck], books: dict, tables: dict, weights_ok: pd.DataFrame | None,
+                  problems: list[Problem]) -> set[str]:
+    """Check every year of ``units`` against its share of the one-pass scores; return the departments that failed."""
+    ind, ex, totals = tables["indicators"], tables["execution"], tables["totals"]
+    # (dept, year) → the positions of its rows in each stacked table
+    at_ind, at_ex, at_tot = ({} if t.empty else t.groupby(["dept", "year"], sort=False).indices
+                             for t in (ind, ex, totals))
+    off = set()
+    if weights_ok is not None and len(weights_ok):
+        bad = weights_ok[~weights_ok["weights_ok"].astype(bool)]
+        off = set(zip(bad["dept"], bad["year"].astype(int)))
+    counted = points_rows(ind, ex, keys=("dept", "year"))
+    n_unscored = {(d, int(y)): int(n) for (d, y), n in counted.groupby(["dept", "year"])["unscored"].sum().items()}
+    year_of = {}
+    for u in units:
+        d = u.dept
+        if len(d.indicators) and "src_row" in d.indicators.columns:
+            year_of[str(d.path / "indicators.csv")] = dict(zip(d.indicators["src_row"], d.indicators["year"]))
+    problems_of: dict = {}
+    for p in problems:
+        year = year_of.get(p.file, {}).get(p.row)
+        problems_of.setdefault((p.file, None if year is None else int(year)), []).append(p)
+    failed = set()
+    for u in units:
+        d, book = u.dept, books[u.code]
+        file = str(d.path / "indicators.csv")
+        frames = []
+        try:
+            for year in d.years:
+                key = (u.code, year)
+                # scored alone: a weight problem is worded from the blocks' weights, and a table with
+                # no row (a report without an indicator table) has the columns scoring it alone gives
+                alone = key in off or not (key in at_ind and key in at_ex and key in at_tot)
+                if alone:
+                    ys = score_year(d, year, book)
+                else:
+                    ys = _year_score(d, year, book, _share(ind, at_ind[key], "src_row"),
+                                     _share(ex, at_ex[key], "src_row"), _share(totals, at_tot[key], None),
+                                     sorted(problems_of.get((file, year), []),
+                                            key=lambda p: (p.file, p.row or 0, p.column or "")))
+                checks = check_stated(d, year, ys)
+                n = (n_unscored.get(key, 0) if not alone
+                     else int(points_rows(ys.indicators, ys.execution)["unscored"].sum()))
+                u.years.append(_year_check(year, checks, ys.problems, n))
+                frames.append(checks.assign(dept=d.code))
+        except (DataError, RuleSetError) as err:
+            u.years = []
+            u.problems = list(err.problems) if isinstance(err, DataError) else [Problem(str(u.path), None, None,
+                                                                                        None, str(err))]
+            u.meta = {}
+            failed.add(u.code)
+        frames = [f.reindex(columns=CHECK_COLUMNS) for f in frames if len(f)] if not u.problems else []
+        u.checks = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHECK_COLUMNS)
+    return failed
+
+
+def _year_score(dept, year: int, book: RuleBook, indicators: pd.DataFrame, execution: pd.DataFrame,
+                totals: pd.DataFrame, problems: list[Problem]) -> YearScore:
+    """Return the YearScore the checks read, from one department-year's share of the one pass."""
+    # the scopes of the year are those of its totals; a row may name a scope the scopes table lacks
+    refs = year_rule_refs(dept, year, totals["scope_id"], [*indicators["scope_id"], *execution["scope_id"]])
+    # by_level1 is not read by the checks; None makes any reader fail loudly instead of reading nothing
+    return YearScore(year, indicators, execution, None, totals, empty_management(), problems,
+                     {sid: book.sets[ref] for sid, ref in refs.items()})
 
 
 def _check_validated(path: Path, dept: Department | None, problems: list[Problem], notices: list[str]) -> UnitCheck:
@@ -127,7 +285,7 @@ def _check_validated(path: Path, dept: Department | None, problems: list[Problem
                 years.append(found)
                 frames.append(checks.assign(dept=dept.code))
         except (DataError, RuleSetError) as err:
-            years = []
+            years, frames = [], []  # a department that cannot be checked shows its problems, not some years' checks
             problems = list(err.problems) if isinstance(err, DataError) else [Problem(str(path), None, None, None,
                                                                                       str(err))]
     frames = [f.reindex(columns=CHECK_COLUMNS) for f in frames if len(f)]

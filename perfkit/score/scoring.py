@@ -87,7 +87,7 @@ _EXECUTION_TARGET = Target("≥100%", "quantitative", ">=", 100.0, "%", op_writt
 # --------------------------------------------------------------------------- vectorized scoring
 
 
-def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indicators.csv",
+def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str | np.ndarray = "indicators.csv",
                      problems: list[Problem] | None = None, reasons: bool = True) -> pd.DataFrame:
     """Return the indicators with their reading, rule, weight, score and reason.
 
@@ -99,8 +99,10 @@ def score_indicators(indicators: pd.DataFrame, rules: RuleSet, file: str = "indi
         stated_score, prior_actual; ``src_row`` when loaded from a file.
     rules : RuleSet
         The rule set every row is scored under.
-    file : str
-        File name used in the problems reported.
+    file : str or array of str
+        File name used in the problems reported; an array gives each row's
+        own (rows of several departments stacked, as a province bucket scores
+        them: an unknown 一级指标 is then reported per file).
     problems : list of Problem, optional
         Unreadable texts and unknown 一级指标 are appended here, one Problem
         per cell (file, row, column, value, what was expected).
@@ -445,8 +447,14 @@ def _texts(values) -> pa.Array:
 
 
 def _problems(indicators, file, targets, actuals, priors, t_codes, a_codes, p_codes, group, rules) -> list[Problem]:
-    """Return one Problem per unreadable cell, per unreadable 指标性质, and per unknown 一级指标 label (all its rows)."""
+    """Return one Problem per unreadable cell, per unreadable 指标性质, and per unknown 一级指标 label (all its rows).
+
+    ``file``: the file named, or each row's (an array: rows of several department-years stacked, an
+    unknown label is then one Problem per file and year, as each department-year alone reports it).
+    """
     rows = source_rows(indicators)
+    files = np.asarray(file, dtype=object) if not isinstance(file, str) else None
+    file_of = (lambda i: file) if files is None else (lambda i: files[i])
     checks = (("target", targets, t_codes, validation.UNREADABLE_TARGET),
               ("actual", actuals, a_codes, validation.UNREADABLE_ACTUAL),
               ("prior_actual", priors, p_codes, validation.UNREADABLE_PRIOR))
@@ -456,25 +464,27 @@ def _problems(indicators, file, targets, actuals, priors, t_codes, a_codes, p_co
         bad = np.array([k == "unreadable" for k in kinds], dtype=bool)[codes]
         for i in np.flatnonzero(bad):
             found = parsed.reading(codes[i]) if isinstance(parsed, Actuals) else parsed[codes[i]]
-            bad_rows.append((int(rows[i]), name, found.text, expected))
+            bad_rows.append((file_of(i), int(rows[i]), name, found.text, expected))
     n_codes, natures = factorize_column(indicators, "nature")
     bad_nature = np.array([read_nature(n)[1] == "unreadable" for n in natures], dtype=bool)[n_codes]
     for i in np.flatnonzero(bad_nature):
-        bad_rows.append((int(rows[i]), "nature", natures[n_codes[i]],
+        bad_rows.append((file_of(i), int(rows[i]), "nature", natures[n_codes[i]],
                          validation.UNREADABLE_NATURE))
     unknown = np.flatnonzero(group < 0)
     if len(unknown):
         level1 = column(indicators, "level1").to_numpy()
         known = validation.LIST_SEP.join(rules.group_names())
+        years = (column(indicators, "year").to_numpy() if files is not None and "year" in indicators.columns
+                 else np.zeros(len(indicators), dtype=int))
         by_label: dict = {}
         for i in unknown:
-            by_label.setdefault(level1[i], []).append(int(rows[i]))
-        for label, at in by_label.items():
+            by_label.setdefault((file_of(i), years[i], level1[i]), []).append(int(rows[i]))
+        for (at_file, _, label), at in by_label.items():
             more = validation.ROWS_OF_LABEL.format(n=len(at), rows=validation.LIST_SEP.join(map(str, at))) if len(at) > 1 else ""
-            bad_rows.append((at[0], "level1", label,
+            bad_rows.append((at_file, at[0], "level1", label,
                              validation.UNKNOWN_LEVEL1.format(rule_set=rules.name, more=more, known=known)))
-    return [Problem(file, row, col, value, expected)
-            for row, col, value, expected in sorted(bad_rows, key=lambda r: (r[0], r[1]))]
+    return [Problem(f, row, col, value, expected)
+            for f, row, col, value, expected in sorted(bad_rows, key=lambda r: (r[0], r[1], r[2]))]
 
 
 # --------------------------------------------------------------------------- one department-year
@@ -517,9 +527,7 @@ def score_year(dept, year: int, book: RuleBook) -> YearScore:
     scopes = _of_year(dept.scopes, year)
     budget = with_na_markers(_of_year(dept.budget, year), dept.printed_cells("budget.csv"), ("weight",))
     indicators = _of_year(dept.indicators, year)
-    refs = {sid: dept.rule_set_for(sid, year) for sid in scopes["scope_id"]}
-    for sid in set(indicators["scope_id"]).union(budget["scope_id"]) - set(refs):
-        refs[sid] = dept.rule_set_for(sid, year)
+    refs = year_rule_refs(dept, year, scopes["scope_id"], [*indicators["scope_id"], *budget["scope_id"]])
     loaded = {ref: book.sets[ref] for ref in dict.fromkeys(refs.values())}
     rules = {sid: loaded[ref] for sid, ref in refs.items()}
     problems: list[Problem] = []
@@ -539,6 +547,18 @@ def score_year(dept, year: int, book: RuleBook) -> YearScore:
     totals = by_scope(dept, scopes, levels, rules, problems)
     problems.sort(key=lambda p: (p.file, p.row or 0, p.column or ""))
     return YearScore(year, scored, execution, levels, totals, management, problems, rules)
+
+
+def year_rule_refs(dept, year: int, scope_ids, other_ids=()) -> dict[str, str]:
+    """Return scope_id → rule-set reference of every scope of a department-year (``YearScore.rules``).
+
+    ``scope_ids``: those of its scopes table, in order; ``other_ids``: those
+    its budget and indicator rows name (a scope the scopes table lacks).
+    """
+    refs = {sid: dept.rule_set_for(sid, year) for sid in scope_ids}
+    for sid in set(other_ids) - set(refs):
+        refs[sid] = dept.rule_set_for(sid, year)
+    return refs
 
 
 def with_na_markers(df: pd.DataFrame, printed: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:

@@ -290,6 +290,28 @@ def _scope_total(dept, rec, rs: RuleSet, parts: pd.DataFrame, problems: list[Pro
             "status": status, "status_label": STATUS_LABELS[status]}
 
 
+def points_rows(indicators: pd.DataFrame, execution: pd.DataFrame, management: pd.DataFrame | None = None,
+                keys: tuple[str, ...] = ("scope_id",)) -> pd.DataFrame:
+    """Return the rows that carry points toward a total, with ``keys``, ``weight``, ``score`` and ``unscored``.
+
+    The one definition of what is counted as judged or not: a top-level
+    indicator (a child's points are its parent's), an execution row with a
+    weight, a management item.  :attr:`perfkit.analysis.YearAnalysis.coverage`
+    sums it per scope; a province sums it per department and year.
+    """
+    cols = [*keys, "weight", "score"]
+    parts = []
+    if len(indicators):
+        top = indicators[indicators["parent_id"].isna()]
+        parts.append(top[[*keys, "weight_used", "score"]].rename(columns={"weight_used": "weight"}))
+    if len(execution):
+        parts.append(execution.loc[execution["weight"] > 0, cols])
+    if management is not None and len(management):
+        parts.append(management[[*keys, "points", "score"]].rename(columns={"points": "weight"}))
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    return rows.assign(unscored=rows["score"].isna().to_numpy(dtype=bool))
+
+
 # --------------------------------------------------------------------------- whole-department sheet
 
 
