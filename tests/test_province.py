@@ -285,7 +285,7 @@ def test_a_first_check_reports_its_progress_and_a_cached_one_does_not(tmp_path):
 
 def _faulty_copies(source: Path, data_dir: Path) -> list[Path]:
     """Return copies of a generated unit with the faults scoring (not validation) finds, in two years."""
-    from tests.builders import copy_department, replace_in
+    from builders import copy_department, replace_in
 
     unknown = copy_department(source, data_dir, "f-unknown-level1")
     # an unknown 一级指标 in two years: one problem per year, as each year alone reports it
