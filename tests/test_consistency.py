@@ -468,3 +468,21 @@ def test_a_score_formula_on_a_range_is_unrecomputable(tmp_path):
                                 "stated.csv": "2023,s,p,自评得分,得分,96分,96,分,score('p'),,测试\n"})
     row = audit(dept).set_index("figure_id").loc["s"]
     assert row["check"] == "expr_error" and pd.isna(row["ok"]) and "总分为区间" in row["detail"]
+
+
+def test_split_by_yields_what_groupby_yields():
+    # the checks split a department-year's rows without groupby; the groups, their order, their rows and index
+    # must be groupby's, including keys left empty (dropped) and a column that is Arrow text
+    from perfkit.score.checkrows import split_by
+
+    frame = pd.DataFrame({"scope_id": pd.array(["b", "a", None, "b", "a", "c"], dtype="str"),
+                          "line_type": ["x", "y", "x", np.nan, "y", "x"], "v": [1, 2, 3, 4, 5, 6]},
+                         index=[10, 11, 12, 13, 14, 15])
+    for columns in (("scope_id",), ("scope_id", "line_type"), ("line_type",)):
+        ours = list(split_by(frame, *columns))
+        theirs = list(frame.groupby(list(columns) if len(columns) > 1 else columns[0], sort=False))
+        assert [k for k, _ in ours] == [k for k, _ in theirs]
+        for (_, mine), (_, want) in zip(ours, theirs):
+            pd.testing.assert_frame_equal(mine, want)
+    one = frame[frame["scope_id"] == "b"]
+    assert [k for k, _ in split_by(one, "scope_id")] == ["b"] and next(split_by(one, "scope_id"))[1].equals(one)

@@ -128,6 +128,21 @@ class Department:
         df = self.printed.get(fname)
         return df if df is not None else pd.DataFrame({"src_row": pd.Series(dtype="int64")})
 
+    def printed_row(self, fname: str, src_row) -> dict | None:
+        """Return the cells of one row of ``fname`` as printed ({column: text}, the first such row), or None."""
+        rows = self._printed_rows.get(fname)
+        if rows is None:
+            # checks ask row by row: one pass over the file's printed cells, kept for every later row
+            rows = {}
+            for rec in self.printed_cells(fname).to_dict("records"):
+                rows.setdefault(rec["src_row"], rec)
+            self._printed_rows[fname] = rows
+        return rows.get(src_row)
+
+    @cached_property
+    def _printed_rows(self) -> dict:
+        return {}
+
     def scope_name(self, scope_id: str) -> str:
         """Return the display name of a scope (its id when unknown)."""
         name = self._scope_index["name"].get(scope_id)

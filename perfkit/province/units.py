@@ -9,7 +9,7 @@ vectorized scoring.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ from perfkit.analysis import DepartmentAnalysis
 from perfkit.errors import DataError, Problem, RuleSetError
 from perfkit.ingest.department import Department
 from perfkit.ingest.loading import validate_many
+from perfkit.ingest.schema import TABLE_ATTRS
 from perfkit.province.scoring import score_province
 from perfkit.rules.book import RuleBook, rulebook_for
 from perfkit.score.checks import check_stated
@@ -105,11 +106,12 @@ def _year_check(year: int, checks: pd.DataFrame, problems: list[Problem], n_unsc
         return found
     checked = checks[checks["ok"].notna()]
     bad = checked[checked["ok"] == False]  # noqa: E712 (nullable boolean)
-    found.mismatches = [f"{r['label']}：{r['detail']}" for _, r in bad.iterrows()]
+    found.mismatches = [f"{label}：{detail}" for label, detail in zip(bad["label"], bad["detail"])]
     if not (bad["check"] == "weight_total").any():
         found.mismatches += table_level
     listed = checks[checks["ok"].isna()]
-    found.unevaluated = [f"{r['label']}：{r['detail']}" for _, r in listed[listed["check"] == "expr_error"].iterrows()]
+    errors = listed[listed["check"] == "expr_error"]
+    found.unevaluated = [f"{label}：{detail}" for label, detail in zip(errors["label"], errors["detail"])]
     found.n_checked, found.n_listed = len(checked), len(listed)
     return found
 
@@ -200,21 +202,57 @@ def _shared_book(dept: Department | None, problems: list[Problem]) -> RuleBook |
     return None if any(rs.management for rs in book.sets.values()) else book
 
 
-def _share(frame: pd.DataFrame, at, order: str | None) -> pd.DataFrame:
-    """Return one department-year's rows of a stacked table as scoring it alone lays them out."""
-    part = frame.take(at)
-    if order is not None:
-        part = part.sort_values(order, kind="stable")
-    return part.drop(columns="dept").reset_index(drop=True)
+class _Shares:
+    """Each department-year's rows of a stacked table, laid out as scoring it alone lays them out.
+
+    The table is sorted once (by department, year and ``order``, stably) so
+    that every share is a contiguous slice: one sort and one copy for the
+    bucket instead of a take, a sort and a copy per department-year.
+    """
+
+    def __init__(self, frame: pd.DataFrame, order: str | None):
+        self.bounds: dict = {}
+        if frame.empty:
+            self.body = frame
+            return
+        keys = ["dept", "year"] + ([order] if order is not None else [])
+        ordered = frame.sort_values(keys, kind="stable") if len(frame) > 1 else frame
+        for key, at in ordered.groupby(["dept", "year"], sort=False).indices.items():
+            self.bounds[key] = (int(at[0]), int(at[-1]) + 1)
+        self.body = _plain(ordered.drop(columns="dept").reset_index(drop=True))
+
+    def __contains__(self, key) -> bool:
+        return key in self.bounds
+
+    def __getitem__(self, key) -> pd.DataFrame:
+        start, stop = self.bounds[key]
+        return self.body.iloc[start:stop].reset_index(drop=True)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with its text and categorical columns as Python objects (the same values).
+
+    The checks filter, take and read rows of a department-year's few rows a
+    hundred times over; on Arrow text and categorical columns each of those
+    costs several times what it costs on object columns, so the bucket's
+    tables are converted once, in one vectorized pass per column.
+    """
+    converted = {c: frame[c].astype(object) for c in frame.columns
+                 if isinstance(frame[c].dtype, (pd.StringDtype, pd.CategoricalDtype))}
+    return frame.assign(**converted) if converted else frame
+
+
+def _plain_department(dept: Department) -> Department:
+    """Return a copy of ``dept`` whose tables and printed cells are :func:`_plain` (the checks read them per year)."""
+    tables = {attr: _plain(getattr(dept, attr)) for attr in TABLE_ATTRS.values()}
+    return replace(dept, **tables, printed={f: _plain(df) for f, df in dept.printed.items()})
 
 
 def _check_shared(units: list[UnitCheck], books: dict, tables: dict, weights_ok: pd.DataFrame | None,
                   problems: list[Problem]) -> set[str]:
     """Check every year of ``units`` against its share of the one-pass scores; return the departments that failed."""
     ind, ex, totals = tables["indicators"], tables["execution"], tables["totals"]
-    # (dept, year) → the positions of its rows in each stacked table
-    at_ind, at_ex, at_tot = ({} if t.empty else t.groupby(["dept", "year"], sort=False).indices
-                             for t in (ind, ex, totals))
+    at_ind, at_ex, at_tot = _Shares(ind, "src_row"), _Shares(ex, "src_row"), _Shares(totals, None)
     off = set()
     if weights_ok is not None and len(weights_ok):
         bad = weights_ok[~weights_ok["weights_ok"].astype(bool)]
@@ -232,7 +270,7 @@ def _check_shared(units: list[UnitCheck], books: dict, tables: dict, weights_ok:
         problems_of.setdefault((p.file, None if year is None else int(year)), []).append(p)
     failed = set()
     for u in units:
-        d, book = u.dept, books[u.code]
+        d, book = _plain_department(u.dept), books[u.code]
         file = str(d.path / "indicators.csv")
         frames = []
         try:
@@ -244,8 +282,7 @@ def _check_shared(units: list[UnitCheck], books: dict, tables: dict, weights_ok:
                 if alone:
                     ys = score_year(d, year, book)
                 else:
-                    ys = _year_score(d, year, book, _share(ind, at_ind[key], "src_row"),
-                                     _share(ex, at_ex[key], "src_row"), _share(totals, at_tot[key], None),
+                    ys = _year_score(d, year, book, at_ind[key], at_ex[key], at_tot[key],
                                      sorted(problems_of.get((file, year), []),
                                             key=lambda p: (p.file, p.row or 0, p.column or "")))
                 checks = check_stated(d, year, ys)

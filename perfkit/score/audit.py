@@ -18,7 +18,7 @@ import pandas as pd
 from perfkit.ingest.schema import NOT_APPLICABLE
 from perfkit.text.vocabulary import TOTAL_LINE
 from perfkit.rules.ruleset import RuleSet, split_block_label
-from perfkit.score.checkrows import SCORE_TOLERANCE, VARIANT_LABELS, finding, where
+from perfkit.score.checkrows import SCORE_TOLERANCE, VARIANT_LABELS, finding, split_by, where
 from perfkit.score.figures import half_unit
 from perfkit.score.judge import judge
 from perfkit.score.scoring import judge_rows
@@ -48,7 +48,7 @@ def indicator_scores(dept, year: int, scored) -> list[dict]:
     rows = ind[ind["stated_score"].notna()]
     file = str(dept.path / "indicators.csv")
     out = []
-    for sid, part in rows.groupby("scope_id", sort=False):
+    for sid, part in split_by(rows, "scope_id"):
         rules = scored.rules[sid]
         for rec, reading in zip(part.to_dict("records"), judge_rows(part, rules)):
             out.append(_audit_indicator(year, rec, reading, rules, file))
@@ -211,7 +211,6 @@ def execution_rows(dept, year: int, scored) -> list[dict]:
     budget = dept.budget[dept.budget["year"] == year]
     if "rate_printed" not in budget.columns:
         return []
-    printed = dept.printed_cells("budget.csv").set_index("src_row") if len(dept.printed_cells("budget.csv")) else None
     file = str(dept.path / "budget.csv")
     ex = scored.execution.set_index("scope_id") if len(scored.execution) else pd.DataFrame()
     out = []
@@ -219,7 +218,7 @@ def execution_rows(dept, year: int, scored) -> list[dict]:
         rules = scored.rules.get(rec["scope_id"])
         if rules is None:
             continue
-        cells = printed.loc[rec["src_row"]] if printed is not None and rec.get("src_row") in printed.index else {}
+        cells = dept.printed_row("budget.csv", rec.get("src_row")) or {}
         rate, tol, how = _row_rate(rec, rules, ex, cells)
         shown = parse_rate(rec.get("rate_printed")) if rec.get("rate_printed") not in NOT_APPLICABLE else None
         if shown is not None:
@@ -323,7 +322,7 @@ def block_weights(dept, year: int, scored) -> list[dict]:
     file = str(dept.path / "indicators.csv")
     top = ind[ind["parent_id"].isna()]
     out = []
-    for sid, part in top.groupby("scope_id", sort=False):
+    for sid, part in split_by(top, "scope_id"):
         rules = scored.rules[sid]
         incomplete = dept.is_incomplete(sid, year)
         # a partial transcription may have lost a block: compare with the nominal weights, not redistributed ones
@@ -335,7 +334,7 @@ def block_weights(dept, year: int, scored) -> list[dict]:
             # most tables print no block weight: look at the distinct labels before grouping rows by them
             if all(split_block_label(raw)[1] is None for raw in part[level].dropna().unique()):
                 continue
-            for raw, rows in part.groupby(level, sort=False):
+            for raw, rows in split_by(part, level):
                 label, points = split_block_label(raw)
                 if points is None:
                     continue

@@ -34,6 +34,7 @@ from perfkit.score.checkrows import (  # noqa: F401 (re-exported)
     finding,
     matches,
     printed_decimals,
+    split_by,
     value_in_text,
     where,
 )
@@ -195,10 +196,10 @@ def _weights_and_totals(dept, year: int, scored, row_checks: list[dict]) -> list
 
 
 def _split(frame: pd.DataFrame) -> dict:
-    """Return {scope_id: its rows} of a year's table (one groupby instead of a filter per scope)."""
+    """Return {scope_id: its rows} of a year's table (one split instead of a filter per scope)."""
     if not len(frame) or "scope_id" not in frame.columns:
         return {}
-    return {sid: part for sid, part in frame.groupby("scope_id", sort=False)}
+    return dict(split_by(frame, "scope_id"))
 
 
 def _by_scope(dept, year: int, scored) -> dict:
@@ -346,7 +347,7 @@ def _parent_sums(dept, year: int, scored) -> list[dict]:
     out = []
     subs = ind[ind["parent_id"].notna()]
     parents = ind.set_index("indicator_id")
-    for pid, children in subs.groupby("parent_id", sort=False):
+    for pid, children in split_by(subs, "parent_id"):
         if pid not in parents.index:
             continue
         parent = parents.loc[pid]
@@ -387,7 +388,7 @@ def _budget_parts(dept, year: int) -> list[dict]:
     totals = budget[budget["line"] == TOTAL_LINE].set_index("scope_id")
     # 统计项 lines (三公经费, 政府采购 …) overlap other lines by design; they are not parts of the total
     parts = budget[(budget["line"] != TOTAL_LINE) & ~budget["line_type"].isin([TOTAL_LINE, MEMO_LINE_TYPE])]
-    for (sid, line_type), lines in parts.groupby(["scope_id", "line_type"], sort=False):
+    for (sid, line_type), lines in split_by(parts, "scope_id", "line_type"):
         if sid not in totals.index:
             continue
         whole = totals.loc[sid]

@@ -218,31 +218,40 @@ class _Figures:
     def __init__(self, dept, year: int, scored, scope: str | None):
         self.dept, self.year, self.scored, self.scope = dept, year, scored, scope
         self.budget = self.rows(dept.budget)
+        self._lines: dict | None = None  # (scope, line) → its first budget row, built on the first line()
 
     def rows(self, df: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
         year = self.year if year is None else int(year)
         return df[df["year"] == year] if "year" in df.columns else df
 
-    def _amount(self, fname: str, hit: pd.DataFrame, col: str) -> Approx:
-        """Return an amount (万元) with the precision its cell was printed with, in the file's unit."""
-        value = float(hit[col].iloc[0])
-        printed = self.dept.printed_cells(fname) if hasattr(self.dept, "printed_cells") else pd.DataFrame()
-        text = None
-        if col in printed.columns and "src_row" in hit.columns:
-            match = printed.loc[printed["src_row"] == hit["src_row"].iloc[0], col]
-            text = match.iloc[0] if len(match) else None
-        factor = AMOUNT_FACTORS.get(str(hit["unit"].iloc[0]), 1.0) if "unit" in hit.columns else 1.0
+    def _amount(self, fname: str, hit: pd.DataFrame | dict, col: str) -> Approx:
+        """Return an amount (万元) with the precision its cell was printed with, in the file's unit.
+
+        ``hit``: the matching rows (the first is read), or the first as a record.
+        """
+        rec = hit if isinstance(hit, dict) else hit.iloc[0].to_dict()
+        value = float(rec[col])
+        printed_row = getattr(self.dept, "printed_row", None)
+        cells = printed_row(fname, rec.get("src_row")) if printed_row is not None and "src_row" in rec else None
+        text = cells.get(col) if cells is not None else None
+        factor = AMOUNT_FACTORS.get(str(rec["unit"]), 1.0) if "unit" in rec else 1.0
         return Approx(value, half_unit(text, factor) if text is not None else 0.0)
 
     def line(self, scope, name, column):
         if column not in LINE_FIELDS:
             raise ExprError(checking.EXPR_LINE_FIELD.format(fields=validation.LIST_SEP.join(LINE_FIELDS), column=column))
-        hit = self.budget[(self.budget["scope_id"] == scope) & (self.budget["line"] == name)]
-        if hit.empty:
+        if self._lines is None:
+            # a formula asks for a few lines of a year's table, often the same ones: one pass over the
+            # year's rows instead of a filter of the table per call
+            self._lines = {}
+            for rec in self.budget.to_dict("records"):
+                self._lines.setdefault((rec["scope_id"], rec["line"]), rec)
+        rec = self._lines.get((scope, name))
+        if rec is None:
             raise ExprError(checking.EXPR_NO_LINE.format(scope=scope, year=self.year, name=name))
-        if pd.isna(hit[column].iloc[0]):
+        if pd.isna(rec[column]):
             raise ExprError(checking.EXPR_LINE_EMPTY.format(scope=scope, name=name, column=column))
-        return self._amount("budget.csv", hit, column)
+        return self._amount("budget.csv", rec, column)
 
     def finance(self, item):
         fin = self.rows(self.dept.finance)
