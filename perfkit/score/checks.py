@@ -383,7 +383,6 @@ def _budget_parts(dept, year: int) -> list[dict]:
     """
     budget = dept.budget[dept.budget["year"] == year]
     file = str(dept.path / "budget.csv")
-    marks = _marks(dept, ("budget", "executed"))
     out = []
     totals = budget[budget["line"] == TOTAL_LINE].set_index("scope_id")
     # 统计项 lines (三公经费, 政府采购 …) overlap other lines by design; they are not parts of the total
@@ -393,27 +392,27 @@ def _budget_parts(dept, year: int) -> list[dict]:
             continue
         whole = totals.loc[sid]
         for column, label in (("budget", labels.BUDGET_FIELDS["budget"]), ("executed", labels.BUDGET_FIELDS["executed"])):
-            row = _parts_row(year, sid, line_type, lines, whole, column, label, marks, file,
+            row = _parts_row(year, sid, line_type, lines, whole, column, label, dept, file,
                              dept.is_incomplete(sid, year))
             if row is not None:
                 out.append(row)
     return out
 
 
-def _parts_row(year, sid, line_type, lines, whole, column, label, marks, file, incomplete) -> dict | None:
+def _parts_row(year, sid, line_type, lines, whole, column, label, dept, file, incomplete) -> dict | None:
     if pd.isna(whole[column]):
         return None
     # a handful of lines per scope: plain Python over their cells costs less than pandas operations on them
     src_rows = lines["src_row"].tolist() if "src_row" in lines.columns else [None] * len(lines)
     units = lines["unit"].tolist() if "unit" in lines.columns else [None] * len(lines)
     amounts = lines[column].tolist()
-    na = [marks.get((r, column), False) for r in src_rows]
+    na = [_printed_text(dept, r, column) in NOT_APPLICABLE for r in src_rows]
     known = [not pd.isna(v) or n for v, n in zip(amounts, na)]
     if not any(known):
         return None
     total = float(sum(0.0 if n else v for v, n, k in zip(amounts, na, known) if k))
     stated = float(whole[column])
-    tol = _amount_tolerance(whole, column, marks) + sum(_cell_tolerance(r, u, column, marks)
+    tol = _amount_tolerance(whole, column, dept) + sum(_cell_tolerance(r, u, column, dept)
                                                         for r, u, k in zip(src_rows, units, known) if k)
     tol = tol if tol > 0 else 0.005
     partition = line_type in PARTITION_LINE_TYPES and all(known) and not incomplete
@@ -434,26 +433,19 @@ def _parts_row(year, sid, line_type, lines, whole, column, label, marks, file, i
                                            tolerance=fmt_number(round(tol, 6))))
 
 
-def _marks(dept, columns) -> dict:
-    """Return {(src_row, column): True} for budget cells printed as not applicable, and the printed texts."""
-    printed = dept.printed_cells("budget.csv") if hasattr(dept, "printed_cells") else pd.DataFrame()
-    out = {}
-    for col in columns:
-        if col not in printed.columns:
-            continue
-        for row, text in zip(printed["src_row"], printed[col]):
-            out[(row, col)] = text in NOT_APPLICABLE
-            out[(row, col, "text")] = text
-    return out
+def _printed_text(dept, src_row, column):
+    """Return a budget cell as printed (—, / or 无 for a line that holds no money), None when none was kept."""
+    cells = dept.printed_row("budget.csv", src_row) if hasattr(dept, "printed_row") else None
+    return None if cells is None else cells.get(column)
 
 
-def _amount_tolerance(rec, column, marks) -> float:
-    return _cell_tolerance(rec.get("src_row"), rec.get("unit"), column, marks)
+def _amount_tolerance(rec, column, dept) -> float:
+    return _cell_tolerance(rec.get("src_row"), rec.get("unit"), column, dept)
 
 
-def _cell_tolerance(src_row, unit, column, marks) -> float:
+def _cell_tolerance(src_row, unit, column, dept) -> float:
     """Return half the last printed digit of one amount cell, in 万元 (0 for a cell printed —, / or empty)."""
-    text = marks.get((src_row, column, "text"))
+    text = _printed_text(dept, src_row, column)
     if text is None or text in NOT_APPLICABLE or (isinstance(text, float) and math.isnan(text)) or text == "":
         return 0.0
     return half_unit(text, AMOUNT_FACTORS.get(str(unit), 1.0))

@@ -224,12 +224,8 @@ class _Figures:
         year = self.year if year is None else int(year)
         return df[df["year"] == year] if "year" in df.columns else df
 
-    def _amount(self, fname: str, hit: pd.DataFrame | dict, col: str) -> Approx:
-        """Return an amount (万元) with the precision its cell was printed with, in the file's unit.
-
-        ``hit``: the matching rows (the first is read), or the first as a record.
-        """
-        rec = hit if isinstance(hit, dict) else hit.iloc[0].to_dict()
+    def _amount(self, fname: str, rec: dict, col: str) -> Approx:
+        """Return an amount (万元) of one row (a record) with the precision its cell was printed with, in its unit."""
         value = float(rec[col])
         printed_row = getattr(self.dept, "printed_row", None)
         cells = printed_row(fname, rec.get("src_row")) if printed_row is not None and "src_row" in rec else None
@@ -258,7 +254,7 @@ class _Figures:
         hit = fin[fin["item"] == item]
         if hit.empty:
             raise ExprError(checking.EXPR_NO_FINANCE.format(year=self.year, item=item))
-        return self._amount("finance.csv", hit, "amount")
+        return self._amount("finance.csv", hit.iloc[0].to_dict(), "amount")
 
     def indicator(self, indicator_id, column):
         ind = self.rows(self.dept.indicators)
